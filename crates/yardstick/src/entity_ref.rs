@@ -1,0 +1,214 @@
+//! Entity references: `[<kind>:][<namespace>/]<name>`, parsed exactly as
+//! `parseEntityRef` of `@backstage/catalog-model` parses them.
+
+use std::fmt;
+
+use crate::yaml::{Node, Value};
+
+/// The namespace of an entity that names none.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// A reference to an entity. Comparison is case-insensitive, as in Backstage.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EntityRef {
+    /// The kind, e.g. `Component`.
+    pub kind: String,
+    /// The namespace, e.g. `default`.
+    pub namespace: String,
+    /// The name.
+    pub name: String,
+}
+
+impl PartialEq for EntityRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for EntityRef {}
+
+impl std::hash::Hash for EntityRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.to_string().hash(state);
+    }
+}
+
+impl PartialOrd for EntityRef {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EntityRef {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.to_string().cmp(&other.to_string())
+    }
+}
+
+/// Why a reference could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefError {
+    /// Empty, `null`, `0` or `false`.
+    #[error("entity reference must not be empty")]
+    Empty,
+    /// An empty part, as in `group:` or `/name`.
+    #[error("entity reference \"{0}\" was not on the form [<kind>:][<namespace>/]<name>")]
+    Malformed(String),
+    /// No kind given and the field has no default kind.
+    #[error("entity reference {0} had missing or empty kind (e.g. did not start with \"component:\" or similar)")]
+    MissingKind(String),
+    /// No namespace could be determined.
+    #[error("entity reference {0} had missing or empty namespace")]
+    MissingNamespace(String),
+    /// No name could be determined.
+    #[error("entity reference {0} had missing or empty name")]
+    MissingName(String),
+}
+
+impl EntityRef {
+    /// Builds a reference from its parts.
+    pub fn new(kind: &str, namespace: &str, name: &str) -> Self {
+        EntityRef {
+            kind: kind.to_string(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    /// Parses a string reference, filling in the field's default kind and the entity's
+    /// namespace as Backstage does.
+    ///
+    /// ```
+    /// use yardstick::EntityRef;
+    /// let r = EntityRef::parse("team-a", Some("Group"), "default").unwrap();
+    /// assert_eq!(r.to_string(), "group:default/team-a");
+    /// assert!(EntityRef::parse("payments-db", None, "default").is_err());
+    /// ```
+    pub fn parse(
+        text: &str,
+        default_kind: Option<&str>,
+        default_namespace: &str,
+    ) -> Result<Self, RefError> {
+        if text.is_empty() {
+            return Err(RefError::Empty);
+        }
+        let (kind, namespace, name) = split_ref(text)?;
+        let kind = kind.or(default_kind).unwrap_or("");
+        let namespace = namespace.unwrap_or(default_namespace);
+        let quoted = || serde_json::Value::String(text.to_string()).to_string();
+        if kind.is_empty() {
+            return Err(RefError::MissingKind(quoted()));
+        }
+        if namespace.is_empty() {
+            return Err(RefError::MissingNamespace(quoted()));
+        }
+        Ok(EntityRef::new(kind, namespace, name))
+    }
+
+    /// Parses a reference written as any YAML value, with JavaScript's semantics for
+    /// non-strings (an object with `kind`/`namespace`/`name`, falsy values rejected).
+    pub fn parse_node(
+        node: &Node,
+        default_kind: Option<&str>,
+        default_namespace: &str,
+    ) -> Result<Self, RefError> {
+        match &node.value {
+            Value::String(s) => Self::parse(s, default_kind, default_namespace),
+            Value::Null | Value::Bool(false) => Err(RefError::Empty),
+            Value::Number(n) if *n == 0.0 || n.is_nan() => Err(RefError::Empty),
+            _ => {
+                let textual = node.to_json().to_string();
+                // Property reads on non-objects yield undefined.
+                let prop = |key: &str| node.get(key).filter(|v| !matches!(v.value, Value::Null));
+                let kind = match prop("kind") {
+                    Some(k) => js_truthy_string(k),
+                    None => default_kind.map(str::to_string),
+                };
+                let namespace = match prop("namespace") {
+                    Some(n) => js_truthy_string(n),
+                    None => Some(default_namespace.to_string()).filter(|s| !s.is_empty()),
+                };
+                let name = prop("name").and_then(js_truthy_string);
+                match (kind, namespace, name) {
+                    (None, _, _) => Err(RefError::MissingKind(textual)),
+                    (_, None, _) => Err(RefError::MissingNamespace(textual)),
+                    (_, _, None) => Err(RefError::MissingName(textual)),
+                    (Some(k), Some(ns), Some(n)) => Ok(EntityRef::new(&k, &ns, &n)),
+                }
+            }
+        }
+    }
+
+    /// The kind in lower case, for comparisons.
+    pub fn kind_lower(&self) -> String {
+        self.kind.to_lowercase()
+    }
+}
+
+/// `String(value)` of a JavaScript-truthy value, `None` for falsy ones.
+fn js_truthy_string(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Null | Value::Bool(false) => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::Number(n) if *n == 0.0 || n.is_nan() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(crate::yaml::js_number_to_string(*n)),
+        Value::Bool(true) => Some("true".into()),
+        _ => Some(node.to_json().to_string()),
+    }
+}
+
+/// Splits `[<kind>:][<namespace>/]<name>` as `parseRefString` does.
+fn split_ref(text: &str) -> Result<(Option<&str>, Option<&str>, &str), RefError> {
+    let mut colon = text.find(':');
+    let slash = text.find('/');
+    if let (Some(s), Some(c)) = (slash, colon) {
+        if s < c {
+            colon = None;
+        }
+    }
+    let kind = colon.map(|c| &text[..c]);
+    let namespace = slash.map(|s| &text[colon.map_or(0, |c| c + 1)..s]);
+    let name_start = colon.map_or(0, |c| c + 1).max(slash.map_or(0, |s| s + 1));
+    let name = &text[name_start..];
+    if kind == Some("") || namespace == Some("") || name.is_empty() {
+        return Err(RefError::Malformed(text.to_string()));
+    }
+    Ok((kind, namespace, name))
+}
+
+impl fmt::Display for EntityRef {
+    /// The canonical lower-case form, `kind:namespace/name`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}/{}",
+            self.kind.to_lowercase(),
+            self.namespace.to_lowercase(),
+            self.name.to_lowercase()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_like_backstage() {
+        let ok = |t: &str, k: Option<&str>| EntityRef::parse(t, k, "ns1").map(|r| r.to_string());
+        assert_eq!(ok("a", Some("Group")).unwrap(), "group:ns1/a");
+        assert_eq!(ok("user:b", Some("Group")).unwrap(), "user:ns1/b");
+        assert_eq!(ok("x/b", Some("Group")).unwrap(), "group:x/b");
+        assert_eq!(ok("k:x/b", None).unwrap(), "k:x/b");
+        // A slash before the first colon means there is no kind.
+        assert_eq!(ok("x/b:c", Some("Group")).unwrap(), "group:x/b:c");
+        assert_eq!(ok("a:b:c", None).unwrap(), "a:ns1/b:c");
+        assert_eq!(ok("k:x/b/c", None).unwrap(), "k:x/b/c");
+        assert!(matches!(ok("group:", None), Err(RefError::Malformed(_))));
+        assert!(matches!(ok(":a", None), Err(RefError::Malformed(_))));
+        assert!(matches!(ok("ns/", None), Err(RefError::Malformed(_))));
+        assert!(matches!(ok("a", None), Err(RefError::MissingKind(_))));
+        assert!(matches!(ok("", Some("Group")), Err(RefError::Empty)));
+    }
+}

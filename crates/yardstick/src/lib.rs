@@ -1,0 +1,21 @@
+//! yardstick core: reads Backstage catalog files exactly as Backstage does, validates them
+//! with Backstage's own rules, and reports every problem with a stable rule id and a span.
+//!
+//! The crate does no network and no terminal output.
+#![warn(missing_docs)]
+
+mod entity_ref;
+mod finding;
+mod schema;
+mod validate;
+pub mod yaml;
+
+pub use entity_ref::{EntityRef, RefError, DEFAULT_NAMESPACE};
+pub use finding::{rule, Finding, Rule, Severity, RULES, RULES_DOC_URL};
+pub use validate::{
+    validate_entity, Entity, PlaceholderResolver, PlaceholderValue, Problem, Relation,
+    ValidateOptions, Validation,
+};
+pub use yaml::{
+    parse_stream, Document, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind,
+};

@@ -1,0 +1,1469 @@
+//! YAML reading with exact source positions.
+//!
+//! Backstage reads catalog files with the `yaml` npm package (YAML 1.2 core schema, no merge
+//! keys, unique keys, at most 100 alias expansions per anchor). This module turns saphyr's
+//! event stream into [`Node`] trees whose scalars resolve exactly as that package resolves them,
+//! and whose every key and value carries a [`Span`].
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as SaphyrSpan, Tag};
+
+/// A position range in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// 1-based line of the first character.
+    pub line: usize,
+    /// 1-based column of the first character, counted in Unicode code points.
+    pub column: usize,
+}
+
+/// A YAML value after scalar resolution, shaped like the JSON that Backstage validates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`, `~`, an empty value.
+    Null,
+    /// `true` / `false` in their YAML 1.2 spellings.
+    Bool(bool),
+    /// Any number; JavaScript has only doubles, so neither has yardstick.
+    Number(f64),
+    /// A string.
+    String(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping; keys are already converted to the strings JavaScript would use.
+    Map(Vec<Entry>),
+    /// A value JavaScript sees as an object that is neither array nor plain map (`!!binary`).
+    Opaque,
+}
+
+/// A value and where it stands in the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where the value is written.
+    pub span: Span,
+}
+
+/// One key of a mapping with its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key as JavaScript stringifies it (`1` becomes `"1"`, `~` becomes `""`).
+    pub key: String,
+    /// Where the key is written.
+    pub key_span: Span,
+    /// The value.
+    pub value: Node,
+}
+
+impl Node {
+    /// Looks up a direct child by map key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            _ => None,
+        }
+    }
+
+    /// The map entry for `key`, with its key span.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// The string value, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The entries, if this is a map.
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a sequence.
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Follows an RFC 6901 JSON pointer (`/spec/owner`, `/metadata/tags/0`).
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        self.pointer_with_key(pointer).map(|(n, _)| n)
+    }
+
+    /// Follows a JSON pointer and also returns the span of the last key, when the last step
+    /// was a map key; diagnostics underline the key of a bad field.
+    pub fn pointer_with_key(&self, pointer: &str) -> Option<(&Node, Option<Span>)> {
+        if pointer.is_empty() {
+            return Some((self, None));
+        }
+        let rest = pointer.strip_prefix('/')?;
+        let mut node = self;
+        let mut key_span = None;
+        for raw in rest.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            match &node.value {
+                Value::Map(entries) => {
+                    let e = entries.iter().find(|e| e.key == token)?;
+                    key_span = Some(e.key_span);
+                    node = &e.value;
+                }
+                Value::Seq(items) => {
+                    let i: usize = token.parse().ok()?;
+                    node = items.get(i)?;
+                    key_span = None;
+                }
+                _ => return None,
+            }
+        }
+        Some((node, key_span))
+    }
+
+    /// The span of the deepest existing node along `pointer`: the field itself when present,
+    /// else its nearest ancestor. Key spans are preferred over value spans for map fields.
+    pub fn locate(&self, pointer: &str) -> Span {
+        let mut best = self.span;
+        if let Some(rest) = pointer.strip_prefix('/') {
+            let mut node = self;
+            for raw in rest.split('/') {
+                let token = raw.replace("~1", "/").replace("~0", "~");
+                match &node.value {
+                    Value::Map(entries) => match entries.iter().find(|e| e.key == token) {
+                        Some(e) => {
+                            best = e.key_span;
+                            node = &e.value;
+                        }
+                        None => break,
+                    },
+                    Value::Seq(items) => {
+                        match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                            Some(n) => {
+                                best = n.span;
+                                node = n;
+                            }
+                            None => break,
+                        }
+                    }
+                    _ => break,
+                }
+            }
+        }
+        best
+    }
+
+    /// A short name of the JSON type, as error messages say it.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Seq(_) => "array",
+            Value::Map(_) | Value::Opaque => "object",
+        }
+    }
+
+    /// Converts to JSON. Non-finite numbers, which JSON cannot hold, become strings.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => {
+                if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+                    J::from(*n as i64)
+                } else {
+                    serde_json::Number::from_f64(*n)
+                        .map(J::Number)
+                        .unwrap_or_else(|| J::String(js_number_to_string(*n)))
+                }
+            }
+            Value::String(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
+            Value::Opaque => J::Object(Default::default()),
+        }
+    }
+}
+
+/// Limits that keep hostile input from exhausting time or memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: usize,
+    /// Deepest nesting of collections.
+    pub max_depth: usize,
+    /// Most documents in one file.
+    pub max_documents: usize,
+    /// Most nodes that alias expansion may copy in one document.
+    pub max_alias_nodes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 8 * 1024 * 1024,
+            max_depth: 256,
+            max_documents: 10_000,
+            max_alias_nodes: 100_000,
+        }
+    }
+}
+
+/// What went wrong while reading YAML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// Not well-formed YAML.
+    Syntax,
+    /// The same key twice in one mapping.
+    DuplicateKey,
+    /// An alias expands more often than Backstage's reader allows, or beyond yardstick's budget.
+    AliasLimit,
+    /// Collections nested deeper than the limit.
+    DepthLimit,
+    /// More documents than the limit.
+    DocumentLimit,
+    /// The file is larger than the limit.
+    FileTooLarge,
+    /// The document's root is not a mapping.
+    NotAnObject,
+    /// A tag that is not part of the YAML 1.2 core schema (a warning: the value is a string).
+    UnresolvedTag,
+    /// The file is not valid UTF-8 (a warning: Backstage replaces bad bytes).
+    Encoding,
+}
+
+/// A problem found while reading YAML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// What kind of problem.
+    pub kind: YamlErrorKind,
+    /// A sentence describing it.
+    pub message: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// One document of a YAML stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// 0-based position in the stream, empty documents counted.
+    pub index: usize,
+    /// The root node; `None` when the document could not be read.
+    pub root: Option<Node>,
+    /// Why the document could not be read.
+    pub error: Option<YamlError>,
+    /// Problems that do not stop Backstage from reading the document.
+    pub warnings: Vec<YamlError>,
+    /// Where the document starts.
+    pub span: Span,
+}
+
+impl Document {
+    /// True when the document holds nothing (`null`), which Backstage skips.
+    pub fn is_empty(&self) -> bool {
+        self.error.is_none() && matches!(self.root.as_ref().map(|r| &r.value), Some(Value::Null))
+    }
+}
+
+/// The documents of one file, or why none could be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    /// The documents in order.
+    pub documents: Vec<Document>,
+    /// A problem that stops Backstage from reading any document of the file.
+    pub fatal: Option<YamlError>,
+    /// File-level warnings.
+    pub warnings: Vec<YamlError>,
+}
+
+/// Maps saphyr's character positions to byte offsets in the source.
+struct Positions<'a> {
+    text: &'a str,
+    /// Byte offset of each line start.
+    line_starts: Vec<usize>,
+    /// Added to every byte offset (a stripped BOM, or a resumed tail of the file).
+    base_offset: usize,
+    /// Added to every line (a resumed tail of the file).
+    base_line: usize,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str, base_offset: usize, base_line: usize) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        Positions {
+            text,
+            line_starts,
+            base_offset,
+            base_line,
+        }
+    }
+
+    /// Byte offset (within `text`) of saphyr's 1-based line and 0-based char column.
+    fn byte_of(&self, line: usize, col: usize) -> usize {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let rest = &self.text[start..];
+        let within = rest
+            .char_indices()
+            .nth(col)
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
+        start + within
+    }
+
+    fn span(&self, s: &SaphyrSpan) -> Span {
+        let start = self.byte_of(s.start.line(), s.start.col());
+        let end = self.byte_of(s.end.line(), s.end.col()).max(start);
+        Span {
+            offset: self.base_offset + start,
+            len: end - start,
+            line: self.base_line + s.start.line(),
+            column: s.start.col() + 1,
+        }
+    }
+
+    fn point(&self, line: usize, col: usize) -> Span {
+        Span {
+            offset: self.base_offset + self.byte_of(line, col),
+            len: 0,
+            line: self.base_line + line,
+            column: col + 1,
+        }
+    }
+}
+
+/// Reads every document of a YAML file.
+pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
+    let mut stream = Stream {
+        documents: Vec::new(),
+        fatal: None,
+        warnings: Vec::new(),
+    };
+    if text.len() > limits.max_file_bytes {
+        stream.fatal = Some(YamlError {
+            kind: YamlErrorKind::FileTooLarge,
+            message: format!(
+                "file is {} bytes, more than the limit of {} bytes",
+                text.len(),
+                limits.max_file_bytes
+            ),
+            span: Span {
+                line: 1,
+                column: 1,
+                ..Span::default()
+            },
+        });
+        return stream;
+    }
+    let (body, bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3),
+        None => (text, 0),
+    };
+    let mut offset = 0;
+    let mut line = 0;
+    // Resume after a syntax error at the next document marker, as the npm reader does.
+    loop {
+        let part = &body[offset..];
+        let positions = Positions::new(part, bom + offset, line);
+        let mut builder = Builder::new(&positions, limits, stream.documents.len());
+        let outcome = builder.run(part);
+        stream.documents.extend(builder.documents);
+        match outcome {
+            Outcome::Done => break,
+            Outcome::Fatal(err) => {
+                stream.fatal = Some(err);
+                break;
+            }
+            Outcome::SyntaxError { error, byte } => {
+                let index = stream.documents.len();
+                stream.documents.push(Document {
+                    index,
+                    root: None,
+                    span: error.span,
+                    error: Some(error),
+                    warnings: Vec::new(),
+                });
+                if stream.documents.len() >= limits.max_documents {
+                    break;
+                }
+                match next_document_marker(part, byte) {
+                    Some(next) => {
+                        line += part[..next].bytes().filter(|b| *b == b'\n').count();
+                        offset += next;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    stream
+}
+
+/// Byte offset of the next line that starts with `---` after `from`.
+fn next_document_marker(text: &str, from: usize) -> Option<usize> {
+    let mut pos = text[from..].find('\n')? + from + 1;
+    loop {
+        let rest = &text[pos..];
+        if let Some(after) = rest.strip_prefix("---") {
+            if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
+                return Some(pos);
+            }
+        }
+        pos += rest.find('\n')? + 1;
+    }
+}
+
+enum Outcome {
+    Done,
+    Fatal(YamlError),
+    SyntaxError { error: YamlError, byte: usize },
+}
+
+/// How a key compares with other keys of its mapping, as the npm reader compares them.
+#[derive(PartialEq)]
+enum KeyIdentity {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    /// Collections and aliases never equal another key.
+    Unique,
+}
+
+/// Per-anchor bookkeeping that mirrors the npm reader's resource-exhaustion guard.
+struct AnchorData {
+    node: Node,
+    /// Number of nodes in `node`, for yardstick's own expansion budget.
+    size: u64,
+    /// Times the anchor was used, plus one for its definition.
+    count: u64,
+    /// Lazily computed alias weight of the anchored node (0 until first use).
+    alias_count: u64,
+    /// 1 when the anchored subtree holds a scalar (outside aliases), else 0.
+    scalar_weight: u64,
+    /// Anchor instances referenced by aliases inside the subtree.
+    inner_aliases: Vec<usize>,
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        start: Span,
+        anchor: usize,
+        tracker: AliasTracker,
+    },
+    Map {
+        entries: Vec<Entry>,
+        identities: Vec<KeyIdentity>,
+        pending_key: Option<(String, Span, KeyIdentity)>,
+        start: Span,
+        anchor: usize,
+        tracker: AliasTracker,
+    },
+}
+
+/// Collects what an anchored subtree contains, for [`AnchorData`].
+#[derive(Default)]
+struct AliasTracker {
+    scalar_weight: u64,
+    inner_aliases: Vec<usize>,
+}
+
+struct Builder<'p, 'a> {
+    positions: &'p Positions<'a>,
+    limits: &'p Limits,
+    documents: Vec<Document>,
+    first_index: usize,
+    stack: Vec<Frame>,
+    /// saphyr anchor id -> index into `anchors` of its latest definition.
+    anchor_ids: HashMap<usize, usize>,
+    anchors: Vec<AnchorData>,
+    alias_nodes: u64,
+    root: Option<Node>,
+    doc_start: Span,
+    /// Byte offset (within this part) where the current document starts.
+    doc_start_byte: usize,
+    /// Where the previous document ended, to find the directives of the next one.
+    prev_doc_end: usize,
+    /// The document follows a `%YAML 1.1` directive: the npm reader then uses YAML 1.1 types.
+    yaml11: bool,
+    text: &'a str,
+    doc_warnings: Vec<YamlError>,
+    doc_error: Option<YamlError>,
+}
+
+impl<'p, 'a> Builder<'p, 'a> {
+    fn new(positions: &'p Positions<'a>, limits: &'p Limits, first_index: usize) -> Self {
+        Builder {
+            positions,
+            limits,
+            documents: Vec::new(),
+            first_index,
+            stack: Vec::new(),
+            anchor_ids: HashMap::new(),
+            anchors: Vec::new(),
+            alias_nodes: 0,
+            root: None,
+            doc_start: Span::default(),
+            doc_start_byte: 0,
+            prev_doc_end: 0,
+            yaml11: false,
+            text: positions.text,
+            doc_warnings: Vec::new(),
+            doc_error: None,
+        }
+    }
+
+    fn run(&mut self, text: &str) -> Outcome {
+        let mut parser = Parser::new_from_str(text);
+        loop {
+            let (event, span) = match parser.next_event() {
+                None => return Outcome::Done,
+                Some(Ok(ev)) => ev,
+                Some(Err(e)) => return self.syntax_error(&e),
+            };
+            // Skip the rest of a document that already failed (duplicate key, depth, ...).
+            if self.doc_error.is_some() {
+                match event {
+                    Event::DocumentEnd => self.finish_document(),
+                    Event::StreamEnd => return Outcome::Done,
+                    _ => {}
+                }
+                continue;
+            }
+            let sp = self.positions.span(&span);
+            match event {
+                Event::StreamStart | Event::Nothing => {}
+                Event::StreamEnd => return Outcome::Done,
+                Event::DocumentStart(_) => {
+                    if self.first_index + self.documents.len() >= self.limits.max_documents {
+                        return Outcome::Fatal(YamlError {
+                            kind: YamlErrorKind::DocumentLimit,
+                            message: format!(
+                                "more than {} documents in one file",
+                                self.limits.max_documents
+                            ),
+                            span: sp,
+                        });
+                    }
+                    self.doc_start = sp;
+                    self.doc_start_byte = sp.offset - self.positions.base_offset;
+                    let head = self
+                        .text
+                        .get(self.prev_doc_end..self.doc_start_byte)
+                        .unwrap_or("");
+                    // Like the npm reader, a 1.1 directive holds until another %YAML directive.
+                    for l in head.lines() {
+                        let mut words = l.split_whitespace();
+                        if words.next() == Some("%YAML") {
+                            self.yaml11 = words.next() == Some("1.1");
+                        }
+                    }
+                    self.anchor_ids.clear();
+                    self.anchors.clear();
+                    self.alias_nodes = 0;
+                }
+                Event::DocumentEnd => {
+                    self.prev_doc_end = sp.offset + sp.len - self.positions.base_offset;
+                    self.finish_document()
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    let node = self.scalar(&value, style, tag.as_deref(), sp);
+                    if let Some(t) = self.tracker() {
+                        t.scalar_weight = 1;
+                    }
+                    self.push_node(node, anchor, 1, 1, Vec::new());
+                }
+                Event::Alias(id) => {
+                    if let Err(err) = self.alias(id, sp) {
+                        return Outcome::Fatal(err);
+                    }
+                }
+                Event::SequenceStart(anchor, tag) => {
+                    self.warn_collection_tag(tag.as_deref(), "seq", sp);
+                    if !self.check_depth(sp) {
+                        continue;
+                    }
+                    self.stack.push(Frame::Seq {
+                        items: Vec::new(),
+                        start: sp,
+                        anchor,
+                        tracker: AliasTracker::default(),
+                    });
+                }
+                Event::MappingStart(anchor, tag) => {
+                    self.warn_collection_tag(tag.as_deref(), "map", sp);
+                    if !self.check_depth(sp) {
+                        continue;
+                    }
+                    self.stack.push(Frame::Map {
+                        entries: Vec::new(),
+                        identities: Vec::new(),
+                        pending_key: None,
+                        start: sp,
+                        anchor,
+                        tracker: AliasTracker::default(),
+                    });
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let Some(frame) = self.stack.pop() else {
+                        continue;
+                    };
+                    let (value, start, anchor, tracker) = match frame {
+                        Frame::Seq {
+                            items,
+                            start,
+                            anchor,
+                            tracker,
+                        } => (Value::Seq(items), start, anchor, tracker),
+                        Frame::Map {
+                            entries,
+                            start,
+                            anchor,
+                            tracker,
+                            ..
+                        } => (Value::Map(entries), start, anchor, tracker),
+                    };
+                    let end = sp.offset + sp.len;
+                    let span = Span {
+                        len: end.saturating_sub(start.offset),
+                        ..start
+                    };
+                    let node = Node { value, span };
+                    let size = node_count(&node);
+                    // Propagate what this subtree holds to the enclosing one.
+                    if let Some(parent) = self.tracker() {
+                        parent.scalar_weight = parent.scalar_weight.max(tracker.scalar_weight);
+                        parent
+                            .inner_aliases
+                            .extend(tracker.inner_aliases.iter().copied());
+                    }
+                    self.push_node(
+                        node,
+                        anchor,
+                        size,
+                        tracker.scalar_weight,
+                        tracker.inner_aliases,
+                    );
+                }
+            }
+        }
+    }
+
+    fn tracker(&mut self) -> Option<&mut AliasTracker> {
+        match self.stack.last_mut() {
+            Some(Frame::Seq { tracker, .. }) | Some(Frame::Map { tracker, .. }) => Some(tracker),
+            None => None,
+        }
+    }
+
+    fn check_depth(&mut self, sp: Span) -> bool {
+        if self.stack.len() >= self.limits.max_depth {
+            self.fail_document(YamlError {
+                kind: YamlErrorKind::DepthLimit,
+                message: format!(
+                    "collections nested deeper than {} levels",
+                    self.limits.max_depth
+                ),
+                span: sp,
+            });
+            return false;
+        }
+        true
+    }
+
+    fn fail_document(&mut self, err: YamlError) {
+        self.stack.clear();
+        self.root = None;
+        self.doc_error = Some(err);
+    }
+
+    fn syntax_error(&mut self, e: &ScanError) -> Outcome {
+        let m = e.marker();
+        let span = self.positions.point(m.line(), m.col());
+        // Resume at the first document marker after the failing document's start.
+        let byte = self.doc_start_byte;
+        let kind = if e.info().contains("recursion limit") {
+            YamlErrorKind::DepthLimit
+        } else {
+            YamlErrorKind::Syntax
+        };
+        // An error inside a document whose content was complete belongs to that document.
+        self.stack.clear();
+        self.root = None;
+        let error = match self.doc_error.take() {
+            Some(earlier) => earlier,
+            None => YamlError {
+                kind,
+                message: e.info().to_string(),
+                span,
+            },
+        };
+        Outcome::SyntaxError { error, byte }
+    }
+
+    fn finish_document(&mut self) {
+        let index = self.first_index + self.documents.len();
+        let root = match (self.doc_error.is_some(), self.root.take()) {
+            (true, _) => None,
+            // A document with no content at all is an empty (null) document.
+            (false, None) => Some(Node {
+                value: Value::Null,
+                span: self.doc_start,
+            }),
+            (false, Some(root)) => Some(root),
+        };
+        self.documents.push(Document {
+            index,
+            root,
+            error: self.doc_error.take(),
+            warnings: std::mem::take(&mut self.doc_warnings),
+            span: self.doc_start,
+        });
+        self.stack.clear();
+    }
+
+    fn warn_collection_tag(&mut self, tag: Option<&Tag>, expected: &str, sp: Span) {
+        if let Some(tag) = tag {
+            let name = tag_name(tag);
+            let known = [
+                format!("tag:yaml.org,2002:{expected}"),
+                "tag:yaml.org,2002:set".into(),
+                "tag:yaml.org,2002:omap".into(),
+                "tag:yaml.org,2002:pairs".into(),
+                "!".into(),
+            ];
+            if !known.contains(&name) {
+                self.doc_warnings.push(YamlError {
+                    kind: YamlErrorKind::UnresolvedTag,
+                    message: format!("unresolved tag {name}; read as a plain {expected}"),
+                    span: sp,
+                });
+            }
+        }
+    }
+
+    fn scalar(&mut self, raw: &str, style: ScalarStyle, tag: Option<&Tag>, sp: Span) -> Node {
+        let value = match tag {
+            Some(tag) => {
+                let name = tag_name(tag);
+                match resolve_tagged(&name, raw) {
+                    Some(v) => v,
+                    None => {
+                        if name != "tag:yaml.org,2002:str" {
+                            self.doc_warnings.push(YamlError {
+                                kind: YamlErrorKind::UnresolvedTag,
+                                message: format!(
+                                    "unresolved tag {name}; the value is read as a string"
+                                ),
+                                span: sp,
+                            });
+                        }
+                        Value::String(raw.to_string())
+                    }
+                }
+            }
+            None if style == ScalarStyle::Plain && self.yaml11 => resolve_plain_11(raw),
+            None if style == ScalarStyle::Plain => resolve_plain(raw),
+            None => Value::String(raw.to_string()),
+        };
+        Node { value, span: sp }
+    }
+
+    fn alias(&mut self, id: usize, sp: Span) -> Result<(), YamlError> {
+        let Some(&slot) = self.anchor_ids.get(&id) else {
+            self.fail_document(YamlError {
+                kind: YamlErrorKind::Syntax,
+                message: "alias to an anchor that is not defined before it".into(),
+                span: sp,
+            });
+            return Ok(());
+        };
+        // The npm reader's guard: count * aliasCount of the anchor may not exceed 100.
+        let weight = {
+            let a = &self.anchors[slot];
+            if a.alias_count == 0 {
+                let mut w = a.scalar_weight;
+                for &inner in &a.inner_aliases {
+                    let d = &self.anchors[inner];
+                    w = w.max(d.count.saturating_mul(d.alias_count));
+                }
+                w
+            } else {
+                a.alias_count
+            }
+        };
+        let a = &mut self.anchors[slot];
+        a.count += 1;
+        a.alias_count = weight;
+        let excessive = a.count.saturating_mul(a.alias_count) > 100;
+        let size = a.size;
+        self.alias_nodes = self.alias_nodes.saturating_add(size);
+        if excessive || self.alias_nodes > self.limits.max_alias_nodes {
+            return Err(YamlError {
+                kind: YamlErrorKind::AliasLimit,
+                message: "excessive alias expansion (a resource exhaustion attack?); Backstage's YAML reader stops reading this file".into(),
+                span: sp,
+            });
+        }
+        let mut node = self.anchors[slot].node.clone();
+        node.span = sp;
+        if let Some(t) = self.tracker() {
+            t.inner_aliases.push(slot);
+        }
+        self.push_node(node, 0, size, 0, Vec::new());
+        Ok(())
+    }
+
+    fn push_node(
+        &mut self,
+        node: Node,
+        anchor: usize,
+        size: u64,
+        scalar_weight: u64,
+        inner_aliases: Vec<usize>,
+    ) {
+        if anchor != 0 {
+            self.anchors.push(AnchorData {
+                node: node.clone(),
+                size,
+                count: 1,
+                alias_count: 0,
+                scalar_weight,
+                inner_aliases,
+            });
+            self.anchor_ids.insert(anchor, self.anchors.len() - 1);
+        }
+        let mut duplicate = None;
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                identities,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => {
+                    let identity = key_identity(&node);
+                    *pending_key = Some((json_key(&node), node.span, identity));
+                }
+                Some((key, key_span, identity)) => {
+                    if identity != KeyIdentity::Unique && identities.contains(&identity) {
+                        duplicate = Some((key, key_span));
+                    } else if let Some(existing) = entries.iter_mut().find(|e| e.key == key) {
+                        // Distinct YAML keys with one JSON spelling: JavaScript keeps the last value.
+                        existing.value = node;
+                        identities.push(identity);
+                    } else {
+                        entries.push(Entry {
+                            key,
+                            key_span,
+                            value: node,
+                        });
+                        identities.push(identity);
+                    }
+                }
+            },
+        }
+        if let Some((key, span)) = duplicate {
+            self.fail_document(YamlError {
+                kind: YamlErrorKind::DuplicateKey,
+                message: format!("duplicate key `{key}`: map keys must be unique"),
+                span,
+            });
+        }
+    }
+}
+
+fn node_count(node: &Node) -> u64 {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(node_count).sum::<u64>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|e| 1 + node_count(&e.value))
+                .sum::<u64>()
+        }
+        _ => 1,
+    }
+}
+
+fn tag_name(tag: &Tag) -> String {
+    match tag.handle.as_str() {
+        "!!" => format!("tag:yaml.org,2002:{}", tag.suffix),
+        "!" if tag.suffix.is_empty() => "!".to_string(),
+        handle => format!("{handle}{}", tag.suffix),
+    }
+}
+
+fn key_identity(node: &Node) -> KeyIdentity {
+    match &node.value {
+        Value::Null => KeyIdentity::Null,
+        Value::Bool(b) => KeyIdentity::Bool(*b),
+        Value::Number(n) => KeyIdentity::Number(*n),
+        Value::String(s) => KeyIdentity::String(s.clone()),
+        _ => KeyIdentity::Unique,
+    }
+}
+
+/// The string JavaScript uses for a map key (the npm reader's `stringifyKey`).
+fn json_key(node: &Node) -> String {
+    match &node.value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => js_number_to_string(*n),
+        Value::String(s) => s.clone(),
+        _ => node.to_json().to_string(),
+    }
+}
+
+/// JavaScript's `String(number)` for the numbers YAML can produce.
+pub fn js_number_to_string(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    if n == 0.0 {
+        return "0".into();
+    }
+    let abs = n.abs();
+    if (1e-6..1e21).contains(&abs) {
+        // Rust's shortest round-trip formatting matches JavaScript in this range.
+        let s = format!("{n}");
+        return s;
+    }
+    // Exponent form: 1e+21, 1.5e-7.
+    let s = format!("{n:e}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
+        _ => s,
+    }
+}
+
+/// Resolves an untagged plain scalar by the YAML 1.2 core schema, in the npm reader's order.
+pub fn resolve_plain(s: &str) -> Value {
+    if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
+        return Value::Null;
+    }
+    match s {
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    match number(s) {
+        Some(n) => Value::Number(n),
+        None => Value::String(s.to_string()),
+    }
+}
+
+/// Resolves an untagged plain scalar by the npm reader's YAML 1.1 schema (after `%YAML 1.1`).
+pub fn resolve_plain_11(s: &str) -> Value {
+    if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
+        return Value::Null;
+    }
+    if matches!(
+        s,
+        "Y" | "y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON"
+    ) {
+        return Value::Bool(true);
+    }
+    if matches!(
+        s,
+        "N" | "n" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF"
+    ) {
+        return Value::Bool(false);
+    }
+    let negative = s.starts_with('-');
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let sign = if negative { -1.0 } else { 1.0 };
+    let radix = |digits: &str, radix: u32| -> Option<f64> {
+        let clean: String = digits.chars().filter(|c| *c != '_').collect();
+        if digits.is_empty() || !digits.chars().all(|c| c == '_' || c.is_digit(radix)) {
+            return None;
+        }
+        Some(clean.chars().fold(0.0, |acc, c| {
+            acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
+        }))
+    };
+    if let Some(n) = unsigned.strip_prefix("0b").and_then(|d| radix(d, 2)) {
+        return Value::Number(sign * n);
+    }
+    if unsigned.len() > 1 && unsigned.starts_with('0') && !unsigned.starts_with("0x") {
+        if let Some(n) = radix(&unsigned[1..], 8) {
+            return Value::Number(sign * n);
+        }
+    }
+    let dec = |t: &str| {
+        t.starts_with(|c: char| c.is_ascii_digit())
+            && t.chars().all(|c| c.is_ascii_digit() || c == '_')
+    };
+    if dec(unsigned) {
+        return Value::Number(sign * radix(unsigned, 10).unwrap_or(0.0));
+    }
+    if let Some(n) = unsigned.strip_prefix("0x").and_then(|d| radix(d, 16)) {
+        return Value::Number(sign * n);
+    }
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") {
+        return Value::Number(sign * f64::INFINITY);
+    }
+    if matches!(s, ".nan" | ".NaN" | ".NAN") {
+        return Value::Number(f64::NAN);
+    }
+    // Floats: [0-9][0-9_]* optional, . [0-9_]*, optional exponent (required without a dot).
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let int_ok = |t: &str| t.is_empty() || dec(t);
+    let frac_ok = |t: &str| t.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let exp_ok = exponent.is_none_or(|e| {
+        let d = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
+    });
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((i, f)) => int_ok(i) && frac_ok(f),
+        None => exponent.is_some() && int_ok(mantissa),
+    };
+    if mantissa_ok && exp_ok && unsigned != "." {
+        let clean: String = s.chars().filter(|c| *c != '_').collect();
+        let parsed = clean.trim_end_matches('.').parse::<f64>().ok().or_else(|| {
+            clean
+                .replace(".e", ".0e")
+                .replace(".E", ".0E")
+                .parse::<f64>()
+                .ok()
+        });
+        if let Some(n) = parsed {
+            return Value::Number(n);
+        }
+    }
+    // Sexagesimal ints and floats (190:20:30).
+    if let Some((head, _)) = unsigned.split_once(':') {
+        if dec(head) {
+            let parts: Vec<&str> = unsigned.split(':').collect();
+            let (last, rest) = parts.split_last().unwrap_or((&"", &[]));
+            let (last_int, last_frac) = last.split_once('.').unwrap_or((last, ""));
+            let small = |t: &str| {
+                (1..=2).contains(&t.len())
+                    && t.bytes().all(|b| b.is_ascii_digit())
+                    && t.parse::<u32>().is_ok_and(|v| v < 60)
+            };
+            let frac_digits = last_frac.chars().all(|c| c.is_ascii_digit() || c == '_');
+            if rest.iter().skip(1).all(|p| small(p)) && small(last_int) && frac_digits {
+                let mut total = 0.0;
+                for p in rest {
+                    total = total * 60.0 + radix(p, 10).unwrap_or(0.0);
+                }
+                let tail: f64 = format!("{last_int}.{}", last_frac.replace('_', ""))
+                    .trim_end_matches('.')
+                    .parse()
+                    .unwrap_or(0.0);
+                return Value::Number(sign * (total * 60.0 + tail));
+            }
+        }
+    }
+    if let Some(iso) = timestamp_to_iso(s) {
+        return Value::String(iso);
+    }
+    Value::String(s.to_string())
+}
+
+/// A YAML 1.1 timestamp as JavaScript's `Date.toJSON()` prints it, or `None`.
+fn timestamp_to_iso(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let num = |t: &str| t.parse::<i64>().ok();
+    let (date, time) = match s.find(['t', 'T', ' ', '\t']) {
+        Some(i) if i >= 8 => (&s[..i], Some(s[i + 1..].trim_start_matches([' ', '\t']))),
+        _ => (s, None),
+    };
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || y.len() != 4
+        || !(1..=2).contains(&m.len())
+        || !(1..=2).contains(&d.len())
+    {
+        return None;
+    }
+    if !b[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let (year, month, day) = (num(y)?, num(m)?, num(d)?);
+    let (mut hour, mut minute, mut second, mut millis, mut offset_min) = (0, 0, 0, 0, 0);
+    if let Some(t) = time {
+        let split = t
+            .find(|c: char| c == 'Z' || c == '+' || c == '-' || c == ' ' || c == '\t')
+            .unwrap_or(t.len());
+        let (clock, zone) = t.split_at(split);
+        let mut c = clock.split(':');
+        let (h, mi, sec) = (c.next()?, c.next()?, c.next()?);
+        if c.next().is_some() || !(1..=2).contains(&h.len()) || !(1..=2).contains(&mi.len()) {
+            return None;
+        }
+        let (sec_int, frac) = sec.split_once('.').unwrap_or((sec, ""));
+        if !(1..=2).contains(&sec_int.len())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+            || (sec.contains('.') && frac.is_empty())
+        {
+            return None;
+        }
+        hour = num(h)?;
+        minute = num(mi)?;
+        second = num(sec_int)?;
+        millis = num(&format!("{frac}00")[..3]).unwrap_or(0);
+        let zone = zone.trim_start_matches([' ', '\t']);
+        if !zone.is_empty() && zone != "Z" {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let z = &zone[1..];
+            let (zh, zm) = z.split_once(':').unwrap_or((z, "0"));
+            let mut d = num(zh)? * 60 + num(zm)?;
+            if num(zh)?.abs() >= 30 && !z.contains(':') {
+                d = num(zh)?;
+            }
+            offset_min = sign * d;
+        }
+    } else if date.len() != s.len() {
+        return None;
+    }
+    // Date.UTC normalises out-of-range months and days.
+    let total_months = year * 12 + (month - 1);
+    let (y0, m0) = (total_months.div_euclid(12), total_months.rem_euclid(12) + 1);
+    let days = days_from_civil(y0, m0, 1) + day - 1;
+    let ms = ((days * 24 + hour) * 60 + minute - offset_min) * 60_000 + second * 1000 + millis;
+    let (days, rem) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (yy, mm, dd) = civil_from_days(days);
+    if !(0..=9999).contains(&yy) {
+        return None;
+    }
+    Some(format!(
+        "{yy:04}-{mm:02}-{dd:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000
+    ))
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The core schema's int and float forms, or `None` for a string.
+fn number(s: &str) -> Option<f64> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if let Some(oct) = s.strip_prefix("0o") {
+        if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            return Some(
+                oct.bytes()
+                    .fold(0.0, |acc, b| acc * 8.0 + f64::from(b - b'0')),
+            );
+        }
+    }
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let negative = s.starts_with('-');
+    if digits(unsigned) {
+        return s.parse::<f64>().ok();
+    }
+    if let Some(hex) = s.strip_prefix("0x") {
+        if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Some(hex.chars().fold(0.0, |acc, c| {
+                acc * 16.0 + f64::from(c.to_digit(16).unwrap_or(0))
+            }));
+        }
+    }
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") {
+        return Some(if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
+    if matches!(s, ".nan" | ".NaN" | ".NAN") {
+        return Some(f64::NAN);
+    }
+    // [0-9]+ . [0-9]*  |  . [0-9]+   with an optional exponent.
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (digits(int) && (frac.is_empty() || digits(frac))) || (int.is_empty() && digits(frac))
+        }
+        None => exponent.is_some() && digits(mantissa),
+    };
+    let exponent_ok = match exponent {
+        None => true,
+        Some(e) => digits(e.strip_prefix(['-', '+']).unwrap_or(e)),
+    };
+    if mantissa_ok && exponent_ok {
+        // JavaScript's parseFloat accepts every form matched above.
+        let normalized = if mantissa.ends_with('.') && exponent.is_none() {
+            format!("{s}0")
+        } else {
+            s.replace(".e", ".0e").replace(".E", ".0E")
+        };
+        return normalized.parse::<f64>().ok();
+    }
+    None
+}
+
+/// Resolves a scalar with an explicit tag the way the npm reader's `findScalarTagByName` does;
+/// `None` means the tag is unresolved and the value stays a string.
+fn resolve_tagged(tag: &str, raw: &str) -> Option<Value> {
+    let core = |v: Value, ok: bool| if ok { Some(v) } else { None };
+    match tag {
+        "!" | "tag:yaml.org,2002:str" => Some(Value::String(raw.to_string())),
+        "tag:yaml.org,2002:null" => core(
+            Value::Null,
+            matches!(raw, "" | "~" | "null" | "Null" | "NULL"),
+        ),
+        "tag:yaml.org,2002:bool" => match resolve_plain(raw) {
+            v @ Value::Bool(_) => Some(v),
+            _ => None,
+        },
+        "tag:yaml.org,2002:int" => {
+            let int_form = raw.starts_with("0o")
+                || raw.starts_with("0x")
+                || raw
+                    .strip_prefix(['-', '+'])
+                    .unwrap_or(raw)
+                    .bytes()
+                    .all(|b| b.is_ascii_digit());
+            match number(raw) {
+                Some(n) if int_form && !raw.is_empty() => Some(Value::Number(n)),
+                _ => None,
+            }
+        }
+        "tag:yaml.org,2002:float" => {
+            let unsigned = raw.strip_prefix(['-', '+']).unwrap_or(raw);
+            let float_form =
+                raw.contains(['.', 'e', 'E']) && !raw.starts_with("0x") && !unsigned.is_empty();
+            match number(raw) {
+                Some(n) if float_form => Some(Value::Number(n)),
+                _ => None,
+            }
+        }
+        // Known 1.1 tags: a timestamp becomes a Date, which JSON turns into an ISO string.
+        "tag:yaml.org,2002:timestamp" => timestamp_to_iso(raw).map(Value::String),
+        "tag:yaml.org,2002:binary" => Some(Value::Opaque),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(text: &str) -> Node {
+        let s = parse_stream(text, &Limits::default());
+        s.documents[0].root.clone().expect("root")
+    }
+
+    #[test]
+    fn core_schema_resolution_matches_the_npm_reader() {
+        let cases: &[(&str, Value)] = &[
+            ("yes", Value::String("yes".into())),
+            ("on", Value::String("on".into())),
+            ("017", Value::Number(17.0)),
+            ("0o17", Value::Number(15.0)),
+            ("0x1F", Value::Number(31.0)),
+            ("1_000", Value::String("1_000".into())),
+            ("2024-01-01", Value::String("2024-01-01".into())),
+            ("~", Value::Null),
+            ("", Value::Null),
+            ("1e3", Value::Number(1000.0)),
+            ("1.", Value::Number(1.0)),
+            (".5", Value::Number(0.5)),
+            ("+1", Value::Number(1.0)),
+            ("-.inf", Value::Number(f64::NEG_INFINITY)),
+            ("True", Value::Bool(true)),
+            ("tRUE", Value::String("tRUE".into())),
+            ("0x", Value::String("0x".into())),
+            ("1e", Value::String("1e".into())),
+            (".", Value::String(".".into())),
+            ("+.5e-3", Value::Number(0.0005)),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(&resolve_plain(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values() {
+        let root = first("a: 1\nb:\n  c: [x, \"y\"]\n");
+        let (node, key) = root.pointer_with_key("/b/c").unwrap();
+        assert_eq!(key.unwrap().line, 3);
+        assert_eq!(key.unwrap().column, 3);
+        assert_eq!(node.span.line, 3);
+        let y = root.pointer("/b/c/1").unwrap();
+        assert_eq!(y.as_str(), Some("y"));
+        assert_eq!(y.span.column, 10);
+        assert_eq!(root.locate("/b/c/9/z").line, 3);
+    }
+
+    #[test]
+    fn duplicate_keys_fail_the_document_only() {
+        let s = parse_stream("a: 1\na: 2\n---\nb: 1\n", &Limits::default());
+        assert_eq!(s.documents.len(), 2);
+        assert_eq!(
+            s.documents[0].error.as_ref().unwrap().kind,
+            YamlErrorKind::DuplicateKey
+        );
+        assert_eq!(s.documents[0].error.as_ref().unwrap().span.line, 2);
+        assert!(s.documents[1].error.is_none());
+    }
+
+    #[test]
+    fn keys_that_differ_in_yaml_but_not_in_json_keep_the_last_value() {
+        let root = first("1: a\n\"1\": b\n");
+        assert_eq!(root.as_map().unwrap().len(), 1);
+        assert_eq!(root.get("1").unwrap().as_str(), Some("b"));
+        let dup = parse_stream("1: a\n0x1: b\n", &Limits::default());
+        assert!(dup.documents[0].error.is_some());
+    }
+
+    #[test]
+    fn billion_laughs_is_stopped() {
+        let mut text = String::from("a0: &a0 [lol]\n");
+        for i in 1..30 {
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n",
+                p = i - 1
+            ));
+        }
+        let s = parse_stream(&text, &Limits::default());
+        assert_eq!(s.fatal.unwrap().kind, YamlErrorKind::AliasLimit);
+    }
+
+    #[test]
+    fn modest_alias_use_is_fine() {
+        let root = first("base: &b {x: 1}\none: *b\ntwo: *b\n");
+        assert_eq!(root.pointer("/two/x").unwrap().value, Value::Number(1.0));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_document_error() {
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let s = parse_stream(&text, &Limits::default());
+        assert_eq!(
+            s.documents[0].error.as_ref().unwrap().kind,
+            YamlErrorKind::DepthLimit
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let s = parse_stream("\u{feff}a: 1\r\nb: x\r\n", &Limits::default());
+        let root = s.documents[0].root.clone().unwrap();
+        assert_eq!(root.get("b").unwrap().as_str(), Some("x"));
+        let b = root.entry("b").unwrap();
+        assert_eq!(b.key_span.line, 2);
+        assert_eq!(b.key_span.offset, 3 + 6);
+    }
+
+    #[test]
+    fn empty_documents_are_counted() {
+        let s = parse_stream("---\n---\na: 1\n---\n", &Limits::default());
+        let empties: Vec<bool> = s.documents.iter().map(Document::is_empty).collect();
+        assert_eq!(empties, vec![true, false, true]);
+    }
+
+    #[test]
+    fn syntax_error_recovers_at_next_document() {
+        let s = parse_stream("a: [unclosed\n---\nb: 1\n", &Limits::default());
+        assert_eq!(s.documents.len(), 2);
+        assert!(s.documents[0].error.is_some());
+        assert_eq!(
+            s.documents[1]
+                .root
+                .as_ref()
+                .unwrap()
+                .get("b")
+                .unwrap()
+                .value,
+            Value::Number(1.0)
+        );
+        assert_eq!(s.documents[1].root.as_ref().unwrap().span.line, 3);
+    }
+
+    #[test]
+    fn yaml_11_directive_switches_schema() {
+        let s = parse_stream(
+            "%YAML 1.1\n---\na: yes\nb: 017\nc: 2024-01-02\n---\nd: yes\n",
+            &Limits::default(),
+        );
+        let r = s.documents[0].root.clone().unwrap();
+        assert_eq!(r.get("a").unwrap().value, Value::Bool(true));
+        assert_eq!(r.get("b").unwrap().value, Value::Number(15.0));
+        assert_eq!(
+            r.get("c").unwrap().as_str(),
+            Some("2024-01-02T00:00:00.000Z")
+        );
+        let r = s.documents[1].root.clone().unwrap();
+        assert_eq!(r.get("d").unwrap().value, Value::Bool(true));
+        assert_eq!(
+            timestamp_to_iso("2001-12-14t21:59:43.10-05:00").as_deref(),
+            Some("2001-12-15T02:59:43.100Z")
+        );
+    }
+
+    #[test]
+    fn tags() {
+        let root = first("a: !!str 12\nb: !!int \"12\"\nc: !!float 1\nd: !custom x\n");
+        assert_eq!(root.get("a").unwrap().as_str(), Some("12"));
+        assert_eq!(root.get("b").unwrap().value, Value::Number(12.0));
+        assert_eq!(root.get("c").unwrap().as_str(), Some("1"));
+        assert_eq!(root.get("d").unwrap().as_str(), Some("x"));
+    }
+}
