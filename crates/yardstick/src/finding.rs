@@ -50,7 +50,7 @@ impl Rule {
     pub fn docs_url(&self) -> String {
         format!(
             "{RULES_DOC_URL}#{}",
-            self.id.replace('/', "").replace('-', "")
+            self.id.replace(['/', '-'], "")
         )
     }
 }

@@ -4,14 +4,20 @@
 //! The crate does no network and no terminal output.
 #![warn(missing_docs)]
 
+mod config;
 mod entity_ref;
 mod finding;
+mod lint;
 mod schema;
 mod validate;
 pub mod yaml;
 
+pub use config::{Config, ConfigError, LintConfig, CONFIG_FILE_NAME};
 pub use entity_ref::{EntityRef, RefError, DEFAULT_NAMESPACE};
 pub use finding::{rule, Finding, Rule, Severity, RULES, RULES_DOC_URL};
+pub use lint::{
+    lint_paths, Catalog, LintError, LintOptions, LintReport, LoadedEntity, RefCheck, SourceFile,
+};
 pub use validate::{
     validate_entity, Entity, PlaceholderResolver, PlaceholderValue, Problem, Relation,
     ValidateOptions, Validation,

@@ -14,6 +14,8 @@ pub struct Problem {
     pub message: String,
     /// JSON pointer of the offending field (or of its parent, for a missing field).
     pub pointer: String,
+    /// The key is at fault (an unknown field, a bad label key), not the value.
+    pub at_key: bool,
 }
 
 /// A relation an entity declares in its spec.
@@ -182,6 +184,7 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
                 root.type_name()
             ),
             pointer: String::new(),
+            at_key: false,
         });
         return out;
     }
@@ -229,6 +232,7 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
                     rule: "schema/root-fields",
                     message: format!("unknown root field `{}`", entry.key),
                     pointer,
+                    at_key: true,
                 });
             }
         }
@@ -266,6 +270,7 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
                 "no processor recognizes kind `{kind}` with apiVersion `{api_version}`{hint}"
             ),
             pointer: "/kind".into(),
+            at_key: false,
         });
         return out;
     };
@@ -309,6 +314,7 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
                     rule: "ref/invalid",
                     message: format!("spec.{field}: {e}"),
                     pointer,
+                    at_key: false,
                 }),
             }
         }
@@ -383,6 +389,7 @@ fn substitute_placeholders(
                         entries[0].value.type_name()
                     ),
                     pointer: format!("{pointer}/${resolver}"),
+                    at_key: false,
                 });
                 return;
             };
@@ -407,6 +414,7 @@ fn substitute_placeholders(
                     rule: "placeholder/unreadable",
                     message: format!("placeholder ${resolver} could not read {target}: {reason}"),
                     pointer: format!("{pointer}/${resolver}"),
+                    at_key: false,
                 }),
             }
         }
@@ -501,6 +509,7 @@ fn schema_problem(root: &Node, e: &SchemaError) -> Problem {
         rule,
         message,
         pointer: field,
+        at_key: matches!(e.keyword, "additionalProperties"),
     }
 }
 
@@ -583,6 +592,7 @@ fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
                      value: Option<&str>,
                      valid: bool,
                      expected: &str| {
+        let key_at_fault = what.ends_with(" key");
         if !valid && !problems.iter().any(|p| p.pointer == pointer) {
             let shown = value.map_or_else(String::new, |v| {
                 format!(" {}", serde_json::Value::String(v.into()))
@@ -591,6 +601,7 @@ fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
                 rule,
                 message: format!("{what}{shown} is not valid: expected {expected}"),
                 pointer,
+                at_key: key_at_fault,
             });
         }
     };

@@ -167,6 +167,15 @@ impl Node {
         best
     }
 
+    /// Like [`Node::locate`], but a scalar field's value rather than its key: the span to
+    /// underline when the value is what is wrong.
+    pub fn locate_value(&self, pointer: &str) -> Span {
+        match self.pointer(pointer) {
+            Some(n) if !matches!(n.value, Value::Seq(_) | Value::Map(_)) => n.span,
+            _ => self.locate(pointer),
+        }
+    }
+
     /// A short name of the JSON type, as error messages say it.
     pub fn type_name(&self) -> &'static str {
         match self.value {
@@ -1125,7 +1134,7 @@ fn timestamp_to_iso(s: &str) -> Option<String> {
     let (mut hour, mut minute, mut second, mut millis, mut offset_min) = (0, 0, 0, 0, 0);
     if let Some(t) = time {
         let split = t
-            .find(|c: char| c == 'Z' || c == '+' || c == '-' || c == ' ' || c == '\t')
+            .find(['Z', '+', '-', ' ', '\t'])
             .unwrap_or(t.len());
         let (clock, zone) = t.split_at(split);
         let mut c = clock.split(':');

@@ -1,0 +1,175 @@
+//! The `yardstick` binary as users run it: demo catalog in, findings and exit codes out.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn yardstick(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run yardstick")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn demo_catalog_json_findings() {
+    let out = yardstick(&["lint", "fixtures/demo", "--format", "json"], &repo());
+    assert_eq!(out.status.code(), Some(1), "errors exit 1");
+    insta::assert_json_snapshot!("demo_findings", json(&out));
+}
+
+#[test]
+fn demo_catalog_human_output() {
+    let out = yardstick(&["lint", "fixtures/demo"], &repo());
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("demo_human", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn every_demo_mistake_is_found_where_the_readme_says() {
+    let out = yardstick(&["lint", "fixtures/demo", "--format", "json"], &repo());
+    let v = json(&out);
+    let found: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expect = [
+        (
+            "ref/unresolved-owner",
+            "fixtures/demo/repos/route-planner/catalog-info.yaml",
+            19,
+        ),
+        (
+            "schema/metadata-tags",
+            "fixtures/demo/repos/robot-sdk/catalog-info.yaml",
+            39,
+        ),
+        (
+            "schema/metadata-labels",
+            "fixtures/demo/repos/customer-portal/catalog-info.yaml",
+            11,
+        ),
+        (
+            "ref/invalid",
+            "fixtures/demo/repos/billing-service/catalog-info.yaml",
+            23,
+        ),
+        (
+            "ref/unresolved-system",
+            "fixtures/demo/repos/telemetry-ingest/catalog-info.yaml",
+            91,
+        ),
+        (
+            "catalog/duplicate-entity",
+            "fixtures/demo/repos/legacy-dashboard/catalog-info.yaml",
+            7,
+        ),
+    ];
+    for (rule, file, line) in expect {
+        assert!(
+            found
+                .iter()
+                .any(|(r, f, l)| r == rule && f == file && *l == line),
+            "missing {rule} at {file}:{line}; found {found:?}"
+        );
+    }
+    assert_eq!(found.len(), expect.len(), "no other findings: {found:?}");
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let dir = repo().join("fixtures/demo/repos/route-planner");
+    let ok = yardstick(&["lint", ".", "--check-refs", "always"], &dir);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let denied = yardstick(
+        &["lint", ".", "--check-refs", "always", "--deny-warnings"],
+        &dir,
+    );
+    assert_eq!(denied.status.code(), Some(1));
+}
+
+#[test]
+fn could_not_run_is_exit_2() {
+    let missing = yardstick(&["lint", "no/such/dir"], &repo());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/dir"));
+    let bad_flag = yardstick(&["lint", "--format", "xml"], &repo());
+    assert_eq!(bad_flag.status.code(), Some(2));
+}
+
+#[test]
+fn bad_config_key_names_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("yardstick-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("yardstick.yaml"),
+        "exclude: []\nlint:\n  chek-refs: always\n",
+    )
+    .unwrap();
+    let out = yardstick(&["lint", "."], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("yardstick.yaml:3:3") && err.contains("chek-refs"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn location_targets_cannot_escape_the_root() {
+    let base = std::env::temp_dir().join(format!("yardstick-loc-{}", std::process::id()));
+    let root = base.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(base.join("secret.yaml"), "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: secret}\nspec: {type: team, children: []}\n").unwrap();
+    std::fs::write(
+        root.join("catalog-info.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: l}\nspec:\n  targets: [../secret.yaml, ./catalog-info.yaml, https://example.com/x.yaml]\n",
+    )
+    .unwrap();
+    let out = yardstick(&["lint", ".", "--format", "json"], &root);
+    let v = json(&out);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "location/outside-root",
+            "location/cycle",
+            "location/url-not-followed"
+        ]
+    );
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::remove_dir_all(&base).ok();
+}

@@ -1,0 +1,884 @@
+//! Linting a catalog on disk: discovery, Location following, per-document validation,
+//! and the cross-entity checks that need the whole catalog.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::path::{Component as PathComponent, Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::finding::{rule, Finding, Severity};
+use crate::validate::{validate_entity, Entity, PlaceholderValue, Problem, ValidateOptions};
+use crate::yaml::{parse_stream, Limits, Node, Span, Value, YamlError, YamlErrorKind};
+
+/// When to check that relation targets exist in the scanned catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RefCheck {
+    /// Only for target kinds of which the catalog holds at least one entity.
+    #[default]
+    Auto,
+    /// Always: every target must be in the catalog.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How to lint.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    /// Extra globs (relative to the scanned directory) of files to read besides
+    /// `catalog-info.yaml` / `catalog-info.yml`.
+    pub include: Vec<String>,
+    /// Globs of files and directories to skip.
+    pub exclude: Vec<String>,
+    /// Follow relative `target`/`targets` of Location entities.
+    pub follow_locations: bool,
+    /// When to report relation targets that are not in the catalog.
+    pub check_refs: RefCheck,
+    /// Resource limits for reading YAML.
+    pub limits: Limits,
+    /// Accept scaffolder Templates (a backend with the scaffolder plugin does).
+    pub templates: bool,
+    /// Read `$text`/`$json`/`$yaml` targets (relative files inside the root).
+    pub resolve_placeholders: bool,
+    /// Paths in findings are shown relative to this directory when below it.
+    pub display_base: Option<PathBuf>,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            follow_locations: true,
+            check_refs: RefCheck::Auto,
+            limits: Limits::default(),
+            templates: true,
+            resolve_placeholders: true,
+            display_base: None,
+        }
+    }
+}
+
+/// Why linting could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    /// A path given to scan cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A glob is malformed.
+    #[error("invalid glob `{glob}`: {source}")]
+    Glob {
+        /// The glob.
+        glob: String,
+        /// The parse error.
+        source: globset::Error,
+    },
+}
+
+/// A catalog file that was read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The path as findings show it.
+    pub display: String,
+    /// The text (lossily decoded); empty when the file was not read.
+    pub text: Arc<str>,
+}
+
+/// An accepted entity and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedEntity {
+    /// The entity.
+    pub entity: Entity,
+    /// Index into [`LintReport::files`].
+    pub file: usize,
+    /// 0-based document index in the file.
+    pub document: usize,
+    /// The document as written (before placeholder substitution), for spans.
+    pub source: Node,
+}
+
+/// All entities that Backstage would accept, indexed by reference.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Entities in file order.
+    pub entities: Vec<LoadedEntity>,
+    by_ref: HashMap<String, usize>,
+    kinds: HashSet<String>,
+}
+
+impl Catalog {
+    /// Looks an entity up by its stringified reference (case-insensitive).
+    pub fn get(&self, reference: &str) -> Option<&LoadedEntity> {
+        self.by_ref
+            .get(&reference.to_lowercase())
+            .map(|&i| &self.entities[i])
+    }
+
+    /// True when the catalog holds any entity of `kind` (case-insensitive).
+    pub fn has_kind(&self, kind: &str) -> bool {
+        self.kinds.contains(&kind.to_lowercase())
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// True when there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+}
+
+/// The result of linting.
+#[derive(Debug, Clone, Default)]
+pub struct LintReport {
+    /// Every file read, in the order read.
+    pub files: Vec<SourceFile>,
+    /// Every finding, sorted by file, position and rule.
+    pub findings: Vec<Finding>,
+    /// The accepted entities.
+    pub catalog: Catalog,
+    /// Number of non-empty documents read.
+    pub documents: usize,
+}
+
+impl LintReport {
+    /// Number of findings of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+const DEFAULT_NAMES: [&str; 2] = ["catalog-info.yaml", "catalog-info.yml"];
+const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
+
+fn globset(globs: &[String]) -> Result<GlobSet, LintError> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        let glob = Glob::new(g).map_err(|source| LintError::Glob {
+            glob: g.clone(),
+            source,
+        })?;
+        b.add(glob);
+    }
+    b.build().map_err(|source| LintError::Glob {
+        glob: globs.join(", "),
+        source,
+    })
+}
+
+/// Lints files and directories.
+///
+/// ```no_run
+/// use yardstick::{lint_paths, LintOptions, Severity};
+/// let report = lint_paths(&["fixtures/demo".into()], &LintOptions::default()).unwrap();
+/// for f in &report.findings {
+///     println!("{}:{:?} {} {}", f.file, f.span.map(|s| s.line), f.rule, f.message);
+/// }
+/// assert!(report.count(Severity::Error) > 0);
+/// ```
+pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport, LintError> {
+    let include = globset(&options.include)?;
+    let exclude = globset(&options.exclude)?;
+    let mut linter = Linter {
+        options,
+        report: LintReport::default(),
+        visited: HashMap::new(),
+        queue: VecDeque::new(),
+        display_base: options
+            .display_base
+            .as_ref()
+            .and_then(|b| b.canonicalize().ok()),
+    };
+    for path in paths {
+        let canonical = path.canonicalize().map_err(|source| LintError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let meta = std::fs::metadata(&canonical).map_err(|source| LintError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            for file in discover(&canonical, &include, &exclude)? {
+                linter.enqueue(file, canonical.clone(), Vec::new());
+            }
+        } else {
+            let root = canonical
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| canonical.clone());
+            linter.enqueue(canonical, root, Vec::new());
+        }
+    }
+    linter.run();
+    Ok(linter.finish())
+}
+
+/// Finds catalog files below `root`, honouring `.gitignore`.
+fn discover(root: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<PathBuf>, LintError> {
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
+        })
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| LintError::Io {
+            path: root.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        if exclude.is_match(relative)
+            || relative
+                .ancestors()
+                .any(|a| !a.as_os_str().is_empty() && exclude.is_match(a))
+        {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if DEFAULT_NAMES.contains(&name.as_ref()) || include.is_match(relative) {
+            found.push(path.to_path_buf());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+struct Linter<'o> {
+    options: &'o LintOptions,
+    report: LintReport,
+    /// Canonical path -> index into files.
+    visited: HashMap<PathBuf, usize>,
+    /// (file, root, chain of files whose Locations led here)
+    queue: VecDeque<(PathBuf, PathBuf, Vec<PathBuf>)>,
+    display_base: Option<PathBuf>,
+}
+
+impl Linter<'_> {
+    fn enqueue(&mut self, file: PathBuf, root: PathBuf, chain: Vec<PathBuf>) {
+        self.queue.push_back((file, root, chain));
+    }
+
+    fn display(&self, path: &Path, root: &Path) -> String {
+        let base = self.display_base.as_deref().unwrap_or(root);
+        let shown = path.strip_prefix(base).unwrap_or(path);
+        shown
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn run(&mut self) {
+        while let Some((file, root, chain)) = self.queue.pop_front() {
+            if self.visited.contains_key(&file) {
+                continue;
+            }
+            let index = self.report.files.len();
+            self.visited.insert(file.clone(), index);
+            let display = self.display(&file, &root);
+            let text = self.read(&file, &display);
+            self.report.files.push(SourceFile {
+                path: file.clone(),
+                display: display.clone(),
+                text: text.clone().unwrap_or_else(|| Arc::from("")),
+            });
+            if let Some(text) = text {
+                self.lint_file(index, &file, &root, &chain, &text);
+            }
+        }
+    }
+
+    fn finding(
+        &self,
+        rule_id: &'static str,
+        message: String,
+        file: &str,
+        document: Option<usize>,
+        span: Option<Span>,
+    ) -> Finding {
+        let r = rule(rule_id);
+        Finding {
+            rule: rule_id,
+            severity: r.map_or(Severity::Error, |r| r.severity),
+            message,
+            help: r.map_or_else(String::new, |r| r.help.to_string()),
+            file: file.to_string(),
+            document,
+            span,
+            pointer: None,
+            entity: None,
+        }
+    }
+
+    /// Reads a file, or records why it cannot be.
+    fn read(&mut self, path: &Path, display: &str) -> Option<Arc<str>> {
+        let limit = self.options.limits.max_file_bytes;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > limit as u64 {
+            let f = self.finding(
+                "yaml/file-too-large",
+                format!("file is {size} bytes, more than the limit of {limit} bytes; not read"),
+                display,
+                None,
+                Some(Span {
+                    line: 1,
+                    column: 1,
+                    ..Span::default()
+                }),
+            );
+            self.report.findings.push(f);
+            return None;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let valid = e.utf8_error().valid_up_to();
+                        let bytes = e.into_bytes();
+                        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                        let line = prefix.matches('\n').count() + 1;
+                        let column =
+                            prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                        let f = self.finding(
+                            "yaml/encoding",
+                            format!("invalid UTF-8 at byte {valid}; read with replacement characters, as Backstage does"),
+                            display,
+                            None,
+                            Some(Span { offset: valid, len: 1, line, column }),
+                        );
+                        self.report.findings.push(f);
+                        String::from_utf8_lossy(&bytes).into_owned()
+                    }
+                };
+                Some(Arc::from(text))
+            }
+            Err(e) => {
+                let f = self.finding(
+                    "location/target-missing",
+                    format!("cannot read file: {e}"),
+                    display,
+                    None,
+                    None,
+                );
+                self.report.findings.push(f);
+                None
+            }
+        }
+    }
+
+    fn yaml_finding(&self, e: &YamlError, display: &str, document: Option<usize>) -> Finding {
+        let rule_id = match e.kind {
+            YamlErrorKind::Syntax => "yaml/syntax",
+            YamlErrorKind::DuplicateKey => "yaml/duplicate-key",
+            YamlErrorKind::AliasLimit => "yaml/alias-limit",
+            YamlErrorKind::DepthLimit => "yaml/depth-limit",
+            YamlErrorKind::DocumentLimit => "yaml/document-limit",
+            YamlErrorKind::FileTooLarge => "yaml/file-too-large",
+            YamlErrorKind::NotAnObject => "yaml/not-an-object",
+            YamlErrorKind::UnresolvedTag => "yaml/unresolved-tag",
+            YamlErrorKind::Encoding => "yaml/encoding",
+        };
+        self.finding(rule_id, e.message.clone(), display, document, Some(e.span))
+    }
+
+    fn lint_file(&mut self, index: usize, file: &Path, root: &Path, chain: &[PathBuf], text: &str) {
+        let display = self.report.files[index].display.clone();
+        let stream = parse_stream(text, &self.options.limits);
+        for w in &stream.warnings {
+            let f = self.yaml_finding(w, &display, None);
+            self.report.findings.push(f);
+        }
+        if let Some(fatal) = &stream.fatal {
+            let f = self.yaml_finding(fatal, &display, None);
+            self.report.findings.push(f);
+            return;
+        }
+        let dir = file.parent().unwrap_or(root).to_path_buf();
+        for doc in &stream.documents {
+            for w in &doc.warnings {
+                let f = self.yaml_finding(w, &display, Some(doc.index));
+                self.report.findings.push(f);
+            }
+            if let Some(e) = &doc.error {
+                let f = self.yaml_finding(e, &display, Some(doc.index));
+                self.report.findings.push(f);
+                continue;
+            }
+            let Some(root_node) = &doc.root else { continue };
+            if doc.is_empty() {
+                continue;
+            }
+            self.report.documents += 1;
+            let limits = self.options.limits;
+            let notes = std::cell::RefCell::new(Vec::new());
+            let validation = {
+                let call = |kind: &str, target: &str| {
+                    let (value, note) = resolve_placeholder(kind, target, &dir, root, &limits);
+                    if let Some(n) = note {
+                        notes.borrow_mut().push(n);
+                    }
+                    value
+                };
+                let options = ValidateOptions {
+                    templates: self.options.templates,
+                    placeholders: if self.options.resolve_placeholders {
+                        Some(&call)
+                    } else {
+                        None
+                    },
+                };
+                validate_entity(root_node, &options)
+            };
+            let placeholder_notes = notes.into_inner();
+            let entity_ref = validation.reference.as_ref().map(ToString::to_string);
+            for p in &validation.problems {
+                let mut f = self.problem_finding(p, root_node, &display, doc.index);
+                f.entity = entity_ref.clone();
+                self.report.findings.push(f);
+            }
+            for (rule_id, message) in placeholder_notes {
+                let mut f = self.finding(
+                    rule_id,
+                    message,
+                    &display,
+                    Some(doc.index),
+                    Some(root_node.span),
+                );
+                f.entity = entity_ref.clone();
+                self.report.findings.push(f);
+            }
+            if let Some(entity) = validation.entity {
+                if self.options.follow_locations && entity.kind() == "Location" {
+                    self.follow_location(
+                        &entity, root_node, file, &dir, root, chain, &display, doc.index,
+                    );
+                }
+                self.report.catalog.entities.push(LoadedEntity {
+                    entity,
+                    file: index,
+                    document: doc.index,
+                    source: root_node.clone(),
+                });
+            }
+        }
+    }
+
+    fn problem_finding(&self, p: &Problem, root: &Node, display: &str, document: usize) -> Finding {
+        let span = if p.at_key {
+            root.locate(&p.pointer)
+        } else {
+            root.locate_value(&p.pointer)
+        };
+        let mut f = self.finding(
+            p.rule,
+            p.message.clone(),
+            display,
+            Some(document),
+            Some(span),
+        );
+        f.pointer = Some(p.pointer.clone());
+        f
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn follow_location(
+        &mut self,
+        entity: &Entity,
+        source: &Node,
+        file: &Path,
+        dir: &Path,
+        root: &Path,
+        chain: &[PathBuf],
+        display: &str,
+        document: usize,
+    ) {
+        let mut targets: Vec<(String, String)> = Vec::new();
+        if let Some(t) = entity.spec("target").and_then(Node::as_str) {
+            targets.push((t.to_string(), "/spec/target".into()));
+        }
+        for (i, t) in entity
+            .spec("targets")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if let Some(t) = t.as_str() {
+                targets.push((t.to_string(), format!("/spec/targets/{i}")));
+            }
+        }
+        let optional = entity.spec("presence").and_then(Node::as_str) == Some("optional");
+        let reference = entity.reference.to_string();
+        let mut chain = chain.to_vec();
+        chain.push(file.to_path_buf());
+        for (target, pointer) in targets {
+            let span = Some(source.locate_value(&pointer));
+            let note = |this: &mut Self, rule_id: &'static str, message: String| {
+                let mut f = this.finding(rule_id, message, display, Some(document), span);
+                f.pointer = Some(pointer.clone());
+                f.entity = Some(reference.clone());
+                this.report.findings.push(f);
+            };
+            if is_url(&target) {
+                note(
+                    self,
+                    "location/url-not-followed",
+                    format!("target {target} is a URL and was not followed"),
+                );
+                continue;
+            }
+            let Some(joined) = normalize_within(dir, &target) else {
+                note(
+                    self,
+                    "location/outside-root",
+                    format!("target {target} is an absolute path; not followed"),
+                );
+                continue;
+            };
+            if !joined.starts_with(root) {
+                note(
+                    self,
+                    "location/outside-root",
+                    format!(
+                        "target {target} resolves outside the scanned root {}; not read",
+                        root.display()
+                    ),
+                );
+                continue;
+            }
+            let files = if target.contains(['*', '?', '[', '{']) {
+                match glob_files(root, &joined) {
+                    Ok(files) => files,
+                    Err(e) => {
+                        note(
+                            self,
+                            "location/target-missing",
+                            format!("target {target} is not a valid glob: {e}"),
+                        );
+                        continue;
+                    }
+                }
+            } else {
+                match joined.canonicalize() {
+                    Ok(real) if real.is_file() => vec![real],
+                    _ => {
+                        if !optional {
+                            note(
+                                self,
+                                "location/target-missing",
+                                format!("target {target} does not exist"),
+                            );
+                        }
+                        continue;
+                    }
+                }
+            };
+            for real in files {
+                // Symlinks may point elsewhere: check the real path too.
+                if !real.starts_with(root) {
+                    note(
+                        self,
+                        "location/outside-root",
+                        format!("target {target} resolves outside the scanned root; not read"),
+                    );
+                    continue;
+                }
+                if chain.contains(&real) {
+                    note(
+                        self,
+                        "location/cycle",
+                        format!(
+                            "target {target} leads back to {}, which is already being read",
+                            self.display(&real, root)
+                        ),
+                    );
+                    continue;
+                }
+                self.enqueue(real, root.to_path_buf(), chain.clone());
+            }
+        }
+    }
+
+    fn finish(mut self) -> LintReport {
+        self.check_catalog();
+        self.report.findings.sort_by(|a, b| {
+            (
+                a.file.as_str(),
+                a.span.map(|s| s.offset),
+                a.document,
+                a.rule,
+                &a.message,
+            )
+                .cmp(&(
+                    b.file.as_str(),
+                    b.span.map(|s| s.offset),
+                    b.document,
+                    b.rule,
+                    &b.message,
+                ))
+        });
+        self.report
+    }
+
+    /// Duplicate entities and relation targets missing from the catalog.
+    fn check_catalog(&mut self) {
+        let files: Vec<String> = self
+            .report
+            .files
+            .iter()
+            .map(|f| f.display.clone())
+            .collect();
+        let mut order: Vec<usize> = (0..self.report.catalog.entities.len()).collect();
+        let entities = &self.report.catalog.entities;
+        order.sort_by(|&a, &b| {
+            (&files[entities[a].file], entities[a].document)
+                .cmp(&(&files[entities[b].file], entities[b].document))
+        });
+        let mut first: BTreeMap<String, usize> = BTreeMap::new();
+        let mut findings = Vec::new();
+        for &i in &order {
+            let e = &entities[i];
+            let key = e.entity.reference.to_string();
+            match first.get(&key) {
+                Some(&j) => {
+                    let prior = &entities[j];
+                    let mut f = self.finding(
+                        "catalog/duplicate-entity",
+                        format!(
+                            "{key} is already defined in {} (document {})",
+                            files[prior.file], prior.document
+                        ),
+                        &files[e.file],
+                        Some(e.document),
+                        Some(e.source.locate("/metadata/name")),
+                    );
+                    f.entity = Some(key);
+                    f.pointer = Some("/metadata/name".into());
+                    findings.push(f);
+                }
+                None => {
+                    first.insert(key, i);
+                }
+            }
+        }
+        let catalog = &mut self.report.catalog;
+        catalog.by_ref = first.into_iter().collect();
+        catalog.kinds = catalog
+            .entities
+            .iter()
+            .map(|e| e.entity.kind().to_lowercase())
+            .collect();
+        let catalog = &self.report.catalog;
+        for e in &catalog.entities {
+            for rel in &e.entity.relations {
+                let target_kind = rel.target.kind.to_lowercase();
+                let check = match self.options.check_refs {
+                    RefCheck::Never => false,
+                    RefCheck::Always => true,
+                    RefCheck::Auto => {
+                        catalog.has_kind(&target_kind)
+                            || (rel.field == "owner"
+                                && (catalog.has_kind("group") || catalog.has_kind("user")))
+                    }
+                };
+                let target = rel.target.to_string();
+                if !check || catalog.get(&target).is_some() {
+                    continue;
+                }
+                let rule_id = match rel.field {
+                    "owner" => "ref/unresolved-owner",
+                    "system" => "ref/unresolved-system",
+                    "domain" => "ref/unresolved-domain",
+                    "subdomainOf" => "ref/unresolved-subdomain-of",
+                    "parent" => "ref/unresolved-parent",
+                    "children" => "ref/unresolved-child",
+                    "members" => "ref/unresolved-member",
+                    "memberOf" => "ref/unresolved-member-of",
+                    "providesApis" | "consumesApis" => "ref/unresolved-api",
+                    "subcomponentOf" => "ref/unresolved-subcomponent-of",
+                    _ => "ref/unresolved-dependency",
+                };
+                let mut f = self.finding(
+                    rule_id,
+                    format!(
+                        "spec.{} refers to {target}, which is not in the scanned catalog",
+                        rel.field
+                    ),
+                    &files[e.file],
+                    Some(e.document),
+                    Some(e.source.locate_value(&rel.pointer)),
+                );
+                f.entity = Some(e.entity.reference.to_string());
+                f.pointer = Some(rel.pointer.clone());
+                findings.push(f);
+            }
+        }
+        self.report.findings.extend(findings);
+    }
+}
+
+fn is_url(target: &str) -> bool {
+    url::Url::parse(target).is_ok_and(|u| u.scheme().len() > 1)
+}
+
+/// Joins a relative target to `dir` and folds `.`/`..` lexically; `None` for absolute targets.
+fn normalize_within(dir: &Path, target: &str) -> Option<PathBuf> {
+    let t = Path::new(target);
+    if t.is_absolute() {
+        return None;
+    }
+    let mut out = dir.to_path_buf();
+    for c in t.components() {
+        match c {
+            PathComponent::CurDir => {}
+            PathComponent::ParentDir => {
+                out.pop();
+            }
+            PathComponent::Normal(p) => out.push(p),
+            PathComponent::RootDir | PathComponent::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Files below `root` matching an absolute glob pattern.
+fn glob_files(root: &Path, pattern: &Path) -> Result<Vec<PathBuf>, globset::Error> {
+    let relative = pattern.strip_prefix(root).unwrap_or(pattern);
+    let matcher = Glob::new(&relative.to_string_lossy())?.compile_matcher();
+    let mut out = Vec::new();
+    for entry in ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(false)
+        .require_git(false)
+        .filter_entry(|e| !SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+        .build()
+        .flatten()
+    {
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            let p = entry.path();
+            if matcher.is_match(p.strip_prefix(root).unwrap_or(p)) {
+                if let Ok(real) = p.canonicalize() {
+                    out.push(real);
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads a placeholder target; the second value is a note to report.
+fn resolve_placeholder(
+    kind: &str,
+    target: &str,
+    dir: &Path,
+    root: &Path,
+    limits: &Limits,
+) -> (PlaceholderValue, Option<(&'static str, String)>) {
+    if is_url(target) {
+        return (PlaceholderValue::Stub, None);
+    }
+    let Some(path) = normalize_within(dir, target) else {
+        return (
+            PlaceholderValue::Stub,
+            Some((
+                "location/outside-root",
+                format!("placeholder ${kind} target {target} is an absolute path; not read"),
+            )),
+        );
+    };
+    if !path.starts_with(root) {
+        return (PlaceholderValue::Stub, Some(("location/outside-root", format!("placeholder ${kind} target {target} resolves outside the scanned root; not read"))));
+    }
+    let real = match path.canonicalize() {
+        Ok(r) if r.starts_with(root) => r,
+        Ok(_) => {
+            return (PlaceholderValue::Stub, Some(("location/outside-root", format!("placeholder ${kind} target {target} resolves outside the scanned root; not read"))));
+        }
+        Err(e) => return (PlaceholderValue::Failed(e.to_string()), None),
+    };
+    if std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0) > limits.max_file_bytes as u64 {
+        return (
+            PlaceholderValue::Failed("file is larger than the size limit".into()),
+            None,
+        );
+    }
+    let text = match std::fs::read(&real) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => return (PlaceholderValue::Failed(e.to_string()), None),
+    };
+    let span = Span::default();
+    let value = match kind {
+        "text" => PlaceholderValue::Resolved(Node {
+            value: Value::String(text),
+            span,
+        }),
+        "json" => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(j) => PlaceholderValue::Resolved(json_to_node(&j)),
+            Err(e) => PlaceholderValue::Failed(format!("invalid JSON: {e}")),
+        },
+        _ => {
+            let stream = parse_stream(&text, limits);
+            match (stream.fatal, stream.documents.as_slice()) {
+                (Some(e), _) => PlaceholderValue::Failed(e.message),
+                (None, [doc]) => match (&doc.error, &doc.root) {
+                    (Some(e), _) => {
+                        PlaceholderValue::Failed(format!("invalid YAML: {}", e.message))
+                    }
+                    (None, Some(root)) => PlaceholderValue::Resolved(root.clone()),
+                    (None, None) => PlaceholderValue::Failed("empty YAML".into()),
+                },
+                (None, _) => PlaceholderValue::Failed("expected exactly one YAML document".into()),
+            }
+        }
+    };
+    (value, None)
+}
+
+fn json_to_node(j: &serde_json::Value) -> Node {
+    use serde_json::Value as J;
+    let value = match j {
+        J::Null => Value::Null,
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+        J::String(s) => Value::String(s.clone()),
+        J::Array(a) => Value::Seq(a.iter().map(json_to_node).collect()),
+        J::Object(o) => Value::Map(
+            o.iter()
+                .map(|(k, v)| crate::yaml::Entry {
+                    key: k.clone(),
+                    key_span: Span::default(),
+                    value: json_to_node(v),
+                })
+                .collect(),
+        ),
+    };
+    Node {
+        value,
+        span: Span::default(),
+    }
+}
