@@ -309,28 +309,43 @@ pub struct Stream {
 
 /// Maps saphyr's character positions to byte offsets in the source.
 struct Positions<'a> {
+    /// The part of the file being parsed (all of it, or the tail after a syntax error).
     text: &'a str,
-    /// Byte offset of each line start.
-    line_starts: Vec<usize>,
-    /// Added to every byte offset (a stripped BOM, or a resumed tail of the file).
+    /// Byte offset (within the whole body) of each line start, computed once per file.
+    line_starts: &'a [usize],
+    /// Index in `line_starts` of the part's first line.
+    first_line: usize,
+    /// Byte offset of the part within the body.
+    part_offset: usize,
+    /// Added to every byte offset: the stripped BOM and the part's offset.
     base_offset: usize,
-    /// Added to every line (a resumed tail of the file).
-    base_line: usize,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
 }
 
 impl<'a> Positions<'a> {
-    fn new(text: &'a str, base_offset: usize, base_line: usize) -> Self {
-        let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-        }
+    fn new(
+        text: &'a str,
+        line_starts: &'a [usize],
+        first_line: usize,
+        part_offset: usize,
+        bom: usize,
+    ) -> Self {
         Positions {
             text,
             line_starts,
-            base_offset,
-            base_line,
+            first_line,
+            part_offset,
+            base_offset: bom + part_offset,
         }
     }
 
@@ -338,10 +353,11 @@ impl<'a> Positions<'a> {
     fn byte_of(&self, line: usize, col: usize) -> usize {
         let start = self
             .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len());
-        let rest = &self.text[start..];
+            .get(self.first_line + line.saturating_sub(1))
+            .map_or(self.text.len(), |abs| {
+                abs.saturating_sub(self.part_offset).min(self.text.len())
+            });
+        let rest = self.text.get(start..).unwrap_or("");
         let within = rest
             .char_indices()
             .nth(col)
@@ -356,7 +372,7 @@ impl<'a> Positions<'a> {
         Span {
             offset: self.base_offset + start,
             len: end - start,
-            line: self.base_line + s.start.line(),
+            line: self.first_line + s.start.line(),
             column: s.start.col() + 1,
         }
     }
@@ -365,7 +381,7 @@ impl<'a> Positions<'a> {
         Span {
             offset: self.base_offset + self.byte_of(line, col),
             len: 0,
-            line: self.base_line + line,
+            line: self.first_line + line,
             column: col + 1,
         }
     }
@@ -398,42 +414,85 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
         Some(rest) => (rest, 3),
         None => (text, 0),
     };
-    let mut offset = 0;
-    let mut line = 0;
-    // Resume after a syntax error at the next document marker, as the npm reader does.
-    loop {
-        let part = &body[offset..];
-        let positions = Positions::new(part, bom + offset, line);
-        let mut builder = Builder::new(&positions, limits, stream.documents.len());
-        let outcome = builder.run(part);
-        stream.documents.extend(builder.documents);
-        match outcome {
-            Outcome::Done => break,
-            Outcome::Fatal(err) => {
-                stream.fatal = Some(err);
-                break;
-            }
-            Outcome::SyntaxError { error, byte } => {
-                let index = stream.documents.len();
-                stream.documents.push(Document {
-                    index,
-                    root: None,
-                    span: error.span,
-                    error: Some(error),
-                    warnings: Vec::new(),
-                });
-                if stream.documents.len() >= limits.max_documents {
+    // The npm reader breaks lines at LF only, so a bare CR is content. DEL stands in for it
+    // (one byte too, so offsets hold) and is turned back into CR in scalars.
+    let bare_cr = body.contains('\r') && !body.contains('\x7f') && {
+        let b = body.as_bytes();
+        b.iter()
+            .enumerate()
+            .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+    };
+    let mut body = body.to_string();
+    if bare_cr {
+        let bytes: Vec<u8> = body
+            .bytes()
+            .enumerate()
+            .map(|(i, c)| {
+                if c == b'\r' && body.as_bytes().get(i + 1) != Some(&b'\n') {
+                    0x7f
+                } else {
+                    c
+                }
+            })
+            .collect();
+        body = String::from_utf8(bytes).unwrap_or(body);
+    }
+    let mut tab_fixes = 0;
+    'attempt: loop {
+        stream.documents.clear();
+        let mut offset = 0;
+        let mut line = 0;
+        let starts = line_starts(&body);
+        // Resume after a syntax error at the next document marker, as the npm reader does.
+        loop {
+            let part = &body[offset..];
+            let positions = Positions::new(part, &starts, line, offset, bom);
+            let mut builder = Builder::new(&positions, limits, stream.documents.len());
+            builder.bare_cr = bare_cr;
+            let outcome = builder.run(part);
+            stream.documents.extend(builder.documents);
+            match outcome {
+                Outcome::Done => break,
+                Outcome::Fatal(err) => {
+                    stream.fatal = Some(err);
                     break;
                 }
-                match next_document_marker(part, byte) {
-                    Some(next) => {
-                        line += part[..next].bytes().filter(|b| *b == b'\n').count();
-                        offset += next;
+                Outcome::SyntaxError {
+                    error,
+                    byte,
+                    tab_at,
+                } => {
+                    // saphyr rejects a tab between `:` and a value; YAML and the npm reader
+                    // allow it. A space in its place changes no value.
+                    if let (Some(tab), true) = (tab_at, tab_fixes < 64) {
+                        body.replace_range(offset + tab..offset + tab + 1, " ");
+                        tab_fixes += 1;
+                        continue 'attempt;
                     }
-                    None => break,
+                    let index = stream.documents.len();
+                    // An unterminated quoted scalar runs to the end of the file in the npm reader.
+                    let resumable = !error.message.contains("quoted scalar");
+                    stream.documents.push(Document {
+                        index,
+                        root: None,
+                        span: error.span,
+                        error: Some(error),
+                        warnings: Vec::new(),
+                    });
+                    if !resumable || stream.documents.len() >= limits.max_documents {
+                        break;
+                    }
+                    match next_document_marker(part, byte) {
+                        Some(next) => {
+                            line += part[..next].bytes().filter(|b| *b == b'\n').count();
+                            offset += next;
+                        }
+                        None => break,
+                    }
                 }
             }
         }
+        break;
     }
     stream
 }
@@ -455,7 +514,13 @@ fn next_document_marker(text: &str, from: usize) -> Option<usize> {
 enum Outcome {
     Done,
     Fatal(YamlError),
-    SyntaxError { error: YamlError, byte: usize },
+    SyntaxError {
+        error: YamlError,
+        /// Where the failing document starts, to resume after it.
+        byte: usize,
+        /// A tab right after `:` that saphyr refused, to be replaced by a space.
+        tab_at: Option<usize>,
+    },
 }
 
 /// How a key compares with other keys of its mapping, as the npm reader compares them.
@@ -487,12 +552,16 @@ struct AnchorData {
 enum Frame {
     Seq {
         items: Vec<Node>,
+        /// Nodes in this subtree so far.
+        size: u64,
         start: Span,
         anchor: usize,
         tracker: AliasTracker,
     },
     Map {
         entries: Vec<Entry>,
+        /// Nodes in this subtree so far.
+        size: u64,
         identities: Vec<KeyIdentity>,
         pending_key: Option<(String, Span, KeyIdentity)>,
         start: Span,
@@ -527,6 +596,8 @@ struct Builder<'p, 'a> {
     /// The document follows a `%YAML 1.1` directive: the npm reader then uses YAML 1.1 types.
     yaml11: bool,
     text: &'a str,
+    /// DEL in scalars stands for a bare CR.
+    bare_cr: bool,
     doc_warnings: Vec<YamlError>,
     doc_error: Option<YamlError>,
 }
@@ -548,6 +619,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             prev_doc_end: 0,
             yaml11: false,
             text: positions.text,
+            bare_cr: false,
             doc_warnings: Vec::new(),
             doc_error: None,
         }
@@ -625,6 +697,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                     }
                     self.stack.push(Frame::Seq {
                         items: Vec::new(),
+                        size: 1,
                         start: sp,
                         anchor,
                         tracker: AliasTracker::default(),
@@ -637,6 +710,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                     }
                     self.stack.push(Frame::Map {
                         entries: Vec::new(),
+                        size: 1,
                         identities: Vec::new(),
                         pending_key: None,
                         start: sp,
@@ -648,20 +722,22 @@ impl<'p, 'a> Builder<'p, 'a> {
                     let Some(frame) = self.stack.pop() else {
                         continue;
                     };
-                    let (value, start, anchor, tracker) = match frame {
+                    let (value, size, start, anchor, tracker) = match frame {
                         Frame::Seq {
                             items,
+                            size,
                             start,
                             anchor,
                             tracker,
-                        } => (Value::Seq(items), start, anchor, tracker),
+                        } => (Value::Seq(items), size, start, anchor, tracker),
                         Frame::Map {
                             entries,
+                            size,
                             start,
                             anchor,
                             tracker,
                             ..
-                        } => (Value::Map(entries), start, anchor, tracker),
+                        } => (Value::Map(entries), size, start, anchor, tracker),
                     };
                     let end = sp.offset + sp.len;
                     let span = Span {
@@ -669,7 +745,6 @@ impl<'p, 'a> Builder<'p, 'a> {
                         ..start
                     };
                     let node = Node { value, span };
-                    let size = node_count(&node);
                     // Propagate what this subtree holds to the enclosing one.
                     if let Some(parent) = self.tracker() {
                         parent.scalar_weight = parent.scalar_weight.max(tracker.scalar_weight);
@@ -738,7 +813,22 @@ impl<'p, 'a> Builder<'p, 'a> {
                 span,
             },
         };
-        Outcome::SyntaxError { error, byte }
+        let mut tab_at = None;
+        if e.info()
+            .contains("must be followed by a valid YAML whitespace")
+        {
+            let at = self.positions.byte_of(m.line(), m.col());
+            let before = &self.text.as_bytes()[..at.min(self.text.len())];
+            let tabs = before.iter().rev().take_while(|&&b| b == b'\t').count();
+            if tabs > 0 && before.len() > tabs && before[before.len() - tabs - 1] == b':' {
+                tab_at = Some(before.len() - tabs);
+            }
+        }
+        Outcome::SyntaxError {
+            error,
+            byte,
+            tab_at,
+        }
     }
 
     fn finish_document(&mut self) {
@@ -783,6 +873,13 @@ impl<'p, 'a> Builder<'p, 'a> {
     }
 
     fn scalar(&mut self, raw: &str, style: ScalarStyle, tag: Option<&Tag>, sp: Span) -> Node {
+        let restored;
+        let raw = if self.bare_cr && raw.contains('\x7f') {
+            restored = raw.replace('\x7f', "\r");
+            restored.as_str()
+        } else {
+            raw
+        };
         let value = match tag {
             Some(tag) => {
                 let name = tag_name(tag);
@@ -876,18 +973,26 @@ impl<'p, 'a> Builder<'p, 'a> {
         let mut duplicate = None;
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq {
+                items, size: total, ..
+            }) => {
+                *total = total.saturating_add(size);
+                items.push(node)
+            }
             Some(Frame::Map {
                 entries,
                 identities,
                 pending_key,
+                size: total,
                 ..
             }) => match pending_key.take() {
                 None => {
+                    *total = total.saturating_add(1);
                     let identity = key_identity(&node);
                     *pending_key = Some((json_key(&node), node.span, identity));
                 }
                 Some((key, key_span, identity)) => {
+                    *total = total.saturating_add(size);
                     if identity != KeyIdentity::Unique && identities.contains(&identity) {
                         duplicate = Some((key, key_span));
                     } else if let Some(existing) = entries.iter_mut().find(|e| e.key == key) {
@@ -912,19 +1017,6 @@ impl<'p, 'a> Builder<'p, 'a> {
                 span,
             });
         }
-    }
-}
-
-fn node_count(node: &Node) -> u64 {
-    match &node.value {
-        Value::Seq(items) => 1 + items.iter().map(node_count).sum::<u64>(),
-        Value::Map(entries) => {
-            1 + entries
-                .iter()
-                .map(|e| 1 + node_count(&e.value))
-                .sum::<u64>()
-        }
-        _ => 1,
     }
 }
 
@@ -1133,9 +1225,7 @@ fn timestamp_to_iso(s: &str) -> Option<String> {
     let (year, month, day) = (num(y)?, num(m)?, num(d)?);
     let (mut hour, mut minute, mut second, mut millis, mut offset_min) = (0, 0, 0, 0, 0);
     if let Some(t) = time {
-        let split = t
-            .find(['Z', '+', '-', ' ', '\t'])
-            .unwrap_or(t.len());
+        let split = t.find(['Z', '+', '-', ' ', '\t']).unwrap_or(t.len());
         let (clock, zone) = t.split_at(split);
         let mut c = clock.split(':');
         let (h, mi, sec) = (c.next()?, c.next()?, c.next()?);
@@ -1155,8 +1245,11 @@ fn timestamp_to_iso(s: &str) -> Option<String> {
         millis = num(&format!("{frac}00")[..3]).unwrap_or(0);
         let zone = zone.trim_start_matches([' ', '\t']);
         if !zone.is_empty() && zone != "Z" {
-            let sign = if zone.starts_with('-') { -1 } else { 1 };
-            let z = &zone[1..];
+            let (sign, z) = match (zone.strip_prefix('-'), zone.strip_prefix('+')) {
+                (Some(z), _) => (-1, z),
+                (None, Some(z)) => (1, z),
+                _ => return None,
+            };
             let (zh, zm) = z.split_once(':').unwrap_or((z, "0"));
             let mut d = num(zh)? * 60 + num(zm)?;
             if num(zh)?.abs() >= 30 && !z.contains(':') {
@@ -1465,6 +1558,16 @@ mod tests {
             timestamp_to_iso("2001-12-14t21:59:43.10-05:00").as_deref(),
             Some("2001-12-15T02:59:43.100Z")
         );
+    }
+
+    #[test]
+    fn npm_reader_quirks() {
+        let tab = first("a:\tb\nc:\t\td\n");
+        assert_eq!(tab.get("c").unwrap().as_str(), Some("d"));
+        let s = parse_stream("a: 1\n---\nb: \"open\n---\nc: 1\n", &Limits::default());
+        assert_eq!(s.documents.len(), 2);
+        let cr = first("a: x\ry\n");
+        assert_eq!(cr.get("a").unwrap().as_str(), Some("x\ry"));
     }
 
     #[test]
