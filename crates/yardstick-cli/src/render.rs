@@ -139,26 +139,10 @@ fn location(f: &Finding) -> String {
 
 /// `{"findings": [...]}` as documented in docs/json-format.md.
 pub fn json(out: &mut impl Write, report: &LintReport) -> io::Result<()> {
-    let findings: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "rule": f.rule,
-                "severity": f.severity,
-                "message": f.message,
-                "file": f.file,
-                "document": f.document,
-                "line": f.span.map(|s| s.line),
-                "column": f.span.map(|s| s.column),
-                "entity": f.entity,
-                "pointer": f.pointer,
-                "help": f.help,
-                "url": f.rule().map(|r| r.docs_url()),
-            })
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "findings": findings }))?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &serde_json::json!({ "findings": findings_json(report) }),
+    )?;
     writeln!(out)
 }
 
@@ -180,4 +164,258 @@ pub fn rules(as_json: bool) -> Result<(), String> {
             .try_for_each(|r| writeln!(out, "{:<32} {:<8} {}", r.id, r.severity, r.summary))
     };
     result.map_err(|e| format!("cannot write output: {e}"))
+}
+
+/// Findings as JSON values, shared by the lint and score reports.
+fn findings_json(report: &LintReport) -> Vec<serde_json::Value> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "file": f.file,
+                "document": f.document,
+                "line": f.span.map(|s| s.line),
+                "column": f.span.map(|s| s.column),
+                "entity": f.entity,
+                "pointer": f.pointer,
+                "help": f.help,
+                "url": f.rule().map(|r| r.docs_url()),
+            })
+        })
+        .collect()
+}
+
+/// The versioned score report, as documented by docs/schemas/score-report.schema.json.
+pub fn score_json(
+    out: &mut impl Write,
+    card: &yardstick::Scorecard,
+    policies: &yardstick::PolicySet,
+    options: &yardstick::ScoreOptions,
+    report: &LintReport,
+) -> io::Result<()> {
+    let checks: Vec<serde_json::Value> = policies
+        .checks()
+        .iter()
+        .filter(|c| {
+            options
+                .config
+                .checks
+                .get(&c.id)
+                .and_then(|cc| cc.enabled)
+                .unwrap_or(true)
+        })
+        .map(|c| {
+            let cc = options.config.checks.get(&c.id);
+            let severity = cc.and_then(|cc| cc.severity).unwrap_or(c.severity);
+            serde_json::json!({
+                "id": c.id,
+                "title": c.title,
+                "description": c.description,
+                "severity": severity,
+                "weight": cc.and_then(|cc| cc.weight).unwrap_or_else(|| severity.weight()),
+                "remediation": c.remediation,
+                "applies_to": c.applies_to,
+                "origin": c.origin,
+            })
+        })
+        .collect();
+    let summary = serde_json::json!({
+        "entities": card.summary.entities,
+        "score": card.summary.score,
+        "levels": card.summary.levels,
+        "owners": card.owners,
+        "systems": card.systems,
+        "expired_exemptions": card.expired_exemptions,
+        "gate": card.gate,
+    });
+    let doc = serde_json::json!({
+        "version": 1,
+        "checks": checks,
+        "entities": card.entities,
+        "summary": summary,
+        "findings": findings_json(report),
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn status_mark(status: yardstick::CheckStatus) -> &'static str {
+    use yardstick::CheckStatus::*;
+    match status {
+        Pass => "✓",
+        Fail => "✗",
+        Unknown => "?",
+        NotApplicable => "·",
+        Exempt => "E",
+        Error => "!",
+    }
+}
+
+fn fmt_score(score: Option<f64>) -> String {
+    score.map_or_else(|| "-".into(), |s| format!("{s:.1}"))
+}
+
+/// A readable table: one row per entity, one column per check, then failures and aggregates.
+pub fn score_human(
+    out: &mut impl Write,
+    card: &yardstick::Scorecard,
+    policies: &yardstick::PolicySet,
+    report: &LintReport,
+    color: bool,
+) -> io::Result<()> {
+    let (red, green, bold, reset) = if color {
+        ("\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    let ids: Vec<&str> = card.entities.first().map_or_else(Vec::new, |e| {
+        e.checks.iter().map(|c| c.id.as_str()).collect()
+    });
+    let width = card
+        .entities
+        .iter()
+        .map(|e| e.reference.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    write!(
+        out,
+        "{bold}{:<width$}  {:>5}  {:<6}",
+        "ENTITY", "SCORE", "LEVEL"
+    )?;
+    for (i, _) in ids.iter().enumerate() {
+        write!(out, " {:>2}", i + 1)?;
+    }
+    writeln!(out, "{reset}")?;
+    for e in &card.entities {
+        write!(
+            out,
+            "{:<width$}  {:>5}  {:<6}",
+            e.reference,
+            fmt_score(e.score),
+            e.level.map_or("-", |l| l.as_str())
+        )?;
+        for c in &e.checks {
+            let mark = status_mark(c.status);
+            let tint = match c.status {
+                yardstick::CheckStatus::Pass => green,
+                yardstick::CheckStatus::Fail | yardstick::CheckStatus::Error => red,
+                _ => "",
+            };
+            write!(
+                out,
+                "  {tint}{mark}{}",
+                if tint.is_empty() { "" } else { reset }
+            )?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out)?;
+    for (i, id) in ids.iter().enumerate() {
+        let c = policies.get(id);
+        let severity = card
+            .entities
+            .first()
+            .and_then(|e| e.checks.get(i))
+            .map(|c| c.severity.to_string())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:>2} {id} ({severity}){}",
+            i + 1,
+            c.map_or_else(String::new, |c| format!(": {}", c.title))
+        )?;
+    }
+    writeln!(
+        out,
+        "   ✓ pass  ✗ fail  ? unknown  · not applicable  E exempt  ! error"
+    )?;
+    let failing: Vec<_> = card
+        .entities
+        .iter()
+        .flat_map(|e| {
+            e.checks
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.status,
+                        yardstick::CheckStatus::Fail | yardstick::CheckStatus::Error
+                    )
+                })
+                .map(move |c| (e, c))
+        })
+        .collect();
+    if !failing.is_empty() {
+        writeln!(out, "\n{bold}Failing checks{reset}")?;
+        for (e, c) in failing {
+            let at = c.location.as_ref().map_or_else(
+                || e.file.clone(),
+                |l| format!("{}:{}:{}", l.file, l.line, l.column),
+            );
+            writeln!(
+                out,
+                "{red}✗{reset} {} {} [{}] {at}\n    {}",
+                e.reference, c.id, c.severity, c.message
+            )?;
+            if let Some(r) = policies
+                .get(&c.id)
+                .map(|p| p.remediation.as_str())
+                .filter(|r| !r.is_empty())
+            {
+                writeln!(out, "    fix: {r}")?;
+            }
+        }
+    }
+    for (title, groups) in [("Owners", &card.owners), ("Systems", &card.systems)] {
+        writeln!(out, "\n{bold}{title}{reset}")?;
+        for g in groups {
+            let l = &g.levels;
+            writeln!(
+                out,
+                "  {:<40} {:>5}  {} entities  gold {} silver {} bronze {} none {}",
+                g.key,
+                fmt_score(g.score),
+                g.entities,
+                l.gold,
+                l.silver,
+                l.bronze,
+                l.none
+            )?;
+        }
+    }
+    for x in &card.expired_exemptions {
+        writeln!(
+            out,
+            "\n{red}expired exemption{reset} (line {}): {} / {} expired {}; it no longer exempts",
+            x.line, x.entity, x.check, x.expires
+        )?;
+    }
+    let errors = report.count(Severity::Error);
+    if errors > 0 {
+        writeln!(out, "\n{errors} document(s) Backstage would reject are not scored; run `yardstick lint` for details.")?;
+    }
+    let l = &card.summary.levels;
+    writeln!(
+        out,
+        "\n{bold}Catalog score {}{reset} over {} entities: gold {} silver {} bronze {} none {}",
+        fmt_score(card.summary.score),
+        card.summary.entities,
+        l.gold,
+        l.silver,
+        l.bronze,
+        l.none
+    )?;
+    if card.gate.passed {
+        writeln!(out, "{green}Gate passed{reset}")
+    } else {
+        writeln!(
+            out,
+            "{red}Gate failed{reset}: {}",
+            card.gate.reasons.join("; ")
+        )
+    }
 }

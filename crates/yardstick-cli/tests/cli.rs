@@ -173,3 +173,18 @@ fn location_targets_cannot_escape_the_root() {
     assert_eq!(out.status.code(), Some(0));
     std::fs::remove_dir_all(&base).ok();
 }
+
+#[test]
+fn a_100_mb_file_is_a_finding_not_a_crash() {
+    let dir = std::env::temp_dir().join(format!("yardstick-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = std::fs::File::create(dir.join("catalog-info.yaml")).unwrap();
+    // Sparse: the size check happens before any byte is read.
+    file.set_len(100 * 1024 * 1024).unwrap();
+    let out = yardstick(&["lint", ".", "--format", "json"], &dir);
+    let v = json(&out);
+    assert_eq!(v["findings"][0]["rule"], "yaml/file-too-large");
+    assert_eq!(v["findings"][0]["line"], 1);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,7 +1,10 @@
 //! `yardstick.yaml`: every key is checked, and an unknown or mistyped key is an error that
 //! names its line and column.
 
+use std::collections::BTreeMap;
+
 use crate::lint::RefCheck;
+use crate::policy::CheckSeverity;
 use crate::yaml::{parse_stream, Limits, Node, Span, Value};
 
 /// The file name looked for at the scan root.
@@ -16,6 +19,113 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Lint settings.
     pub lint: LintConfig,
+    /// Per-check settings, by check id.
+    pub checks: BTreeMap<String, CheckConfig>,
+    /// Level rules.
+    pub levels: LevelRules,
+    /// The CI gate.
+    pub gate: GateConfig,
+    /// Checks waived for particular entities.
+    pub exemptions: Vec<Exemption>,
+}
+
+/// Settings of one check.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckConfig {
+    /// `enabled: false` turns the check off.
+    pub enabled: Option<bool>,
+    /// Overrides the check's severity.
+    pub severity: Option<CheckSeverity>,
+    /// Overrides the weight the severity implies.
+    pub weight: Option<f64>,
+    /// Parameters passed to the check as `input.params`.
+    pub params: Option<serde_json::Value>,
+}
+
+/// What an entity needs for a level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelRule {
+    /// Every scored check of these severities must pass.
+    pub require: Vec<CheckSeverity>,
+    /// The entity score must be at least this.
+    pub min_score: Option<f64>,
+}
+
+/// The rules for gold, silver and bronze.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelRules {
+    /// Gold: by default every scored check passes.
+    pub gold: LevelRule,
+    /// Silver: by default all critical and high checks pass.
+    pub silver: LevelRule,
+    /// Bronze: by default all critical checks pass.
+    pub bronze: LevelRule,
+}
+
+impl Default for LevelRules {
+    fn default() -> Self {
+        use CheckSeverity::*;
+        let rule = |require: &[CheckSeverity]| LevelRule {
+            require: require.to_vec(),
+            min_score: None,
+        };
+        LevelRules {
+            gold: rule(&[Critical, High, Medium, Low]),
+            silver: rule(&[Critical, High]),
+            bronze: rule(&[Critical]),
+        }
+    }
+}
+
+/// Which failing checks fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Any scored critical check fails (the default).
+    #[default]
+    Critical,
+    /// Any scored critical or high check fails.
+    High,
+    /// Any scored check fails.
+    Any,
+    /// Never fail on check results (a minimum score may still fail the run).
+    Never,
+}
+
+impl FailOn {
+    /// Parses `critical`, `high`, `any` or `never`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "critical" => Some(FailOn::Critical),
+            "high" => Some(FailOn::High),
+            "any" => Some(FailOn::Any),
+            "never" => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+}
+
+/// The CI gate.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GateConfig {
+    /// Which failures fail the run.
+    pub fail_on: Option<FailOn>,
+    /// The overall score must be at least this.
+    pub min_score: Option<f64>,
+}
+
+/// A waived check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exemption {
+    /// The entity reference, e.g. `component:default/legacy` (case-insensitive).
+    pub entity: String,
+    /// The check id.
+    pub check: String,
+    /// Why.
+    pub reason: String,
+    /// Last day (`YYYY-MM-DD`) on which the exemption holds.
+    pub expires: Option<String>,
+    /// Where the exemption is written.
+    pub span: Span,
 }
 
 /// The `lint:` section.
@@ -132,10 +242,26 @@ impl Config {
         let Some(root) = doc.root.as_ref().filter(|_| !doc.is_empty()) else {
             return Ok(config);
         };
-        for e in known_keys(root, "the configuration", &["include", "exclude", "lint"])? {
+        for e in known_keys(
+            root,
+            "the configuration",
+            &[
+                "include",
+                "exclude",
+                "lint",
+                "checks",
+                "levels",
+                "gate",
+                "exemptions",
+            ],
+        )? {
             match e.key.as_str() {
                 "include" => config.include = string_list(&e.value, "include")?,
                 "exclude" => config.exclude = string_list(&e.value, "exclude")?,
+                "checks" => config.checks = checks(&e.value)?,
+                "levels" => config.levels = levels(&e.value)?,
+                "gate" => config.gate = gate(&e.value)?,
+                "exemptions" => config.exemptions = exemptions(&e.value)?,
                 _ => {
                     for l in known_keys(
                         &e.value,
@@ -177,4 +303,189 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+fn severity(node: &Node, key: &str) -> Result<CheckSeverity, ConfigError> {
+    node.as_str().and_then(CheckSeverity::parse).ok_or_else(|| {
+        err(
+            format!("`{key}` must be critical, high, medium or low"),
+            node.span,
+        )
+    })
+}
+
+fn number(node: &Node, key: &str) -> Result<f64, ConfigError> {
+    match node.value {
+        Value::Number(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        _ => Err(err(
+            format!(
+                "`{key}` must be a non-negative number, found {}",
+                node.type_name()
+            ),
+            node.span,
+        )),
+    }
+}
+
+/// Parameters each built-in check accepts; user checks take any.
+fn builtin_params(check: &str) -> Option<&'static [&'static str]> {
+    match check {
+        "has-monitoring" | "has-oncall" => Some(&["annotations"]),
+        "has-backups" => Some(&["database_types"]),
+        "has-cost-tags" => Some(&["label_keys"]),
+        "has-owner" | "ci-passing" | "has-techdocs" => Some(&[]),
+        _ => None,
+    }
+}
+
+fn checks(node: &Node) -> Result<BTreeMap<String, CheckConfig>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for c in node
+        .as_map()
+        .ok_or_else(|| err("`checks` must be a mapping of check ids", node.span))?
+    {
+        let mut cc = CheckConfig::default();
+        for f in known_keys(
+            &c.value,
+            &format!("checks.{}", c.key),
+            &["enabled", "severity", "weight", "params"],
+        )? {
+            match f.key.as_str() {
+                "enabled" => cc.enabled = Some(boolean(&f.value, "enabled")?),
+                "severity" => cc.severity = Some(severity(&f.value, "severity")?),
+                "weight" => cc.weight = Some(number(&f.value, "weight")?),
+                _ => {
+                    let section = format!("checks.{}.params", c.key);
+                    match builtin_params(&c.key) {
+                        Some(known) => {
+                            known_keys(&f.value, &section, known)?;
+                        }
+                        None => {
+                            f.value.as_map().ok_or_else(|| {
+                                err(format!("`{section}` must be a mapping"), f.value.span)
+                            })?;
+                        }
+                    }
+                    for p in f.value.as_map().unwrap_or_default() {
+                        if builtin_params(&c.key).is_some() {
+                            string_list(&p.value, &p.key)?;
+                        }
+                    }
+                    cc.params = Some(f.value.to_json());
+                }
+            }
+        }
+        out.insert(c.key.clone(), cc);
+    }
+    Ok(out)
+}
+
+fn levels(node: &Node) -> Result<LevelRules, ConfigError> {
+    let mut rules = LevelRules::default();
+    for l in known_keys(node, "levels", &["gold", "silver", "bronze"])? {
+        let mut rule = LevelRule {
+            require: Vec::new(),
+            min_score: None,
+        };
+        let section = format!("levels.{}", l.key);
+        for f in known_keys(&l.value, &section, &["require", "min-score"])? {
+            if f.key == "require" {
+                let items = f
+                    .value
+                    .as_seq()
+                    .ok_or_else(|| err("`require` must be a list of severities", f.value.span))?;
+                rule.require = items
+                    .iter()
+                    .map(|i| severity(i, "require"))
+                    .collect::<Result<_, _>>()?;
+            } else {
+                rule.min_score = Some(number(&f.value, "min-score")?);
+            }
+        }
+        match l.key.as_str() {
+            "gold" => rules.gold = rule,
+            "silver" => rules.silver = rule,
+            _ => rules.bronze = rule,
+        }
+    }
+    Ok(rules)
+}
+
+fn gate(node: &Node) -> Result<GateConfig, ConfigError> {
+    let mut g = GateConfig::default();
+    for f in known_keys(node, "gate", &["fail-on", "min-score"])? {
+        if f.key == "fail-on" {
+            g.fail_on = Some(f.value.as_str().and_then(FailOn::parse).ok_or_else(|| {
+                err(
+                    "`fail-on` must be critical, high, any or never",
+                    f.value.span,
+                )
+            })?);
+        } else {
+            g.min_score = Some(number(&f.value, "min-score")?);
+        }
+    }
+    Ok(g)
+}
+
+/// True for `YYYY-MM-DD`.
+pub(crate) fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn exemptions(node: &Node) -> Result<Vec<Exemption>, ConfigError> {
+    let items = node
+        .as_seq()
+        .ok_or_else(|| err("`exemptions` must be a list", node.span))?;
+    let mut out = Vec::new();
+    for item in items {
+        let fields = known_keys(
+            item,
+            "an exemption",
+            &["entity", "check", "reason", "expires"],
+        )?;
+        let get = |key: &str| -> Result<Option<String>, ConfigError> {
+            match fields.iter().find(|f| f.key == key) {
+                None => Ok(None),
+                Some(f) => f
+                    .value
+                    .as_str()
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| Some(s.to_string()))
+                    .ok_or_else(|| {
+                        err(
+                            format!("exemption `{key}` must be a non-empty string"),
+                            f.value.span,
+                        )
+                    }),
+            }
+        };
+        let required = |key: &str| -> Result<String, ConfigError> {
+            get(key)?.ok_or_else(|| err(format!("an exemption needs `{key}`"), item.span))
+        };
+        let expires = get("expires")?;
+        if let Some(date) = &expires {
+            if !is_date(date) {
+                let span = fields
+                    .iter()
+                    .find(|f| f.key == "expires")
+                    .map_or(item.span, |f| f.value.span);
+                return Err(err("`expires` must be a date written YYYY-MM-DD", span));
+            }
+        }
+        out.push(Exemption {
+            entity: required("entity")?.to_lowercase(),
+            check: required("check")?,
+            reason: required("reason")?,
+            expires,
+            span: item.span,
+        });
+    }
+    Ok(out)
 }

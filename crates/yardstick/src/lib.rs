@@ -8,15 +8,28 @@ mod config;
 mod entity_ref;
 mod finding;
 mod lint;
+mod policy;
 mod schema;
+mod score;
 mod validate;
 pub mod yaml;
 
-pub use config::{Config, ConfigError, LintConfig, CONFIG_FILE_NAME};
+pub use config::{
+    CheckConfig, Config, ConfigError, Exemption, FailOn, GateConfig, LevelRule, LevelRules,
+    LintConfig, CONFIG_FILE_NAME,
+};
 pub use entity_ref::{EntityRef, RefError, DEFAULT_NAMESPACE};
 pub use finding::{rule, Finding, Rule, Severity, RULES, RULES_DOC_URL};
 pub use lint::{
     lint_paths, Catalog, LintError, LintOptions, LintReport, LoadedEntity, RefCheck, SourceFile,
+};
+pub use policy::{
+    builtin_modules, rego_files, run_rego_tests, Check, CheckSeverity, PolicyError, PolicySet,
+    TestOutcome,
+};
+pub use score::{
+    score, Aggregate, CheckResult, CheckStatus, EntityScore, ExpiredExemption, Facts, FactsError,
+    GateResult, Level, LevelCounts, Location, ScoreError, ScoreOptions, Scorecard,
 };
 pub use validate::{
     validate_entity, Entity, PlaceholderResolver, PlaceholderValue, Problem, Relation,

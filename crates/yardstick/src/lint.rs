@@ -88,6 +88,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The path as findings show it.
     pub display: String,
+    /// The scanned root the file was found under; paths from the file stay inside it.
+    pub root: PathBuf,
     /// The text (lossily decoded); empty when the file was not read.
     pub text: Arc<str>,
 }
@@ -303,6 +305,7 @@ impl Linter<'_> {
             self.report.files.push(SourceFile {
                 path: file.clone(),
                 display: display.clone(),
+                root: root.clone(),
                 text: text.clone().unwrap_or_else(|| Arc::from("")),
             });
             if let Some(text) = text {
@@ -685,8 +688,20 @@ impl Linter<'_> {
                 }
             }
         }
+        // Backstage keeps one entity per reference: later duplicates leave the catalog.
+        let keep: HashSet<usize> = first.values().copied().collect();
         let catalog = &mut self.report.catalog;
-        catalog.by_ref = first.into_iter().collect();
+        let mut index = 0;
+        catalog.entities.retain(|_| {
+            index += 1;
+            keep.contains(&(index - 1))
+        });
+        catalog.by_ref = catalog
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.entity.reference.to_string(), i))
+            .collect();
         catalog.kinds = catalog
             .entities
             .iter()
@@ -746,7 +761,7 @@ fn is_url(target: &str) -> bool {
 }
 
 /// Joins a relative target to `dir` and folds `.`/`..` lexically; `None` for absolute targets.
-fn normalize_within(dir: &Path, target: &str) -> Option<PathBuf> {
+pub(crate) fn normalize_within(dir: &Path, target: &str) -> Option<PathBuf> {
     let t = Path::new(target);
     if t.is_absolute() {
         return None;
