@@ -188,3 +188,113 @@ fn a_100_mb_file_is_a_finding_not_a_crash() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn demo_scorecard_is_the_one_the_readme_documents() {
+    let out = yardstick(
+        &[
+            "score",
+            "fixtures/demo",
+            "--facts",
+            "fixtures/demo/facts.json",
+            "--format",
+            "json",
+        ],
+        &repo(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "critical checks fail in the demo"
+    );
+    let v = json(&out);
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut rows = 0;
+    for e in v["entities"].as_array().unwrap() {
+        let Some(score) = e["score"].as_f64() else {
+            continue;
+        };
+        let failing: Vec<&str> = e["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "fail")
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        let failing = if failing.is_empty() {
+            "—".to_string()
+        } else {
+            failing.join(", ")
+        };
+        let row = format!(
+            "| {} | {score:.1} | {} | {failing} |",
+            e["ref"].as_str().unwrap(),
+            e["level"].as_str().unwrap()
+        );
+        assert!(readme.contains(&row), "README lacks the row: {row}");
+        rows += 1;
+    }
+    let s = &v["summary"];
+    let line = format!(
+        "Catalog score **{:.1}** over {rows} scored entities: gold {}, silver {}, bronze {}, none {}.",
+        s["score"].as_f64().unwrap(),
+        s["levels"]["gold"],
+        s["levels"]["silver"],
+        s["levels"]["bronze"],
+        s["levels"]["none"]
+    );
+    assert!(readme.contains(&line), "README lacks: {line}");
+}
+
+#[test]
+fn scoring_is_deterministic_across_thread_counts() {
+    let run = |threads: &str| {
+        let out = yardstick(
+            &[
+                "score",
+                "fixtures/demo",
+                "--facts",
+                "fixtures/demo/facts.json",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ],
+            &repo(),
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+}
+
+#[test]
+fn verify_runs_the_builtin_rego_tests() {
+    let out = yardstick(&["verify"], &repo());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.lines().last().unwrap().ends_with("passed, 0 failed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_rego_syntax_error_is_reported_with_its_position() {
+    let dir = std::env::temp_dir().join(format!("yardstick-rego-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("broken.rego"),
+        "# METADATA\n# custom:\n#   id: broken\n#   severity: low\npackage broken\n\nresult := {\n",
+    )
+    .unwrap();
+    let out = yardstick(
+        &["score", "fixtures/demo", "--policy", dir.to_str().unwrap()],
+        &repo(),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("broken.rego:8:1"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

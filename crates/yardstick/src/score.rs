@@ -567,6 +567,7 @@ fn score_entity(
         "local": local_facts(loaded, report),
     });
     let mut results = Vec::with_capacity(checks.len());
+    let mut input_set = false;
     for p in checks {
         let mut result = CheckResult {
             id: p.check.id.clone(),
@@ -596,8 +597,12 @@ fn score_entity(
             results.push(result);
             continue;
         }
-        input["params"] = p.params.clone();
-        engine.set_input(regorus::Value::from(input.clone()));
+        // Converting the input is the costly part: only redo it when the params change.
+        if !input_set || input["params"] != p.params {
+            input["params"] = p.params.clone();
+            engine.set_input(regorus::Value::from(input.clone()));
+            input_set = true;
+        }
         match evaluate_check(engine, p) {
             Ok(None) => result.message = "the check's applicable rule is false".into(),
             Ok(Some((status, message, pointer))) => {
