@@ -376,10 +376,11 @@ pub fn score_human(
             let l = &g.levels;
             writeln!(
                 out,
-                "  {:<40} {:>5}  {} entities  gold {} silver {} bronze {} none {}",
+                "  {:<40} {:>5}  {} entit{}  gold {} silver {} bronze {} none {}",
                 g.key,
                 fmt_score(g.score),
                 g.entities,
+                if g.entities == 1 { "y" } else { "ies" },
                 l.gold,
                 l.silver,
                 l.bronze,

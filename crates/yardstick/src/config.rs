@@ -40,6 +40,8 @@ pub struct CheckConfig {
     pub weight: Option<f64>,
     /// Parameters passed to the check as `input.params`.
     pub params: Option<serde_json::Value>,
+    /// Where the check's id is written, to report an unknown check.
+    pub span: Span,
 }
 
 /// What an entity needs for a level.
@@ -213,6 +215,27 @@ fn boolean(node: &Node, key: &str) -> Result<bool, ConfigError> {
 }
 
 impl Config {
+    /// Checks that every check id the configuration names exists.
+    pub fn check_ids(&self, known: &[&str]) -> Result<(), ConfigError> {
+        let unknown = |id: &str, span: Span| {
+            err(
+                format!("unknown check `{id}`; known checks: {}", known.join(", ")),
+                span,
+            )
+        };
+        for (id, c) in &self.checks {
+            if !known.contains(&id.as_str()) {
+                return Err(unknown(id, c.span));
+            }
+        }
+        for x in &self.exemptions {
+            if !known.contains(&x.check.as_str()) {
+                return Err(unknown(&x.check, x.span));
+            }
+        }
+        Ok(())
+    }
+
     /// Parses the text of a configuration file.
     ///
     /// ```
@@ -317,6 +340,13 @@ fn severity(node: &Node, key: &str) -> Result<CheckSeverity, ConfigError> {
 fn number(node: &Node, key: &str) -> Result<f64, ConfigError> {
     match node.value {
         Value::Number(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        Value::Number(n) => Err(err(
+            format!(
+                "`{key}` must be a non-negative number, found {}",
+                crate::yaml::js_number_to_string(n)
+            ),
+            node.span,
+        )),
         _ => Err(err(
             format!(
                 "`{key}` must be a non-negative number, found {}",
@@ -344,7 +374,10 @@ fn checks(node: &Node) -> Result<BTreeMap<String, CheckConfig>, ConfigError> {
         .as_map()
         .ok_or_else(|| err("`checks` must be a mapping of check ids", node.span))?
     {
-        let mut cc = CheckConfig::default();
+        let mut cc = CheckConfig {
+            span: c.key_span,
+            ..CheckConfig::default()
+        };
         for f in known_keys(
             &c.value,
             &format!("checks.{}", c.key),
@@ -383,9 +416,11 @@ fn checks(node: &Node) -> Result<BTreeMap<String, CheckConfig>, ConfigError> {
 fn levels(node: &Node) -> Result<LevelRules, ConfigError> {
     let mut rules = LevelRules::default();
     for l in known_keys(node, "levels", &["gold", "silver", "bronze"])? {
-        let mut rule = LevelRule {
-            require: Vec::new(),
-            min_score: None,
+        // Unset fields keep the level's default.
+        let mut rule = match l.key.as_str() {
+            "gold" => rules.gold.clone(),
+            "silver" => rules.silver.clone(),
+            _ => rules.bronze.clone(),
         };
         let section = format!("levels.{}", l.key);
         for f in known_keys(&l.value, &section, &["require", "min-score"])? {
@@ -431,12 +466,27 @@ fn gate(node: &Node) -> Result<GateConfig, ConfigError> {
 /// True for `YYYY-MM-DD`.
 pub(crate) fn is_date(text: &str) -> bool {
     let b = text.as_bytes();
-    b.len() == 10
+    let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && b.iter()
             .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return false;
+    }
+    let num =
+        |r: std::ops::Range<usize>| text.get(r).and_then(|t| t.parse::<u32>().ok()).unwrap_or(0);
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    (1..=days).contains(&day)
 }
 
 fn exemptions(node: &Node) -> Result<Vec<Exemption>, ConfigError> {

@@ -75,6 +75,8 @@ pub struct Check {
     pub origin: String,
     /// The Rego source.
     pub source: String,
+    /// The module defines an `applicable` rule.
+    pub defines_applicable: bool,
 }
 
 /// A problem in a policy file.
@@ -192,6 +194,7 @@ impl PolicySet {
     pub fn add_source(&mut self, origin: &str, text: &str) -> Result<(), PolicyError> {
         check_syntax(origin, text)?;
         let check = parse_check(origin, text)?;
+        check_compiles(origin, text, &check.package)?;
         self.checks.retain(|c| c.id != check.id);
         self.checks.push(check);
         self.checks.sort_by(|a, b| a.id.cmp(&b.id));
@@ -237,8 +240,52 @@ pub(crate) fn check_syntax(origin: &str, text: &str) -> Result<(), PolicyError> 
     let mut engine = regorus::Engine::new();
     engine
         .add_policy(origin.to_string(), text.to_string())
-        .map(|_| ())
-        .map_err(|e| regorus_error(origin, &e.to_string()))
+        .map_err(|e| regorus_error(origin, &e.to_string()))?;
+    Ok(())
+}
+
+/// True when a module defines `rule` (possibly with `default`).
+fn defines_rule(text: &str, rule: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        let l = l.strip_prefix("default ").unwrap_or(l);
+        l.strip_prefix(rule)
+            .is_some_and(|rest| rest.starts_with([' ', ':', '=', '{', '\t']))
+    })
+}
+
+/// regorus compiles a rule when it is first evaluated: evaluating the check's rules once on
+/// an empty entity surfaces unknown functions and unsafe variables at load time, with their
+/// positions, instead of as an error in every cell later.
+fn check_compiles(origin: &str, text: &str, package: &str) -> Result<(), PolicyError> {
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy(origin.to_string(), text.to_string())
+        .map_err(|e| regorus_error(origin, &e.to_string()))?;
+    let data = serde_json::json!({"yardstick": {"catalog": {"has_owners": false, "entities": {}}}});
+    let input =
+        serde_json::json!({"entity": {}, "ref": "", "facts": {}, "params": {}, "local": {}});
+    engine
+        .add_data(regorus::Value::from(data))
+        .map_err(|e| regorus_error(origin, &e.to_string()))?;
+    engine.set_input(regorus::Value::from(input));
+    let defines = |rule: &str| defines_rule(text, rule);
+    if !defines("result") {
+        return Err(PolicyError {
+            file: origin.to_string(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "package {package} defines no `result` rule; see docs/policy-contract.md"
+            ),
+        });
+    }
+    for rule in ["applicable", "result"].into_iter().filter(|r| defines(r)) {
+        engine
+            .eval_rule(format!("data.{package}.{rule}"))
+            .map_err(|e| regorus_error(origin, &e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// Turns a regorus error (`--> file:line:col`, a source excerpt, `error: message`) into a
@@ -360,6 +407,7 @@ fn parse_check(origin: &str, text: &str) -> Result<Check, PolicyError> {
         package,
         origin: origin.to_string(),
         source: text.to_string(),
+        defines_applicable: defines_rule(text, "applicable"),
     })
 }
 
@@ -473,6 +521,15 @@ mod tests {
             "{e}"
         );
         assert_eq!(e.message, "expecting expression");
+    }
+
+    #[test]
+    fn compile_errors_are_caught_when_loading() {
+        let e = PolicySet::default()
+            .add_source("m.rego", "# METADATA\n# custom:\n#   id: m\n#   severity: low\npackage m\nimport rego.v1\nresult := foo(1)\n")
+            .unwrap_err();
+        assert_eq!((e.line, e.column), (7, 14), "{e}");
+        assert!(e.message.contains("foo"), "{e}");
     }
 
     #[test]

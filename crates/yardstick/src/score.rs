@@ -234,6 +234,9 @@ impl Facts {
             line: 1,
             column: 1,
         })?;
+        if let Some(extra) = stream.documents.get(1) {
+            return Err(fail("expected a single YAML document".into(), extra.span));
+        }
         if let Some(e) = &doc.error {
             return Err(fail(e.message.clone(), e.span));
         }
@@ -312,6 +315,9 @@ pub enum ScoreError {
     /// A policy failed to compile.
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    /// The configuration names a check that does not exist.
+    #[error("configuration {}:{}: {}", .0.span.line, .0.span.column, .0.message)]
+    Config(crate::config::ConfigError),
     /// The thread pool could not be built.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
@@ -341,6 +347,8 @@ pub fn score(
     options: &ScoreOptions,
 ) -> Result<Scorecard, ScoreError> {
     let config = &options.config;
+    let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
+    config.check_ids(&ids).map_err(ScoreError::Config)?;
     let checks: Vec<PreparedCheck<'_>> = policies
         .checks()
         .iter()
@@ -641,11 +649,13 @@ fn evaluate_check(
     engine: &mut regorus::Engine,
     p: &PreparedCheck<'_>,
 ) -> Result<Option<(CheckStatus, String, String)>, String> {
-    let applicable = engine
-        .eval_rule(p.applicable_rule.clone())
-        .map_err(|e| format!("rego error: {e}"))?;
-    if applicable == regorus::Value::from(false) {
-        return Ok(None);
+    if p.check.defines_applicable {
+        let applicable = engine
+            .eval_rule(p.applicable_rule.clone())
+            .map_err(|e| format!("rego error: {e}"))?;
+        if applicable == regorus::Value::from(false) {
+            return Ok(None);
+        }
     }
     let value = engine
         .eval_rule(p.result_rule.clone())

@@ -5,7 +5,7 @@
 //! event stream into [`Node`] trees whose scalars resolve exactly as that package resolves them,
 //! and whose every key and value carries a [`Span`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as SaphyrSpan, Tag};
 
@@ -307,68 +307,105 @@ pub struct Stream {
     pub warnings: Vec<YamlError>,
 }
 
-/// Maps saphyr's character positions to byte offsets in the source.
+/// Maps saphyr's character indices to byte offsets in the source, in O(1) for ASCII text
+/// and O(64) otherwise: spans are computed for every node, so this must not walk lines.
+struct CharIndex {
+    /// Byte offset of every 64th character; `None` when the text is ASCII.
+    blocks: Option<Vec<usize>>,
+}
+
+impl CharIndex {
+    fn new(text: &str) -> Self {
+        if text.is_ascii() {
+            return CharIndex { blocks: None };
+        }
+        let blocks = text.char_indices().step_by(64).map(|(b, _)| b).collect();
+        CharIndex {
+            blocks: Some(blocks),
+        }
+    }
+
+    /// Byte offset of character `c` of `text` (the text's length past the end).
+    fn byte(&self, text: &str, c: usize) -> usize {
+        match &self.blocks {
+            None => c.min(text.len()),
+            Some(blocks) => match blocks.get(c / 64) {
+                None => text.len(),
+                Some(&start) => {
+                    let rest = text.get(start..).unwrap_or("");
+                    start
+                        + rest
+                            .char_indices()
+                            .nth(c % 64)
+                            .map_or(rest.len(), |(i, _)| i)
+                }
+            },
+        }
+    }
+
+    /// Character index of byte offset `b` (a char boundary).
+    fn char(&self, text: &str, b: usize) -> usize {
+        match &self.blocks {
+            None => b,
+            Some(blocks) => {
+                let block = blocks
+                    .partition_point(|&start| start <= b)
+                    .saturating_sub(1);
+                let start = blocks.get(block).copied().unwrap_or(0);
+                block * 64 + text.get(start..b).map_or(0, |t| t.chars().count())
+            }
+        }
+    }
+}
+
+/// Turns saphyr markers of one part of the file (all of it, or the tail after a syntax
+/// error) into spans of the whole file.
 struct Positions<'a> {
-    /// The part of the file being parsed (all of it, or the tail after a syntax error).
+    /// The whole body (BOM stripped).
+    body: &'a str,
+    /// The part being parsed.
     text: &'a str,
-    /// Byte offset (within the whole body) of each line start, computed once per file.
-    line_starts: &'a [usize],
-    /// Index in `line_starts` of the part's first line.
-    first_line: usize,
+    chars: &'a CharIndex,
+    /// Character index of the part's start within the body.
+    part_char: usize,
     /// Byte offset of the part within the body.
     part_offset: usize,
+    /// Line number (0-based) of the part's first line.
+    first_line: usize,
     /// Added to every byte offset: the stripped BOM and the part's offset.
     base_offset: usize,
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        )
-        .collect()
-}
-
 impl<'a> Positions<'a> {
     fn new(
-        text: &'a str,
-        line_starts: &'a [usize],
-        first_line: usize,
+        body: &'a str,
+        chars: &'a CharIndex,
         part_offset: usize,
+        first_line: usize,
         bom: usize,
     ) -> Self {
         Positions {
-            text,
-            line_starts,
-            first_line,
+            body,
+            text: body.get(part_offset..).unwrap_or(""),
+            chars,
+            part_char: chars.char(body, part_offset),
             part_offset,
+            first_line,
             base_offset: bom + part_offset,
         }
     }
 
-    /// Byte offset (within `text`) of saphyr's 1-based line and 0-based char column.
-    fn byte_of(&self, line: usize, col: usize) -> usize {
-        let start = self
-            .line_starts
-            .get(self.first_line + line.saturating_sub(1))
-            .map_or(self.text.len(), |abs| {
-                abs.saturating_sub(self.part_offset).min(self.text.len())
-            });
-        let rest = self.text.get(start..).unwrap_or("");
-        let within = rest
-            .char_indices()
-            .nth(col)
-            .map(|(i, _)| i)
-            .unwrap_or(rest.len());
-        start + within
+    /// Byte offset within the part of saphyr's character index.
+    fn byte_of(&self, index: usize) -> usize {
+        self.chars
+            .byte(self.body, self.part_char + index)
+            .saturating_sub(self.part_offset)
+            .min(self.text.len())
     }
 
     fn span(&self, s: &SaphyrSpan) -> Span {
-        let start = self.byte_of(s.start.line(), s.start.col());
-        let end = self.byte_of(s.end.line(), s.end.col()).max(start);
+        let start = self.byte_of(s.start.index());
+        let end = self.byte_of(s.end.index()).max(start);
         Span {
             offset: self.base_offset + start,
             len: end - start,
@@ -377,12 +414,12 @@ impl<'a> Positions<'a> {
         }
     }
 
-    fn point(&self, line: usize, col: usize) -> Span {
+    fn point(&self, m: &saphyr_parser::Marker) -> Span {
         Span {
-            offset: self.base_offset + self.byte_of(line, col),
+            offset: self.base_offset + self.byte_of(m.index()),
             len: 0,
-            line: self.first_line + line,
-            column: col + 1,
+            line: self.first_line + m.line(),
+            column: m.col() + 1,
         }
     }
 }
@@ -442,11 +479,11 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
         stream.documents.clear();
         let mut offset = 0;
         let mut line = 0;
-        let starts = line_starts(&body);
+        let chars = CharIndex::new(&body);
         // Resume after a syntax error at the next document marker, as the npm reader does.
         loop {
             let part = &body[offset..];
-            let positions = Positions::new(part, &starts, line, offset, bom);
+            let positions = Positions::new(&body, &chars, offset, line, bom);
             let mut builder = Builder::new(&positions, limits, stream.documents.len());
             builder.bare_cr = bare_cr;
             let outcome = builder.run(part);
@@ -523,20 +560,29 @@ enum Outcome {
     },
 }
 
-/// How a key compares with other keys of its mapping, as the npm reader compares them.
-#[derive(PartialEq)]
+/// How a key compares with other keys of its mapping, as the npm reader compares them
+/// (`===` on resolved scalars).
+#[derive(PartialEq, Eq, Hash)]
 enum KeyIdentity {
     Null,
     Bool(bool),
-    Number(f64),
+    /// The bits of the number, with -0 folded into 0 (`0 === -0`).
+    Number(u64),
     String(String),
-    /// Collections and aliases never equal another key.
+    /// Collections, aliases and NaN never equal another key.
     Unique,
+}
+
+/// What an anchor stands for: a copy of a scalar, or where a collection sits in the tree
+/// being built (copying every anchored collection would cost depth x size memory).
+enum Anchored {
+    Copy(Node),
+    Path(Vec<usize>),
 }
 
 /// Per-anchor bookkeeping that mirrors the npm reader's resource-exhaustion guard.
 struct AnchorData {
-    node: Node,
+    node: Anchored,
     /// Number of nodes in `node`, for yardstick's own expansion budget.
     size: u64,
     /// Times the anchor was used, plus one for its definition.
@@ -562,7 +608,9 @@ enum Frame {
         entries: Vec<Entry>,
         /// Nodes in this subtree so far.
         size: u64,
-        identities: Vec<KeyIdentity>,
+        identities: HashSet<KeyIdentity>,
+        /// JSON key -> index in `entries`.
+        index: HashMap<String, usize>,
         pending_key: Option<(String, Span, KeyIdentity)>,
         start: Span,
         anchor: usize,
@@ -711,7 +759,8 @@ impl<'p, 'a> Builder<'p, 'a> {
                     self.stack.push(Frame::Map {
                         entries: Vec::new(),
                         size: 1,
-                        identities: Vec::new(),
+                        identities: HashSet::new(),
+                        index: HashMap::new(),
                         pending_key: None,
                         start: sp,
                         anchor,
@@ -794,7 +843,7 @@ impl<'p, 'a> Builder<'p, 'a> {
 
     fn syntax_error(&mut self, e: &ScanError) -> Outcome {
         let m = e.marker();
-        let span = self.positions.point(m.line(), m.col());
+        let span = self.positions.point(m);
         // Resume at the first document marker after the failing document's start.
         let byte = self.doc_start_byte;
         let kind = if e.info().contains("recursion limit") {
@@ -817,7 +866,7 @@ impl<'p, 'a> Builder<'p, 'a> {
         if e.info()
             .contains("must be followed by a valid YAML whitespace")
         {
-            let at = self.positions.byte_of(m.line(), m.col());
+            let at = self.positions.byte_of(m.index());
             let before = &self.text.as_bytes()[..at.min(self.text.len())];
             let tabs = before.iter().rev().take_while(|&&b| b == b'\t').count();
             if tabs > 0 && before.len() > tabs && before[before.len() - tabs - 1] == b':' {
@@ -942,13 +991,62 @@ impl<'p, 'a> Builder<'p, 'a> {
                 span: sp,
             });
         }
-        let mut node = self.anchors[slot].node.clone();
+        let Some(mut node) = self.anchored_node(slot) else {
+            self.fail_document(YamlError {
+                kind: YamlErrorKind::Syntax,
+                message: "alias to an anchor that cannot be resolved here".into(),
+                span: sp,
+            });
+            return Ok(());
+        };
         node.span = sp;
         if let Some(t) = self.tracker() {
             t.inner_aliases.push(slot);
         }
         self.push_node(node, 0, size, 0, Vec::new());
         Ok(())
+    }
+
+    /// Index of the child currently being built in an open frame.
+    fn open_child(frame: &Frame) -> usize {
+        match frame {
+            Frame::Seq { items, .. } => items.len(),
+            Frame::Map {
+                entries,
+                index,
+                pending_key,
+                ..
+            } => pending_key
+                .as_ref()
+                .and_then(|(k, _, _)| index.get(k).copied())
+                .unwrap_or(entries.len()),
+        }
+    }
+
+    /// The node an anchor path points at in the tree being built.
+    fn node_at(&self, path: &[usize]) -> Option<&Node> {
+        if self.stack.is_empty() {
+            return descend(self.root.as_ref()?, path);
+        }
+        for (depth, &i) in path.iter().enumerate() {
+            let frame = self.stack.get(depth)?;
+            let still_open = depth + 1 < self.stack.len() && i == Self::open_child(frame);
+            if !still_open {
+                let child = match frame {
+                    Frame::Seq { items, .. } => items.get(i)?,
+                    Frame::Map { entries, .. } => &entries.get(i)?.value,
+                };
+                return descend(child, &path[depth + 1..]);
+            }
+        }
+        None
+    }
+
+    fn anchored_node(&self, slot: usize) -> Option<Node> {
+        match &self.anchors.get(slot)?.node {
+            Anchored::Copy(n) => Some(n.clone()),
+            Anchored::Path(p) => self.node_at(p).cloned(),
+        }
     }
 
     fn push_node(
@@ -959,29 +1057,37 @@ impl<'p, 'a> Builder<'p, 'a> {
         scalar_weight: u64,
         inner_aliases: Vec<usize>,
     ) {
-        if anchor != 0 {
-            self.anchors.push(AnchorData {
-                node: node.clone(),
-                size,
-                count: 1,
-                alias_count: 0,
-                scalar_weight,
-                inner_aliases,
-            });
-            self.anchor_ids.insert(anchor, self.anchors.len() - 1);
-        }
+        let at_key = matches!(
+            self.stack.last(),
+            Some(Frame::Map {
+                pending_key: None,
+                ..
+            })
+        );
+        let collection = matches!(node.value, Value::Seq(_) | Value::Map(_));
+        // Scalars and keys are copied; collections are found again by their path.
+        let copy = (anchor != 0 && (!collection || at_key)).then(|| node.clone());
+        let prefix: Vec<usize> = match self.stack.split_last() {
+            Some((_, open)) if anchor != 0 && copy.is_none() => {
+                open.iter().map(Self::open_child).collect()
+            }
+            _ => Vec::new(),
+        };
         let mut duplicate = None;
+        let mut placed = None;
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq {
                 items, size: total, ..
             }) => {
                 *total = total.saturating_add(size);
+                placed = Some(items.len());
                 items.push(node)
             }
             Some(Frame::Map {
                 entries,
                 identities,
+                index,
                 pending_key,
                 size: total,
                 ..
@@ -995,20 +1101,44 @@ impl<'p, 'a> Builder<'p, 'a> {
                     *total = total.saturating_add(size);
                     if identity != KeyIdentity::Unique && identities.contains(&identity) {
                         duplicate = Some((key, key_span));
-                    } else if let Some(existing) = entries.iter_mut().find(|e| e.key == key) {
+                    } else if let Some(&existing) = index.get(&key) {
                         // Distinct YAML keys with one JSON spelling: JavaScript keeps the last value.
-                        existing.value = node;
-                        identities.push(identity);
+                        if let Some(e) = entries.get_mut(existing) {
+                            e.value = node;
+                        }
+                        placed = Some(existing);
+                        identities.insert(identity);
                     } else {
+                        index.insert(key.clone(), entries.len());
+                        placed = Some(entries.len());
                         entries.push(Entry {
                             key,
                             key_span,
                             value: node,
                         });
-                        identities.push(identity);
+                        identities.insert(identity);
                     }
                 }
             },
+        }
+        if anchor != 0 {
+            let node = match copy {
+                Some(n) => Anchored::Copy(n),
+                None => {
+                    let mut path = prefix;
+                    path.extend(placed);
+                    Anchored::Path(path)
+                }
+            };
+            self.anchors.push(AnchorData {
+                node,
+                size,
+                count: 1,
+                alias_count: 0,
+                scalar_weight,
+                inner_aliases,
+            });
+            self.anchor_ids.insert(anchor, self.anchors.len() - 1);
         }
         if let Some((key, span)) = duplicate {
             self.fail_document(YamlError {
@@ -1018,6 +1148,18 @@ impl<'p, 'a> Builder<'p, 'a> {
             });
         }
     }
+}
+
+/// Follows child indices down from `node`.
+fn descend<'n>(mut node: &'n Node, path: &[usize]) -> Option<&'n Node> {
+    for &i in path {
+        node = match &node.value {
+            Value::Seq(items) => items.get(i)?,
+            Value::Map(entries) => &entries.get(i)?.value,
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
 fn tag_name(tag: &Tag) -> String {
@@ -1032,7 +1174,8 @@ fn key_identity(node: &Node) -> KeyIdentity {
     match &node.value {
         Value::Null => KeyIdentity::Null,
         Value::Bool(b) => KeyIdentity::Bool(*b),
-        Value::Number(n) => KeyIdentity::Number(*n),
+        Value::Number(n) if n.is_nan() => KeyIdentity::Unique,
+        Value::Number(n) => KeyIdentity::Number(if *n == 0.0 { 0u64 } else { n.to_bits() }),
         Value::String(s) => KeyIdentity::String(s.clone()),
         _ => KeyIdentity::Unique,
     }

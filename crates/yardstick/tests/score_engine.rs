@@ -1,0 +1,175 @@
+//! The scoring engine through the library API: error isolation, exemptions, config.
+
+use std::path::PathBuf;
+
+use yardstick::{
+    lint_paths, score, CheckStatus, Config, Facts, LintOptions, PolicySet, ScoreOptions,
+};
+
+fn catalog(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yardstick-engine-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+const TWO_COMPONENTS: &str = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: fine\n  annotations: {n: '12'}\nspec: {type: service, lifecycle: production, owner: team-a}\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: boom\n  annotations: {n: abc}\nspec: {type: service, lifecycle: production, owner: team-a}\n";
+
+const NUMERIC: &str = "# METADATA\n# title: Numeric\n# custom:\n#   id: numeric\n#   severity: low\n#   applies_to: [Component]\npackage custom.numeric\n\nimport rego.v1\n\nresult := {\"status\": \"pass\", \"message\": sprintf(\"n is %v\", [n]), \"pointer\": \"/metadata/annotations/n\"} if {\n\tn := to_number(input.entity.metadata.annotations.n)\n}\n";
+
+#[test]
+fn a_rego_error_is_an_error_cell_and_the_run_goes_on() {
+    let dir = catalog("error", &[("catalog-info.yaml", TWO_COMPONENTS)]);
+    let report = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).unwrap();
+    let mut policies = PolicySet::builtin().unwrap();
+    policies.add_source("numeric.rego", NUMERIC).unwrap();
+    let card = score(&report, &policies, &ScoreOptions::default()).unwrap();
+    let status = |entity: &str| {
+        card.entities
+            .iter()
+            .find(|e| e.reference == entity)
+            .and_then(|e| e.checks.iter().find(|c| c.id == "numeric"))
+            .map(|c| (c.status, c.message.clone()))
+            .unwrap()
+    };
+    let (s, m) = status("component:default/fine");
+    assert_eq!(s, CheckStatus::Pass, "{m}");
+    let (s, message) = status("component:default/boom");
+    assert_eq!(s, CheckStatus::Error, "{message}");
+    // The other checks of the failing entity still ran.
+    let boom = card
+        .entities
+        .iter()
+        .find(|e| e.reference == "component:default/boom")
+        .unwrap();
+    assert!(boom
+        .checks
+        .iter()
+        .any(|c| c.id == "has-owner" && c.status == CheckStatus::Pass));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn exemptions_exempt_until_they_expire() {
+    let dir = catalog("exempt", &[("catalog-info.yaml", TWO_COMPONENTS)]);
+    let report = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).unwrap();
+    let config = Config::parse(
+        "exemptions:\n  - {entity: Component:default/fine, check: has-techdocs, reason: later, expires: 2026-12-31}\n  - {entity: component:default/boom, check: has-techdocs, reason: old, expires: 2020-01-01}\n",
+    )
+    .unwrap();
+    let options = ScoreOptions {
+        config,
+        today: Some("2026-11-22".into()),
+        ..ScoreOptions::default()
+    };
+    let card = score(&report, &PolicySet::builtin().unwrap(), &options).unwrap();
+    let techdocs = |entity: &str| {
+        card.entities
+            .iter()
+            .find(|e| e.reference == entity)
+            .and_then(|e| e.checks.iter().find(|c| c.id == "has-techdocs"))
+            .map(|c| c.status)
+            .unwrap()
+    };
+    assert_eq!(techdocs("component:default/fine"), CheckStatus::Exempt);
+    assert_eq!(techdocs("component:default/boom"), CheckStatus::Fail);
+    assert_eq!(card.expired_exemptions.len(), 1);
+    assert_eq!(card.expired_exemptions[0].entity, "component:default/boom");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn config_overrides_weights_params_and_disables_checks() {
+    let dir = catalog("config", &[("catalog-info.yaml", TWO_COMPONENTS)]);
+    let report = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).unwrap();
+    let config = Config::parse(
+        "checks:\n  has-cost-tags:\n    weight: 0\n    params: {label_keys: [team]}\n  ci-passing: {enabled: false}\n  has-monitoring: {severity: critical}\n",
+    )
+    .unwrap();
+    let facts = Facts::parse("entities: {}\n").unwrap();
+    let card = score(
+        &report,
+        &PolicySet::builtin().unwrap(),
+        &ScoreOptions {
+            config,
+            facts,
+            ..ScoreOptions::default()
+        },
+    )
+    .unwrap();
+    let fine = card
+        .entities
+        .iter()
+        .find(|e| e.reference == "component:default/fine")
+        .unwrap();
+    assert!(fine.checks.iter().all(|c| c.id != "ci-passing"));
+    let cost = fine
+        .checks
+        .iter()
+        .find(|c| c.id == "has-cost-tags")
+        .unwrap();
+    assert_eq!((cost.status, cost.weight), (CheckStatus::Fail, 0.0));
+    assert!(cost.message.contains("team"), "{}", cost.message);
+    let monitoring = fine
+        .checks
+        .iter()
+        .find(|c| c.id == "has-monitoring")
+        .unwrap();
+    assert_eq!(
+        (monitoring.severity.to_string().as_str(), monitoring.weight),
+        ("critical", 10.0)
+    );
+    // has-owner passes (10), has-monitoring (10), has-techdocs (7.5), has-oncall (5) fail,
+    // has-cost-tags weighs nothing: 10 / 32.5.
+    assert!((fine.score.unwrap() - 100.0 * 10.0 / 32.5).abs() < 1e-9);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn config_errors_point_at_the_key() {
+    let e = Config::parse("checks:\n  has-cost-tags:\n    params: {labels: [x]}\n").unwrap_err();
+    assert_eq!((e.span.line, e.span.column), (3, 14), "{}", e.message);
+    let e = Config::parse("exemptions:\n  - {entity: a, check: b}\n").unwrap_err();
+    assert!(e.message.contains("reason"), "{}", e.message);
+    let e = Config::parse("exemptions:\n  - {entity: a, check: b, reason: c, expires: tomorrow}\n")
+        .unwrap_err();
+    assert!(e.message.contains("YYYY-MM-DD"), "{}", e.message);
+    let e = Config::parse("gate: {fail-on: sometimes}\n").unwrap_err();
+    assert_eq!(e.span.line, 1);
+}
+
+#[test]
+fn unknown_check_ids_and_impossible_dates_are_config_errors() {
+    let dir = catalog("unknown", &[("catalog-info.yaml", TWO_COMPONENTS)]);
+    let report = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).unwrap();
+    let config = Config::parse("checks:\n  has-ownr: {enabled: false}\n").unwrap();
+    let e = score(
+        &report,
+        &PolicySet::builtin().unwrap(),
+        &ScoreOptions {
+            config,
+            ..ScoreOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("2:3") && e.to_string().contains("has-ownr"),
+        "{e}"
+    );
+    assert!(Config::parse(
+        "exemptions:\n  - {entity: a, check: b, reason: c, expires: 2099-13-45}\n"
+    )
+    .is_err());
+    assert!(Config::parse(
+        "exemptions:\n  - {entity: a, check: b, reason: c, expires: 2028-02-29}\n"
+    )
+    .is_ok());
+    // A partial level keeps the rest of its default rule.
+    let c = Config::parse("levels:\n  gold: {min-score: 90}\n").unwrap();
+    assert_eq!(c.levels.gold.require.len(), 4);
+    std::fs::remove_dir_all(dir).ok();
+}
