@@ -1,13 +1,15 @@
 //! The `yardstick` command: a thin layer of argument parsing, file I/O and rendering over the
 //! `yardstick` library.
 
+mod output;
 mod render;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use yardstick::report::Report;
 use yardstick::{
     lint_paths, rego_files, run_rego_tests, Config, Facts, FailOn, LintOptions, PolicySet,
     RefCheck, ScoreOptions, Severity, CONFIG_FILE_NAME,
@@ -37,6 +39,14 @@ enum Command {
     Lint(LintArgs),
     /// Score every entity against the checks, with levels, aggregates and a CI gate.
     Score(ScoreArgs),
+    /// Render a saved JSON report (from `score --format json`) in other formats.
+    Report {
+        /// The saved report.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Run the `test_` rules of Rego test files, like `opa test`.
     Verify {
         /// Directory of `.rego` checks and `*_test.rego` tests (default: the built-in checks).
@@ -50,12 +60,42 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
 enum Format {
-    /// Diagnostics with source snippets.
+    /// Diagnostics and tables for people.
     Human,
-    /// `{"findings": [...]}`, see docs/json-format.md.
+    /// JSON: `{"findings": [...]}` for lint, the versioned report for score.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// A pull-request comment / job summary.
+    Markdown,
+    /// JUnit XML, one testsuite per entity.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// One self-contained HTML page.
+    Html,
+}
+
+/// Where reports go: `--format X [--output F]` pairs.
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Output format (repeatable; the n-th --output belongs to the n-th --format).
+    #[arg(long, value_enum)]
+    format: Vec<Format>,
+    /// Write the report of the matching --format to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Vec<PathBuf>,
+    /// SARIF runAutomationDetails category.
+    #[arg(long, value_name = "NAME", default_value = "yardstick")]
+    sarif_category: String,
+    /// Add security-severity to SARIF rules (GitHub then shows them as security alerts).
+    #[arg(long)]
+    security_severity: bool,
+    /// Never colour the output.
+    #[arg(long)]
+    no_color: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,9 +109,8 @@ enum RefCheckArg {
 struct LintArgs {
     #[command(flatten)]
     scan: ScanArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Exit 1 when there are warnings, not only errors.
     #[arg(long)]
     deny_warnings: bool,
@@ -84,9 +123,6 @@ struct LintArgs {
     /// Reject scaffolder Templates, like a backend without the scaffolder plugin.
     #[arg(long)]
     no_templates: bool,
-    /// Never colour the output.
-    #[arg(long)]
-    no_color: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,9 +137,8 @@ enum FailOnArg {
 struct ScoreArgs {
     #[command(flatten)]
     scan: ScanArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Facts about entities (JSON or YAML): {"entities": {"component:default/x": {...}}}.
     #[arg(long, value_name = "FILE")]
     facts: Option<PathBuf>,
@@ -119,9 +154,6 @@ struct ScoreArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Never colour the output.
-    #[arg(long)]
-    no_color: bool,
 }
 
 /// What to scan: shared by lint and score.
@@ -152,6 +184,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => run_lint(args),
         Command::Score(args) => run_score(args),
         Command::Verify { dir } => run_verify(dir),
+        Command::Report { from, output } => run_report(&from, &output),
         Command::Rules { format } => render::rules(format == Format::Json).map(|()| EXIT_OK),
     };
     match result {
@@ -237,18 +270,8 @@ fn run_lint(args: LintArgs) -> Result<u8, String> {
     options.templates &= !args.no_templates;
     let report = lint_paths(&scan_paths(&args.scan), &options).map_err(|e| e.to_string())?;
     let deny_warnings = args.deny_warnings || config.lint.deny_warnings.unwrap_or(false);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        Format::Json => render::json(&mut out, &report),
-        Format::Human => {
-            let color =
-                !args.no_color && std::env::var_os("NO_COLOR").is_none() && stdout.is_terminal();
-            render::human(&mut out, &report, color)
-        }
-    }
-    .and_then(|()| out.flush())
-    .map_err(|e| format!("cannot write output: {e}"))?;
+    let model = Report::from_lint(&report);
+    output::emit(&args.output, &model, output::Live::Lint(&report))?;
     let failing =
         report.count(Severity::Error) > 0 || (deny_warnings && report.count(Severity::Warning) > 0);
     Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
@@ -284,23 +307,21 @@ fn run_score(args: ScoreArgs) -> Result<u8, String> {
         today: None,
     };
     let card = yardstick::score(&report, &policies, &options).map_err(|e| e.to_string())?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        Format::Json => render::score_json(&mut out, &card, &policies, &options, &report),
-        Format::Human => {
-            let color =
-                !args.no_color && std::env::var_os("NO_COLOR").is_none() && stdout.is_terminal();
-            render::score_human(&mut out, &card, &policies, &report, color)
-        }
-    }
-    .and_then(|()| out.flush())
-    .map_err(|e| format!("cannot write output: {e}"))?;
+    let model = Report::from_scorecard(&report, &card, &policies, &options.config);
+    output::emit(&args.output, &model, output::Live::Score)?;
     Ok(if card.gate.passed {
         EXIT_OK
     } else {
         EXIT_FINDINGS
     })
+}
+
+fn run_report(from: &std::path::Path, args: &OutputArgs) -> Result<u8, String> {
+    let text = std::fs::read_to_string(from)
+        .map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let model = Report::from_json(&text).map_err(|e| format!("{}: {e}", from.display()))?;
+    output::emit(args, &model, output::Live::Saved)?;
+    Ok(EXIT_OK)
 }
 
 fn run_verify(dir: Option<PathBuf>) -> Result<u8, String> {

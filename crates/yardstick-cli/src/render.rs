@@ -7,7 +7,8 @@ use std::sync::Arc;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
-use yardstick::{Finding, LintReport, Severity, RULES};
+use yardstick::report::Report;
+use yardstick::{CheckStatus, Finding, LintReport, Severity, RULES};
 
 /// One finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {
@@ -77,7 +78,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 }
 
 /// Human-readable diagnostics followed by a one-line summary.
-pub fn human(out: &mut impl Write, report: &LintReport, color: bool) -> io::Result<()> {
+pub fn human(out: &mut dyn Write, report: &LintReport, color: bool) -> io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -137,15 +138,6 @@ fn location(f: &Finding) -> String {
     }
 }
 
-/// `{"findings": [...]}` as documented in docs/json-format.md.
-pub fn json(out: &mut impl Write, report: &LintReport) -> io::Result<()> {
-    serde_json::to_writer_pretty(
-        &mut *out,
-        &serde_json::json!({ "findings": findings_json(report) }),
-    )?;
-    writeln!(out)
-}
-
 /// The rule list.
 pub fn rules(as_json: bool) -> Result<(), String> {
     let stdout = io::stdout();
@@ -166,92 +158,23 @@ pub fn rules(as_json: bool) -> Result<(), String> {
     result.map_err(|e| format!("cannot write output: {e}"))
 }
 
-/// Findings as JSON values, shared by the lint and score reports.
-fn findings_json(report: &LintReport) -> Vec<serde_json::Value> {
-    report
-        .findings
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "rule": f.rule,
-                "severity": f.severity,
-                "message": f.message,
-                "file": f.file,
-                "document": f.document,
-                "line": f.span.map(|s| s.line),
-                "column": f.span.map(|s| s.column),
-                "entity": f.entity,
-                "pointer": f.pointer,
-                "help": f.help,
-                "url": f.rule().map(|r| r.docs_url()),
-            })
-        })
-        .collect()
-}
-
-/// The versioned score report, as documented by docs/schemas/score-report.schema.json.
-pub fn score_json(
-    out: &mut impl Write,
-    card: &yardstick::Scorecard,
-    policies: &yardstick::PolicySet,
-    options: &yardstick::ScoreOptions,
-    report: &LintReport,
-) -> io::Result<()> {
-    let checks: Vec<serde_json::Value> = policies
-        .checks()
-        .iter()
-        .filter(|c| {
-            options
-                .config
-                .checks
-                .get(&c.id)
-                .and_then(|cc| cc.enabled)
-                .unwrap_or(true)
-        })
-        .map(|c| {
-            let cc = options.config.checks.get(&c.id);
-            let severity = cc.and_then(|cc| cc.severity).unwrap_or(c.severity);
-            serde_json::json!({
-                "id": c.id,
-                "title": c.title,
-                "description": c.description,
-                "severity": severity,
-                "weight": cc.and_then(|cc| cc.weight).unwrap_or_else(|| severity.weight()),
-                "remediation": c.remediation,
-                "applies_to": c.applies_to,
-                "origin": c.origin,
-            })
-        })
-        .collect();
-    let summary = serde_json::json!({
-        "entities": card.summary.entities,
-        "score": card.summary.score,
-        "levels": card.summary.levels,
-        "owners": card.owners,
-        "systems": card.systems,
-        "expired_exemptions": card.expired_exemptions,
-        "gate": card.gate,
-    });
-    let doc = serde_json::json!({
-        "version": 1,
-        "checks": checks,
-        "entities": card.entities,
-        "summary": summary,
-        "findings": findings_json(report),
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+/// `{"findings": [...]}` as documented in docs/json-format.md.
+pub fn findings_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &serde_json::json!({ "findings": report.findings }),
+    )?;
     writeln!(out)
 }
 
-fn status_mark(status: yardstick::CheckStatus) -> &'static str {
-    use yardstick::CheckStatus::*;
+fn status_mark(status: CheckStatus) -> &'static str {
     match status {
-        Pass => "✓",
-        Fail => "✗",
-        Unknown => "?",
-        NotApplicable => "·",
-        Exempt => "E",
-        Error => "!",
+        CheckStatus::Pass => "✓",
+        CheckStatus::Fail => "✗",
+        CheckStatus::Unknown => "?",
+        CheckStatus::NotApplicable => "·",
+        CheckStatus::Exempt => "E",
+        CheckStatus::Error => "!",
     }
 }
 
@@ -260,22 +183,13 @@ fn fmt_score(score: Option<f64>) -> String {
 }
 
 /// A readable table: one row per entity, one column per check, then failures and aggregates.
-pub fn score_human(
-    out: &mut impl Write,
-    card: &yardstick::Scorecard,
-    policies: &yardstick::PolicySet,
-    report: &LintReport,
-    color: bool,
-) -> io::Result<()> {
+pub fn score_human(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<()> {
     let (red, green, bold, reset) = if color {
         ("\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m")
     } else {
         ("", "", "", "")
     };
-    let ids: Vec<&str> = card.entities.first().map_or_else(Vec::new, |e| {
-        e.checks.iter().map(|c| c.id.as_str()).collect()
-    });
-    let width = card
+    let width = report
         .entities
         .iter()
         .map(|e| e.reference.len())
@@ -287,11 +201,11 @@ pub fn score_human(
         "{bold}{:<width$}  {:>5}  {:<6}",
         "ENTITY", "SCORE", "LEVEL"
     )?;
-    for (i, _) in ids.iter().enumerate() {
+    for (i, _) in report.checks.iter().enumerate() {
         write!(out, " {:>2}", i + 1)?;
     }
     writeln!(out, "{reset}")?;
-    for e in &card.entities {
+    for e in &report.entities {
         write!(
             out,
             "{:<width$}  {:>5}  {:<6}",
@@ -299,11 +213,12 @@ pub fn score_human(
             fmt_score(e.score),
             e.level.map_or("-", |l| l.as_str())
         )?;
-        for c in &e.checks {
-            let mark = status_mark(c.status);
-            let tint = match c.status {
-                yardstick::CheckStatus::Pass => green,
-                yardstick::CheckStatus::Fail | yardstick::CheckStatus::Error => red,
+        for check in &report.checks {
+            let status = e.checks.iter().find(|c| c.id == check.id).map(|c| c.status);
+            let mark = status.map_or(" ", status_mark);
+            let tint = match status {
+                Some(CheckStatus::Pass) => green,
+                Some(CheckStatus::Fail | CheckStatus::Error) => red,
                 _ => "",
             };
             write!(
@@ -315,37 +230,20 @@ pub fn score_human(
         writeln!(out)?;
     }
     writeln!(out)?;
-    for (i, id) in ids.iter().enumerate() {
-        let c = policies.get(id);
-        let severity = card
-            .entities
-            .first()
-            .and_then(|e| e.checks.get(i))
-            .map(|c| c.severity.to_string())
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "{:>2} {id} ({severity}){}",
-            i + 1,
-            c.map_or_else(String::new, |c| format!(": {}", c.title))
-        )?;
+    for (i, c) in report.checks.iter().enumerate() {
+        writeln!(out, "{:>2} {} ({}): {}", i + 1, c.id, c.severity, c.title)?;
     }
     writeln!(
         out,
         "   ✓ pass  ✗ fail  ? unknown  · not applicable  E exempt  ! error"
     )?;
-    let failing: Vec<_> = card
+    let failing: Vec<_> = report
         .entities
         .iter()
         .flat_map(|e| {
             e.checks
                 .iter()
-                .filter(|c| {
-                    matches!(
-                        c.status,
-                        yardstick::CheckStatus::Fail | yardstick::CheckStatus::Error
-                    )
-                })
+                .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Error))
                 .map(move |c| (e, c))
         })
         .collect();
@@ -361,26 +259,31 @@ pub fn score_human(
                 "{red}✗{reset} {} {} [{}] {at}\n    {}",
                 e.reference, c.id, c.severity, c.message
             )?;
-            if let Some(r) = policies
-                .get(&c.id)
-                .map(|p| p.remediation.as_str())
+            if let Some(r) = report
+                .checks
+                .iter()
+                .find(|i| i.id == c.id)
+                .map(|i| i.remediation.as_str())
                 .filter(|r| !r.is_empty())
             {
                 writeln!(out, "    fix: {r}")?;
             }
         }
     }
-    for (title, groups) in [("Owners", &card.owners), ("Systems", &card.systems)] {
+    for (title, groups) in [
+        ("Owners", &report.summary.owners),
+        ("Systems", &report.summary.systems),
+    ] {
         writeln!(out, "\n{bold}{title}{reset}")?;
         for g in groups {
             let l = &g.levels;
+            let plural = if g.entities == 1 { "y" } else { "ies" };
             writeln!(
                 out,
-                "  {:<40} {:>5}  {} entit{}  gold {} silver {} bronze {} none {}",
+                "  {:<40} {:>5}  {} entit{plural}  gold {} silver {} bronze {} none {}",
                 g.key,
                 fmt_score(g.score),
                 g.entities,
-                if g.entities == 1 { "y" } else { "ies" },
                 l.gold,
                 l.silver,
                 l.bronze,
@@ -388,35 +291,40 @@ pub fn score_human(
             )?;
         }
     }
-    for x in &card.expired_exemptions {
+    for x in &report.summary.expired_exemptions {
         writeln!(
             out,
             "\n{red}expired exemption{reset} (line {}): {} / {} expired {}; it no longer exempts",
             x.line, x.entity, x.check, x.expires
         )?;
     }
-    let errors = report.count(Severity::Error);
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     if errors > 0 {
-        writeln!(out, "\n{errors} document(s) Backstage would reject are not scored; run `yardstick lint` for details.")?;
+        writeln!(out, "\n{errors} lint error(s): documents Backstage would reject are not scored; run `yardstick lint` for details.")?;
     }
-    let l = &card.summary.levels;
+    let l = &report.summary.levels;
+    let scored = report.entities.iter().filter(|e| e.score.is_some()).count();
     writeln!(
         out,
-        "\n{bold}Catalog score {}{reset} over {} entities: gold {} silver {} bronze {} none {}",
-        fmt_score(card.summary.score),
-        card.summary.entities,
+        "\n{bold}Catalog score {}{reset} over {scored} scored of {} entities: gold {} silver {} bronze {} none {}",
+        fmt_score(report.summary.score),
+        report.summary.entities,
         l.gold,
         l.silver,
         l.bronze,
         l.none
     )?;
-    if card.gate.passed {
+    if report.summary.gate.passed {
         writeln!(out, "{green}Gate passed{reset}")
     } else {
         writeln!(
             out,
             "{red}Gate failed{reset}: {}",
-            card.gate.reasons.join("; ")
+            report.summary.gate.reasons.join("; ")
         )
     }
 }

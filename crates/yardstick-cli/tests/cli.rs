@@ -298,3 +298,107 @@ fn a_rego_syntax_error_is_reported_with_its_position() {
     assert!(err.contains("broken.rego:8:1"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn several_formats_from_one_run_and_rerendering_a_saved_report() {
+    let dir = std::env::temp_dir().join(format!("yardstick-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    let (json_out, sarif_out, md_out) = (file("r.json"), file("r.sarif"), file("r.md"));
+    let out = yardstick(
+        &[
+            "score",
+            "fixtures/demo",
+            "--facts",
+            "fixtures/demo/facts.json",
+            "--format",
+            "json",
+            "--output",
+            &json_out,
+            "--format",
+            "sarif",
+            "--output",
+            &sarif_out,
+            "--format",
+            "markdown",
+            "--output",
+            &md_out,
+            "--format",
+            "github",
+        ],
+        &repo(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("::"),
+        "github commands on stdout"
+    );
+    for f in [&json_out, &sarif_out, &md_out] {
+        assert!(std::fs::metadata(f).unwrap().len() > 100, "{f}");
+    }
+    // Atomic writes leave no temporary files behind.
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    // Re-rendering the saved JSON gives the same JSON and the same Markdown.
+    let again = yardstick(
+        &["report", "--from", &json_out, "--format", "json"],
+        &repo(),
+    );
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        std::fs::read_to_string(&json_out).unwrap()
+    );
+    let md = yardstick(
+        &["report", "--from", &json_out, "--format", "markdown"],
+        &repo(),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&md.stdout),
+        std::fs::read_to_string(&md_out).unwrap()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn output_pairing_mistakes_are_usage_errors() {
+    let two_stdout = yardstick(
+        &[
+            "lint",
+            "fixtures/demo",
+            "--format",
+            "json",
+            "--format",
+            "sarif",
+        ],
+        &repo(),
+    );
+    assert_eq!(two_stdout.status.code(), Some(2));
+    let extra_output = yardstick(
+        &[
+            "lint",
+            "fixtures/demo",
+            "--format",
+            "json",
+            "--output",
+            "/tmp/x.json",
+            "--output",
+            "/tmp/y.json",
+        ],
+        &repo(),
+    );
+    assert_eq!(extra_output.status.code(), Some(2));
+    let not_a_report = yardstick(
+        &["report", "--from", "README.md", "--format", "json"],
+        &repo(),
+    );
+    assert_eq!(not_a_report.status.code(), Some(2));
+}

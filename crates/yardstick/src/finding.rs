@@ -48,7 +48,7 @@ pub const RULES_DOC_URL: &str =
 impl Rule {
     /// A link to this rule's documentation.
     pub fn docs_url(&self) -> String {
-        format!("{RULES_DOC_URL}#{}", self.id.replace(['/', '-'], ""))
+        format!("{RULES_DOC_URL}#{}", self.id.replace('/', ""))
     }
 }
 

@@ -9,6 +9,7 @@ mod entity_ref;
 mod finding;
 mod lint;
 mod policy;
+pub mod report;
 mod schema;
 mod score;
 mod validate;

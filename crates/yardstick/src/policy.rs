@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::yaml::{parse_stream, Limits, Node};
 
 /// How much a failing check matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckSeverity {
     /// Weight 10.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
 use crate::config::{Config, Exemption, FailOn, LevelRule, LevelRules};
@@ -14,7 +14,7 @@ use crate::policy::{regorus_error, Check, CheckSeverity, PolicyError, PolicySet}
 use crate::yaml::{parse_stream, Limits};
 
 /// The outcome of one check for one entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckStatus {
     /// The entity meets the check.
@@ -50,7 +50,7 @@ impl CheckStatus {
 }
 
 /// A maturity level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Every required check passes.
@@ -76,7 +76,7 @@ impl Level {
 }
 
 /// A position in a catalog file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// The file as reports show it.
     pub file: String,
@@ -84,10 +84,14 @@ pub struct Location {
     pub line: usize,
     /// 1-based column (Unicode code points).
     pub column: usize,
+    /// 1-based line where the field ends.
+    pub end_line: usize,
+    /// 1-based column just past the field.
+    pub end_column: usize,
 }
 
 /// One check's result for one entity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     /// Check id.
     pub id: String,
@@ -106,7 +110,7 @@ pub struct CheckResult {
 }
 
 /// One entity's scorecard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntityScore {
     /// `kind:namespace/name`.
     #[serde(rename = "ref")]
@@ -128,7 +132,7 @@ pub struct EntityScore {
 }
 
 /// Number of entities at each level.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelCounts {
     /// Gold.
     pub gold: usize,
@@ -141,7 +145,7 @@ pub struct LevelCounts {
 }
 
 /// Mean score and level counts over a group of entities.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Aggregate {
     /// The owner or system reference (`(none)` for entities without one), or `catalog`.
     pub key: String,
@@ -154,7 +158,7 @@ pub struct Aggregate {
 }
 
 /// An exemption whose date has passed; it no longer exempts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpiredExemption {
     /// Entity reference.
     pub entity: String,
@@ -169,7 +173,7 @@ pub struct ExpiredExemption {
 }
 
 /// Whether the run passes the CI gate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GateResult {
     /// True when the run passes.
     pub passed: bool,
@@ -178,7 +182,7 @@ pub struct GateResult {
 }
 
 /// Everything `yardstick score` reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scorecard {
     /// Every accepted entity, in catalog order.
     pub entities: Vec<EntityScore>,
@@ -562,6 +566,7 @@ fn score_entity(
 ) -> EntityScore {
     let reference = loaded.entity.reference.to_string();
     let kind = loaded.entity.kind().to_string();
+    let text = report.files.get(loaded.file).map_or("", |f| &*f.text);
     let file = report
         .files
         .get(loaded.file)
@@ -617,10 +622,13 @@ fn score_entity(
                 result.status = status;
                 result.message = message;
                 let span = loaded.source.locate(&pointer);
+                let (end_line, end_column) = crate::report::span_end(text, span);
                 result.location = Some(Location {
                     file: file.clone(),
                     line: span.line,
                     column: span.column,
+                    end_line,
+                    end_column,
                 });
                 result.pointer = Some(pointer);
             }

@@ -12,12 +12,8 @@ reject the document; `warning` means Backstage accepts it but something is proba
     );
     for r in yardstick::RULES {
         out.push_str(&format!(
-            "\n## {}\n\n<a id=\"{}\"></a>Severity: **{}**\n\n{}\n\nHow to fix: {}\n",
-            r.id,
-            r.id.replace(['/', '-'], ""),
-            r.severity,
-            r.summary,
-            r.help
+            "\n## {}\n\nSeverity: **{}**\n\n{}\n\nHow to fix: {}\n",
+            r.id, r.severity, r.summary, r.help
         ));
     }
     out
@@ -34,6 +30,44 @@ fn rules_doc_is_current() {
     assert!(
         have == want,
         "docs/rules.md is stale; regenerate it (see the top of this test)"
+    );
+}
+
+/// docs/checks.md, generated from the built-in checks' METADATA (SARIF links each check here).
+fn render_checks() -> String {
+    let mut out = String::from(
+        "# Built-in checks\n\nGenerated from the `# METADATA` blocks in `policies/` by \
+`UPDATE_RULES_DOC=1 cargo test -p yardstick --test rules_doc`. Severity weights: critical 10, \
+high 7.5, medium 5, low 2.5. Parameters and facts: [configuration.md](configuration.md), \
+[facts.md](facts.md).\n",
+    );
+    let set = yardstick::PolicySet::builtin().expect("built-in checks load");
+    for c in set.checks() {
+        out.push_str(&format!(
+            "\n## {}\n\n**{}** — severity {} (weight {}), applies to {}.\n\n{}\n\nHow to fix: {}\n",
+            c.id,
+            c.title,
+            c.severity,
+            c.severity.weight(),
+            c.applies_to.join(", "),
+            c.description,
+            c.remediation
+        ));
+    }
+    out
+}
+
+#[test]
+fn checks_doc_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks.md");
+    let want = render_checks();
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        std::fs::write(&path, &want).expect("write docs/checks.md");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/checks.md is stale; regenerate it (see the top of this file)"
     );
 }
 

@@ -1,0 +1,112 @@
+//! Sending one report to several formats and files: `--format X --output F` pairs, each file
+//! written atomically (a temporary file renamed into place), so a crash never leaves half a
+//! report behind.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use yardstick::report::{self, RenderOptions, Report};
+use yardstick::LintReport;
+
+use crate::{render, Format, OutputArgs};
+
+/// What produced the report: a live run can show source snippets; a saved report cannot.
+pub enum Live<'a> {
+    /// `yardstick lint`.
+    Lint(&'a LintReport),
+    /// `yardstick score`.
+    Score,
+    /// `yardstick report --from`.
+    Saved,
+}
+
+/// Renders `report` in every requested format to its destination.
+pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), String> {
+    let formats = if args.format.is_empty() {
+        vec![Format::Human]
+    } else {
+        args.format.clone()
+    };
+    if args.output.len() > formats.len() {
+        return Err(format!(
+            "{} --output given but only {} --format",
+            args.output.len(),
+            formats.len()
+        ));
+    }
+    if formats.len() - args.output.len() > 1 {
+        return Err(
+            "only one report can go to stdout: give an --output for each extra --format".into(),
+        );
+    }
+    let options = RenderOptions {
+        sarif_category: args.sarif_category.clone(),
+        security_severity: args.security_severity,
+    };
+    for (i, format) in formats.iter().enumerate() {
+        match args.output.get(i) {
+            Some(path) => {
+                let mut buffer = Vec::new();
+                render_one(*format, report, &options, &live, &mut buffer, false)
+                    .map_err(|e| format!("cannot render {format:?}: {e}"))?;
+                write_atomically(path, &buffer)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let color = !args.no_color
+                    && std::env::var_os("NO_COLOR").is_none()
+                    && stdout.is_terminal();
+                let mut out = stdout.lock();
+                render_one(*format, report, &options, &live, &mut out, color)
+                    .and_then(|()| out.flush())
+                    .map_err(|e| format!("cannot write output: {e}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn render_one(
+    format: Format,
+    report: &Report,
+    options: &RenderOptions,
+    live: &Live<'_>,
+    out: &mut dyn Write,
+    color: bool,
+) -> std::io::Result<()> {
+    match (format, live) {
+        (Format::Human, Live::Lint(lint)) => render::human(out, lint, color),
+        (Format::Human, _) => render::score_human(out, report, color),
+        (Format::Json, Live::Lint(_)) => render::findings_json(out, report),
+        (Format::Json, _) => report.write_json(out),
+        (Format::Sarif, _) => report::sarif::write(report, options, out),
+        (Format::Markdown, _) => report::markdown::write(report, options, out),
+        (Format::Junit, _) => report::junit::write(report, options, out),
+        (Format::Github, _) => report::github::write(report, options, out),
+        (Format::Html, _) => report::html::write(report, options, out),
+    }
+}
+
+/// Writes to a temporary file beside `path`, then renames it over `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let temp: PathBuf = dir.join(format!(".{name}.yardstick-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}

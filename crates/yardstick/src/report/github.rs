@@ -1,0 +1,170 @@
+//! GitHub Actions workflow commands for a [`super::Report`]: one `::error`, `::warning` or
+//! `::notice` line per failing check and per lint finding, so GitHub annotates the files.
+//!
+//! Escaping follows `@actions/core` (`packages/core/src/command.ts`): the message escapes
+//! `%`, CR and LF; property values additionally escape `:` and `,`. Empty properties are
+//! left out, and columns are only sent when the annotation starts and ends on the same
+//! line (the runner drops them otherwise).
+
+use std::io::{self, Write};
+
+use super::{RenderOptions, Report};
+use crate::finding::Severity;
+use crate::policy::CheckSeverity;
+use crate::score::CheckStatus;
+
+/// Escapes the message of a workflow command (`escapeData` in `@actions/core`).
+pub fn escape_data(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a property value of a workflow command (`escapeProperty` in `@actions/core`).
+pub fn escape_property(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' => out.push_str("%3A"),
+            ',' => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where an annotation points.
+#[derive(Default)]
+struct Position<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+}
+
+/// One workflow command line, without the trailing newline.
+fn command(name: &str, at: &Position<'_>, title: &str, message: &str) -> String {
+    let mut props: Vec<(&str, String)> = Vec::new();
+    if !at.file.is_empty() {
+        props.push(("file", at.file.to_string()));
+    }
+    if let Some(line) = at.line.filter(|&l| l > 0) {
+        let end_line = at.end_line.filter(|&e| e >= line).unwrap_or(line);
+        props.push(("line", line.to_string()));
+        // The runner discards columns when the lines differ: only send them for one line.
+        let column = at.column.filter(|&c| c > 0 && end_line == line);
+        if let Some(col) = column {
+            props.push(("col", col.to_string()));
+        }
+        props.push(("endLine", end_line.to_string()));
+        if let (Some(col), Some(end)) = (column, at.end_column) {
+            props.push(("endColumn", end.max(col).to_string()));
+        }
+    }
+    if !title.is_empty() {
+        props.push(("title", title.to_string()));
+    }
+    let mut out = format!("::{name}");
+    for (i, (key, value)) in props.iter().enumerate() {
+        out.push(if i == 0 { ' ' } else { ',' });
+        out.push_str(key);
+        out.push('=');
+        out.push_str(&escape_property(value));
+    }
+    out.push_str("::");
+    out.push_str(&escape_data(message));
+    out
+}
+
+fn check_command(severity: CheckSeverity) -> &'static str {
+    match severity {
+        CheckSeverity::Critical | CheckSeverity::High => "error",
+        CheckSeverity::Medium => "warning",
+        CheckSeverity::Low => "notice",
+    }
+}
+
+fn finding_command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    }
+}
+
+/// Writes one workflow command per failing check, then one per lint finding.
+pub fn write(report: &Report, _options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    for entity in &report.entities {
+        for result in entity
+            .checks
+            .iter()
+            .filter(|r| r.status == CheckStatus::Fail)
+        {
+            let at = match &result.location {
+                Some(l) => Position {
+                    file: &l.file,
+                    line: Some(l.line),
+                    column: Some(l.column),
+                    end_line: Some(l.end_line),
+                    end_column: Some(l.end_column),
+                },
+                None => Position {
+                    file: &entity.file,
+                    ..Position::default()
+                },
+            };
+            let title = format!("{} ({})", result.id, entity.reference);
+            let remediation = report
+                .checks
+                .iter()
+                .find(|c| c.id == result.id)
+                .map(|c| c.remediation.trim())
+                .filter(|r| !r.is_empty());
+            let message = match remediation {
+                Some(fix) => format!("{}\nFix: {fix}", result.message),
+                None => result.message.clone(),
+            };
+            writeln!(
+                out,
+                "{}",
+                command(check_command(result.severity), &at, &title, &message)
+            )?;
+        }
+    }
+    for finding in &report.findings {
+        let at = Position {
+            file: &finding.file,
+            line: finding.line,
+            column: finding.column,
+            end_line: finding.end_line,
+            end_column: finding.end_column,
+        };
+        let title = match &finding.entity {
+            Some(entity) => format!("{} ({entity})", finding.rule),
+            None => finding.rule.clone(),
+        };
+        let help = finding.help.trim();
+        let message = if help.is_empty() {
+            finding.message.clone()
+        } else {
+            format!("{}\nFix: {help}", finding.message)
+        };
+        writeln!(
+            out,
+            "{}",
+            command(finding_command(finding.severity), &at, &title, &message)
+        )?;
+    }
+    Ok(())
+}

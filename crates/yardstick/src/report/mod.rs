@@ -1,0 +1,269 @@
+//! The one result model every output format renders: lint findings and check results,
+//! versioned, serialisable and readable back (`yardstick report --from results.json`).
+
+use std::io::{self, Write};
+
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::finding::Severity;
+use crate::lint::LintReport;
+use crate::policy::{CheckSeverity, PolicySet};
+use crate::score::{Aggregate, EntityScore, ExpiredExemption, GateResult, LevelCounts, Scorecard};
+use crate::yaml::Span;
+
+/// Options shared by the renderers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// SARIF `runAutomationDetails.id` category.
+    pub sarif_category: String,
+    /// Add `security-severity` to SARIF rules (opt-in: it makes GitHub call them security alerts).
+    pub security_severity: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            sarif_category: "yardstick".into(),
+            security_severity: false,
+        }
+    }
+}
+
+/// The report format version; bumped on incompatible changes.
+pub const REPORT_VERSION: u32 = 1;
+
+/// A check as reports describe it (configuration already applied).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckInfo {
+    /// Stable id.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// What the check wants.
+    pub description: String,
+    /// Effective severity.
+    pub severity: CheckSeverity,
+    /// Effective weight.
+    pub weight: f64,
+    /// How to fix a failure.
+    pub remediation: String,
+    /// Kinds it applies to (empty: all).
+    pub applies_to: Vec<String>,
+    /// Where the check comes from (`builtin:<file>` or a path).
+    pub origin: String,
+}
+
+/// A lint finding, flattened for reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingRecord {
+    /// Stable rule id.
+    pub rule: String,
+    /// Severity.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// File as shown to users.
+    pub file: String,
+    /// 0-based document index.
+    pub document: Option<usize>,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column (Unicode code points).
+    pub column: Option<usize>,
+    /// 1-based line where the flagged text ends.
+    pub end_line: Option<usize>,
+    /// 1-based column just past the flagged text.
+    pub end_column: Option<usize>,
+    /// Entity reference.
+    pub entity: Option<String>,
+    /// JSON pointer.
+    pub pointer: Option<String>,
+    /// How to fix it.
+    pub help: String,
+    /// Rule documentation.
+    pub url: Option<String>,
+}
+
+/// Totals and groupings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Entities in the report.
+    pub entities: usize,
+    /// Mean entity score.
+    pub score: Option<f64>,
+    /// Level counts.
+    pub levels: LevelCounts,
+    /// Per owner.
+    pub owners: Vec<Aggregate>,
+    /// Per system.
+    pub systems: Vec<Aggregate>,
+    /// Exemptions that no longer hold.
+    pub expired_exemptions: Vec<ExpiredExemption>,
+    /// The CI gate.
+    pub gate: GateResult,
+}
+
+/// Everything one run found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// [`REPORT_VERSION`].
+    pub version: u32,
+    /// The checks that ran.
+    pub checks: Vec<CheckInfo>,
+    /// Scored entities.
+    pub entities: Vec<EntityScore>,
+    /// Totals.
+    pub summary: Summary,
+    /// Lint findings.
+    pub findings: Vec<FindingRecord>,
+}
+
+/// 1-based line and column (code points) just past a span, from the file's text.
+pub fn span_end(text: &str, span: Span) -> (usize, usize) {
+    let end = (span.offset + span.len).min(text.len());
+    let start = span.offset.min(end);
+    let covered = text.get(start..end).unwrap_or("");
+    match covered.rfind('\n') {
+        Some(nl) => (
+            span.line + covered.matches('\n').count(),
+            covered[nl + 1..].chars().count() + 1,
+        ),
+        None => (span.line, span.column + covered.chars().count()),
+    }
+}
+
+/// Lint findings as report records.
+pub fn finding_records(lint: &LintReport) -> Vec<FindingRecord> {
+    lint.findings
+        .iter()
+        .map(|f| {
+            let text = lint
+                .files
+                .iter()
+                .find(|s| s.display == f.file)
+                .map(|s| &*s.text)
+                .unwrap_or("");
+            let end = f.span.map(|s| span_end(text, s));
+            FindingRecord {
+                rule: f.rule.to_string(),
+                severity: f.severity,
+                message: f.message.clone(),
+                file: f.file.clone(),
+                document: f.document,
+                line: f.span.map(|s| s.line),
+                column: f.span.map(|s| s.column),
+                end_line: end.map(|e| e.0),
+                end_column: end.map(|e| e.1),
+                entity: f.entity.clone(),
+                pointer: f.pointer.clone(),
+                help: f.help.clone(),
+                url: f.rule().map(|r| r.docs_url()),
+            }
+        })
+        .collect()
+}
+
+/// The checks of a policy set as reports describe them, with configuration applied.
+pub fn check_infos(policies: &PolicySet, config: &Config) -> Vec<CheckInfo> {
+    policies
+        .checks()
+        .iter()
+        .filter(|c| {
+            config
+                .checks
+                .get(&c.id)
+                .and_then(|cc| cc.enabled)
+                .unwrap_or(true)
+        })
+        .map(|c| {
+            let cc = config.checks.get(&c.id);
+            let severity = cc.and_then(|cc| cc.severity).unwrap_or(c.severity);
+            CheckInfo {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                description: c.description.clone(),
+                severity,
+                weight: cc
+                    .and_then(|cc| cc.weight)
+                    .unwrap_or_else(|| severity.weight()),
+                remediation: c.remediation.clone(),
+                applies_to: c.applies_to.clone(),
+                origin: c.origin.clone(),
+            }
+        })
+        .collect()
+}
+
+impl Report {
+    /// A report of lint findings only.
+    pub fn from_lint(lint: &LintReport) -> Self {
+        Report {
+            version: REPORT_VERSION,
+            checks: Vec::new(),
+            entities: Vec::new(),
+            summary: Summary {
+                entities: 0,
+                score: None,
+                levels: LevelCounts::default(),
+                owners: Vec::new(),
+                systems: Vec::new(),
+                expired_exemptions: Vec::new(),
+                gate: GateResult {
+                    passed: lint.count(Severity::Error) == 0,
+                    reasons: Vec::new(),
+                },
+            },
+            findings: finding_records(lint),
+        }
+    }
+
+    /// A scorecard report, with the lint findings of the same run.
+    pub fn from_scorecard(
+        lint: &LintReport,
+        card: &Scorecard,
+        policies: &PolicySet,
+        config: &Config,
+    ) -> Self {
+        Report {
+            version: REPORT_VERSION,
+            checks: check_infos(policies, config),
+            entities: card.entities.clone(),
+            summary: Summary {
+                entities: card.summary.entities,
+                score: card.summary.score,
+                levels: card.summary.levels.clone(),
+                owners: card.owners.clone(),
+                systems: card.systems.clone(),
+                expired_exemptions: card.expired_exemptions.clone(),
+                gate: card.gate.clone(),
+            },
+            findings: finding_records(lint),
+        }
+    }
+
+    /// Reads a report written by [`Report::write_json`].
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let report: Report =
+            serde_json::from_str(text).map_err(|e| format!("not a yardstick report: {e}"))?;
+        if report.version != REPORT_VERSION {
+            return Err(format!(
+                "report version {} is not supported (expected {REPORT_VERSION})",
+                report.version
+            ));
+        }
+        Ok(report)
+    }
+
+    /// The versioned JSON report (docs/score-format.md).
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+}
