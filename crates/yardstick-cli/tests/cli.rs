@@ -402,3 +402,17 @@ fn output_pairing_mistakes_are_usage_errors() {
     );
     assert_eq!(not_a_report.status.code(), Some(2));
 }
+
+#[test]
+fn demo_scorecard_json_and_human_snapshots() {
+    let args = [
+        "score",
+        "fixtures/demo",
+        "--facts",
+        "fixtures/demo/facts.json",
+    ];
+    let json_out = yardstick(&[&args[..], &["--format", "json"]].concat(), &repo());
+    insta::assert_json_snapshot!("demo_score_json", json(&json_out));
+    let human = yardstick(&args, &repo());
+    insta::assert_snapshot!("demo_score_human", String::from_utf8_lossy(&human.stdout));
+}

@@ -1,7 +1,31 @@
 //! yardstick core: reads Backstage catalog files exactly as Backstage does, validates them
-//! with Backstage's own rules, and reports every problem with a stable rule id and a span.
+//! with Backstage's own rules, scores every entity against weighted Rego checks, and renders
+//! one result model in every report format.
 //!
-//! The crate does no network and no terminal output.
+//! The crate does no network and no terminal output; it needs no file system either.
+//!
+//! ```
+//! use yardstick::report::{markdown, RenderOptions, Report};
+//! use yardstick::{lint_sources, score, Config, Facts, LintOptions, PolicySet, ScoreOptions};
+//!
+//! let catalog = "\
+//! apiVersion: backstage.io/v1alpha1
+//! kind: Component
+//! metadata: {name: checkout, annotations: {backstage.io/techdocs-ref: 'url:https://docs'}}
+//! spec: {type: service, lifecycle: production, owner: team-a}
+//! ";
+//! let lint = lint_sources(&[("catalog-info.yaml", catalog)], &LintOptions::default());
+//! let mut facts = Facts::default();
+//! facts.insert("component:default/checkout", serde_json::json!({"ci": {"status": "passing"}}));
+//! let policies = PolicySet::builtin().unwrap();
+//! let card = score(&lint, &policies, &ScoreOptions { facts, ..ScoreOptions::default() }).unwrap();
+//! assert_eq!(card.entities[0].checks.iter().find(|c| c.id == "ci-passing").unwrap().status,
+//!            yardstick::CheckStatus::Pass);
+//! let report = Report::from_scorecard(&lint, &card, &policies, &Config::default());
+//! let mut page = Vec::new();
+//! markdown::write(&report, &RenderOptions::default(), &mut page).unwrap();
+//! assert!(String::from_utf8(page).unwrap().contains("checkout"));
+//! ```
 #![warn(missing_docs)]
 
 mod config;
@@ -22,7 +46,8 @@ pub use config::{
 pub use entity_ref::{EntityRef, RefError, DEFAULT_NAMESPACE};
 pub use finding::{rule, Finding, Rule, Severity, RULES, RULES_DOC_URL};
 pub use lint::{
-    lint_paths, Catalog, LintError, LintOptions, LintReport, LoadedEntity, RefCheck, SourceFile,
+    lint_json_entities, lint_paths, lint_sources, Catalog, LintError, LintOptions, LintReport,
+    LoadedEntity, RefCheck, SourceFile,
 };
 pub use policy::{
     builtin_modules, rego_files, run_rego_tests, Check, CheckSeverity, PolicyError, PolicySet,

@@ -229,6 +229,89 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
     Ok(linter.finish())
 }
 
+/// Lints catalog documents held in memory, without touching the file system: each source is
+/// `(name, text)`, where the name is what findings show as the file. Location targets are not
+/// followed and placeholders are not read (there are no files to read them from).
+///
+/// ```
+/// use yardstick::{lint_sources, LintOptions};
+/// let text = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: a}\nspec: {type: service, lifecycle: production, owner: team-a}\n";
+/// let report = lint_sources(&[("inline.yaml", text)], &LintOptions::default());
+/// assert_eq!(report.catalog.len(), 1);
+/// assert!(report.findings.is_empty());
+/// ```
+pub fn lint_sources<N: AsRef<str>, T: AsRef<str>>(
+    sources: &[(N, T)],
+    options: &LintOptions,
+) -> LintReport {
+    let options = LintOptions {
+        follow_locations: false,
+        resolve_placeholders: false,
+        ..options.clone()
+    };
+    let mut linter = Linter {
+        options: &options,
+        report: LintReport::default(),
+        visited: HashMap::new(),
+        queue: VecDeque::new(),
+        display_base: None,
+    };
+    for (name, text) in sources {
+        let (name, text) = (name.as_ref(), text.as_ref());
+        let index = linter.report.files.len();
+        linter.report.files.push(SourceFile {
+            path: PathBuf::from(name),
+            display: name.to_string(),
+            root: PathBuf::new(),
+            text: Arc::from(text),
+        });
+        if text.len() > options.limits.max_file_bytes {
+            let f = linter.finding(
+                "yaml/file-too-large",
+                format!(
+                    "source is {} bytes, more than the limit of {} bytes",
+                    text.len(),
+                    options.limits.max_file_bytes
+                ),
+                name,
+                None,
+                Some(Span {
+                    line: 1,
+                    column: 1,
+                    ..Span::default()
+                }),
+            );
+            linter.report.findings.push(f);
+            continue;
+        }
+        linter.lint_file(index, Path::new(name), Path::new(""), &[], text);
+    }
+    linter.finish()
+}
+
+/// Lints entities that are already parsed, e.g. fetched from a Backstage catalog API. They
+/// are written out as one JSON document each (JSON is YAML), so findings point at lines of
+/// that text under `name`.
+///
+/// ```
+/// let entity = serde_json::json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Group",
+///     "metadata": {"name": "team-a"}, "spec": {"type": "team", "children": []}});
+/// let report = yardstick::lint_json_entities("catalog-api", &[entity], &yardstick::LintOptions::default());
+/// assert_eq!(report.catalog.len(), 1);
+/// ```
+pub fn lint_json_entities(
+    name: &str,
+    entities: &[serde_json::Value],
+    options: &LintOptions,
+) -> LintReport {
+    let text = entities
+        .iter()
+        .map(|e| serde_json::to_string_pretty(e).unwrap_or_else(|_| "null".into()))
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    lint_sources(&[(name, text)], options)
+}
+
 /// Finds catalog files below `root`, honouring `.gitignore`.
 fn discover(root: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<PathBuf>, LintError> {
     let mut found = Vec::new();
