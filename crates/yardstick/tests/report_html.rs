@@ -6,40 +6,13 @@
 use std::path::{Path, PathBuf};
 
 use yardstick::report::{html, RenderOptions, Report};
-use yardstick::{Config, Facts, LintOptions, PolicySet, ScoreOptions};
+use yardstick::LintOptions;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+use common::repo;
 
 fn demo_report() -> Report {
-    let repo = repo();
-    let lint = yardstick::lint_paths(
-        &[repo.join("fixtures/demo")],
-        &LintOptions {
-            display_base: Some(repo.clone()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let facts =
-        Facts::parse(&std::fs::read_to_string(repo.join("fixtures/demo/facts.json")).unwrap())
-            .unwrap();
-    let policies = PolicySet::builtin().unwrap();
-    let card = yardstick::score(
-        &lint,
-        &policies,
-        &ScoreOptions {
-            facts,
-            today: Some("2025-06-01".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    Report::from_scorecard(&lint, &card, &policies, &Config::default())
+    common::demo_report(Some("2025-06-01"))
 }
 
 fn render(report: &Report) -> String {

@@ -1,44 +1,14 @@
 //! The text renderers (Markdown, JUnit XML, GitHub workflow commands) on the demo catalog,
 //! plus their size, escaping and well-formedness guarantees.
 
-use std::path::{Path, PathBuf};
-
 use yardstick::report::{github, junit, markdown, FindingRecord, RenderOptions, Report};
-use yardstick::{
-    CheckStatus, Config, Facts, LintOptions, Location, PolicySet, ScoreOptions, Severity,
-};
+use yardstick::{CheckStatus, LintOptions, Location, Severity};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+use common::repo;
 
 fn demo() -> Report {
-    let repo = repo();
-    let lint = yardstick::lint_paths(
-        &[repo.join("fixtures/demo")],
-        &LintOptions {
-            display_base: Some(repo.clone()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let facts =
-        Facts::parse(&std::fs::read_to_string(repo.join("fixtures/demo/facts.json")).unwrap())
-            .unwrap();
-    let policies = PolicySet::builtin().unwrap();
-    let card = yardstick::score(
-        &lint,
-        &policies,
-        &ScoreOptions {
-            facts,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    Report::from_scorecard(&lint, &card, &policies, &Config::default())
+    common::demo_report(None)
 }
 
 type Writer = fn(&Report, &RenderOptions, &mut dyn std::io::Write) -> std::io::Result<()>;
