@@ -37,7 +37,7 @@ pub mod report;
 mod schema;
 mod score;
 mod validate;
-pub mod yaml;
+mod yaml;
 
 pub use config::{
     CheckConfig, Config, ConfigError, Exemption, FailOn, GateConfig, LevelRule, LevelRules,
@@ -62,5 +62,5 @@ pub use validate::{
     ValidateOptions, Validation,
 };
 pub use yaml::{
-    parse_stream, Document, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind,
+    parse_stream, Document, Entry, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind,
 };
