@@ -409,7 +409,12 @@ fn parse_check(origin: &str, text: &str) -> Result<Check, PolicyError> {
         package,
         origin: origin.to_string(),
         source: text.to_string(),
-        defines_applicable: defines_rule(text, "applicable"),
+        // `default applicable := true` alone means always applicable: no need to evaluate it.
+        defines_applicable: text.lines().any(|l| {
+            let l = l.trim_start();
+            (l.starts_with("applicable") && defines_rule(l, "applicable"))
+                || (l.starts_with("default applicable") && !l.replace(' ', "").ends_with(":=true"))
+        }),
     })
 }
 

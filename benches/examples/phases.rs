@@ -1,0 +1,140 @@
+//! Plain wall-clock (and CPU) timing of the benchmark phases, for sizes where criterion is
+//! too slow and for ratios on a busy machine:
+//!
+//! ```text
+//! cargo run --release -p yardstick-benches --example phases -- [ENTITIES] [RUNS] [DIR]
+//! ```
+//!
+//! Generates a catalog of ENTITIES (default 100000) entities into DIR (default: a temporary
+//! directory), then runs the phases round-robin RUNS times (default 3) — parse, lint, score,
+//! score on one thread, end-to-end, then again — so that a change in machine load hits every
+//! phase alike, and prints the median of each and the ratios. `score-1t` is the scoring
+//! phase with `ScoreOptions::threads = Some(1)`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use yardstick::{lint_paths, parse_stream, score, Facts, LintOptions, PolicySet, ScoreOptions};
+use yardstick_benches::{catalog_files, generate, TempDir};
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+/// CPU time (user + system, all threads) of this process so far, from `/proc/self/stat`
+/// (Linux; clock ticks assumed to be 1/100 s). Less disturbed than wall time on a busy
+/// machine.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // After the command name: state is field 3, utime 14, stime 15 (1-based, whole line).
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Wall and CPU time of one run of `f`.
+fn measure<T>(f: impl FnOnce() -> T) -> (Duration, Option<Duration>) {
+    let (cpu0, start) = (cpu_time(), Instant::now());
+    std::hint::black_box(f());
+    let wall = start.elapsed();
+    let cpu = cpu0.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
+    (wall, cpu)
+}
+
+const PHASES: [&str; 5] = ["parse", "lint", "score", "score-1t", "end-to-end"];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let entities: usize = args
+        .first()
+        .map_or(100_000, |a| a.parse().expect("ENTITIES"));
+    let runs: usize = args.get(1).map_or(3, |a| a.parse().expect("RUNS")).max(1);
+    let temp;
+    let dir: PathBuf = match args.get(2) {
+        Some(d) => PathBuf::from(d),
+        None => {
+            temp = TempDir::new("phases").expect("temp dir");
+            temp.path().to_path_buf()
+        }
+    };
+
+    let start = Instant::now();
+    let stats = generate(&dir, 1, entities);
+    println!(
+        "generate: {} entities, {} files, {} bytes in {:.2?}",
+        stats.entities,
+        stats.files,
+        stats.bytes,
+        start.elapsed()
+    );
+    let files = catalog_files(&dir).expect("list files");
+    let limits = LintOptions::default().limits;
+    let policies = PolicySet::builtin().expect("builtin checks");
+    let facts_text = std::fs::read_to_string(dir.join("facts.json")).expect("facts");
+    let lint = || lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).expect("lint");
+    let options = |threads: Option<usize>| ScoreOptions {
+        facts: Facts::parse(&facts_text).expect("facts"),
+        today: Some("2025-06-01".into()),
+        threads,
+        ..ScoreOptions::default()
+    };
+    let report = lint();
+    let all = options(None);
+    let one = options(Some(1));
+
+    let mut wall: Vec<Vec<Duration>> = vec![Vec::new(); PHASES.len()];
+    let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); PHASES.len()];
+    for _ in 0..runs {
+        for (i, phase) in PHASES.iter().enumerate() {
+            let (w, c) = match *phase {
+                "parse" => measure(|| {
+                    files
+                        .iter()
+                        .map(|f| {
+                            let text = std::fs::read_to_string(f).expect("read");
+                            parse_stream(&text, &limits).documents.len()
+                        })
+                        .sum::<usize>()
+                }),
+                "lint" => measure(lint),
+                "score" => measure(|| score(&report, &policies, &all).expect("score")),
+                "score-1t" => measure(|| score(&report, &policies, &one).expect("score")),
+                _ => measure(|| {
+                    let report = lint();
+                    let policies = PolicySet::builtin().expect("builtin checks");
+                    score(&report, &policies, &options(None)).expect("score")
+                }),
+            };
+            wall[i].push(w);
+            cpu[i].extend(c);
+        }
+    }
+
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let wall: Vec<f64> = wall.into_iter().map(|v| ms(median(v))).collect();
+    let cpu: Option<Vec<f64>> = cpu
+        .into_iter()
+        .map(|v| (v.len() == runs).then(|| ms(median(v))))
+        .collect();
+    println!("phase        wall (median of {runs})   cpu (median)");
+    for (i, name) in PHASES.iter().enumerate() {
+        let c = cpu
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |c| format!("{:.0} ms", c[i]));
+        println!("{name:<12} {:>12.1} ms   {c:>12}", wall[i]);
+    }
+    let ratios = |v: &[f64]| {
+        format!(
+            "score / parse {:.2}x, score / lint {:.2}x, end-to-end / parse {:.2}x, end-to-end / lint {:.2}x",
+            v[2] / v[0],
+            v[2] / v[1],
+            v[4] / v[0],
+            v[4] / v[1]
+        )
+    };
+    println!("wall: {}", ratios(&wall));
+    if let Some(c) = &cpu {
+        println!("cpu:  {}", ratios(c));
+    }
+}
