@@ -309,7 +309,7 @@ fn run_score(args: ScoreArgs) -> Result<u8, String> {
     let card = yardstick::score(&report, &policies, &options).map_err(|e| e.to_string())?;
     let model = Report::from_scorecard(&report, &card, &policies, &options.config);
     output::emit(&args.output, &model, output::Live::Score)?;
-    Ok(if card.gate.passed {
+    Ok(if card.summary.gate.passed {
         EXIT_OK
     } else {
         EXIT_FINDINGS

@@ -60,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "SARIF: {} bytes, gate passed: {}",
         buffer.len(),
-        card.gate.passed
+        card.summary.gate.passed
     );
     Ok(())
 }

@@ -186,15 +186,26 @@ pub struct GateResult {
 pub struct Scorecard {
     /// Every accepted entity, in catalog order.
     pub entities: Vec<EntityScore>,
-    /// The whole catalog.
-    pub summary: Aggregate,
+    /// Totals, groupings and the gate.
+    pub summary: Summary,
+}
+
+/// Totals and groupings of a scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Entities in the catalog.
+    pub entities: usize,
+    /// Mean of the entities' non-null scores.
+    pub score: Option<f64>,
+    /// Level counts.
+    pub levels: LevelCounts,
     /// Per owner, sorted by key.
     pub owners: Vec<Aggregate>,
     /// Per system, sorted by key.
     pub systems: Vec<Aggregate>,
-    /// Exemptions that have expired.
+    /// Exemptions that no longer hold.
     pub expired_exemptions: Vec<ExpiredExemption>,
-    /// The gate.
+    /// The CI gate.
     pub gate: GateResult,
 }
 
@@ -429,7 +440,7 @@ pub fn score(
         None => run(),
     };
 
-    let summary = aggregate("catalog".into(), entities.iter());
+    let catalog = aggregate("catalog".into(), entities.iter());
     let group = |key_of: fn(&EntityScore) -> Option<String>| -> Vec<Aggregate> {
         let mut groups: BTreeMap<String, Vec<&EntityScore>> = BTreeMap::new();
         for e in &entities {
@@ -447,17 +458,21 @@ pub fn score(
     let systems = group(|e| e.system.clone());
     let gate = gate(
         &entities,
-        &summary,
+        &catalog,
         options.fail_on.or(config.gate.fail_on).unwrap_or_default(),
         options.min_score.or(config.gate.min_score),
     );
     Ok(Scorecard {
         entities,
-        summary,
-        owners,
-        systems,
-        expired_exemptions: expired,
-        gate,
+        summary: Summary {
+            entities: catalog.entities,
+            score: catalog.score,
+            levels: catalog.levels,
+            owners,
+            systems,
+            expired_exemptions: expired,
+            gate,
+        },
     })
 }
 

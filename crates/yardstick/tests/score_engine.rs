@@ -77,8 +77,11 @@ fn exemptions_exempt_until_they_expire() {
     };
     assert_eq!(techdocs("component:default/fine"), CheckStatus::Exempt);
     assert_eq!(techdocs("component:default/boom"), CheckStatus::Fail);
-    assert_eq!(card.expired_exemptions.len(), 1);
-    assert_eq!(card.expired_exemptions[0].entity, "component:default/boom");
+    assert_eq!(card.summary.expired_exemptions.len(), 1);
+    assert_eq!(
+        card.summary.expired_exemptions[0].entity,
+        "component:default/boom"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 

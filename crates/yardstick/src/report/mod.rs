@@ -15,7 +15,8 @@ use crate::config::Config;
 use crate::finding::Severity;
 use crate::lint::LintReport;
 use crate::policy::{CheckSeverity, PolicySet};
-use crate::score::{Aggregate, EntityScore, ExpiredExemption, GateResult, LevelCounts, Scorecard};
+pub use crate::score::Summary;
+use crate::score::{EntityScore, GateResult, LevelCounts, Scorecard};
 use crate::yaml::Span;
 
 /// Options shared by the renderers.
@@ -89,25 +90,6 @@ pub struct FindingRecord {
     pub help: String,
     /// Rule documentation.
     pub url: Option<String>,
-}
-
-/// Totals and groupings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// Entities in the report.
-    pub entities: usize,
-    /// Mean entity score.
-    pub score: Option<f64>,
-    /// Level counts.
-    pub levels: LevelCounts,
-    /// Per owner.
-    pub owners: Vec<Aggregate>,
-    /// Per system.
-    pub systems: Vec<Aggregate>,
-    /// Exemptions that no longer hold.
-    pub expired_exemptions: Vec<ExpiredExemption>,
-    /// The CI gate.
-    pub gate: GateResult,
 }
 
 /// Everything one run found.
@@ -235,15 +217,7 @@ impl Report {
             version: REPORT_VERSION,
             checks: check_infos(policies, config),
             entities: card.entities.clone(),
-            summary: Summary {
-                entities: card.summary.entities,
-                score: card.summary.score,
-                levels: card.summary.levels.clone(),
-                owners: card.owners.clone(),
-                systems: card.systems.clone(),
-                expired_exemptions: card.expired_exemptions.clone(),
-                gate: card.gate.clone(),
-            },
+            summary: card.summary.clone(),
             findings: finding_records(lint),
         }
     }
