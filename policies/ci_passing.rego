@@ -39,7 +39,7 @@ result := {
 	"message": sprintf("CI status %v is not one of passing, failing or none", [status]),
 	"pointer": "",
 } if {
-	status := input.facts.ci.status
+	status = input.facts.ci.status
 } else := {
 	"status": "unknown",
 	"message": "no CI status is known for this entity (fact ci.status is missing)",

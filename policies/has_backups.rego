@@ -20,7 +20,7 @@ _key := "yardstick.dev/backup-policy"
 
 # params.database_types when given as a list, else ["database"].
 _database_types := t if {
-	t := input.params.database_types
+	t = input.params.database_types
 	is_array(t)
 } else := ["database"]
 

@@ -18,7 +18,7 @@ default applicable := true
 
 # params.label_keys when given as a list, else ["cost-center"].
 _keys := [k | some k in a; is_string(k)] if {
-	a := input.params.label_keys
+	a = input.params.label_keys
 	is_array(a)
 } else := ["cost-center"]
 

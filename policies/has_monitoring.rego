@@ -32,7 +32,7 @@ _default_annotations := [
 
 # params.annotations when given as a list, else the default list.
 _annotations := [k | some k in a; is_string(k)] if {
-	a := input.params.annotations
+	a = input.params.annotations
 	is_array(a)
 } else := _default_annotations
 

@@ -19,14 +19,14 @@ default applicable := true
 
 # The namespace of the entity: metadata.namespace, or "default".
 _namespace := ns if {
-	ns := input.entity.metadata.namespace
+	ns = input.entity.metadata.namespace
 	is_string(ns)
 	ns != ""
 } else := "default"
 
 # spec.owner is present and is not null, "" or whitespace only.
 _owner_given if {
-	o := input.entity.spec.owner
+	o = input.entity.spec.owner
 	o != null
 	not _blank(o)
 }
@@ -78,7 +78,7 @@ _owner_ref := sprintf("%s:%s/%s", [lower(_owner.kind), lower(_owner.namespace), 
 
 # The owner is a Group or User of the catalog.
 _resolves if {
-	e := data.yardstick.catalog.entities[_owner_ref]
+	e = data.yardstick.catalog.entities[_owner_ref]
 	is_string(e.kind)
 	lower(e.kind) in {"group", "user"}
 }

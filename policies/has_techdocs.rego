@@ -43,7 +43,7 @@ _mkdocs_missing if {
 }
 
 _expected := e if {
-	e := input.local.techdocs.expected
+	e = input.local.techdocs.expected
 } else := "mkdocs.yml"
 
 _missing_pointer := "/metadata/annotations" if {

@@ -1,6 +1,7 @@
 //! The `yardstick` command: a thin layer of argument parsing, file I/O and rendering over the
 //! `yardstick` library.
 
+mod org;
 mod output;
 mod render;
 
@@ -52,12 +53,113 @@ enum Command {
         /// Directory of `.rego` checks and `*_test.rego` tests (default: the built-in checks).
         dir: Option<PathBuf>,
     },
+    /// Scan every repository of a GitHub organisation: fetch catalog files and CI status
+    /// through the API (batched, cached), then lint, score and report them as one catalog.
+    ScanOrg(ScanOrgArgs),
+    /// Merge the JSON reports of `scan-org --shard I/N` runs into one organisation report,
+    /// identical to an unsharded scan.
+    Merge(MergeArgs),
+    /// GitHub helpers for the Action.
+    #[command(subcommand)]
+    Github(GithubCommand),
     /// List every lint rule with its id, severity and help.
     Rules {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+#[derive(Subcommand)]
+enum GithubCommand {
+    /// Create or update the pull request's yardstick comment (found by its hidden marker).
+    Comment {
+        /// The repository, OWNER/NAME.
+        #[arg(long, value_name = "OWNER/NAME")]
+        repo: String,
+        /// The pull request number.
+        #[arg(long, value_name = "N")]
+        pr: u64,
+        /// The comment text (a Markdown report).
+        #[arg(long, value_name = "FILE")]
+        body_file: PathBuf,
+        /// REST API base (default: $GITHUB_API_URL, then https://api.github.com).
+        #[arg(long, value_name = "URL")]
+        api_url: Option<String>,
+    },
+}
+
+/// How to score: shared by score, scan-org and merge.
+#[derive(clap::Args)]
+struct ScoringArgs {
+    /// Facts about entities (JSON or YAML): {"entities": {"component:default/x": {...}}}.
+    #[arg(long, value_name = "FILE")]
+    facts: Option<PathBuf>,
+    /// Directory of extra checks (repeatable); a check with a built-in id replaces it.
+    #[arg(long, value_name = "DIR")]
+    policy: Vec<PathBuf>,
+    /// Fail when the catalog's mean score is below N.
+    #[arg(long, value_name = "N")]
+    min_score: Option<f64>,
+    /// Which failing checks fail the run (default: critical).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<FailOnArg>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ScanOrgArgs {
+    /// The organisation.
+    org: String,
+    #[command(flatten)]
+    scoring: ScoringArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// REST API base (default: $GITHUB_API_URL, then https://api.github.com); for GitHub
+    /// Enterprise Server, https://HOST/api/v3.
+    #[arg(long, value_name = "URL")]
+    api_url: Option<String>,
+    /// Directory for the response cache and resume state; keep it between runs.
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
+    /// Scan only shard I of N (repositories split by a hash of their name).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<yardstick_github::Shard>,
+    /// Only repositories with this topic (repeatable: any of them).
+    #[arg(long, value_name = "TOPIC")]
+    topic: Vec<String>,
+    /// Only repositories whose name matches this glob (repeatable: any of them).
+    #[arg(long, value_name = "GLOB")]
+    name: Vec<String>,
+    /// Only repositories of this visibility.
+    #[arg(long, value_parser = ["public", "private", "internal"])]
+    visibility: Option<String>,
+    /// Also scan archived repositories.
+    #[arg(long)]
+    include_archived: bool,
+    /// Also scan forks.
+    #[arg(long)]
+    include_forks: bool,
+    /// Another catalog file path to read in every repository (repeatable), besides
+    /// catalog-info.yaml and catalog-info.yml.
+    #[arg(long, value_name = "PATH")]
+    catalog_path: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// JSON reports of `scan-org --shard` runs.
+    #[arg(required = true)]
+    reports: Vec<PathBuf>,
+    #[command(flatten)]
+    scoring: ScoringArgs,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
@@ -76,6 +178,8 @@ enum Format {
     Github,
     /// One self-contained HTML page.
     Html,
+    /// `key=value` lines for `$GITHUB_OUTPUT`: score, level (the lowest), passed, entities.
+    GithubOutput,
 }
 
 /// Where reports go: `--format X [--output F]` pairs.
@@ -154,6 +258,15 @@ struct ScoreArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Report only entities and findings of the files listed in FILE (one path per line,
+    /// relative to the working directory), e.g. the files a pull request changed. The whole
+    /// catalog is still read, so references resolve.
+    #[arg(long, value_name = "FILE")]
+    changed_files: Option<PathBuf>,
+    /// A JSON report to compare with (e.g. of the pull request's base): every reported
+    /// entity shows its score change.
+    #[arg(long, value_name = "REPORT")]
+    baseline: Option<PathBuf>,
 }
 
 /// What to scan: shared by lint and score.
@@ -170,6 +283,9 @@ struct ScanArgs {
     /// Configuration file (default: yardstick.yaml in the first scanned directory, if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Use the default configuration; never read yardstick.yaml.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
 }
 
 fn main() -> ExitCode {
@@ -185,6 +301,14 @@ fn main() -> ExitCode {
         Command::Score(args) => run_score(args),
         Command::Verify { dir } => run_verify(dir),
         Command::Report { from, output } => run_report(&from, &output),
+        Command::ScanOrg(args) => run_scan_org(args),
+        Command::Merge(args) => run_merge(args),
+        Command::Github(GithubCommand::Comment {
+            repo,
+            pr,
+            body_file,
+            api_url,
+        }) => org::comment(api_url.as_deref(), &repo, pr, &body_file).map(|()| EXIT_OK),
         Command::Rules { format } => render::rules(format == Format::Json).map(|()| EXIT_OK),
     };
     match result {
@@ -197,6 +321,9 @@ fn main() -> ExitCode {
 }
 
 fn load_config(args: &ScanArgs) -> Result<Config, String> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
     let path = match &args.config {
         Some(p) => p.clone(),
         None => {
@@ -212,17 +339,7 @@ fn load_config(args: &ScanArgs) -> Result<Config, String> {
             candidate
         }
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Config::parse(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: {}",
-            path.display(),
-            e.span.line,
-            e.span.column,
-            e.message
-        )
-    })
+    read_config_file(&path)
 }
 
 /// Lint options from the configuration and the scan arguments.
@@ -279,41 +396,163 @@ fn run_lint(args: LintArgs) -> Result<u8, String> {
 
 fn run_score(args: ScoreArgs) -> Result<u8, String> {
     let config = load_config(&args.scan)?;
-    let mut policies = PolicySet::builtin().map_err(|e| e.to_string())?;
-    for dir in &args.policy {
-        policies.add_dir(dir).map_err(|e| e.to_string())?;
-    }
-    let facts = match &args.facts {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Facts::parse(&text).map_err(|e| format!("{}:{e}", path.display()))?
-        }
-        None => Facts::default(),
-    };
+    let policies = load_policies(&args.policy)?;
+    let facts = load_facts(args.facts.as_deref())?;
     let report = lint_paths(&scan_paths(&args.scan), &lint_options(&args.scan, &config))
         .map_err(|e| e.to_string())?;
     let options = ScoreOptions {
         facts,
         config,
-        fail_on: args.fail_on.map(|f| match f {
-            FailOnArg::Critical => FailOn::Critical,
-            FailOnArg::High => FailOn::High,
-            FailOnArg::Any => FailOn::Any,
-            FailOnArg::Never => FailOn::Never,
-        }),
+        fail_on: fail_on(args.fail_on),
         min_score: args.min_score,
         threads: args.threads,
         today: None,
+        known_files: None,
     };
-    let card = yardstick::score(&report, &policies, &options).map_err(|e| e.to_string())?;
-    let model = Report::from_scorecard(&report, &card, &policies, &options.config);
+    let mut card = yardstick::score(&report, &policies, &options).map_err(|e| e.to_string())?;
+    let changed = match &args.changed_files {
+        Some(path) => Some(read_changed_files(path)?),
+        None => None,
+    };
+    if let Some(changed) = &changed {
+        card.retain(
+            |e| changed.contains(&normalize_report_path(&e.file)),
+            &options,
+        );
+    }
+    let mut model = Report::from_scorecard(&report, &card, &policies, &options.config);
+    if let Some(changed) = &changed {
+        model
+            .findings
+            .retain(|f| changed.contains(&normalize_report_path(&f.file)));
+    }
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let baseline = Report::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        model.compare_with(&baseline);
+    }
     output::emit(&args.output, &model, output::Live::Score)?;
     Ok(if card.summary.gate.passed {
         EXIT_OK
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// A path as reports and `git diff --name-only` compare: `/`-separated, without `./`.
+fn normalize_report_path(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut rest = path.as_str();
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    rest.to_string()
+}
+
+/// The paths listed in a changed-files list, one per line; blank lines are ignored.
+fn read_changed_files(
+    path: &std::path::Path,
+) -> Result<std::collections::BTreeSet<String>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(normalize_report_path)
+        .collect())
+}
+
+fn read_config_file(path: &std::path::Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Config::parse(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            e.span.line,
+            e.span.column,
+            e.message
+        )
+    })
+}
+
+fn fail_on(arg: Option<FailOnArg>) -> Option<FailOn> {
+    arg.map(|f| match f {
+        FailOnArg::Critical => FailOn::Critical,
+        FailOnArg::High => FailOn::High,
+        FailOnArg::Any => FailOn::Any,
+        FailOnArg::Never => FailOn::Never,
+    })
+}
+
+fn load_policies(dirs: &[PathBuf]) -> Result<PolicySet, String> {
+    let mut policies = PolicySet::builtin().map_err(|e| e.to_string())?;
+    for dir in dirs {
+        policies.add_dir(dir).map_err(|e| e.to_string())?;
+    }
+    Ok(policies)
+}
+
+fn load_facts(path: Option<&std::path::Path>) -> Result<Facts, String> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Facts::parse(&text).map_err(|e| format!("{}:{e}", path.display()))
+        }
+        None => Ok(Facts::default()),
+    }
+}
+
+fn scoring(args: &ScoringArgs) -> Result<org::Scoring, String> {
+    Ok(org::Scoring {
+        config: match &args.config {
+            Some(path) => read_config_file(path)?,
+            None => Config::default(),
+        },
+        policies: load_policies(&args.policy)?,
+        facts: load_facts(args.facts.as_deref())?,
+        fail_on: fail_on(args.fail_on),
+        min_score: args.min_score,
+        threads: args.threads,
+    })
+}
+
+fn gate_exit(report: &Report) -> u8 {
+    if report.summary.gate.passed {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+fn run_scan_org(args: ScanOrgArgs) -> Result<u8, String> {
+    let scoring = scoring(&args.scoring)?;
+    let fetch = org::Fetch {
+        org: args.org,
+        api_url: args.api_url,
+        state: args.state,
+        shard: args.shard,
+        filter: yardstick_github::RepoFilter {
+            include_archived: args.include_archived,
+            include_forks: args.include_forks,
+            topics: args.topic,
+            names: args.name,
+            visibility: args.visibility,
+        },
+        catalog_paths: args.catalog_path,
+    };
+    let report = org::scan(fetch, &scoring)?;
+    output::emit(&args.output, &report, output::Live::Saved)?;
+    Ok(gate_exit(&report))
+}
+
+fn run_merge(args: MergeArgs) -> Result<u8, String> {
+    let report = org::merge(&args.reports, &scoring(&args.scoring)?)?;
+    output::emit(&args.output, &report, output::Live::Saved)?;
+    Ok(gate_exit(&report))
 }
 
 fn run_report(from: &std::path::Path, args: &OutputArgs) -> Result<u8, String> {

@@ -85,6 +85,7 @@ fn render_one(
         (Format::Junit, _) => report::junit::write(report, options, out),
         (Format::Github, _) => report::github::write(report, options, out),
         (Format::Html, _) => report::html::write(report, options, out),
+        (Format::GithubOutput, _) => render::github_output(out, report),
     }
 }
 

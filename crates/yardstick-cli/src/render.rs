@@ -328,3 +328,22 @@ pub fn score_human(out: &mut dyn Write, report: &Report, color: bool) -> io::Res
         )
     }
 }
+
+/// Step outputs for `$GITHUB_OUTPUT`: the mean score of the reported entities, the lowest
+/// level among them (a pull request is as good as its weakest entity), whether the gate
+/// passed, and how many entities were reported. Empty values when nothing was scored.
+pub fn github_output(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    // `Level` orders Gold first, so the lowest level is the greatest.
+    let level = report.entities.iter().filter_map(|e| e.level).max();
+    writeln!(
+        out,
+        "score={}",
+        report
+            .summary
+            .score
+            .map_or_else(String::new, |s| format!("{s:.1}"))
+    )?;
+    writeln!(out, "level={}", level.map_or("", |l| l.as_str()))?;
+    writeln!(out, "passed={}", report.summary.gate.passed)?;
+    writeln!(out, "entities={}", report.summary.entities)
+}

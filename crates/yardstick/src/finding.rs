@@ -100,6 +100,8 @@ rules! {
     "location/outside-root", Warning, "A Location target resolves outside the scanned root and was not read.", "Keep targets inside the scanned directory tree, or scan a directory that contains them.";
     "location/url-not-followed", Note, "A Location target is a URL; yardstick does not fetch URLs.", "Scan that repository separately, or use a relative path.";
     "location/cycle", Note, "A Location target was already read through another Location.", "Nothing to do unless the cycle is unintended.";
+    "scan/repository-failed", Error, "An organisation scan could not fetch a repository, even after retries.", "Check the repository's access for the token or GitHub App, then run the scan again; with --state it only fetches what is missing.";
+    "scan/file-truncated", Warning, "The GitHub API returned a catalog file cut short, so it was not read.", "Catalog files this large are unusual; split the file into several Location targets.";
     "placeholder/unreadable", Error, "A placeholder's file cannot be read or parsed.", "Fix the path or the file's contents; Backstage fails to ingest the entity otherwise.";
 }
 

@@ -46,8 +46,8 @@ pub use config::{
 pub use entity_ref::{EntityRef, RefError, DEFAULT_NAMESPACE};
 pub use finding::{rule, Finding, Rule, Severity, RULES, RULES_DOC_URL};
 pub use lint::{
-    lint_json_entities, lint_paths, lint_sources, Catalog, LintError, LintOptions, LintReport,
-    LoadedEntity, RefCheck, SourceFile,
+    lint_files, lint_json_entities, lint_paths, lint_sources, Catalog, LintError, LintOptions,
+    LintReport, LoadedEntity, RefCheck, SourceFile,
 };
 pub use policy::{
     builtin_modules, rego_files, run_rego_tests, Check, CheckSeverity, PolicyError, PolicySet,

@@ -6,10 +6,33 @@ use std::path::{Component as PathComponent, Path, PathBuf};
 use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 
 use crate::finding::{rule, Finding, Severity};
-use crate::validate::{validate_entity, Entity, PlaceholderValue, Problem, ValidateOptions};
-use crate::yaml::{parse_stream, Limits, Node, Span, Value, YamlError, YamlErrorKind};
+use crate::validate::{
+    validate_entity, Entity, PlaceholderValue, Problem, ValidateOptions, Validation,
+};
+use crate::yaml::{parse_stream, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind};
+
+/// Files read, parsed and validated in parallel per batch; bounds how many parsed files
+/// wait in memory to be applied.
+const BATCH_FILES: usize = 256;
+
+/// What reading one file gives: its text, or the findings of why it was not read (and the
+/// encoding finding of a lossily decoded one).
+struct ReadFile {
+    text: Option<Arc<str>>,
+    findings: Vec<Finding>,
+}
+
+/// A file parsed, with every document validated: the part of linting a file that does not
+/// depend on the rest of the catalog, so that it runs on all cores (see [`Linter::run`]).
+struct ParsedFile {
+    stream: Stream,
+    /// Per document of `stream`: its validation and placeholder notes, for the documents
+    /// that are validated.
+    validations: Vec<Option<(Validation, Vec<(&'static str, String)>)>>,
+}
 
 /// When to check that relation targets exist in the scanned catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -244,6 +267,38 @@ pub fn lint_sources<N: AsRef<str>, T: AsRef<str>>(
     sources: &[(N, T)],
     options: &LintOptions,
 ) -> LintReport {
+    lint_files(
+        sources
+            .iter()
+            .map(|(name, text)| SourceFile {
+                path: PathBuf::from(name.as_ref()),
+                display: name.as_ref().to_string(),
+                root: PathBuf::new(),
+                text: Arc::from(text.as_ref()),
+            })
+            .collect(),
+        options,
+    )
+}
+
+/// Lints files held in memory, each with its own `path`, `root` and `display` name: for
+/// catalogs fetched from elsewhere, e.g. many repositories at once, where a file's
+/// relative paths (techdocs `dir:` refs) must stay inside its own repository. Location
+/// targets are not followed and placeholders are not resolved, as there is no file system.
+///
+/// ```
+/// use std::sync::Arc;
+/// use yardstick::{lint_files, LintOptions, SourceFile};
+/// let file = SourceFile {
+///     path: "acme/web/catalog-info.yaml".into(),
+///     display: "https://github.com/acme/web/blob/main/catalog-info.yaml".into(),
+///     root: "acme/web".into(),
+///     text: Arc::from("apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: web}\nspec: {type: team, children: []}\n"),
+/// };
+/// let report = lint_files(vec![file], &LintOptions::default());
+/// assert_eq!(report.catalog.len(), 1);
+/// ```
+pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
     let options = LintOptions {
         follow_locations: false,
         resolve_placeholders: false,
@@ -256,15 +311,11 @@ pub fn lint_sources<N: AsRef<str>, T: AsRef<str>>(
         queue: VecDeque::new(),
         display_base: None,
     };
-    for (name, text) in sources {
-        let (name, text) = (name.as_ref(), text.as_ref());
+    for file in files {
         let index = linter.report.files.len();
-        linter.report.files.push(SourceFile {
-            path: PathBuf::from(name),
-            display: name.to_string(),
-            root: PathBuf::new(),
-            text: Arc::from(text),
-        });
+        let (path, root, text) = (file.path.clone(), file.root.clone(), file.text.clone());
+        let display = file.display.clone();
+        linter.report.files.push(file);
         if text.len() > options.limits.max_file_bytes {
             let f = linter.finding(
                 "yaml/file-too-large",
@@ -273,7 +324,7 @@ pub fn lint_sources<N: AsRef<str>, T: AsRef<str>>(
                     text.len(),
                     options.limits.max_file_bytes
                 ),
-                name,
+                &display,
                 None,
                 Some(Span {
                     line: 1,
@@ -284,7 +335,7 @@ pub fn lint_sources<N: AsRef<str>, T: AsRef<str>>(
             linter.report.findings.push(f);
             continue;
         }
-        linter.lint_file(index, Path::new(name), Path::new(""), &[], text);
+        linter.lint_file(index, &path, &root, &[], &text);
     }
     linter.finish()
 }
@@ -376,23 +427,52 @@ impl Linter<'_> {
             .join("/")
     }
 
+    /// Lints the queue. Reading, parsing and validating a file depend only on the file, so
+    /// they run in parallel for a batch of queued files; the results are then applied one
+    /// by one in queue order, exactly as linting the files one at a time would (files a
+    /// Location adds are queued behind the batch, as before). Parsing and validation were
+    /// about two thirds of the lint time on one core.
     fn run(&mut self) {
-        while let Some((file, root, chain)) = self.queue.pop_front() {
-            if self.visited.contains_key(&file) {
-                continue;
-            }
-            let index = self.report.files.len();
-            self.visited.insert(file.clone(), index);
-            let display = self.display(&file, &root);
-            let text = self.read(&file, &display);
-            self.report.files.push(SourceFile {
-                path: file.clone(),
-                display: display.clone(),
-                root: root.clone(),
-                text: text.clone().unwrap_or_else(|| Arc::from("")),
-            });
-            if let Some(text) = text {
-                self.lint_file(index, &file, &root, &chain, &text);
+        while !self.queue.is_empty() {
+            let take = self.queue.len().min(BATCH_FILES);
+            let batch: Vec<(PathBuf, PathBuf, Vec<PathBuf>)> = self.queue.drain(..take).collect();
+            let mut first = HashSet::new();
+            let todo: Vec<usize> = (0..batch.len())
+                .filter(|&i| !self.visited.contains_key(&batch[i].0) && first.insert(&batch[i].0))
+                .collect();
+            let this = &*self;
+            let mut prepared: HashMap<usize, (String, ReadFile, Option<ParsedFile>)> = todo
+                .par_iter()
+                .map(|&i| {
+                    let (file, root, _) = &batch[i];
+                    let display = this.display(file, root);
+                    let read = this.read(file, &display);
+                    let parsed = read
+                        .text
+                        .as_ref()
+                        .map(|text| this.parse_file(file, root, text));
+                    (i, (display, read, parsed))
+                })
+                .collect();
+            for (i, (file, root, chain)) in batch.into_iter().enumerate() {
+                if self.visited.contains_key(&file) {
+                    continue;
+                }
+                let Some((display, read, parsed)) = prepared.remove(&i) else {
+                    continue;
+                };
+                let index = self.report.files.len();
+                self.visited.insert(file.clone(), index);
+                self.report.findings.extend(read.findings);
+                self.report.files.push(SourceFile {
+                    path: file.clone(),
+                    display,
+                    root: root.clone(),
+                    text: read.text.unwrap_or_else(|| Arc::from("")),
+                });
+                if let Some(parsed) = parsed {
+                    self.apply_file(index, &file, &root, &chain, parsed);
+                }
             }
         }
     }
@@ -419,8 +499,19 @@ impl Linter<'_> {
         }
     }
 
-    /// Reads a file, or records why it cannot be.
-    fn read(&mut self, path: &Path, display: &str) -> Option<Arc<str>> {
+    /// Reads a file, or says why it cannot be.
+    fn read(&self, path: &Path, display: &str) -> ReadFile {
+        let mut findings = Vec::new();
+        let text = self.read_into(path, display, &mut findings);
+        ReadFile { text, findings }
+    }
+
+    fn read_into(
+        &self,
+        path: &Path,
+        display: &str,
+        findings: &mut Vec<Finding>,
+    ) -> Option<Arc<str>> {
         let limit = self.options.limits.max_file_bytes;
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if size > limit as u64 {
@@ -435,7 +526,7 @@ impl Linter<'_> {
                     ..Span::default()
                 }),
             );
-            self.report.findings.push(f);
+            findings.push(f);
             return None;
         }
         match std::fs::read(path) {
@@ -456,7 +547,7 @@ impl Linter<'_> {
                             None,
                             Some(Span { offset: valid, len: 1, line, column }),
                         );
-                        self.report.findings.push(f);
+                        findings.push(f);
                         String::from_utf8_lossy(&bytes).into_owned()
                     }
                 };
@@ -470,7 +561,7 @@ impl Linter<'_> {
                     None,
                     None,
                 );
-                self.report.findings.push(f);
+                findings.push(f);
                 None
             }
         }
@@ -492,8 +583,67 @@ impl Linter<'_> {
     }
 
     fn lint_file(&mut self, index: usize, file: &Path, root: &Path, chain: &[PathBuf], text: &str) {
-        let display = self.report.files[index].display.clone();
+        let parsed = self.parse_file(file, root, text);
+        self.apply_file(index, file, root, chain, parsed);
+    }
+
+    /// Parses a file and validates its documents (no linter state changes).
+    fn parse_file(&self, file: &Path, root: &Path, text: &str) -> ParsedFile {
         let stream = parse_stream(text, &self.options.limits);
+        let dir = file.parent().unwrap_or(root).to_path_buf();
+        let limits = self.options.limits;
+        let validations = if stream.fatal.is_some() {
+            Vec::new()
+        } else {
+            stream
+                .documents
+                .iter()
+                .map(|doc| {
+                    if doc.error.is_some() || doc.is_empty() {
+                        return None;
+                    }
+                    let root_node = doc.root.as_ref()?;
+                    let notes = std::cell::RefCell::new(Vec::new());
+                    let call = |kind: &str, target: &str| {
+                        let (value, note) = resolve_placeholder(kind, target, &dir, root, &limits);
+                        if let Some(n) = note {
+                            notes.borrow_mut().push(n);
+                        }
+                        value
+                    };
+                    let options = ValidateOptions {
+                        templates: self.options.templates,
+                        placeholders: if self.options.resolve_placeholders {
+                            Some(&call)
+                        } else {
+                            None
+                        },
+                    };
+                    let validation = validate_entity(root_node, &options);
+                    Some((validation, notes.into_inner()))
+                })
+                .collect()
+        };
+        ParsedFile {
+            stream,
+            validations,
+        }
+    }
+
+    /// Records the findings and entities of a parsed file, and follows its Locations.
+    fn apply_file(
+        &mut self,
+        index: usize,
+        file: &Path,
+        root: &Path,
+        chain: &[PathBuf],
+        parsed: ParsedFile,
+    ) {
+        let display = self.report.files[index].display.clone();
+        let ParsedFile {
+            stream,
+            mut validations,
+        } = parsed;
         for w in &stream.warnings {
             let f = self.yaml_finding(w, &display, None);
             self.report.findings.push(f);
@@ -504,7 +654,7 @@ impl Linter<'_> {
             return;
         }
         let dir = file.parent().unwrap_or(root).to_path_buf();
-        for doc in &stream.documents {
+        for (d, doc) in stream.documents.into_iter().enumerate() {
             for w in &doc.warnings {
                 let f = self.yaml_finding(w, &display, Some(doc.index));
                 self.report.findings.push(f);
@@ -514,35 +664,18 @@ impl Linter<'_> {
                 self.report.findings.push(f);
                 continue;
             }
-            let Some(root_node) = &doc.root else { continue };
-            if doc.is_empty() {
+            let Some((validation, placeholder_notes)) =
+                validations.get_mut(d).and_then(Option::take)
+            else {
                 continue;
-            }
-            self.report.documents += 1;
-            let limits = self.options.limits;
-            let notes = std::cell::RefCell::new(Vec::new());
-            let validation = {
-                let call = |kind: &str, target: &str| {
-                    let (value, note) = resolve_placeholder(kind, target, &dir, root, &limits);
-                    if let Some(n) = note {
-                        notes.borrow_mut().push(n);
-                    }
-                    value
-                };
-                let options = ValidateOptions {
-                    templates: self.options.templates,
-                    placeholders: if self.options.resolve_placeholders {
-                        Some(&call)
-                    } else {
-                        None
-                    },
-                };
-                validate_entity(root_node, &options)
             };
-            let placeholder_notes = notes.into_inner();
+            // The document is not needed after this: it moves into the LoadedEntity
+            // instead of being cloned.
+            let Some(root_node) = doc.root else { continue };
+            self.report.documents += 1;
             let entity_ref = validation.reference.as_ref().map(ToString::to_string);
             for p in &validation.problems {
-                let mut f = self.problem_finding(p, root_node, &display, doc.index);
+                let mut f = self.problem_finding(p, &root_node, &display, doc.index);
                 f.entity = entity_ref.clone();
                 self.report.findings.push(f);
             }
@@ -560,14 +693,14 @@ impl Linter<'_> {
             if let Some(entity) = validation.entity {
                 if self.options.follow_locations && entity.kind() == "Location" {
                     self.follow_location(
-                        &entity, root_node, file, &dir, root, chain, &display, doc.index,
+                        &entity, &root_node, file, &dir, root, chain, &display, doc.index,
                     );
                 }
                 self.report.catalog.entities.push(LoadedEntity {
                     entity,
                     file: index,
                     document: doc.index,
-                    source: root_node.clone(),
+                    source: root_node,
                 });
             }
         }

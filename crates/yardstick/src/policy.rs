@@ -126,6 +126,12 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// True when `text` is exactly one of the built-in check modules (whose evaluation under
+/// regorus's VM is tested against the interpreter; see `score.rs`).
+pub(crate) fn is_builtin_source(text: &str) -> bool {
+    BUILTIN.iter().any(|(_, builtin)| *builtin == text)
+}
+
 /// The built-in policies' unit tests, for `yardstick verify`.
 pub const BUILTIN_TESTS: &[(&str, &str)] = &[
     (

@@ -84,7 +84,8 @@ fn rule_ids_are_unique_and_well_formed() {
                 "ref",
                 "catalog",
                 "location",
-                "placeholder"
+                "placeholder",
+                "scan"
             ]
             .contains(&group),
             "{}",

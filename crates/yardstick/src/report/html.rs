@@ -67,6 +67,8 @@ pub fn render(report: &Report) -> String {
     head(&mut p);
     header(&mut p, report);
     overview(&mut p, report);
+    changes(&mut p, report);
+    adoption(&mut p, report);
     heatmap(&mut p, report);
     groups(&mut p, report);
     remediation(&mut p, report);
@@ -734,6 +736,86 @@ fn exemptions(p: &mut String, report: &Report) {
         );
     }
     p.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+/// Each reported entity's score against the baseline (`--baseline`).
+fn changes(p: &mut String, report: &Report) {
+    let Some(c) = &report.comparison else {
+        return;
+    };
+    w!(
+        p,
+        "<section id=\"changes\" aria-labelledby=\"changes-h\">\n<h2 id=\"changes-h\">Score changes against the baseline</h2>\n<p>Mean score {} &rarr; {}.</p>\n<div class=\"scroll\"><table>\n<caption>Scores before and after, per entity</caption>\n<thead><tr><th scope=\"col\">Entity</th><th scope=\"col\">Before</th><th scope=\"col\">After</th><th scope=\"col\">Change</th><th scope=\"col\">Level</th></tr></thead>\n<tbody>\n",
+        fmt_score(c.baseline_score),
+        fmt_score(c.score)
+    );
+    for e in &c.entities {
+        let change = match (e.in_baseline, e.delta()) {
+            (false, _) => "new".to_string(),
+            (true, None) => "&ndash;".to_string(),
+            (true, Some(d)) => format!("{d:+.1}"),
+        };
+        w!(
+            p,
+            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{change}</td><td>{} &rarr; {}</td></tr>\n",
+            escape(&e.reference),
+            fmt_score(e.before),
+            fmt_score(e.after),
+            level_label(e.before_level),
+            level_label(e.after_level)
+        );
+    }
+    p.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+/// Catalog adoption of an organisation scan: the share of repositories with a catalog file
+/// and the ones without.
+fn adoption(p: &mut String, report: &Report) {
+    let Some(scan) = &report.scan else {
+        return;
+    };
+    let a = &scan.adoption;
+    w!(
+        p,
+        "<section id=\"adoption\" aria-labelledby=\"adoption-h\">\n<h2 id=\"adoption-h\">Catalog adoption in {}</h2>\n<p>{} of {} repositories have a catalog file ({}).",
+        escape(&scan.organization),
+        a.with_catalog,
+        a.repositories - a.failed.len(),
+        a.share
+            .map_or_else(|| "&ndash;".to_string(), |s| format!("{:.1}&nbsp;%", s * 100.0))
+    );
+    if !a.failed.is_empty() {
+        w!(p, " {} could not be scanned.", a.failed.len());
+    }
+    p.push_str("</p>\n");
+    if !a.without_catalog.is_empty() || !a.failed.is_empty() {
+        p.push_str("<details><summary>Repositories without a catalog file</summary>\n<ul>\n");
+        let url = |name: &str| {
+            scan.repositories
+                .iter()
+                .find(|r| r.name == name)
+                .map(|r| r.url.as_str())
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        };
+        for (name, note) in a
+            .failed
+            .iter()
+            .map(|n| (n, " (could not be scanned)"))
+            .chain(a.without_catalog.iter().map(|n| (n, "")))
+        {
+            match url(name) {
+                Some(u) => w!(
+                    p,
+                    "<li><a href=\"{}\" rel=\"noreferrer\">{}</a>{note}</li>\n",
+                    escape(u),
+                    escape(name)
+                ),
+                None => w!(p, "<li>{}{note}</li>\n", escape(name)),
+            }
+        }
+        p.push_str("</ul>\n</details>\n");
+    }
+    p.push_str("</section>\n");
 }
 
 const STYLE: &str = r#"

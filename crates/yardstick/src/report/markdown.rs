@@ -93,6 +93,16 @@ fn score_text(score: Option<f64>) -> String {
     score.map_or_else(|| "–".to_string(), |s| format!("{s:.1}"))
 }
 
+/// A signed score change: `+2.5`, `−5.0` (a real minus sign), `±0.0`, or `–` when unknown.
+fn delta_text(delta: Option<f64>) -> String {
+    match delta {
+        None => "–".to_string(),
+        Some(d) if d.abs() < 0.05 => "±0.0".to_string(),
+        Some(d) if d > 0.0 => format!("+{d:.1}"),
+        Some(d) => format!("−{:.1}", -d),
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -272,6 +282,35 @@ fn header(report: &Report) -> String {
         plural(findings(Severity::Warning), "warning", "warnings"),
         plural(findings(Severity::Note), "note", "notes"),
     );
+    if let Some(c) = &report.comparison {
+        let _ = writeln!(
+            out,
+            "**Against the baseline:** {} → {} ({})",
+            score_text(c.baseline_score),
+            score_text(c.score),
+            delta_text(c.score.zip(c.baseline_score).map(|(a, b)| a - b)),
+        );
+    }
+    if let Some(scan) = &report.scan {
+        let a = &scan.adoption;
+        let _ = write!(
+            out,
+            "**Catalog adoption in {}:** {} of {} ({})",
+            escape(&scan.organization),
+            a.with_catalog,
+            plural(
+                a.repositories - a.failed.len(),
+                "repository",
+                "repositories"
+            ),
+            a.share
+                .map_or_else(|| "–".to_string(), |s| format!("{:.1} %", s * 100.0)),
+        );
+        if !a.failed.is_empty() {
+            let _ = write!(out, " · {} could not be scanned", a.failed.len());
+        }
+        out.push('\n');
+    }
     if !s.expired_exemptions.is_empty() {
         let _ = writeln!(
             out,
@@ -677,8 +716,119 @@ fn exemptions(report: &Report, detail: Detail) -> Option<Section> {
     })
 }
 
+/// Each reported entity's score against the baseline; when space is short, only the
+/// entities whose score moved or that are new.
+fn changes(report: &Report, detail: Detail) -> Option<Section> {
+    let comparison = report.comparison.as_ref()?;
+    let shown: Vec<_> = comparison
+        .entities
+        .iter()
+        .filter(|c| {
+            detail == Detail::Full
+                || !c.in_baseline
+                || c.delta().is_none_or(|d| d.abs() >= 0.05)
+                || c.before_level != c.after_level
+        })
+        .collect();
+    let mut head = String::from("\n### Score changes against the baseline\n\n");
+    let hidden = comparison.entities.len() - shown.len();
+    if hidden > 0 {
+        let _ = writeln!(
+            head,
+            "_{} with an unchanged score and level not listed._\n",
+            plural(hidden, "entity", "entities")
+        );
+    }
+    if shown.is_empty() {
+        return Some(Section {
+            head,
+            items: Vec::new(),
+            more: |_| String::new(),
+            tail: String::new(),
+            omitted: String::new(),
+        });
+    }
+    head.push_str(
+        "| Entity | Before | After | Change | Level |\n| :--- | ---: | ---: | ---: | :--- |\n",
+    );
+    let level = |l: Option<crate::score::Level>| l.map_or("–", |l| l.as_str());
+    let items = shown
+        .iter()
+        .map(|c| {
+            let (before, change, was) = if c.in_baseline {
+                (
+                    score_text(c.before),
+                    delta_text(c.delta()),
+                    level(c.before_level),
+                )
+            } else {
+                ("–".to_string(), "new".to_string(), "–")
+            };
+            let levels = if was == level(c.after_level) || !c.in_baseline {
+                level(c.after_level).to_string()
+            } else {
+                format!("{was} → {}", level(c.after_level))
+            };
+            format!(
+                "| {} | {before} | {} | {change} | {levels} |\n",
+                escape(&c.reference),
+                score_text(c.after),
+            )
+        })
+        .collect();
+    Some(Section {
+        head,
+        items,
+        more: |n| format!("\n_… and {n} more entities_\n"),
+        tail: String::new(),
+        omitted: format!(
+            "\n_{} not shown: the report is too large._\n",
+            plural(shown.len(), "score change", "score changes")
+        ),
+    })
+}
+
+/// The repositories of an organisation scan without a catalog file, and those that failed.
+fn adoption(report: &Report, detail: Detail) -> Option<Section> {
+    let a = &report.scan.as_ref()?.adoption;
+    if a.without_catalog.is_empty() && a.failed.is_empty() {
+        return None;
+    }
+    let collapsed = detail == Detail::Collapsed;
+    let mut head = format!(
+        "\n### Repositories without a catalog file ({})\n\n",
+        a.without_catalog.len()
+    );
+    if collapsed {
+        head.push_str("<details><summary>Repositories</summary>\n\n");
+    }
+    let items = a
+        .failed
+        .iter()
+        .map(|name| format!("- {} (could not be scanned)\n", escape(name)))
+        .chain(
+            a.without_catalog
+                .iter()
+                .map(|name| format!("- {}\n", escape(name))),
+        )
+        .collect();
+    Some(Section {
+        head,
+        items,
+        more: |n| format!("- … and {n} more\n"),
+        tail: if collapsed {
+            "\n</details>\n".to_string()
+        } else {
+            String::new()
+        },
+        omitted: String::new(),
+    })
+}
+
 fn sections(report: &Report, detail: Detail) -> Vec<Section> {
     [
+        changes(report, detail),
+        adoption(report, detail),
         table(report, detail),
         failures(report, detail),
         lint(report, detail),

@@ -16,7 +16,7 @@ use crate::finding::Severity;
 use crate::lint::LintReport;
 use crate::policy::{CheckSeverity, PolicySet};
 pub use crate::score::Summary;
-use crate::score::{EntityScore, GateResult, LevelCounts, Scorecard};
+use crate::score::{EntityScore, GateResult, Level, LevelCounts, Scorecard};
 use crate::yaml::Span;
 
 /// Options shared by the renderers.
@@ -105,6 +105,109 @@ pub struct Report {
     pub summary: Summary,
     /// Lint findings.
     pub findings: Vec<FindingRecord>,
+    /// Score changes against a baseline report (`--baseline`), e.g. a pull request's base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
+    /// The repositories of an organisation scan (`yardstick scan-org`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<OrgScan>,
+}
+
+/// How the reported entities' scores compare with a baseline report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The baseline's mean score over the reported entities it also has.
+    pub baseline_score: Option<f64>,
+    /// The reported entities' mean score over the same entities.
+    pub score: Option<f64>,
+    /// One entry per reported entity, in report order.
+    pub entities: Vec<ScoreChange>,
+}
+
+/// One entity's score in the baseline and now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreChange {
+    /// `kind:namespace/name`.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// False when the baseline has no such entity.
+    pub in_baseline: bool,
+    /// The baseline score.
+    pub before: Option<f64>,
+    /// The score now.
+    pub after: Option<f64>,
+    /// The baseline level.
+    pub before_level: Option<Level>,
+    /// The level now.
+    pub after_level: Option<Level>,
+}
+
+impl ScoreChange {
+    /// `after - before`, when both are scored.
+    pub fn delta(&self) -> Option<f64> {
+        Some(self.after? - self.before?)
+    }
+}
+
+/// What an organisation scan found, repository by repository. It carries the catalog
+/// files' text so that shard reports can be merged into one org report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgScan {
+    /// The organisation.
+    pub organization: String,
+    /// `I/N` when this report covers one shard of the organisation.
+    pub shard: Option<String>,
+    /// Catalog adoption across the scanned repositories.
+    pub adoption: Adoption,
+    /// Every scanned repository, sorted by name.
+    pub repositories: Vec<RepositoryRecord>,
+}
+
+/// The share of repositories with a catalog file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Adoption {
+    /// Repositories scanned (fetched or failed).
+    pub repositories: usize,
+    /// Repositories with at least one catalog file.
+    pub with_catalog: usize,
+    /// `with_catalog / (repositories - failed)`, 0 to 1; `None` when nothing was fetched.
+    pub share: Option<f64>,
+    /// Names of the repositories without a catalog file.
+    pub without_catalog: Vec<String>,
+    /// Names of the repositories that could not be fetched.
+    pub failed: Vec<String>,
+}
+
+/// One repository of an organisation scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepositoryRecord {
+    /// The repository name (without the organisation).
+    pub name: String,
+    /// Its web address.
+    pub url: String,
+    /// The default branch.
+    pub default_branch: Option<String>,
+    /// The default branch's head commit.
+    pub head: Option<String>,
+    /// CI status of the head: `passing`, `failing`, `pending` or `none`.
+    pub ci: String,
+    /// Catalog files found on the default branch.
+    pub files: Vec<RepositoryFile>,
+    /// Other files known to exist (e.g. `mkdocs.yml`), repository-relative.
+    pub present: Vec<String>,
+    /// Why the repository could not be fetched.
+    pub error: Option<String>,
+}
+
+/// A catalog file fetched from a repository.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepositoryFile {
+    /// Repository-relative path.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+    /// True when the API cut the text short.
+    pub truncated: bool,
 }
 
 /// 1-based line and column (code points) just past a span, from the file's text.
@@ -203,6 +306,8 @@ impl Report {
                 },
             },
             findings: finding_records(lint),
+            comparison: None,
+            scan: None,
         }
     }
 
@@ -219,7 +324,46 @@ impl Report {
             entities: card.entities.clone(),
             summary: card.summary.clone(),
             findings: finding_records(lint),
+            comparison: None,
+            scan: None,
         }
+    }
+
+    /// Adds the score change of every reported entity against `baseline` (matched by
+    /// reference, case-insensitively).
+    pub fn compare_with(&mut self, baseline: &Report) {
+        let before: std::collections::BTreeMap<String, &EntityScore> = baseline
+            .entities
+            .iter()
+            .map(|e| (e.reference.to_lowercase(), e))
+            .collect();
+        let entities: Vec<ScoreChange> = self
+            .entities
+            .iter()
+            .map(|e| {
+                let old = before.get(&e.reference.to_lowercase());
+                ScoreChange {
+                    reference: e.reference.clone(),
+                    in_baseline: old.is_some(),
+                    before: old.and_then(|o| o.score),
+                    after: e.score,
+                    before_level: old.and_then(|o| o.level),
+                    after_level: e.level,
+                }
+            })
+            .collect();
+        let mean = |scores: Vec<f64>| {
+            (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+        };
+        let both: Vec<&ScoreChange> = entities
+            .iter()
+            .filter(|c| c.before.is_some() && c.after.is_some())
+            .collect();
+        self.comparison = Some(Comparison {
+            baseline_score: mean(both.iter().filter_map(|c| c.before).collect()),
+            score: mean(both.iter().filter_map(|c| c.after).collect()),
+            entities,
+        });
     }
 
     /// Reads a report written by [`Report::write_json`].

@@ -230,7 +230,8 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -361,10 +362,7 @@ fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Log {
             message: Text { text: p.message },
             locations: [Location {
                 physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri: uri_reference(&p.file),
-                        uri_base_id: SRCROOT,
-                    },
+                    artifact_location: artifact_location(&p.file),
                     region: p.region,
                 },
             }],
@@ -550,6 +548,22 @@ fn identity(rule: &str, entity: Option<&str>, pointer: Option<&str>, file: &str)
 
 fn fnv_byte(hash: u64, byte: u8) -> u64 {
     (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
+/// Where a report file is: a web address as it is (an organisation scan's files are
+/// repository URLs), otherwise a path relative to `%SRCROOT%`.
+fn artifact_location(file: &str) -> ArtifactLocation {
+    if file.starts_with("https://") || file.starts_with("http://") {
+        ArtifactLocation {
+            uri: file.to_string(),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: uri_reference(file),
+            uri_base_id: Some(SRCROOT),
+        }
+    }
 }
 
 /// A report path as a relative URI reference: `/`-separated and percent-encoded.

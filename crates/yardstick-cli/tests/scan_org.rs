@@ -1,0 +1,379 @@
+//! `yardstick scan-org`, `yardstick merge` and `yardstick github comment` end to end: the
+//! binary against the GitHub fake on loopback, as a nightly job or the Action runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use github_fake::{FakeGitHub, FakeRepo, DEFAULT_TOKEN};
+use serde_json::Value;
+
+/// A token distinctive enough that finding it anywhere is certainly a leak.
+const SECRET: &str = "ghp_S3CR3Tyardsticktoken0123456789abcdef";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yardstick-org-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+fn yardstick(args: &[&str], dir: &Path, api: &str, token: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GH_TOKEN")
+        .env_remove("YARDSTICK_APP_ID")
+        .env("GITHUB_TOKEN", token)
+        .env("GITHUB_API_URL", api)
+        .env("CI", "true")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run yardstick")
+}
+
+fn groups_yaml() -> String {
+    (0..8)
+        .map(|i| {
+            format!(
+                "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-{i}\nspec:\n  type: team\n  children: []\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+/// The generated organisation of 1,000 repositories, plus one that defines the owning teams,
+/// so owner references cross repositories (and shards).
+fn org(n: usize) -> github_fake::FakeGitHubBuilder {
+    FakeGitHub::builder()
+        .org("acme")
+        .token(SECRET)
+        .repos(n)
+        .repo(FakeRepo::new("org-groups").file("catalog-info.yaml", groups_yaml()))
+}
+
+fn json_file(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read report")).expect("json")
+}
+
+fn assert_no_secret(what: &str, text: &str) {
+    assert!(!text.contains(SECRET), "{what} contains the token:\n{text}");
+}
+
+fn all_text(dir: &Path, out: &Output) -> String {
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    for entry in walk(dir) {
+        text.push_str(&String::from_utf8_lossy(
+            &std::fs::read(&entry).unwrap_or_default(),
+        ));
+    }
+    text
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn an_org_scan_reports_adoption_findings_and_request_counts() {
+    let fake = org(200).start_blocking();
+    let dir = scratch("scan");
+    let out = yardstick(
+        &[
+            "scan-org",
+            "acme",
+            "--format",
+            "json",
+            "--output",
+            "org.json",
+            "--format",
+            "sarif",
+            "--output",
+            "org.sarif",
+            "--format",
+            "markdown",
+        ],
+        &dir,
+        &fake.uri(),
+        SECRET,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "gate fails on the org's failing checks\n{stderr}"
+    );
+    let report = json_file(&dir.join("org.json"));
+    let scan = &report["scan"];
+    assert_eq!(scan["organization"], "acme");
+    assert_eq!(scan["shard"], Value::Null);
+
+    // What the fake holds, minus what a scan skips by default.
+    let repos = fake.repos();
+    let scanned: Vec<&FakeRepo> = repos
+        .iter()
+        .filter(|r| !r.archived && !r.fork && !r.empty)
+        .collect();
+    let with_catalog = scanned
+        .iter()
+        .filter(|r| r.files.keys().any(|f| f.starts_with("catalog-info")))
+        .count();
+    let adoption = &scan["adoption"];
+    assert_eq!(adoption["repositories"], scanned.len());
+    assert_eq!(adoption["with_catalog"], with_catalog);
+    assert_eq!(
+        adoption["without_catalog"].as_array().expect("list").len(),
+        scanned.len() - with_catalog
+    );
+    assert!(adoption["without_catalog"]
+        .as_array()
+        .expect("list")
+        .contains(&Value::from("service-0002")));
+
+    // The broken repository is a finding at its URL; the scan went on past it.
+    let findings = report["findings"].as_array().expect("findings");
+    let broken = findings
+        .iter()
+        .find(|f| f["rule"] == "yaml/syntax")
+        .expect("the broken YAML is a finding");
+    let file = broken["file"].as_str().expect("file");
+    assert!(file.contains("/acme/service-0009/blob/"), "{file}");
+    assert!(broken["line"].as_u64().is_some());
+
+    // CI status came from the API: a repository whose CI fails fails ci-passing.
+    let entity = |name: &str| {
+        report["entities"]
+            .as_array()
+            .expect("entities")
+            .iter()
+            .find(|e| e["ref"] == format!("component:default/{name}"))
+            .unwrap_or_else(|| panic!("{name} scored"))
+            .clone()
+    };
+    let check = |e: &Value, id: &str| {
+        e["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].as_str().unwrap_or("").to_string())
+            .expect("check")
+    };
+    let passing = repos
+        .iter()
+        .find(|r| r.name == "service-0000")
+        .expect("repo");
+    assert!(passing.files.contains_key("mkdocs.yml"));
+    let e0 = entity("service-0000");
+    assert_eq!(check(&e0, "ci-passing"), "pass");
+    // Its mkdocs.yml was seen through the API, so techdocs passes.
+    assert_eq!(check(&e0, "has-techdocs"), "pass");
+    // The owner Group lives in another repository and still resolves.
+    assert_eq!(check(&e0, "has-owner"), "pass");
+    assert_eq!(check(&entity("service-0001"), "ci-passing"), "fail");
+    assert!(e0["file"]
+        .as_str()
+        .expect("file")
+        .contains("/acme/service-0000/blob/"));
+
+    // SARIF points at repository URLs, with no %SRCROOT% base.
+    let sarif = json_file(&dir.join("org.sarif"));
+    let location =
+        &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert!(location["uri"].as_str().expect("uri").starts_with("http"));
+    assert!(location.get("uriBaseId").is_none());
+
+    // Markdown shows the adoption.
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    assert!(markdown.contains(&format!(
+        "**Catalog adoption in acme:** {with_catalog} of {} repositories",
+        scanned.len()
+    )));
+
+    // Request counts are reported, and within the budget: ≤ 0.05 per repository cold.
+    assert!(stderr.contains("API requests"), "{stderr}");
+    let requests = fake.stats().api_requests();
+    assert!(
+        requests as f64 <= 0.05 * repos.len() as f64,
+        "{requests} requests for {} repositories",
+        repos.len()
+    );
+    assert_no_secret("scan output", &all_text(&dir, &out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_scan() {
+    let fake = org(120).start_blocking();
+    let dir = scratch("shards");
+    let run = |args: &[&str]| {
+        let out = yardstick(args, &dir, &fake.uri(), SECRET);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    run(&[
+        "scan-org",
+        "acme",
+        "--format",
+        "json",
+        "--output",
+        "whole.json",
+    ]);
+    let mut shard_files = Vec::new();
+    for i in 1..=3 {
+        let name = format!("shard-{i}.json");
+        run(&[
+            "scan-org",
+            "acme",
+            "--shard",
+            &format!("{i}/3"),
+            "--format",
+            "json",
+            "--output",
+            &name,
+        ]);
+        let shard = json_file(&dir.join(&name));
+        assert_eq!(shard["scan"]["shard"], format!("{i}/3"));
+        shard_files.push(name);
+    }
+    // Each shard alone cannot see every owner; the merge scores them as one catalog again.
+    let mut args = vec!["merge"];
+    args.extend(shard_files.iter().map(String::as_str));
+    args.extend(["--format", "json", "--output", "merged.json"]);
+    run(&args);
+    let whole = std::fs::read_to_string(dir.join("whole.json")).expect("whole");
+    let merged = std::fs::read_to_string(dir.join("merged.json")).expect("merged");
+    assert!(
+        whole == merged,
+        "the merged report differs from the unsharded one"
+    );
+
+    // Merging a shard twice is refused: it would count its repositories twice.
+    let out = yardstick(
+        &["merge", "shard-1.json", "shard-1.json", "--format", "json"],
+        &dir,
+        &fake.uri(),
+        SECRET,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("service-"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_warm_rerun_with_state_costs_almost_nothing() {
+    // 999 generated repositories and the one with the teams: 1,000 in all.
+    let fake = org(999).start_blocking();
+    let dir = scratch("warm");
+    let args = [
+        "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",
+    ];
+    let cold = yardstick(&args, &dir, &fake.uri(), SECRET);
+    assert!(matches!(cold.status.code(), Some(0 | 1)));
+    let cold_report = std::fs::read_to_string(dir.join("org.json")).expect("report");
+    let cold_requests = fake.stats().api_requests();
+    fake.reset_stats();
+    let warm = yardstick(&args, &dir, &fake.uri(), SECRET);
+    assert!(matches!(warm.status.code(), Some(0 | 1)));
+    let warm_requests = fake.stats().api_requests();
+    let repos = fake.repos().len() as f64;
+    assert!(
+        cold_requests as f64 <= 0.05 * repos,
+        "cold: {cold_requests}"
+    );
+    assert!(
+        warm_requests as f64 <= 0.01 * repos,
+        "warm: {warm_requests}"
+    );
+    let warm_report = std::fs::read_to_string(dir.join("org.json")).expect("report");
+    assert!(cold_report == warm_report, "a cached scan reports the same");
+    assert_no_secret("state and reports", &all_text(&dir, &warm));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_credentials_are_exit_2_without_the_token() {
+    let fake = org(10).start_blocking();
+    let dir = scratch("badtoken");
+    let wrong = "ghp_WRONGtoken9876543210zyxwvutsrqponmlk";
+    let out = yardstick(
+        &["scan-org", "acme", "--format", "json"],
+        &dir,
+        &fake.uri(),
+        wrong,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let text = all_text(&dir, &out);
+    assert!(!text.contains(wrong), "{text}");
+    assert!(!text.contains(DEFAULT_TOKEN));
+
+    // No credentials at all: a clear message, exit 2.
+    let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .args(["scan-org", "acme"])
+        .current_dir(&dir)
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .env_remove("YARDSTICK_APP_ID")
+        .env_remove("YARDSTICK_APP_PRIVATE_KEY")
+        .env_remove("YARDSTICK_APP_PRIVATE_KEY_PATH")
+        .env("GITHUB_API_URL", fake.uri())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GITHUB_TOKEN"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_pr_comment_is_created_once_then_updated() {
+    let fake = FakeGitHub::builder()
+        .org("acme")
+        .token(SECRET)
+        .start_blocking();
+    let dir = scratch("comment");
+    std::fs::write(dir.join("first.md"), "<!-- yardstick-report -->\nfirst").expect("write");
+    std::fs::write(dir.join("second.md"), "second, without the marker").expect("write");
+    for body in ["first.md", "second.md"] {
+        let out = yardstick(
+            &[
+                "github",
+                "comment",
+                "--repo",
+                "acme/web",
+                "--pr",
+                "7",
+                "--body-file",
+                body,
+            ],
+            &dir,
+            &fake.uri(),
+            SECRET,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_no_secret("comment output", &all_text(&dir, &out));
+    }
+    let comments = fake.comments("acme", "web", 7);
+    assert_eq!(comments.len(), 1, "{comments:?}");
+    assert!(comments[0].starts_with("<!-- yardstick-report -->"));
+    assert!(comments[0].ends_with("second, without the marker"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

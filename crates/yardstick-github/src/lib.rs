@@ -1,0 +1,318 @@
+//! The GitHub side of yardstick's org-wide scan, and the only yardstick crate that does network.
+//!
+//! [`scan_org`] lists an organisation's repositories over REST (ETag-cached, `Link`-paginated),
+//! filters and shards them, then fetches every repository's catalog files, default-branch head,
+//! CI rollup and a few probe paths in batched GraphQL queries of up to 100 repositories each.
+//! With a [`ScanOptions::state_dir`], unchanged repositories are not queried again and an
+//! interrupted run resumes where it stopped. Rate limits (REST primary and secondary, GraphQL
+//! `RATE_LIMITED`) are waited out, 5xx answers and timeouts are retried with exponential backoff,
+//! and a batch that still fails marks its repositories with [`RepoSnapshot::error`] instead of
+//! ending the scan. Credentials never appear in errors, `Debug` output or the state directory.
+//!
+//! ```no_run
+//! use yardstick_github::{scan_org, Auth, ScanOptions};
+//!
+//! # async fn demo() -> Result<(), yardstick_github::ScanError> {
+//! let auth = Auth::from_env()?.expect("set GITHUB_TOKEN");
+//! let mut options = ScanOptions::new("acme", "https://api.github.com", auth);
+//! options.state_dir = Some(".yardstick-cache".into());
+//! options.shard = Some("1/4".parse()?);
+//! let snapshot = scan_org(&options).await?;
+//! for repo in &snapshot.repositories {
+//!     println!("{}: {} catalog file(s), CI {:?}", repo.name, repo.files.len(), repo.ci);
+//! }
+//! println!("{} requests", snapshot.stats.total());
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod auth;
+mod client;
+mod comment;
+mod scan;
+mod shard;
+mod state;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use auth::{Auth, Secret};
+pub use comment::{upsert_pr_comment, CommentAction};
+pub use scan::scan_org;
+pub use shard::Shard;
+
+/// Which repositories of the organisation a scan looks at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RepoFilter {
+    /// Scan archived repositories too (skipped by default).
+    pub include_archived: bool,
+    /// Scan forks too (skipped by default).
+    pub include_forks: bool,
+    /// Keep only repositories with at least one of these topics (case-insensitive); empty: all.
+    pub topics: Vec<String>,
+    /// Keep only repositories whose name matches at least one of these globs (case-insensitive,
+    /// globset syntax); empty: all.
+    pub names: Vec<String>,
+    /// Keep only repositories of this visibility: `public`, `private` or `internal`.
+    pub visibility: Option<String>,
+}
+
+/// A progress report: `done` of `total` selected repositories are fetched (or reused from the
+/// cache).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Repositories finished.
+    pub done: usize,
+    /// Repositories selected (after filter and shard).
+    pub total: usize,
+}
+
+/// Given a repository's fetched catalog files, the extra repo-relative paths whose existence to
+/// probe (e.g. techdocs `dir:` targets).
+pub type FollowupFn = Arc<dyn Fn(&RepoSnapshot) -> Vec<String> + Send + Sync>;
+
+/// Called after every batch.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// Everything [`scan_org`] needs. Build it with [`ScanOptions::new`] and change fields.
+#[derive(Clone)]
+pub struct ScanOptions {
+    /// The organisation's login.
+    pub org: String,
+    /// REST base: `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise
+    /// Server.
+    pub api_url: String,
+    /// GraphQL endpoint. `None` derives it from `api_url`: `https://api.github.com/graphql`,
+    /// `https://HOST/api/graphql` for a `…/api/v3` base, else `{api_url}/graphql`.
+    pub graphql_url: Option<String>,
+    /// Credentials.
+    pub auth: Auth,
+    /// Which repositories to scan.
+    pub filter: RepoFilter,
+    /// Repo-relative catalog file paths to fetch (default `catalog-info.yaml`,
+    /// `catalog-info.yml`).
+    pub catalog_paths: Vec<String>,
+    /// Scan only this shard of the selected repositories.
+    pub shard: Option<Shard>,
+    /// Directory for the listing ETag cache, the per-repository snapshot cache and resume
+    /// progress. Created when missing. `None`: no cache.
+    pub state_dir: Option<PathBuf>,
+    /// Retries of a request that failed with 5xx, a timeout or a connection error (default 4).
+    pub max_retries: u32,
+    /// The longest single rate-limit wait accepted; a longer one ends the scan with
+    /// [`ScanError::RateLimited`] (default 15 minutes).
+    pub max_wait: Duration,
+    /// The first retry's backoff; each further retry doubles it (default 1 s).
+    pub retry_backoff: Duration,
+    /// Time limit of one request, answer body included (default 60 s).
+    pub request_timeout: Duration,
+    /// Extra paths to probe per repository, given its fetched catalog files.
+    pub followup: Option<FollowupFn>,
+    /// Progress callback.
+    pub progress: Option<ProgressFn>,
+}
+
+impl ScanOptions {
+    /// Options with defaults for everything but the organisation, API base and credentials.
+    pub fn new(org: impl Into<String>, api_url: impl Into<String>, auth: Auth) -> Self {
+        ScanOptions {
+            org: org.into(),
+            api_url: api_url.into(),
+            graphql_url: None,
+            auth,
+            filter: RepoFilter::default(),
+            catalog_paths: vec!["catalog-info.yaml".into(), "catalog-info.yml".into()],
+            shard: None,
+            state_dir: None,
+            max_retries: 4,
+            max_wait: Duration::from_secs(15 * 60),
+            retry_backoff: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(60),
+            followup: None,
+            progress: None,
+        }
+    }
+}
+
+impl fmt::Debug for ScanOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScanOptions")
+            .field("org", &self.org)
+            .field("api_url", &self.api_url)
+            .field("graphql_url", &self.graphql_url)
+            .field("auth", &self.auth)
+            .field("filter", &self.filter)
+            .field("catalog_paths", &self.catalog_paths)
+            .field("shard", &self.shard)
+            .field("state_dir", &self.state_dir)
+            .field("max_retries", &self.max_retries)
+            .field("max_wait", &self.max_wait)
+            .field("retry_backoff", &self.retry_backoff)
+            .field("request_timeout", &self.request_timeout)
+            .field("followup", &self.followup.as_ref().map(|_| "Fn"))
+            .field("progress", &self.progress.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+/// The result of [`scan_org`].
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct OrgSnapshot {
+    /// The organisation's login.
+    pub org: String,
+    /// The repositories that passed filter and shard and are not empty, sorted by name.
+    pub repositories: Vec<RepoSnapshot>,
+    /// How many listed repositories were left out, and why.
+    pub skipped: SkipCounts,
+    /// Requests this run made.
+    pub stats: RequestStats,
+}
+
+/// Counts of listed repositories left out of [`OrgSnapshot::repositories`]. Each repository
+/// counts once, for the first reason in field order.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SkipCounts {
+    /// Archived (unless [`RepoFilter::include_archived`]).
+    pub archived: usize,
+    /// Forks (unless [`RepoFilter::include_forks`]).
+    pub forks: usize,
+    /// No commits (GraphQL `defaultBranchRef: null`).
+    pub empty: usize,
+    /// Left out by topics, name globs or visibility.
+    pub filtered: usize,
+    /// In another shard.
+    pub other_shards: usize,
+}
+
+/// One repository's part of the snapshot.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RepoSnapshot {
+    /// Repository name (without the owner).
+    pub name: String,
+    /// Web URL.
+    pub html_url: String,
+    /// Default branch (`None` when it could not be fetched).
+    pub default_branch: Option<String>,
+    /// The default branch's head commit id.
+    pub head: Option<String>,
+    /// Catalog files found at the head, in [`ScanOptions::catalog_paths`] order.
+    pub files: Vec<RepoFile>,
+    /// Probed paths that exist (`mkdocs.yml`/`mkdocs.yaml` next to every catalog path, plus
+    /// the [`ScanOptions::followup`] paths), sorted.
+    pub present: Vec<String>,
+    /// CI state of the head.
+    pub ci: CiStatus,
+    /// Why this repository could not be fetched (after retries), if it could not. Never holds
+    /// credentials.
+    pub error: Option<String>,
+}
+
+/// A catalog file.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RepoFile {
+    /// Repo-relative path.
+    pub path: String,
+    /// Text (GitHub returns at most about 512 KiB, see `truncated`).
+    pub text: String,
+    /// GitHub cut the text short.
+    pub truncated: bool,
+}
+
+/// CI state of a commit, from GraphQL's `statusCheckRollup`.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CiStatus {
+    /// `SUCCESS`.
+    Passing,
+    /// `FAILURE` or `ERROR`.
+    Failing,
+    /// `PENDING` or `EXPECTED`.
+    Pending,
+    /// No checks and no statuses (rollup `null`), or unknown.
+    #[default]
+    None,
+}
+
+/// Requests made. `rest` counts every REST request sent (retries and `304`s included),
+/// `graphql` every GraphQL request sent; GitHub App token minting is not counted.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestStats {
+    /// REST requests sent.
+    pub rest: u64,
+    /// GraphQL requests sent.
+    pub graphql: u64,
+    /// REST answers `304 Not Modified` (part of `rest`).
+    pub not_modified: u64,
+    /// Requests sent again after a 5xx, a timeout, a connection error or malformed JSON.
+    pub retries: u64,
+    /// Rate-limit waits.
+    pub rate_limit_waits: u64,
+}
+
+impl RequestStats {
+    /// All requests: `rest + graphql`.
+    pub fn total(&self) -> u64 {
+        self.rest + self.graphql
+    }
+}
+
+/// Why a scan or a comment upsert failed. The text never contains credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// Bad options (org name, globs, shard, URL).
+    #[error("invalid scan options: {0}")]
+    InvalidOptions(String),
+    /// Missing, malformed or refused credentials.
+    #[error("GitHub authentication failed: {0}")]
+    Auth(String),
+    /// A rate limit would take longer than [`ScanOptions::max_wait`] (or kept coming back).
+    #[error("GitHub rate limit: {0}")]
+    RateLimited(String),
+    /// GitHub could not be reached (after retries).
+    #[error("cannot reach GitHub at {url}: {message}")]
+    Network {
+        /// The request's URL (no credentials in it).
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// GitHub answered with an error status (after retries).
+    #[error("GitHub answered HTTP {status} to {what}: {message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The request, e.g. `GET /orgs/acme/repos`.
+        what: String,
+        /// GitHub's message.
+        message: String,
+    },
+    /// GitHub's answer could not be understood.
+    #[error("unexpected answer from GitHub to {what}: {message}")]
+    Decode {
+        /// The request.
+        what: String,
+        /// What was wrong with the answer.
+        message: String,
+    },
+    /// The state directory could not be read or written.
+    #[error("state directory {}: {message}", path.display())]
+    State {
+        /// The file or directory.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// The fixed parts of a [`ScanError::State`].
+fn state_error(path: &std::path::Path, err: impl fmt::Display) -> ScanError {
+    ScanError::State {
+        path: path.to_path_buf(),
+        message: err.to_string(),
+    }
+}

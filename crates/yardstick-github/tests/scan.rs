@@ -1,0 +1,364 @@
+//! The org scan against the fake: listing, filters, batching, snapshot contents, faults.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{batches, options, scanned, selected};
+use github_fake::{FakeCi, FakeGitHub, FakeRepo, Fault};
+use yardstick_github::{scan_org, CiStatus, Progress, ScanError, Shard};
+
+fn names(snapshot: &yardstick_github::OrgSnapshot) -> BTreeSet<String> {
+    snapshot
+        .repositories
+        .iter()
+        .map(|r| r.name.clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listing_follows_link_pages_through_organizations_urls() {
+    let fake = FakeGitHub::builder().repos(250).start().await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+
+    let repos = fake.repos();
+    assert_eq!(names(&snapshot), scanned(&repos));
+    // 3 listing pages (page 2 and 3 via /organizations/{id}/repos), 2 GraphQL batches.
+    assert_eq!(fake.stats().rest_list, 3);
+    assert_eq!(snapshot.stats.rest, 3);
+    assert_eq!(snapshot.stats.graphql, batches(selected(&repos).len()));
+    assert_eq!(fake.stats().unauthorized, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn archived_forks_and_empty_repos_are_skipped_and_counted() {
+    let fake = FakeGitHub::builder().repos(100).start().await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    let repos = fake.repos();
+    let count = |f: fn(&FakeRepo) -> bool| repos.iter().filter(|r| f(r)).count();
+    assert_eq!(snapshot.skipped.archived, count(|r| r.archived));
+    assert_eq!(snapshot.skipped.forks, count(|r| r.fork));
+    assert_eq!(
+        snapshot.skipped.empty,
+        count(|r| r.empty && !r.archived && !r.fork)
+    );
+    assert_eq!(snapshot.skipped.filtered, 0);
+    assert_eq!(snapshot.skipped.other_shards, 0);
+    assert!(snapshot.skipped.empty > 0 && snapshot.skipped.archived > 0);
+
+    let mut with_all = options(&fake);
+    with_all.filter.include_archived = true;
+    with_all.filter.include_forks = true;
+    let snapshot = scan_org(&with_all).await.expect("scan");
+    assert_eq!(snapshot.repositories.len(), count(|r| !r.empty));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn topics_name_globs_and_visibility_filter_any_of() {
+    let fake = FakeGitHub::builder().repos(60).start().await;
+    let repos = fake.repos();
+    let kept = |f: &dyn Fn(&FakeRepo) -> bool| -> BTreeSet<String> {
+        repos
+            .iter()
+            .filter(|r| !r.archived && !r.fork && !r.empty && f(r))
+            .map(|r| r.name.clone())
+            .collect()
+    };
+
+    let mut by_topic = options(&fake);
+    by_topic.filter.topics = vec!["PAYMENTS".into(), "frontend".into()];
+    let snapshot = scan_org(&by_topic).await.expect("scan");
+    assert_eq!(
+        names(&snapshot),
+        kept(&|r| r.topics.iter().any(|t| t == "payments" || t == "frontend"))
+    );
+    assert!(snapshot.skipped.filtered > 0);
+
+    let mut by_name = options(&fake);
+    by_name.filter.names = vec!["service-001*".into(), "SERVICE-0042".into()];
+    let snapshot = scan_org(&by_name).await.expect("scan");
+    assert_eq!(
+        names(&snapshot),
+        kept(&|r| r.name.starts_with("service-001") || r.name == "service-0042")
+    );
+
+    let mut by_visibility = options(&fake);
+    by_visibility.filter.visibility = Some("internal".into());
+    let snapshot = scan_org(&by_visibility).await.expect("scan");
+    assert_eq!(names(&snapshot), kept(&|r| r.visibility == "internal"));
+    assert!(!snapshot.repositories.is_empty());
+
+    let mut bad_glob = options(&fake);
+    bad_glob.filter.names = vec!["service-[".into()];
+    assert!(matches!(
+        scan_org(&bad_glob).await,
+        Err(ScanError::InvalidOptions(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn snapshots_carry_catalog_files_head_ci_and_probes() {
+    let fake = FakeGitHub::builder()
+        .repos(21)
+        .repo(
+            FakeRepo::new("pending-ci")
+                .ci(FakeCi::Pending)
+                .file("catalog-info.yaml", "x: 1\n"),
+        )
+        .repo(FakeRepo::new("errored-ci").ci(FakeCi::Error))
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    let repo = |name: &str| {
+        snapshot
+            .repositories
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+
+    let docs = repo("service-0010"); // generated: catalog file, mkdocs.yml, CI failure (10 % 3 == 1)
+    assert_eq!(docs.default_branch.as_deref(), Some("main"));
+    assert_eq!(docs.head.as_ref().map(String::len), Some(40));
+    assert_eq!(docs.files.len(), 1);
+    assert_eq!(docs.files[0].path, "catalog-info.yaml");
+    assert!(docs.files[0].text.contains("owner: team-2"));
+    assert!(!docs.files[0].truncated);
+    assert_eq!(docs.present, vec!["mkdocs.yml"]);
+    assert_eq!(docs.ci, CiStatus::Failing);
+    assert!(docs.html_url.ends_with("/acme/service-0010"));
+
+    assert_eq!(repo("service-0000").ci, CiStatus::Passing);
+    assert_eq!(repo("service-0002").ci, CiStatus::None);
+    assert!(repo("service-0002").files.is_empty()); // i % 5 == 2: no catalog file
+    assert_eq!(repo("service-0013").files[0].path, "catalog-info.yml");
+    assert!(repo("service-0009").files[0].text.contains("[unclosed")); // broken YAML, verbatim
+    assert_eq!(repo("pending-ci").ci, CiStatus::Pending);
+    assert_eq!(repo("errored-ci").ci, CiStatus::Failing);
+    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+    let sorted: Vec<_> = snapshot
+        .repositories
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    let mut expected = sorted.clone();
+    expected.sort();
+    assert_eq!(sorted, expected);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn followup_paths_are_probed_in_one_extra_batched_round() {
+    let fake = FakeGitHub::builder().repos(120).start().await;
+    let mut opts = options(&fake);
+    opts.followup = Some(Arc::new(|repo: &yardstick_github::RepoSnapshot| {
+        // What the CLI does for `backstage.io/techdocs-ref: dir:.`-style refs.
+        if repo.files.iter().any(|f| f.text.contains("techdocs-ref")) {
+            vec!["docs".to_string(), "./mkdocs.yml".to_string()]
+        } else {
+            vec![]
+        }
+    }));
+    let snapshot = scan_org(&opts).await.expect("scan");
+    let docs = snapshot
+        .repositories
+        .iter()
+        .find(|r| r.name == "service-0010")
+        .expect("service-0010");
+    assert_eq!(docs.present, vec!["docs", "mkdocs.yml"]);
+    // Two first-round batches plus one follow-up batch for the ~10 repos with docs.
+    let first_round = batches(selected(&fake.repos()).len());
+    assert_eq!(snapshot.stats.graphql, first_round + 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_is_reported_after_every_batch() {
+    let fake = FakeGitHub::builder().repos(250).start().await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut opts = options(&fake);
+    let sink = seen.clone();
+    opts.progress = Some(Arc::new(move |p: Progress| {
+        sink.lock().map(|mut v| v.push(p)).ok();
+    }));
+    scan_org(&opts).await.expect("scan");
+    let seen = seen.lock().map(|v| v.clone()).unwrap_or_default();
+    let total = selected(&fake.repos()).len();
+    assert_eq!(seen.first(), Some(&Progress { done: 0, total }));
+    assert_eq!(seen.last(), Some(&Progress { done: total, total }));
+    assert_eq!(seen.len(), 1 + batches(total) as usize);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shards_partition_the_selected_repositories() {
+    let fake = FakeGitHub::builder().repos(200).start().await;
+    let all = names(&scan_org(&options(&fake)).await.expect("scan"));
+    let mut union = BTreeSet::new();
+    let mut total_other = 0;
+    for index in 1..=3 {
+        let mut opts = options(&fake);
+        opts.shard = Some(Shard { index, count: 3 });
+        let snapshot = scan_org(&opts).await.expect("scan");
+        let part = names(&snapshot);
+        assert!(!part.is_empty());
+        assert!(union.is_disjoint(&part), "shard {index} overlaps");
+        union.extend(part);
+        total_other += snapshot.skipped.other_shards;
+    }
+    assert_eq!(union, all);
+    // Every selected repository is in exactly one shard, so it is "other" for the two others.
+    assert_eq!(total_other, 2 * selected(&fake.repos()).len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ghes_api_v3_base_posts_graphql_to_api_graphql() {
+    let fake = FakeGitHub::builder().repos(30).ghes().start().await;
+    assert!(fake.uri().ends_with("/api/v3"));
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
+    assert_eq!(fake.stats().graphql, 1);
+    assert_eq!(fake.stats().other, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rest_primary_rate_limit_is_waited_out_until_reset() {
+    let fake = FakeGitHub::builder()
+        .repos(150)
+        .fault_on_listing(2, Fault::PrimaryRateLimit)
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    assert_eq!(snapshot.stats.rate_limit_waits, 1);
+    assert_eq!(snapshot.stats.retries, 0);
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rest_secondary_rate_limits_wait_retry_after() {
+    let fake = FakeGitHub::builder()
+        .repos(150)
+        .fault_on_listing(1, Fault::SecondaryRateLimit)
+        .fault_on_listing(3, Fault::TooManyRequests)
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    assert_eq!(snapshot.stats.rate_limit_waits, 2);
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn graphql_rate_limited_with_http_200_is_waited_out() {
+    let fake = FakeGitHub::builder()
+        .repos(50)
+        .fault_on_graphql(1, Fault::GraphqlRateLimited)
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    assert_eq!(snapshot.stats.rate_limit_waits, 1);
+    assert_eq!(snapshot.stats.graphql, 2);
+    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rate_limit_longer_than_max_wait_ends_the_scan() {
+    let fake = FakeGitHub::builder()
+        .repos(10)
+        .fault_on_listing(1, Fault::PrimaryRateLimit)
+        .start()
+        .await;
+    let mut opts = options(&fake);
+    opts.max_wait = Duration::ZERO;
+    let err = scan_org(&opts).await.expect_err("must fail");
+    assert!(matches!(err, ScanError::RateLimited(_)), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_gateways_are_retried_with_backoff() {
+    let fake = FakeGitHub::builder()
+        .repos(50)
+        .fault_on_listing(1, Fault::InternalError)
+        .fault_on_graphql(1, Fault::BadGateway)
+        .fault_on_graphql(2, Fault::BadGateway)
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    assert_eq!(snapshot.stats.retries, 3);
+    assert_eq!(snapshot.stats.graphql, 3);
+    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_json_and_timeouts_are_retried() {
+    let fake = FakeGitHub::builder()
+        .repos(50)
+        .fault_on_graphql(1, Fault::MalformedJson)
+        .fault_on_graphql(2, Fault::Delay(Duration::from_secs(2)))
+        .start()
+        .await;
+    let mut opts = options(&fake);
+    opts.request_timeout = Duration::from_millis(500);
+    let snapshot = scan_org(&opts).await.expect("scan");
+    assert_eq!(snapshot.stats.retries, 2);
+    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_that_keeps_failing_marks_its_repos_and_the_scan_goes_on() {
+    let fake = FakeGitHub::builder()
+        .repos(250)
+        .fault_on_graphql(1, Fault::BadGateway)
+        .fault_on_graphql(2, Fault::BadGateway)
+        .start()
+        .await;
+    let mut opts = options(&fake);
+    opts.max_retries = 1;
+    let snapshot = scan_org(&opts).await.expect("scan goes on");
+    let failed: Vec<_> = snapshot
+        .repositories
+        .iter()
+        .filter(|r| r.error.is_some())
+        .collect();
+    // The first batch of 100 failed; empty repos there can't be told apart, so they stay listed.
+    assert_eq!(failed.len(), 100);
+    assert!(failed
+        .iter()
+        .all(|r| r.error.as_deref().is_some_and(|e| e.contains("502"))));
+    let ok = snapshot.repositories.len() - failed.len();
+    assert!(ok > 100, "the other batches were fetched: {ok}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_graphql_partial_error_marks_only_its_repo() {
+    let fake = FakeGitHub::builder()
+        .repos(40)
+        .graphql_node_error("service-0007")
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    for repo in &snapshot.repositories {
+        if repo.name == "service-0007" {
+            let error = repo.error.as_deref().unwrap_or_default();
+            assert!(error.contains("FORBIDDEN"), "{error}");
+        } else {
+            assert_eq!(repo.error, None, "{}", repo.name);
+        }
+    }
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
+    assert_eq!(snapshot.stats.graphql, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_org_or_a_listing_error_ends_the_scan() {
+    let fake = FakeGitHub::builder().repos(5).start().await;
+    let mut opts = options(&fake);
+    opts.org = "nobody".into();
+    let err = scan_org(&opts).await.expect_err("404");
+    assert!(matches!(err, ScanError::Api { status: 404, .. }), "{err}");
+    opts.org = "../etc".into();
+    assert!(matches!(
+        scan_org(&opts).await,
+        Err(ScanError::InvalidOptions(_))
+    ));
+}
