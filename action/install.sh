@@ -10,14 +10,19 @@ set -euo pipefail
 
 action_path=${GITHUB_ACTION_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 temp_root=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
+if command -v cygpath >/dev/null 2>&1; then temp_root=$(cygpath -u -- "$temp_root"); fi
 exe=""
 case "${RUNNER_OS:-}" in Windows) exe=.exe ;; esac
 
 install_bin() {
-  [ -n "${YARDSTICK_BIN:-}" ] || ys_die "YARDSTICK_BIN is empty"
-  [ -f "$YARDSTICK_BIN" ] || ys_die "YARDSTICK_BIN=$YARDSTICK_BIN is not a file"
-  [ -x "$YARDSTICK_BIN" ] || ys_die "YARDSTICK_BIN=$YARDSTICK_BIN is not executable"
-  bin=$YARDSTICK_BIN
+  bin=${YARDSTICK_BIN:-}
+  [ -n "$bin" ] || ys_die "YARDSTICK_BIN is empty"
+  case "$bin" in
+    */* | *\\*) ;;
+    *) bin=$(command -v "$bin") || ys_die "YARDSTICK_BIN=$YARDSTICK_BIN is not on PATH" ;;
+  esac
+  [ -f "$bin" ] || ys_die "YARDSTICK_BIN=$YARDSTICK_BIN is not a file"
+  [ -x "$bin" ] || ys_die "YARDSTICK_BIN=$YARDSTICK_BIN is not executable"
 }
 
 # The release's owner/name: github.action_repository is not promised inside composite actions,

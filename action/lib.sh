@@ -3,10 +3,10 @@
 
 # Workflow commands: their text must not break the command syntax.
 _ys_escape() {
-  local s=$1
-  s=${s//'%'/'%25'}
-  s=${s//$'\r'/'%0D'}
-  s=${s//$'\n'/'%0A'}
+  local s=$1 pct='%' cr=$'\r' lf=$'\n'
+  s=${s//$pct/%25}
+  s=${s//$cr/%0D}
+  s=${s//$lf/%0A}
   printf '%s' "$s"
 }
 

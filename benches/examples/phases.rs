@@ -10,6 +10,12 @@
 //! score on one thread, end-to-end, then again — so that a change in machine load hits every
 //! phase alike, and prints the median of each and the ratios. `score-1t` is the scoring
 //! phase with `ScoreOptions::threads = Some(1)`.
+//!
+//! Last, it measures peak memory: a child process (this program with `--peak DIR`) runs
+//! the end-to-end phase once and reports its peak resident set size (`VmHWM` of
+//! `/proc/self/status`, Linux), which is compared with the catalog's size on disk. A
+//! separate process per measurement keeps the timing runs' allocations (and other sizes)
+//! out of the peak.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -44,8 +50,46 @@ fn measure<T>(f: impl FnOnce() -> T) -> (Duration, Option<Duration>) {
 
 const PHASES: [&str; 5] = ["parse", "lint", "score", "score-1t", "end-to-end"];
 
+/// Peak resident set size of this process in bytes (`VmHWM`, Linux).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// `--peak DIR`: lint and score DIR once (end-to-end, as timed above), print the peak RSS.
+fn peak_child(dir: &std::path::Path) {
+    let report = lint_paths(&[dir.to_path_buf()], &LintOptions::default()).expect("lint");
+    let facts = Facts::parse(&std::fs::read_to_string(dir.join("facts.json")).expect("facts"))
+        .expect("facts");
+    let policies = PolicySet::builtin().expect("builtin checks");
+    let options = ScoreOptions {
+        facts,
+        today: Some("2025-06-01".into()),
+        ..ScoreOptions::default()
+    };
+    let card = score(&report, &policies, &options).expect("score");
+    std::hint::black_box(&card);
+    println!("peak-rss-bytes {}", peak_rss().expect("VmHWM"));
+}
+
+/// Bytes of the files the end-to-end phase reads: the catalog files and `facts.json`.
+fn catalog_bytes(files: &[PathBuf], dir: &std::path::Path) -> u64 {
+    files
+        .iter()
+        .chain(std::iter::once(&dir.join("facts.json")))
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--peak") {
+        peak_child(std::path::Path::new(args.get(1).expect("--peak DIR")));
+        return;
+    }
     let entities: usize = args
         .first()
         .map_or(100_000, |a| a.parse().expect("ENTITIES"));
@@ -136,5 +180,35 @@ fn main() {
     println!("wall: {}", ratios(&wall));
     if let Some(c) = &cpu {
         println!("cpu:  {}", ratios(c));
+    }
+
+    let child = std::process::Command::new(std::env::current_exe().expect("own path"))
+        .arg("--peak")
+        .arg(&dir)
+        .output()
+        .expect("run the peak-memory child");
+    let peak: Option<u64> = String::from_utf8_lossy(&child.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-rss-bytes ")?.trim().parse().ok());
+    let on_disk = catalog_bytes(&files, &dir);
+    let mb = |b: u64| b as f64 / 1e6;
+    match peak {
+        Some(peak) => {
+            let limit = 3 * on_disk + 64 * 1_000_000;
+            println!(
+                "memory: end-to-end peak RSS {:.1} MB (separate process); catalog on disk {:.1} MB; \
+                 peak / disk {:.2}x; target 3 x disk + 64 MB = {:.1} MB: {} ({:.2}x of the target)",
+                mb(peak),
+                mb(on_disk),
+                peak as f64 / on_disk as f64,
+                mb(limit),
+                if peak <= limit { "met" } else { "missed" },
+                peak as f64 / limit as f64,
+            );
+        }
+        None => println!(
+            "memory: the peak-memory child failed: {}",
+            String::from_utf8_lossy(&child.stderr)
+        ),
     }
 }

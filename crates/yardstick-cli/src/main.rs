@@ -149,6 +149,9 @@ struct ScanOrgArgs {
     /// catalog-info.yaml and catalog-info.yml.
     #[arg(long, value_name = "PATH")]
     catalog_path: Vec<String>,
+    /// Retries of a request that failed with a 5xx answer or a timeout.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    max_retries: u32,
 }
 
 #[derive(clap::Args)]
@@ -543,6 +546,7 @@ fn run_scan_org(args: ScanOrgArgs) -> Result<u8, String> {
             visibility: args.visibility,
         },
         catalog_paths: args.catalog_path,
+        max_retries: args.max_retries,
     };
     let report = org::scan(fetch, &scoring)?;
     output::emit(&args.output, &report, output::Live::Saved)?;

@@ -38,6 +38,7 @@ pub struct Fetch {
     pub shard: Option<yardstick_github::Shard>,
     pub filter: yardstick_github::RepoFilter,
     pub catalog_paths: Vec<String>,
+    pub max_retries: u32,
 }
 
 /// The REST API base: `--api-url`, then `GITHUB_API_URL`, then github.com's.
@@ -374,6 +375,7 @@ pub fn scan(fetch: Fetch, scoring: &Scoring) -> Result<Report, String> {
         options.catalog_paths = paths;
     }
     options.shard = fetch.shard;
+    options.max_retries = fetch.max_retries;
     options.state_dir = fetch.state;
     options.followup = Some(Arc::new(techdocs_paths));
     options.progress = progress_bar();

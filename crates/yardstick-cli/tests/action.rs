@@ -545,6 +545,21 @@ fn check_path(path: &str, inputs: &[&str], earlier_ids: &[String], where_: &str)
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+thread_local! {
+    /// The scratch directories of the test running on this thread.
+    static SCRATCH: std::cell::RefCell<Vec<PathBuf>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Removes this test's scratch directories; called where a test passed (a failing test keeps
+/// them for a look).
+fn cleanup() {
+    SCRATCH.with(|dirs| {
+        for dir in dirs.borrow_mut().drain(..) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    });
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "action-{name}-{}-{}",
@@ -553,6 +568,7 @@ fn scratch(name: &str) -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
+    SCRATCH.with(|dirs| dirs.borrow_mut().push(dir.clone()));
     dir
 }
 
@@ -1215,6 +1231,29 @@ fn pull_request_is_judged_by_the_base_policies_and_reports_only_changed_files() 
         "{log}"
     );
 
+    // Every step output that action.yml reads was written by its step (a misspelt output
+    // name would silently read as empty on a runner).
+    let mut scalars = Vec::new();
+    action().scalars("action", &mut scalars);
+    for (where_, text) in &scalars {
+        let conds = if where_.ends_with(".if") && !text.contains("${{") {
+            vec![text.clone()]
+        } else {
+            expressions(text)
+        };
+        for expr in conds {
+            for path in context_paths(&expr) {
+                if let ["steps", id, "outputs", name] = path.split('.').collect::<Vec<_>>()[..] {
+                    assert!(
+                        run.step_outputs.get(id).is_some_and(|o| o.contains_key(name)),
+                        "{where_} reads steps.{id}.outputs.{name}, which the step did not write: {:?}",
+                        run.step_outputs
+                    );
+                }
+            }
+        }
+    }
+
     // Outputs.
     for name in ["score", "level", "sarif-file", "report-json"] {
         assert!(
@@ -1334,6 +1373,7 @@ fn pull_request_is_judged_by_the_base_policies_and_reports_only_changed_files() 
     assert_eq!(git(&fx.repo, &["rev-parse", "HEAD"]), fx.head);
     assert!(!git(&fx.repo, &["worktree", "list"]).contains("base-tree"));
     assert_no_token(&run);
+    cleanup();
 }
 
 #[test]
@@ -1399,6 +1439,7 @@ fn pull_request_without_base_config_or_policies_uses_defaults_not_the_head() {
     // The token went to the API in the Authorization header, and nowhere else.
     assert!(requests.iter().all(|r| r.contains(TOKEN)), "{requests:?}");
     assert_no_token(&run);
+    cleanup();
 }
 
 #[test]
@@ -1442,6 +1483,7 @@ fn push_scores_the_whole_checkout_with_its_own_configuration() {
     );
     assert!(!run.summary.contains("Score changes"), "{}", run.summary);
     assert_no_token(&run);
+    cleanup();
 }
 
 #[test]
@@ -1465,4 +1507,45 @@ fn a_version_that_is_not_a_release_fails_the_install_step() {
     assert!(stdout.contains("::error"), "{stdout}");
     assert!(stdout.contains("must name a release"), "{stdout}");
     assert!(!stdout.lines().any(|l| l == "injected"));
+    cleanup();
+}
+
+#[test]
+fn pull_request_touching_no_catalog_file_reports_nothing_and_passes() {
+    let fx = fixture();
+    // A pull request from the base that changes only a README.
+    git(&fx.repo, &["checkout", "-q", "-b", "docs-only", &fx.base]);
+    write(&fx.repo, "README.md", "# catalog\n");
+    git(&fx.repo, &["add", "-A"]);
+    git(&fx.repo, &["commit", "-q", "-m", "docs"]);
+    let head = git(&fx.repo, &["rev-parse", "HEAD"]);
+    let run = run_action(
+        &fx.repo,
+        "pull_request",
+        Some((&fx.base, &head)),
+        &[
+            ("policies", "policies"),
+            ("facts", "facts.json"),
+            ("upload-sarif", "false"),
+            ("comment", "false"),
+        ],
+    );
+    let log = run.log();
+    let report = read_json(&run.outputs["report-json"]);
+    assert_eq!(
+        report["entities"].as_array().map(Vec::len),
+        Some(0),
+        "{log}"
+    );
+    assert_eq!(run.step_outputs["score"]["entities"], "0", "{log}");
+    assert_eq!(run.steps.last().unwrap().code, Some(0), "{log}");
+    assert!(run.summary.contains("<!-- yardstick-report -->"), "{log}");
+    // beta fails the base's custom check, but its file did not change.
+    assert!(
+        !run.summary.contains("component:default/beta"),
+        "{}",
+        run.summary
+    );
+    assert_no_token(&run);
+    cleanup();
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use github_fake::{FakeGitHub, FakeRepo, DEFAULT_TOKEN};
+use github_fake::{FakeGitHub, FakeRepo, Fault, DEFAULT_TOKEN};
 use serde_json::Value;
 
 /// A token distinctive enough that finding it anywhere is certainly a leak.
@@ -376,4 +376,116 @@ fn the_pr_comment_is_created_once_then_updated() {
     assert!(comments[0].starts_with("<!-- yardstick-report -->"));
     assert!(comments[0].ends_with("second, without the marker"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rate_limits_are_waited_out_502s_retried_and_a_partial_answer_kept() {
+    let fake = org(150)
+        .fault_on_listing(2, Fault::PrimaryRateLimit)
+        .fault_on_graphql(1, Fault::GraphqlRateLimited)
+        .fault_on_graphql(2, Fault::BadGateway)
+        .graphql_node_error("service-0010")
+        .start_blocking();
+    let dir = scratch("faults");
+    let out = yardstick(
+        &[
+            "scan-org", "acme", "--format", "json", "--output", "org.json",
+        ],
+        &dir,
+        &fake.uri(),
+        SECRET,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Findings, not "could not run": the faults were absorbed.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("2 rate-limit waits"), "{stderr}");
+    let report = json_file(&dir.join("org.json"));
+    let adoption = &report["scan"]["adoption"];
+    assert_eq!(adoption["failed"], serde_json::json!(["service-0010"]));
+    let failed = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "scan/repository-failed")
+        .expect("the failed repository is a finding");
+    assert!(failed["message"]
+        .as_str()
+        .expect("message")
+        .contains("service-0010"));
+    // Its batch-mates arrived: service-0011 is in the same GraphQL query and was scored.
+    assert!(report["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .any(|e| e["ref"] == "component:default/service-0011"));
+    assert_no_secret("fault output", &all_text(&dir, &out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_interrupted_scan_resumes_from_its_state() {
+    // The outage starts after the 10 listing pages and the first two GraphQL batches.
+    let fake = org(999).fail_after(12).start_blocking();
+    let dir = scratch("resume");
+    let args = [
+        "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",
+    ];
+    let first = yardstick(
+        &[&args[..], &["--max-retries", "1"]].concat(),
+        &dir,
+        &fake.uri(),
+        SECRET,
+    );
+    // The repositories of the batches the outage hit are findings; the run still reports.
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let partial = json_file(&dir.join("org.json"));
+    let failed = partial["scan"]["adoption"]["failed"]
+        .as_array()
+        .expect("failed")
+        .len();
+    assert!(failed > 100, "the outage hit most batches: {failed} failed");
+    let interrupted = fake.stats();
+    fake.heal();
+    fake.reset_stats();
+    let second = yardstick(&args, &dir, &fake.uri(), SECRET);
+    assert!(
+        matches!(second.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let resumed = fake.stats();
+    // A cold run needs one GraphQL query per 100 repositories; the resumed run only asks
+    // for what the interrupted one did not finish.
+    assert!(interrupted.graphql >= 1, "{interrupted:?}");
+    assert!(
+        resumed.graphql + interrupted.graphql <= 10 + 1,
+        "interrupted {interrupted:?}, resumed {resumed:?}"
+    );
+    let report = json_file(&dir.join("org.json"));
+    assert_eq!(report["scan"]["adoption"]["failed"], serde_json::json!([]));
+
+    // The resumed report is the report of an uninterrupted scan.
+    let fresh = scratch("resume-fresh");
+    let out = yardstick(
+        &[
+            "scan-org", "acme", "--format", "json", "--output", "org.json",
+        ],
+        &fresh,
+        &fake.uri(),
+        SECRET,
+    );
+    assert!(matches!(out.status.code(), Some(0 | 1)));
+    assert!(
+        std::fs::read_to_string(fresh.join("org.json")).expect("fresh")
+            == std::fs::read_to_string(dir.join("org.json")).expect("resumed"),
+        "resumed and uninterrupted reports differ"
+    );
+    assert_no_secret("resume output", &all_text(&dir, &second));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&fresh);
 }
