@@ -25,6 +25,7 @@ if command -v cygpath >/dev/null 2>&1; then temp_root=$(cygpath -u -- "$temp_roo
 work=$(mktemp -d "$temp_root/yardstick.XXXXXX")
 
 path=${INPUT_PATH:-.}
+changed_only=$(printf '%s' "${INPUT_CHANGED_ONLY:-true}" | tr '[:upper:]' '[:lower:]')
 sarif=${INPUT_SARIF_FILE:-yardstick.sarif}
 report_json="$work/report.json"
 markdown="$work/report.md"
@@ -89,14 +90,32 @@ if ys_is_pull_request; then
   base_dir="$work/base"
   mkdir -p "$base_dir"
 
+  # The path of a workspace path in git's `<rev>:<path>` syntax, or failure for a path outside
+  # the repository. An absolute path inside the repository is read from the base like a
+  # relative one, so `${{ github.workspace }}/policies` cannot bypass the base either.
+  tree_path() {
+    local p=$1 t
+    if is_absolute "$p"; then
+      p=$(ys_native_path "$p")
+      p=${p//\\//}
+      t=${top//\\//}
+      case "$p" in
+        "$t"/*) printf '%s' "${p#"$t"/}" ;;
+        *) return 1 ;;
+      esac
+    else
+      printf './%s' "$p"
+    fi
+  }
+
   # The configuration at the base: the `config` input, else yardstick.yaml in `path`.
   config_rel=${INPUT_CONFIG:-}
   if [ -z "$config_rel" ] && [ -d "$path" ]; then config_rel="${path%/}/yardstick.yaml"; fi
-  if [ -n "$config_rel" ] && is_absolute "$config_rel"; then
+  if [ -n "$config_rel" ] && ! config_spec=$(tree_path "$config_rel"); then
     ys_notice "config $config_rel is outside the repository: used as it is"
     common+=(--config "$(ys_native_path "$config_rel")")
-  elif [ -n "$config_rel" ] && [ "$(git cat-file -t "$base:./$config_rel" 2>/dev/null)" = blob ]; then
-    git show "$base:./$config_rel" >"$base_dir/yardstick.yaml"
+  elif [ -n "$config_rel" ] && [ "$(git cat-file -t "$base:$config_spec" 2>/dev/null)" = blob ]; then
+    git show "$base:$config_spec" >"$base_dir/yardstick.yaml"
     common+=(--config "$(ys_native_path "$base_dir/yardstick.yaml")")
     echo "Configuration: $config_rel at the base commit $short"
   else
@@ -107,11 +126,11 @@ if ys_is_pull_request; then
 
   # The policies directory at the base.
   if [ -n "${INPUT_POLICIES:-}" ]; then
-    if is_absolute "$INPUT_POLICIES"; then
+    if ! policies_spec=$(tree_path "$INPUT_POLICIES"); then
       ys_notice "policies $INPUT_POLICIES is outside the repository: used as it is"
       common+=(--policy "$(ys_native_path "$INPUT_POLICIES")")
-    elif [ "$(git cat-file -t "$base:./$INPUT_POLICIES" 2>/dev/null)" = tree ]; then
-      tree=$(git rev-parse "$base:./$INPUT_POLICIES")
+    elif [ "$(git cat-file -t "$base:$policies_spec" 2>/dev/null)" = tree ]; then
+      tree=$(git rev-parse "$base:$policies_spec")
       mkdir -p "$base_dir/policies"
       git -C "$top" archive --format=tar "$tree" | tar -xf - -C "$base_dir/policies"
       common+=(--policy "$(ys_native_path "$base_dir/policies")")
@@ -125,13 +144,13 @@ if ys_is_pull_request; then
   # request must not claim its own CI or monitoring status); a file an earlier step wrote is
   # used as it is.
   if [ -n "${INPUT_FACTS:-}" ]; then
-    if ! is_absolute "$INPUT_FACTS" &&
+    if facts_spec=$(tree_path "$INPUT_FACTS") &&
       { git ls-files --error-unmatch -- "$INPUT_FACTS" >/dev/null 2>&1 ||
-        git cat-file -e "$base:./$INPUT_FACTS" 2>/dev/null; }; then
-      if [ "$(git cat-file -t "$base:./$INPUT_FACTS" 2>/dev/null)" = blob ]; then
+        git cat-file -e "$base:$facts_spec" 2>/dev/null; }; then
+      if [ "$(git cat-file -t "$base:$facts_spec" 2>/dev/null)" = blob ]; then
         mkdir -p "$base_dir/facts"
         facts_file="$base_dir/facts/$(basename "$INPUT_FACTS")"
-        git show "$base:./$INPUT_FACTS" >"$facts_file"
+        git show "$base:$facts_spec" >"$facts_file"
         facts_option "$facts_file"
         echo "Facts: $INPUT_FACTS at the base commit $short"
       else
@@ -142,8 +161,9 @@ if ys_is_pull_request; then
     fi
   fi
 
+
   # Only the catalog files the pull request adds, copies, modifies or renames.
-  if [ "${INPUT_CHANGED_ONLY:-true}" = true ]; then
+  if [ "$changed_only" = true ]; then
     changed="$work/changed-files.txt"
     if ! git -c core.quotepath=off diff --name-only --relative --diff-filter=ACMR "$base...HEAD" >"$changed" 2>/dev/null; then
       # A shallow checkout has no merge base; the merge commit's first parent is the base.
@@ -174,7 +194,7 @@ if ys_is_pull_request; then
   fi
 
   note="_Checks and configuration from the base commit ${short}"
-  if [ "${INPUT_CHANGED_ONLY:-true}" = true ]; then
+  if [ "$changed_only" = true ]; then
     note="$note; only catalog files changed by this pull request are reported"
   fi
   note="${note}._"

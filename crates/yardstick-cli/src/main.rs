@@ -107,15 +107,15 @@ struct ScoringArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Configuration file.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
 struct ScanOrgArgs {
     /// The organisation.
     org: String,
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     scoring: ScoringArgs,
     #[command(flatten)]
@@ -159,6 +159,9 @@ struct MergeArgs {
     /// JSON reports of `scan-org --shard` runs.
     #[arg(required = true)]
     reports: Vec<PathBuf>,
+    /// Configuration file (give the one the shards were scanned with).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     scoring: ScoringArgs,
     #[command(flatten)]
@@ -246,21 +249,8 @@ struct ScoreArgs {
     scan: ScanArgs,
     #[command(flatten)]
     output: OutputArgs,
-    /// Facts about entities (JSON or YAML): {"entities": {"component:default/x": {...}}}.
-    #[arg(long, value_name = "FILE")]
-    facts: Option<PathBuf>,
-    /// Directory of extra checks (repeatable); a check with a built-in id replaces it.
-    #[arg(long, value_name = "DIR")]
-    policy: Vec<PathBuf>,
-    /// Fail when the catalog's mean score is below N.
-    #[arg(long, value_name = "N")]
-    min_score: Option<f64>,
-    /// Which failing checks fail the run (default: critical).
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    fail_on: Option<FailOnArg>,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    scoring: ScoringArgs,
     /// Report only entities and findings of the files listed in FILE (one path per line,
     /// relative to the working directory), e.g. the files a pull request changed. The whole
     /// catalog is still read, so references resolve.
@@ -399,16 +389,16 @@ fn run_lint(args: LintArgs) -> Result<u8, String> {
 
 fn run_score(args: ScoreArgs) -> Result<u8, String> {
     let config = load_config(&args.scan)?;
-    let policies = load_policies(&args.policy)?;
-    let facts = load_facts(args.facts.as_deref())?;
+    let policies = load_policies(&args.scoring.policy)?;
+    let facts = load_facts(args.scoring.facts.as_deref())?;
     let report = lint_paths(&scan_paths(&args.scan), &lint_options(&args.scan, &config))
         .map_err(|e| e.to_string())?;
     let options = ScoreOptions {
         facts,
         config,
-        fail_on: fail_on(args.fail_on),
-        min_score: args.min_score,
-        threads: args.threads,
+        fail_on: fail_on(args.scoring.fail_on),
+        min_score: args.scoring.min_score,
+        threads: args.scoring.threads,
         today: None,
         known_files: None,
     };
@@ -509,9 +499,9 @@ fn load_facts(path: Option<&std::path::Path>) -> Result<Facts, String> {
     }
 }
 
-fn scoring(args: &ScoringArgs) -> Result<org::Scoring, String> {
+fn scoring(config: Option<&std::path::Path>, args: &ScoringArgs) -> Result<org::Scoring, String> {
     Ok(org::Scoring {
-        config: match &args.config {
+        config: match config {
             Some(path) => read_config_file(path)?,
             None => Config::default(),
         },
@@ -532,7 +522,7 @@ fn gate_exit(report: &Report) -> u8 {
 }
 
 fn run_scan_org(args: ScanOrgArgs) -> Result<u8, String> {
-    let scoring = scoring(&args.scoring)?;
+    let scoring = scoring(args.config.as_deref(), &args.scoring)?;
     let fetch = org::Fetch {
         org: args.org,
         api_url: args.api_url,
@@ -554,7 +544,8 @@ fn run_scan_org(args: ScanOrgArgs) -> Result<u8, String> {
 }
 
 fn run_merge(args: MergeArgs) -> Result<u8, String> {
-    let report = org::merge(&args.reports, &scoring(&args.scoring)?)?;
+    let scoring = scoring(args.config.as_deref(), &args.scoring)?;
+    let report = org::merge(&args.reports, &scoring)?;
     output::emit(&args.output, &report, output::Live::Saved)?;
     Ok(gate_exit(&report))
 }

@@ -1195,12 +1195,14 @@ const LEVEL_ORDER: [&str; 4] = ["none", "bronze", "silver", "gold"];
 #[test]
 fn pull_request_is_judged_by_the_base_policies_and_reports_only_changed_files() {
     let fx = fixture();
+    let policies = fx.repo.join("policies").display().to_string();
     let run = run_action(
         &fx.repo,
         "pull_request",
         Some((&fx.base, &fx.head)),
         &[
-            ("policies", "policies"),
+            // An absolute path inside the repository is read from the base all the same.
+            ("policies", &policies),
             ("facts", "facts.json"),
             ("upload-sarif", "false"),
             ("comment", "false"),

@@ -58,6 +58,22 @@ fn demo_with_baseline(name: &str) -> (PathBuf, PathBuf) {
     (catalog, base)
 }
 
+/// `yardstick score .` in pull-request mode: the files listed in `changed.txt`, compared
+/// with the base report.
+fn pr_score(catalog: &Path, base: &Path, args: &[&str]) -> Output {
+    let base = base.to_str().expect("utf-8 path");
+    let mut all = vec![
+        "score",
+        ".",
+        "--changed-files",
+        "changed.txt",
+        "--baseline",
+        base,
+    ];
+    all.extend_from_slice(args);
+    yardstick(&all, catalog)
+}
+
 fn outputs(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter_map(|l| l.split_once('='))
@@ -80,20 +96,10 @@ fn only_changed_files_are_reported_with_their_score_change() {
     let changed = catalog.join("changed.txt");
     std::fs::write(&changed, "./repos/fleet-api/catalog-info.yaml\n\n").expect("write");
 
-    let out = yardstick(
-        &[
-            "score",
-            ".",
-            "--facts",
-            "facts.json",
-            "--changed-files",
-            "changed.txt",
-            "--baseline",
-            base.to_str().expect("utf-8 path"),
-            "--format",
-            "json",
-        ],
+    let out = pr_score(
         &catalog,
+        &base,
+        &["--facts", "facts.json", "--format", "json"],
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
     let entities = report["entities"].as_array().expect("entities");
@@ -127,16 +133,12 @@ fn only_changed_files_are_reported_with_their_score_change() {
     assert_eq!(unchanged["before"], unchanged["after"]);
 
     // The same run as Markdown shows the change; as step outputs, the weakest level.
-    let out = yardstick(
+    let out = pr_score(
+        &catalog,
+        &base,
         &[
-            "score",
-            ".",
             "--facts",
             "facts.json",
-            "--changed-files",
-            "changed.txt",
-            "--baseline",
-            base.to_str().expect("utf-8 path"),
             "--format",
             "github-output",
             "--output",
@@ -144,7 +146,6 @@ fn only_changed_files_are_reported_with_their_score_change() {
             "--format",
             "markdown",
         ],
-        &catalog,
     );
     let markdown = String::from_utf8_lossy(&out.stdout);
     assert!(markdown.contains("### Score changes against the baseline"));
@@ -190,20 +191,10 @@ fn an_entity_new_in_the_head_is_marked_new() {
     .expect("write");
     let changed = catalog.join("changed.txt");
     std::fs::write(&changed, "new-service.yaml\n").expect("write");
-    let out = yardstick(
-        &[
-            "score",
-            ".",
-            "--include",
-            "new-service.yaml",
-            "--changed-files",
-            "changed.txt",
-            "--baseline",
-            base.to_str().expect("utf-8 path"),
-            "--format",
-            "json",
-        ],
+    let out = pr_score(
         &catalog,
+        &base,
+        &["--include", "new-service.yaml", "--format", "json"],
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
     let changes = report["comparison"]["entities"]

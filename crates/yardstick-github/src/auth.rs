@@ -183,6 +183,31 @@ mod tests {
     }
 
     #[test]
+    fn app_key_can_come_from_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("key.pem");
+        std::fs::write(&path, "PEM FROM FILE").expect("write");
+        let path = path.to_string_lossy().into_owned();
+        let auth = env(&[
+            ("YARDSTICK_APP_ID", "42"),
+            ("YARDSTICK_APP_PRIVATE_KEY_PATH", &path),
+        ]);
+        assert_eq!(
+            auth.ok().flatten(),
+            Some(Auth::App {
+                app_id: 42,
+                private_key_pem: Secret::new("PEM FROM FILE"),
+                installation_id: None
+            })
+        );
+        let missing = env(&[
+            ("YARDSTICK_APP_ID", "42"),
+            ("YARDSTICK_APP_PRIVATE_KEY_PATH", "/nonexistent/key.pem"),
+        ]);
+        assert!(matches!(missing, Err(ScanError::Auth(_))));
+    }
+
+    #[test]
     fn secrets_print_as_stars() {
         let auth = Auth::Token(Secret::new("ghp_verysecret"));
         assert_eq!(format!("{auth:?}"), "Token(***)");

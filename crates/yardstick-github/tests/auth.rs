@@ -62,6 +62,24 @@ async fn installation_tokens_are_refreshed_before_they_expire() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn github_app_on_enterprise_server_mints_tokens_under_api_v3() {
+    let fake = FakeGitHub::builder()
+        .repos(10)
+        .app(77, 4242)
+        .ghes()
+        .start()
+        .await;
+    let opts = ScanOptions {
+        auth: app_auth(None),
+        ..options(&fake)
+    };
+    let snapshot = scan_org(&opts).await.expect("scan as an App on GHES");
+    assert_eq!(snapshot.repositories.len(), scanned(&fake.repos()).len());
+    assert_eq!(fake.stats().tokens_issued, 1);
+    assert_eq!(fake.stats().other, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_5xx_while_minting_the_installation_token_is_retried() {
     let fake = FakeGitHub::builder()
         .repos(10)

@@ -350,6 +350,18 @@ async fn a_graphql_partial_error_marks_only_its_repo() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_403_without_rate_limit_headers_is_not_waited_on() {
+    let fake = FakeGitHub::builder()
+        .repos(5)
+        .fault_on_listing(1, Fault::Forbidden)
+        .start()
+        .await;
+    let err = scan_org(&options(&fake)).await.expect_err("403");
+    assert!(matches!(err, ScanError::Api { status: 403, .. }), "{err}");
+    assert_eq!(fake.stats().total, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_org_or_a_listing_error_ends_the_scan() {
     let fake = FakeGitHub::builder().repos(5).start().await;
     let mut opts = options(&fake);
