@@ -244,3 +244,47 @@ fn broken_reports_fail_validation() {
         r["entities"][0]["ref"] = json!("Group:default/Team-Payments");
     });
 }
+
+#[test]
+fn comparison_and_org_scan_reports_match_schema() {
+    // A baseline comparison: the demo against its own saved report.
+    let base =
+        std::env::temp_dir().join(format!("yardstick-schema-base-{}.json", std::process::id()));
+    let report = score_json(&["fixtures/demo", "--facts", "fixtures/demo/facts.json"]);
+    std::fs::write(&base, report.to_string()).expect("write baseline");
+    let compared = score_json(&[
+        "fixtures/demo",
+        "--facts",
+        "fixtures/demo/facts.json",
+        "--baseline",
+        base.to_str().expect("utf-8 path"),
+    ]);
+    assert!(compared["comparison"]["entities"].is_array());
+    assert_valid("--baseline", &compared);
+    let _ = std::fs::remove_file(&base);
+
+    // An organisation scan, with failed and catalog-less repositories, against the fake.
+    let fake = github_fake::FakeGitHub::builder()
+        .repos(60)
+        .graphql_node_error("service-0010")
+        .start_blocking();
+    let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .args(["scan-org", "acme", "--format", "json"])
+        .env("GITHUB_TOKEN", github_fake::DEFAULT_TOKEN)
+        .env("GITHUB_API_URL", fake.uri())
+        .env("CI", "true")
+        .output()
+        .expect("run yardstick");
+    let scan: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "scan-org printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(scan["scan"]["adoption"]["failed"][0], "service-0010");
+    assert!(!scan["scan"]["adoption"]["without_catalog"]
+        .as_array()
+        .expect("list")
+        .is_empty());
+    assert_valid("scan-org", &scan);
+}
