@@ -39,6 +39,7 @@ result := {
 	"message": sprintf("CI status %v is not one of passing, failing or none", [status]),
 	"pointer": "",
 } if {
+	# `=`, not `:=`, when the value may be undefined: see docs/policy-contract.md.
 	status = input.facts.ci.status
 } else := {
 	"status": "unknown",

@@ -20,6 +20,7 @@ _key := "yardstick.dev/backup-policy"
 
 # params.database_types when given as a list, else ["database"].
 _database_types := t if {
+	# `=`, not `:=`, when the value may be undefined: see docs/policy-contract.md.
 	t = input.params.database_types
 	is_array(t)
 } else := ["database"]

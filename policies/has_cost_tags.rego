@@ -18,6 +18,7 @@ default applicable := true
 
 # params.label_keys when given as a list, else ["cost-center"].
 _keys := [k | some k in a; is_string(k)] if {
+	# `=`, not `:=`, when the value may be undefined: see docs/policy-contract.md.
 	a = input.params.label_keys
 	is_array(a)
 } else := ["cost-center"]

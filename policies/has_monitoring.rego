@@ -32,6 +32,7 @@ _default_annotations := [
 
 # params.annotations when given as a list, else the default list.
 _annotations := [k | some k in a; is_string(k)] if {
+	# `=`, not `:=`, when the value may be undefined: see docs/policy-contract.md.
 	a = input.params.annotations
 	is_array(a)
 } else := _default_annotations

@@ -19,6 +19,7 @@ default applicable := true
 
 # The namespace of the entity: metadata.namespace, or "default".
 _namespace := ns if {
+	# `=`, not `:=`, when the value may be undefined: see docs/policy-contract.md.
 	ns = input.entity.metadata.namespace
 	is_string(ns)
 	ns != ""
@@ -26,6 +27,7 @@ _namespace := ns if {
 
 # spec.owner is present and is not null, "" or whitespace only.
 _owner_given if {
+	# `=`, not `:=`, when the value may be undefined: see docs/policy-contract.md.
 	o = input.entity.spec.owner
 	o != null
 	not _blank(o)
@@ -78,6 +80,7 @@ _owner_ref := sprintf("%s:%s/%s", [lower(_owner.kind), lower(_owner.namespace), 
 
 # The owner is a Group or User of the catalog.
 _resolves if {
+	# `=`, not `:=`, when the value may be undefined: see docs/policy-contract.md.
 	e = data.yardstick.catalog.entities[_owner_ref]
 	is_string(e.kind)
 	lower(e.kind) in {"group", "user"}

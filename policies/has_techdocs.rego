@@ -43,6 +43,7 @@ _mkdocs_missing if {
 }
 
 _expected := e if {
+	# `=`, not `:=`, when the value may be undefined: see docs/policy-contract.md.
 	e = input.local.techdocs.expected
 } else := "mkdocs.yml"
 

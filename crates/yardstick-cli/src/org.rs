@@ -104,7 +104,7 @@ fn progress_bar() -> Option<Arc<dyn Fn(Progress) + Send + Sync>> {
 
 /// Repository-relative paths of the `mkdocs.yml` files the techdocs `dir:` refs of a
 /// repository's catalog files point at (the ones that stay inside the repository).
-fn techdocs_paths(repo: &RepoSnapshot) -> Vec<String> {
+fn techdocs_paths(org: &str, repo: &RepoSnapshot) -> Vec<String> {
     let mut out = BTreeSet::new();
     for file in &repo.files {
         let report = lint_sources(
@@ -121,10 +121,13 @@ fn techdocs_paths(repo: &RepoSnapshot) -> Vec<String> {
             else {
                 continue;
             };
-            let base = Path::new(&file.path).parent().unwrap_or(Path::new(""));
-            if let Some(dir) = join_inside(base, dir_ref.trim()) {
+            if let Some(dir) = resolve_in_repo(org, &repo.name, &file.path, dir_ref.trim()) {
                 for name in ["mkdocs.yml", "mkdocs.yaml"] {
-                    out.insert(join_slash(&dir, name));
+                    out.insert(if dir.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{dir}/{name}")
+                    });
                 }
             }
         }
@@ -132,36 +135,38 @@ fn techdocs_paths(repo: &RepoSnapshot) -> Vec<String> {
     out.into_iter().collect()
 }
 
-/// `base/target` with `.` and `..` resolved, or `None` when it leaves the repository.
-fn join_inside(base: &Path, target: &str) -> Option<String> {
-    let mut parts: Vec<String> = base
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    if target.starts_with('/') || target.contains(':') || target.contains('\\') {
+/// The repository-relative directory `target` names from the catalog file at `file`, or
+/// `None` when it leaves the repository. `.` and `..` resolve as the core library resolves
+/// them when it checks the same ref (`..` may climb out and back in), so what is probed here
+/// is exactly what the check then looks for.
+fn resolve_in_repo(org: &str, repo: &str, file: &str, target: &str) -> Option<String> {
+    use std::path::Component;
+    // The repository's place in the scan's namespace, as `org_report` roots its files.
+    let root = Path::new(org).join(repo);
+    let mut dir = root.join(file);
+    dir.pop();
+    let target = Path::new(target);
+    if target.is_absolute() {
         return None;
     }
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
+    for c in target.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                dir.pop();
             }
-            p => parts.push(p.to_string()),
+            Component::Normal(p) => dir.push(p),
+            Component::RootDir | Component::Prefix(_) => return None,
         }
     }
-    Some(parts.join("/"))
-}
-
-fn join_slash(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
+    let inside = dir.strip_prefix(&root).ok()?;
+    Some(
+        inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 /// A path in a URL: every segment percent-encoded.
@@ -231,10 +236,19 @@ fn file_url(repo: &RepositoryRecord, path: &str) -> String {
 pub fn org_report(
     organization: &str,
     shard: Option<String>,
+    selection: String,
     mut repositories: Vec<RepositoryRecord>,
     scoring: &Scoring,
 ) -> Result<Report, String> {
     repositories.sort_by(|a, b| a.name.cmp(&b.name));
+    for repo in &repositories {
+        if !valid_repository_name(&repo.name) {
+            return Err(format!(
+                "{:?} is not a GitHub repository name (letters, digits, '.', '-' and '_')",
+                repo.name
+            ));
+        }
+    }
     let mut files = Vec::new();
     let mut extra_findings = Vec::new();
     let mut known = BTreeSet::new();
@@ -324,11 +338,32 @@ pub fn org_report(
         .filter(|r| r.error.is_none() && r.files.is_empty())
         .map(|r| r.name.clone())
         .collect();
+    if !failed.is_empty() {
+        // An incomplete scan cannot pass: what was not read was not measured.
+        let shown: Vec<&str> = failed.iter().take(5).map(String::as_str).collect();
+        let more = failed.len() - shown.len();
+        report.summary.gate.passed = false;
+        report.summary.gate.reasons.push(format!(
+            "{} could not be scanned: {}{}",
+            if failed.len() == 1 {
+                "1 repository".to_string()
+            } else {
+                format!("{} repositories", failed.len())
+            },
+            shown.join(", "),
+            if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
     let fetched = repositories.len() - failed.len();
     let with_catalog = fetched - without_catalog.len();
     report.scan = Some(OrgScan {
         organization: organization.to_string(),
         shard,
+        selection,
         adoption: Adoption {
             repositories: repositories.len(),
             with_catalog,
@@ -339,6 +374,16 @@ pub fn org_report(
         repositories,
     });
     Ok(report)
+}
+
+/// GitHub's repository names: ASCII letters, digits, `.`, `-` and `_`, not `.` or `..`.
+fn valid_repository_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 fn repo_finding(rule_id: &str, message: String, file: String) -> FindingRecord {
@@ -360,6 +405,35 @@ fn repo_finding(rule_id: &str, message: String, file: String) -> FindingRecord {
     }
 }
 
+/// What a scan covers, as one canonical line: shards of one scan have the same selection.
+fn selection(options: &ScanOptions) -> String {
+    let host = url::Url::parse(&options.api_url)
+        .ok()
+        .map(|u| {
+            let mut host = u.host_str().unwrap_or("").to_ascii_lowercase();
+            if let Some(port) = u.port() {
+                host.push_str(&format!(":{port}"));
+            }
+            host.push_str(u.path().trim_end_matches('/'));
+            host
+        })
+        .unwrap_or_default();
+    let f = &options.filter;
+    let mut topics = f.topics.clone();
+    topics.sort();
+    let mut names = f.names.clone();
+    names.sort();
+    format!(
+        "api={host}; archived={}; forks={}; topics={}; names={}; visibility={}; catalog-paths={}",
+        f.include_archived,
+        f.include_forks,
+        topics.join(","),
+        names.join(","),
+        f.visibility.as_deref().unwrap_or("any"),
+        options.catalog_paths.join(",")
+    )
+}
+
 /// `yardstick scan-org`: fetches, scores and reports. Request counts go to stderr.
 pub fn scan(fetch: Fetch, scoring: &Scoring) -> Result<Report, String> {
     let auth = credentials()?;
@@ -374,10 +448,14 @@ pub fn scan(fetch: Fetch, scoring: &Scoring) -> Result<Report, String> {
         }
         options.catalog_paths = paths;
     }
+    let selection = selection(&options);
     options.shard = fetch.shard;
     options.max_retries = fetch.max_retries;
     options.state_dir = fetch.state;
-    options.followup = Some(Arc::new(techdocs_paths));
+    let org = fetch.org.clone();
+    options.followup = Some(Arc::new(move |repo: &RepoSnapshot| {
+        techdocs_paths(&org, repo)
+    }));
     options.progress = progress_bar();
     let snapshot: OrgSnapshot = runtime()?
         .block_on(yardstick_github::scan_org(&options))
@@ -395,10 +473,24 @@ pub fn scan(fetch: Fetch, scoring: &Scoring) -> Result<Report, String> {
         stats.retries,
         stats.rate_limit_waits,
     );
+    let skipped = &snapshot.skipped;
+    eprintln!(
+        "yardstick: skipped {} archived, {} forks, {} empty, {} filtered out, {} in other shards",
+        skipped.archived, skipped.forks, skipped.empty, skipped.filtered, skipped.other_shards
+    );
+    if let Some(first) = snapshot.repositories.first() {
+        if snapshot.repositories.iter().all(|r| r.error.is_some()) {
+            return Err(format!(
+                "none of the {repos} repositories could be fetched; the first failed with: {}",
+                first.error.as_deref().unwrap_or("an unknown error")
+            ));
+        }
+    }
     let shard = fetch.shard.map(|s| format!("{}/{}", s.index, s.count));
     org_report(
         &snapshot.org,
         shard,
+        selection,
         snapshot.repositories.iter().map(record).collect(),
         scoring,
     )
@@ -406,7 +498,8 @@ pub fn scan(fetch: Fetch, scoring: &Scoring) -> Result<Report, String> {
 
 /// `yardstick merge`: the union of shard reports, scored again as one catalog.
 pub fn merge(paths: &[PathBuf], scoring: &Scoring) -> Result<Report, String> {
-    let mut organization: Option<String> = None;
+    let mut first: Option<(String, String, u32)> = None;
+    let mut seen_shards: BTreeMap<u32, &Path> = BTreeMap::new();
     let mut repositories: BTreeMap<String, (RepositoryRecord, &Path)> = BTreeMap::new();
     for path in paths {
         let text = std::fs::read_to_string(path)
@@ -418,20 +511,53 @@ pub fn merge(paths: &[PathBuf], scoring: &Scoring) -> Result<Report, String> {
                 path.display()
             ));
         };
-        match &organization {
-            Some(org) if !org.eq_ignore_ascii_case(&scan.organization) => {
-                return Err(format!(
-                    "{}: organisation {} differs from {org} of the other reports",
-                    path.display(),
-                    scan.organization
-                ));
+        let (index, count) = scan
+            .shard
+            .as_deref()
+            .and_then(|s| s.parse::<yardstick_github::Shard>().ok())
+            .map(|s| (s.index, s.count))
+            .ok_or_else(|| {
+                format!(
+                    "{}: not a shard report (made without --shard I/N)",
+                    path.display()
+                )
+            })?;
+        match &first {
+            None => first = Some((scan.organization.clone(), scan.selection.clone(), count)),
+            Some((org, selection, n)) => {
+                if !org.eq_ignore_ascii_case(&scan.organization) {
+                    return Err(format!(
+                        "{}: organisation {} differs from {org} of the other reports",
+                        path.display(),
+                        scan.organization
+                    ));
+                }
+                if *n != count {
+                    return Err(format!(
+                        "{}: shard {index}/{count} does not belong to a split into {n}",
+                        path.display()
+                    ));
+                }
+                if *selection != scan.selection {
+                    return Err(format!(
+                        "{}: scanned with other options ({}) than the other reports ({selection})",
+                        path.display(),
+                        scan.selection
+                    ));
+                }
             }
-            _ => organization = Some(scan.organization.clone()),
+        }
+        if let Some(other) = seen_shards.insert(index, path) {
+            return Err(format!(
+                "shard {index}/{count} is given twice: {} and {}",
+                other.display(),
+                path.display()
+            ));
         }
         for repo in scan.repositories {
             if let Some((_, other)) = repositories.get(&repo.name) {
                 return Err(format!(
-                    "repository {} is in both {} and {}: were the shards made with the same N?",
+                    "repository {} is in both {} and {}",
                     repo.name,
                     other.display(),
                     path.display()
@@ -440,12 +566,23 @@ pub fn merge(paths: &[PathBuf], scoring: &Scoring) -> Result<Report, String> {
             repositories.insert(repo.name.clone(), (repo, path.as_path()));
         }
     }
-    let Some(organization) = organization else {
+    let Some((organization, selection, count)) = first else {
         return Err("no reports to merge".into());
     };
+    let missing: Vec<String> = (1..=count)
+        .filter(|i| !seen_shards.contains_key(i))
+        .map(|i| format!("{i}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "shard {} missing: a merged report must cover every shard",
+            missing.join(", ")
+        ));
+    }
     org_report(
         &organization,
         None,
+        selection,
         repositories.into_values().map(|(r, _)| r).collect(),
         scoring,
     )
@@ -479,4 +616,45 @@ pub fn comment(api: Option<&str>, repo: &str, pr: u64, body_file: &Path) -> Resu
         .map_err(|e| e.to_string())?;
     eprintln!("yardstick: {action:?} the comment on {owner}/{name}#{pr}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn techdocs_dirs_resolve_inside_the_repository_as_the_core_does() {
+        let resolve = |file: &str, target: &str| resolve_in_repo("acme", "web", file, target);
+        assert_eq!(resolve("catalog-info.yaml", ".").as_deref(), Some(""));
+        assert_eq!(
+            resolve("services/a/catalog-info.yaml", "./docs").as_deref(),
+            Some("services/a/docs")
+        );
+        assert_eq!(
+            resolve("services/a/catalog-info.yaml", "../..").as_deref(),
+            Some("")
+        );
+        // Out of the repository and back in, as the core's check resolves it.
+        assert_eq!(
+            resolve("catalog-info.yaml", "../web/site").as_deref(),
+            Some("site")
+        );
+        assert_eq!(
+            resolve("catalog-info.yaml", "../../acme/web").as_deref(),
+            Some("")
+        );
+        assert_eq!(resolve("catalog-info.yaml", "../other"), None);
+        assert_eq!(resolve("catalog-info.yaml", "../webx"), None);
+        assert_eq!(resolve("catalog-info.yaml", "/etc"), None);
+    }
+
+    #[test]
+    fn repository_names_are_githubs() {
+        for ok in ["web", "web.site", "a-b_c", ".github"] {
+            assert!(valid_repository_name(ok), "{ok}");
+        }
+        for bad in ["", ".", "..", "a/b", "a/", "/abs", "a b", "ü"] {
+            assert!(!valid_repository_name(bad), "{bad:?}");
+        }
+    }
 }

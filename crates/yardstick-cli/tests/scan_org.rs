@@ -270,7 +270,25 @@ fn merged_shards_equal_the_unsharded_scan() {
         SECRET,
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("service-"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("given twice"));
+    // So is an incomplete set: the org report would silently miss a third of it.
+    let out = yardstick(
+        &["merge", "shard-1.json", "shard-3.json", "--format", "json"],
+        &dir,
+        &fake.uri(),
+        SECRET,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shard 2/3 missing"));
+    // And an unsharded report is not a shard.
+    let out = yardstick(
+        &["merge", "whole.json", "--format", "json"],
+        &dir,
+        &fake.uri(),
+        SECRET,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a shard report"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -412,6 +430,13 @@ fn rate_limits_are_waited_out_502s_retried_and_a_partial_answer_kept() {
         .as_str()
         .expect("message")
         .contains("service-0010"));
+    // An incomplete scan does not pass the gate.
+    assert_eq!(report["summary"]["gate"]["passed"], false);
+    assert!(report["summary"]["gate"]["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .any(|r| r == "1 repository could not be scanned: service-0010"));
     // Its batch-mates arrived: service-0011 is in the same GraphQL query and was scored.
     assert!(report["entities"]
         .as_array()
@@ -488,4 +513,22 @@ fn an_interrupted_scan_resumes_from_its_state() {
     assert_no_secret("resume output", &all_text(&dir, &second));
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&fresh);
+}
+
+#[test]
+fn a_scan_that_fetches_no_repository_could_not_run() {
+    // One listing page, then every GraphQL query fails.
+    let fake = org(40).fail_after(1).start_blocking();
+    let dir = scratch("allfail");
+    let out = yardstick(
+        &["scan-org", "acme", "--max-retries", "0", "--format", "json"],
+        &dir,
+        &fake.uri(),
+        SECRET,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("none of the"), "{stderr}");
+    assert_no_secret("output", &all_text(&dir, &out));
+    let _ = std::fs::remove_dir_all(&dir);
 }

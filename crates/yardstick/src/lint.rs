@@ -31,8 +31,11 @@ struct ParsedFile {
     stream: Stream,
     /// Per document of `stream`: its validation and placeholder notes, for the documents
     /// that are validated.
-    validations: Vec<Option<(Validation, Vec<(&'static str, String)>)>>,
+    validations: Vec<Option<(Validation, Vec<PlaceholderNote>)>>,
 }
+
+/// A finding about a placeholder: rule id and message.
+type PlaceholderNote = (&'static str, String);
 
 /// When to check that relation targets exist in the scanned catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -84,6 +84,17 @@ pub fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Appends `/` and the escaped token to a pointer, without the two temporary strings of
+/// [`escape_pointer`]: this runs for every key of every entity.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer(token));
+    } else {
+        pointer.push_str(token);
+    }
+}
+
 struct Registry {
     roots: HashMap<String, Json>,
 }
@@ -133,7 +144,13 @@ fn resolve<'r>(reg: &'r Registry, reference: &str) -> Option<&'r Json> {
             .get("definitions")?
             .as_object()?
             .values()
-            .find(|def| def.get("$id").and_then(Json::as_str) == Some(&format!("#{name}"))),
+            // Compares `$id` with `#name` without formatting `#name` for every definition.
+            .find(|def| {
+                def.get("$id")
+                    .and_then(Json::as_str)
+                    .and_then(|id| id.strip_prefix('#'))
+                    == Some(name)
+            }),
     }
 }
 
@@ -182,12 +199,21 @@ impl<'r> Validator<'r, '_> {
             }
         }
         if let Some(t) = s.get("type") {
-            let types: Vec<&str> = match t {
-                Json::String(one) => vec![one.as_str()],
-                Json::Array(many) => many.iter().filter_map(Json::as_str).collect(),
-                _ => Vec::new(),
+            // Only a failing check needs the list of types (for the message).
+            let matches = match t {
+                Json::String(one) => type_matches(one, node),
+                Json::Array(many) => many
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .any(|t| type_matches(t, node)),
+                _ => false,
             };
-            if !types.iter().any(|t| type_matches(t, node)) {
+            if !matches {
+                let types: Vec<&str> = match t {
+                    Json::String(one) => vec![one.as_str()],
+                    Json::Array(many) => many.iter().filter_map(Json::as_str).collect(),
+                    _ => Vec::new(),
+                };
                 self.push(
                     pointer,
                     "type",
@@ -264,7 +290,10 @@ impl<'r> Validator<'r, '_> {
         if let Some(item_schema) = s.get("items") {
             for (i, item) in items.iter().enumerate() {
                 let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
+                {
+                    use std::fmt::Write as _;
+                    let _ = write!(pointer, "/{i}");
+                }
                 self.check(item_schema, item, pointer);
                 pointer.truncate(len);
             }
@@ -297,8 +326,7 @@ impl<'r> Validator<'r, '_> {
         let additional = s.get("additionalProperties");
         for e in entries {
             let len = pointer.len();
-            pointer.push('/');
-            pointer.push_str(&escape_pointer(&e.key));
+            push_token(pointer, &e.key);
             let mut known = false;
             if let Some(sub) = properties.and_then(|p| p.get(&e.key)) {
                 known = true;
@@ -322,8 +350,7 @@ impl<'r> Validator<'r, '_> {
                         Some(e.key.clone()),
                     ),
                     Some(sub @ Json::Object(_)) => {
-                        pointer.push('/');
-                        pointer.push_str(&escape_pointer(&e.key));
+                        push_token(pointer, &e.key);
                         self.check(sub, &e.value, pointer);
                         pointer.truncate(len);
                     }

@@ -157,6 +157,9 @@ pub struct OrgScan {
     pub organization: String,
     /// `I/N` when this report covers one shard of the organisation.
     pub shard: Option<String>,
+    /// Which repositories and files the scan covered (API host, filters, catalog paths), so
+    /// that only shards of the same scan are merged.
+    pub selection: String,
     /// Catalog adoption across the scanned repositories.
     pub adoption: Adoption,
     /// Every scanned repository, sorted by name.
