@@ -123,6 +123,13 @@ pub struct FakeRepo {
     pub files: BTreeMap<String, String>,
     /// CI state of the default branch's head.
     pub ci: FakeCi,
+    /// Paths that are submodules (GraphQL `object` answers `__typename: "Commit"`).
+    pub submodules: BTreeSet<String>,
+    /// Paths of [`files`](Self::files) that are binary (`isBinary: true`, `text: null`).
+    pub binary: BTreeSet<String>,
+    /// Answer this repository's `statusCheckRollup` with `null` and an error whose `path` is
+    /// `[alias, "defaultBranchRef", "target", "statusCheckRollup"]` (a partial, deep error).
+    pub ci_error: bool,
 }
 
 impl FakeRepo {
@@ -138,7 +145,30 @@ impl FakeRepo {
             pushed_at: "2026-01-01T12:00:00Z".into(),
             files: BTreeMap::new(),
             ci: FakeCi::None,
+            submodules: BTreeSet::new(),
+            binary: BTreeSet::new(),
+            ci_error: false,
         }
+    }
+
+    /// Adds a submodule at `path`.
+    pub fn submodule(mut self, path: impl Into<String>) -> Self {
+        self.submodules.insert(path.into());
+        self
+    }
+
+    /// Adds a binary file at `path`.
+    pub fn binary_file(mut self, path: impl Into<String>) -> Self {
+        let path = path.into();
+        self.files.insert(path.clone(), String::new());
+        self.binary.insert(path);
+        self
+    }
+
+    /// Sets `pushed_at` to `secs` seconds before now.
+    pub fn pushed_secs_ago(mut self, secs: u64) -> Self {
+        self.pushed_at = rfc3339(now_secs().saturating_sub(secs));
+        self
     }
 
     /// Adds a file to the default branch.
@@ -248,6 +278,14 @@ pub enum Fault {
     SecondaryRateLimit,
     /// `429 Too Many Requests` with `retry-after: 1`.
     TooManyRequests,
+    /// A secondary rate limit as GitHub often serves it: `403` whose message mentions the
+    /// limit, with neither `retry-after` nor `x-ratelimit-remaining: 0`.
+    BareSecondaryRateLimit,
+    /// `429 Too Many Requests` without any rate-limit header.
+    BareTooManyRequests,
+    /// A primary rate limit from a server whose clock is 12 s behind ours: `x-ratelimit-reset`
+    /// is 10 s in the past by our clock, `Date` is 2 s before the reset.
+    SkewedPrimaryRateLimit,
     /// GraphQL rate limit: HTTP `200`, `errors[0].type == "RATE_LIMITED"`, no `data`,
     /// `x-ratelimit-remaining: 0`, `x-ratelimit-reset: now+1`.
     GraphqlRateLimited,
@@ -285,6 +323,8 @@ pub struct FakeStats {
     pub tokens_issued: u64,
     /// PR comment requests (list, create, update).
     pub comments: u64,
+    /// `GET /user` requests (who the token is).
+    pub user: u64,
     /// Faults served (see [`Fault`] and [`FakeGitHubBuilder::fail_after`]).
     pub faults: u64,
     /// `401`s for a missing or wrong `Authorization` header.
@@ -308,18 +348,35 @@ struct Faults {
     on_listing: BTreeMap<u64, Fault>,
     fail_after: Option<u64>,
     node_errors: BTreeSet<String>,
+    top_level_error: Option<String>,
+    /// Comment POSTs (1-based) that are carried out but answered `502`.
+    lost_comment_posts: BTreeSet<u64>,
 }
 
 struct AppConfig {
     app_id: u64,
     installation_id: u64,
     token_ttl: Duration,
+    slug: String,
+}
+
+/// Who wrote a comment.
+#[derive(Clone, Debug)]
+struct Author {
+    login: String,
+    bot: bool,
+    /// `performed_via_github_app`: id and slug.
+    app: Option<(u64, String)>,
 }
 
 struct Comment {
     id: u64,
     body: String,
+    author: Author,
 }
+
+/// The App behind Actions' `GITHUB_TOKEN`.
+const ACTIONS_APP_ID: u64 = 15_368;
 
 struct State {
     org: String,
@@ -337,6 +394,10 @@ struct State {
     issued: Mutex<Vec<(String, u64)>>,
     comments: Mutex<BTreeMap<(String, String, u64), Vec<Comment>>>,
     next_comment_id: Mutex<u64>,
+    comment_posts: Mutex<u64>,
+    token_login: String,
+    token_is_installation: bool,
+    listing_queries: Mutex<Vec<String>>,
     repo_re: Regex,
     object_re: Regex,
 }
@@ -353,7 +414,7 @@ fn now_secs() -> u64 {
 }
 
 /// RFC 3339 (UTC) for seconds since the epoch.
-fn rfc3339(secs: u64) -> String {
+pub fn rfc3339(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Howard Hinnant's civil_from_days.
@@ -371,6 +432,24 @@ fn rfc3339(secs: u64) -> String {
         rem / 3_600,
         rem % 3_600 / 60,
         rem % 60
+    )
+}
+
+/// IMF-fixdate (HTTP-date) for seconds since the epoch.
+pub fn http_date(secs: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let iso = rfc3339(secs);
+    let year = &iso[0..4];
+    let month: usize = iso[5..7].parse().unwrap_or(1);
+    let day = &iso[8..10];
+    let weekday = DAYS[((secs / 86_400) % 7) as usize];
+    format!(
+        "{weekday}, {day} {} {year} {} GMT",
+        MONTHS[month.saturating_sub(1) % 12],
+        &iso[11..19]
     )
 }
 
@@ -410,6 +489,20 @@ fn fault_response(fault: Fault) -> ResponseTemplate {
         .insert_header("retry-after", "1"),
         Fault::TooManyRequests => {
             message(429, "Too many requests").insert_header("retry-after", "1")
+        }
+        Fault::BareSecondaryRateLimit => message(
+            403,
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        ),
+        Fault::BareTooManyRequests => message(429, "Too many requests"),
+        Fault::SkewedPrimaryRateLimit => {
+            let server_now = now_secs() - 12;
+            message(403, "API rate limit exceeded for installation ID 1.")
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-resource", "core")
+                .insert_header("x-ratelimit-reset", (server_now + 2).to_string().as_str())
+                .insert_header("date", http_date(server_now).as_str())
         }
         Fault::GraphqlRateLimited => json_response(
             200,
@@ -453,9 +546,12 @@ fn jwt_claims(token: &str) -> Option<Value> {
     serde_json::from_slice(&engine.decode(parts[1]).ok()?).ok()
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Caller {
     Jwt,
     Token,
+    /// An installation token the fake issued to the App.
+    Installation,
     Nobody,
 }
 
@@ -483,7 +579,7 @@ impl State {
             .iter()
             .any(|(t, expires)| t == credential && *expires > now)
         {
-            return Caller::Token;
+            return Caller::Installation;
         }
         if let (Some(app), Some(claims)) = (&self.app, jwt_claims(credential)) {
             let iss_ok = match claims.get("iss") {
@@ -521,6 +617,8 @@ impl State {
         let app_route = matches!(
             (method.as_str(), segments.as_slice()),
             ("GET", ["orgs", _, "installation"])
+                | ("GET", ["repos", _, _, "installation"])
+                | ("GET", ["app"])
                 | ("POST", ["app", "installations", _, "access_tokens"])
         );
 
@@ -565,7 +663,7 @@ impl State {
         let caller = self.caller(req);
         let authorised = match caller {
             Caller::Jwt => app_route,
-            Caller::Token => !app_route,
+            Caller::Token | Caller::Installation => !app_route,
             Caller::Nobody => false,
         };
         if !authorised {
@@ -586,12 +684,26 @@ impl State {
                 ("GET", ["orgs", org, "installation"]) if org.eq_ignore_ascii_case(&self.org) => {
                     self.installation_lookup()
                 }
+                ("GET", ["repos", o, _, "installation"]) => self.repo_installation_lookup(o),
+                ("GET", ["app"]) => self.app_json(),
+                ("GET", ["user"]) => self.user(caller),
                 ("POST", ["app", "installations", id, "access_tokens"]) => self.access_token(id),
                 ("GET", ["repos", o, r, "issues", pr, "comments"]) => {
                     self.list_comments(req, o, r, pr)
                 }
                 ("POST", ["repos", o, r, "issues", pr, "comments"]) => {
-                    self.create_comment(req, o, r, pr)
+                    let post = {
+                        let mut posts = lock(&self.comment_posts);
+                        *posts += 1;
+                        *posts
+                    };
+                    let response = self.create_comment(req, caller, o, r, pr);
+                    if lock(&self.faults).lost_comment_posts.remove(&post) {
+                        self.count(|s| s.faults += 1);
+                        fault_response(Fault::BadGateway)
+                    } else {
+                        response
+                    }
                 }
                 ("PATCH", ["repos", o, r, "issues", "comments", id]) => {
                     self.update_comment(req, o, r, id)
@@ -640,11 +752,19 @@ impl State {
             .and_then(|p| p.parse::<usize>().ok())
             .unwrap_or(1)
             .max(1);
+        lock(&self.listing_queries).push(req.url.query().unwrap_or_default().to_string());
         let repos = lock(&self.repos);
         let pages = repos.len().div_ceil(per_page).max(1);
-        let items: Vec<Value> = repos
-            .iter()
-            .enumerate()
+        // Creation order (the fake's list order) unless `sort=full_name`, like GitHub.
+        let mut order: Vec<(usize, &FakeRepo)> = repos.iter().enumerate().collect();
+        if query_param(req, "sort").as_deref() == Some("full_name") {
+            order.sort_by_key(|(_, r)| r.name.to_lowercase());
+            if query_param(req, "direction").as_deref() == Some("desc") {
+                order.reverse();
+            }
+        }
+        let items: Vec<Value> = order
+            .into_iter()
             .skip((page - 1) * per_page)
             .take(per_page)
             .map(|(i, r)| self.repo_json(r, 100_000 + i as u64))
@@ -668,10 +788,14 @@ impl State {
             .insert_header("x-ratelimit-remaining", "4999");
         let link_to = |p: usize| {
             format!(
-                "{}{}/organizations/{}/repos?per_page={per_page}&type=all&page={p}",
+                "{}{}/organizations/{}/repos?per_page={per_page}&type=all{}&page={p}",
                 self.origin(),
                 self.rest_prefix,
-                self.org_id
+                self.org_id,
+                ["sort", "direction"]
+                    .iter()
+                    .filter_map(|k| query_param(req, k).map(|v| format!("&{k}={v}")))
+                    .collect::<String>()
             )
         };
         let mut links = Vec::new();
@@ -698,6 +822,66 @@ impl State {
                     "target_type": "Organization"}),
             ),
             None => message(404, "Not Found"),
+        }
+    }
+
+    /// `GET /repos/{owner}/{repo}/installation`: any owner, user or organisation.
+    fn repo_installation_lookup(&self, owner: &str) -> ResponseTemplate {
+        self.count(|s| s.installation += 1);
+        match &self.app {
+            Some(app) => json_response(
+                200,
+                &json!({"id": app.installation_id, "app_id": app.app_id,
+                    "account": {"login": owner, "type": if owner.eq_ignore_ascii_case(&self.org) { "Organization" } else { "User" }},
+                    "target_type": if owner.eq_ignore_ascii_case(&self.org) { "Organization" } else { "User" }}),
+            ),
+            None => message(404, "Not Found"),
+        }
+    }
+
+    /// `GET /app` (JWT): the App's id and slug.
+    fn app_json(&self) -> ResponseTemplate {
+        self.count(|s| s.installation += 1);
+        match &self.app {
+            Some(app) => json_response(
+                200,
+                &json!({"id": app.app_id, "slug": app.slug, "name": app.slug,
+                    "owner": {"login": self.org, "type": "Organization"}}),
+            ),
+            None => message(404, "Not Found"),
+        }
+    }
+
+    /// `GET /user`: the token's user; installation tokens get `403`, as on GitHub.
+    fn user(&self, caller: Caller) -> ResponseTemplate {
+        self.count(|s| s.user += 1);
+        if caller == Caller::Installation || self.token_is_installation {
+            return message(403, "Resource not accessible by integration");
+        }
+        json_response(
+            200,
+            &json!({"login": self.token_login, "id": 583_231, "type": "User"}),
+        )
+    }
+
+    /// Who a comment created by `caller` is by.
+    fn author_of(&self, caller: Caller) -> Author {
+        match (caller, &self.app) {
+            (Caller::Installation, Some(app)) => Author {
+                login: format!("{}[bot]", app.slug),
+                bot: true,
+                app: Some((app.app_id, app.slug.clone())),
+            },
+            _ if self.token_is_installation => Author {
+                login: "github-actions[bot]".into(),
+                bot: true,
+                app: Some((ACTIONS_APP_ID, "github-actions".into())),
+            },
+            _ => Author {
+                login: self.token_login.clone(),
+                bot: false,
+                app: None,
+            },
         }
     }
 
@@ -740,6 +924,7 @@ impl State {
             .map(|r| (r.name.to_ascii_lowercase(), r))
             .collect();
         let node_errors = lock(&self.faults).node_errors.clone();
+        let top_level_error = lock(&self.faults).top_level_error.clone();
         let matches: Vec<_> = self.repo_re.captures_iter(query).collect();
         let mut data = serde_json::Map::new();
         let mut errors = Vec::new();
@@ -762,6 +947,10 @@ impl State {
             } else {
                 None
             };
+            if top_level_error.is_some() {
+                data.insert(alias.clone(), Value::Null);
+                continue;
+            }
             if node_errors.contains(&name) {
                 data.insert(alias.clone(), Value::Null);
                 errors.push(json!({"type": "FORBIDDEN", "path": [alias],
@@ -787,8 +976,17 @@ impl State {
                         fnv(repo.pushed_at.as_bytes()),
                         fnv(format!("{:?}", repo.ci).as_bytes()) as u32
                     );
+                    let rollup = if repo.ci_error {
+                        errors.push(json!({"type": "FORBIDDEN",
+                            "path": [alias, "defaultBranchRef", "target", "statusCheckRollup"],
+                            "locations": [{"line": 1, "column": 1}],
+                            "message": "Resource not accessible by integration"}));
+                        Value::Null
+                    } else {
+                        repo.ci.rollup()
+                    };
                     json!({"name": "main", "target": {"__typename": "Commit", "oid": oid,
-                        "statusCheckRollup": repo.ci.rollup()}})
+                        "statusCheckRollup": rollup}})
                 };
                 node.insert("defaultBranchRef".into(), head);
             }
@@ -800,9 +998,14 @@ impl State {
                 let value = match expr.strip_prefix("HEAD:") {
                     Some(path) if !repo.empty => {
                         let path = path.trim_matches('/');
-                        if let Some(text) = repo.files.get(path) {
+                        if repo.submodules.contains(path) {
+                            json!({"__typename": "Commit"})
+                        } else if repo.binary.contains(path) {
+                            json!({"__typename": "Blob", "text": null, "isTruncated": false,
+                                "isBinary": true, "byteSize": 1_024})
+                        } else if let Some(text) = repo.files.get(path) {
                             json!({"__typename": "Blob", "text": text, "isTruncated": false,
-                                "byteSize": text.len()})
+                                "isBinary": false, "byteSize": text.len()})
                         } else if path.is_empty()
                             || repo
                                 .files
@@ -832,6 +1035,9 @@ impl State {
             s.graphql += 1;
             s.graphql_repos += count;
         });
+        if let Some(message) = top_level_error {
+            errors.push(json!({"message": message, "locations": [{"line": 1, "column": 1}]}));
+        }
         let mut answer = json!({"data": Value::Object(data)});
         if !errors.is_empty() {
             answer["errors"] = Value::Array(errors);
@@ -842,9 +1048,15 @@ impl State {
     }
 
     fn comment_json(&self, owner: &str, repo: &str, c: &Comment) -> Value {
+        let app = c
+            .author
+            .app
+            .as_ref()
+            .map_or(Value::Null, |(id, slug)| json!({"id": id, "slug": slug}));
         json!({"id": c.id, "body": c.body,
             "html_url": format!("https://github.example/{owner}/{repo}/issues#issuecomment-{}", c.id),
-            "user": {"login": "yardstick[bot]", "type": "Bot"}})
+            "user": {"login": c.author.login, "type": if c.author.bot { "Bot" } else { "User" }},
+            "performed_via_github_app": app})
     }
 
     fn list_comments(&self, req: &Request, owner: &str, repo: &str, pr: &str) -> ResponseTemplate {
@@ -883,7 +1095,14 @@ impl State {
         response
     }
 
-    fn create_comment(&self, req: &Request, owner: &str, repo: &str, pr: &str) -> ResponseTemplate {
+    fn create_comment(
+        &self,
+        req: &Request,
+        caller: Caller,
+        owner: &str,
+        repo: &str,
+        pr: &str,
+    ) -> ResponseTemplate {
         self.count(|s| s.comments += 1);
         let (Ok(pr), Some(body)) = (
             pr.parse::<u64>(),
@@ -898,7 +1117,11 @@ impl State {
             *next += 1;
             *next
         };
-        let comment = Comment { id, body };
+        let comment = Comment {
+            id,
+            body,
+            author: self.author_of(caller),
+        };
         let answer = self.comment_json(owner, repo, &comment);
         lock(&self.comments)
             .entry((owner.to_string(), repo.to_string(), pr))
@@ -949,7 +1172,10 @@ pub struct FakeGitHubBuilder {
     app: Option<AppConfig>,
     ghes: bool,
     faults: Faults,
-    comments: Vec<(String, String, u64, String)>,
+    /// Seeded comments: owner, repo, PR, author login (`None`: the token's user), body.
+    comments: Vec<(String, String, u64, Option<String>, String)>,
+    token_login: String,
+    token_is_installation: bool,
 }
 
 impl FakeGitHubBuilder {
@@ -985,7 +1211,45 @@ impl FakeGitHubBuilder {
             app_id,
             installation_id,
             token_ttl: Duration::from_secs(3_600),
+            slug: "yardstick-app".into(),
         });
+        self
+    }
+
+    /// The App's slug (default `yardstick-app`): `GET /app` answers it, and its comments are
+    /// by `{slug}[bot]`.
+    pub fn app_slug(mut self, slug: impl Into<String>) -> Self {
+        if let Some(app) = &mut self.app {
+            app.slug = slug.into();
+        }
+        self
+    }
+
+    /// The login `GET /user` answers for the token (default `yardstick-user`); comments made
+    /// with the token are by this user.
+    pub fn token_login(mut self, login: impl Into<String>) -> Self {
+        self.token_login = login.into();
+        self
+    }
+
+    /// Makes the token behave like Actions' `GITHUB_TOKEN` (an installation token): `GET
+    /// /user` answers `403`, and its comments are by `github-actions[bot]`.
+    pub fn token_is_installation(mut self) -> Self {
+        self.token_is_installation = true;
+        self
+    }
+
+    /// Carries out the `n`-th comment `POST` (1-based) but answers it `502`, as when GitHub
+    /// times out after writing.
+    pub fn lose_comment_post_answer(mut self, n: u64) -> Self {
+        self.faults.lost_comment_posts.insert(n);
+        self
+    }
+
+    /// Answers every GraphQL query with all repository nodes `null` and one top-level error
+    /// (no `path`) with this message.
+    pub fn graphql_top_level_error(mut self, message: impl Into<String>) -> Self {
+        self.faults.top_level_error = Some(message.into());
         self
     }
 
@@ -1045,7 +1309,26 @@ impl FakeGitHubBuilder {
         body: impl Into<String>,
     ) -> Self {
         self.comments
-            .push((owner.into(), repo.into(), pr, body.into()));
+            .push((owner.into(), repo.into(), pr, None, body.into()));
+        self
+    }
+
+    /// Seeds an existing comment by someone else (`login`, a user).
+    pub fn comment_by(
+        mut self,
+        owner: impl Into<String>,
+        repo: impl Into<String>,
+        pr: u64,
+        login: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        self.comments.push((
+            owner.into(),
+            repo.into(),
+            pr,
+            Some(login.into()),
+            body.into(),
+        ));
         self
     }
 
@@ -1061,12 +1344,18 @@ impl FakeGitHubBuilder {
         .to_string();
         let mut comments: BTreeMap<(String, String, u64), Vec<Comment>> = BTreeMap::new();
         let mut next_id = 1_000_000_000_000u64;
-        for (o, r, pr, body) in self.comments {
+        for (o, r, pr, login, body) in self.comments {
             next_id += 1;
-            comments
-                .entry((o, r, pr))
-                .or_default()
-                .push(Comment { id: next_id, body });
+            let author = Author {
+                login: login.unwrap_or_else(|| self.token_login.clone()),
+                bot: false,
+                app: None,
+            };
+            comments.entry((o, r, pr)).or_default().push(Comment {
+                id: next_id,
+                body,
+                author,
+            });
         }
         let state = Arc::new(State {
             org: self.org,
@@ -1084,6 +1373,10 @@ impl FakeGitHubBuilder {
             issued: Mutex::new(Vec::new()),
             comments: Mutex::new(comments),
             next_comment_id: Mutex::new(next_id),
+            comment_posts: Mutex::new(0),
+            token_login: self.token_login,
+            token_is_installation: self.token_is_installation,
+            listing_queries: Mutex::new(Vec::new()),
             repo_re: Regex::new(
                 r#"([A-Za-z_][A-Za-z0-9_]*)\s*:\s*repository\s*\(\s*owner\s*:\s*("(?:[^"\\]|\\.)*")\s*,\s*name\s*:\s*("(?:[^"\\]|\\.)*")\s*\)"#,
             )
@@ -1131,6 +1424,8 @@ impl FakeGitHub {
             ghes: false,
             faults: Faults::default(),
             comments: Vec::new(),
+            token_login: "yardstick-user".into(),
+            token_is_installation: false,
         }
     }
 
@@ -1168,6 +1463,8 @@ impl FakeGitHub {
         faults.on_listing.clear();
         faults.fail_after = None;
         faults.node_errors.clear();
+        faults.top_level_error = None;
+        faults.lost_comment_posts.clear();
     }
 
     /// Serves `fault` instead of the `n`-th GraphQL request counted from now (1-based).
@@ -1192,6 +1489,19 @@ impl FakeGitHub {
             }
             None => false,
         }
+    }
+
+    /// The query strings of the listing requests so far, oldest first.
+    pub fn listing_queries(&self) -> Vec<String> {
+        lock(&self.state.listing_queries).clone()
+    }
+
+    /// The authors' logins of the comments on `owner/repo`'s pull request `pr`, oldest first.
+    pub fn comment_authors(&self, owner: &str, repo: &str, pr: u64) -> Vec<String> {
+        lock(&self.state.comments)
+            .get(&(owner.to_string(), repo.to_string(), pr))
+            .map(|list| list.iter().map(|c| c.author.login.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// The bodies of the comments on `owner/repo`'s pull request `pr`, oldest first.

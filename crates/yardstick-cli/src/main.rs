@@ -149,8 +149,8 @@ struct ScanOrgArgs {
     /// catalog-info.yaml and catalog-info.yml.
     #[arg(long, value_name = "PATH")]
     catalog_path: Vec<String>,
-    /// Retries of a request that failed with a 5xx answer or a timeout.
-    #[arg(long, value_name = "N", default_value_t = 4)]
+    /// Retries of a request that failed with a 5xx answer or a timeout (0 to 10).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=10))]
     max_retries: u32,
 }
 

@@ -87,12 +87,11 @@ impl Auth {
             }
             return Ok(None);
         };
-        let app_id = app_id.trim().parse::<u64>().map_err(|_| {
-            ScanError::Auth(format!(
-                "YARDSTICK_APP_ID must be a number, not {:?}",
-                app_id.trim()
-            ))
-        })?;
+        // The values are not echoed: a key pasted into the wrong variable must not be printed.
+        let app_id = app_id
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| ScanError::Auth("YARDSTICK_APP_ID must be a number".into()))?;
         let private_key_pem = match (
             get("YARDSTICK_APP_PRIVATE_KEY"),
             get("YARDSTICK_APP_PRIVATE_KEY_PATH"),
@@ -114,10 +113,7 @@ impl Auth {
         let installation_id = match get("YARDSTICK_APP_INSTALLATION_ID") {
             None => None,
             Some(id) => Some(id.trim().parse::<u64>().map_err(|_| {
-                ScanError::Auth(format!(
-                    "YARDSTICK_APP_INSTALLATION_ID must be a number, not {:?}",
-                    id.trim()
-                ))
+                ScanError::Auth("YARDSTICK_APP_INSTALLATION_ID must be a number".into())
             })?),
         };
         Ok(Some(Auth::App {
@@ -180,6 +176,22 @@ mod tests {
         ])
         .is_err());
         assert!(env(&[("YARDSTICK_APP_PRIVATE_KEY", "k")]).is_err());
+    }
+
+    #[test]
+    fn bad_app_ids_are_not_echoed() {
+        for var in ["YARDSTICK_APP_ID", "YARDSTICK_APP_INSTALLATION_ID"] {
+            let mut pairs = vec![
+                ("YARDSTICK_APP_ID", "42"),
+                ("YARDSTICK_APP_PRIVATE_KEY", "PEM"),
+            ];
+            pairs.retain(|(k, _)| *k != var);
+            pairs.push((var, "ghp_PASTEDsecret123"));
+            let err = env(&pairs).err().map(|e| format!("{e} {e:?}"));
+            let err = err.unwrap_or_default();
+            assert!(err.contains(var), "{err}");
+            assert!(!err.contains("PASTED"), "{err}");
+        }
     }
 
     #[test]

@@ -99,18 +99,23 @@ pub struct ScanOptions {
     /// Repo-relative catalog file paths to fetch (default `catalog-info.yaml`,
     /// `catalog-info.yml`).
     pub catalog_paths: Vec<String>,
-    /// Scan only this shard of the selected repositories.
+    /// Scan only this shard of the selected repositories (1 ≤ index ≤ count).
     pub shard: Option<Shard>,
     /// Directory for the listing ETag cache, the per-repository snapshot cache and resume
     /// progress. Created when missing. `None`: no cache.
     pub state_dir: Option<PathBuf>,
-    /// Retries of a request that failed with 5xx, a timeout or a connection error (default 4).
+    /// Retries of a request that failed with 5xx, a timeout or a connection error (default 4,
+    /// at most 10).
     pub max_retries: u32,
     /// The longest single rate-limit wait accepted; a longer one ends the scan with
     /// [`ScanError::RateLimited`] (default 15 minutes).
     pub max_wait: Duration,
-    /// The first retry's backoff; each further retry doubles it (default 1 s).
+    /// The first retry's backoff; each further retry doubles it, up to 60 s (default 1 s).
     pub retry_backoff: Duration,
+    /// The first wait for a rate limit that names no time: a bare `429`, or a `403` secondary
+    /// limit without `retry-after` or `x-ratelimit-remaining: 0`. It doubles with every further
+    /// wait for the same request (default 60 s, GitHub's documented fallback).
+    pub secondary_wait_floor: Duration,
     /// Time limit of one request, answer body included (default 60 s).
     pub request_timeout: Duration,
     /// Extra paths to probe per repository, given its fetched catalog files.
@@ -134,6 +139,7 @@ impl ScanOptions {
             max_retries: 4,
             max_wait: Duration::from_secs(15 * 60),
             retry_backoff: Duration::from_secs(1),
+            secondary_wait_floor: Duration::from_secs(60),
             request_timeout: Duration::from_secs(60),
             followup: None,
             progress: None,
@@ -145,8 +151,8 @@ impl fmt::Debug for ScanOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ScanOptions")
             .field("org", &self.org)
-            .field("api_url", &self.api_url)
-            .field("graphql_url", &self.graphql_url)
+            .field("api_url", &debug_url(&self.api_url))
+            .field("graphql_url", &self.graphql_url.as_deref().map(debug_url))
             .field("auth", &self.auth)
             .field("filter", &self.filter)
             .field("catalog_paths", &self.catalog_paths)
@@ -155,10 +161,19 @@ impl fmt::Debug for ScanOptions {
             .field("max_retries", &self.max_retries)
             .field("max_wait", &self.max_wait)
             .field("retry_backoff", &self.retry_backoff)
+            .field("secondary_wait_floor", &self.secondary_wait_floor)
             .field("request_timeout", &self.request_timeout)
             .field("followup", &self.followup.as_ref().map(|_| "Fn"))
             .field("progress", &self.progress.as_ref().map(|_| "Fn"))
             .finish()
+    }
+}
+
+/// A URL for `Debug` output: without credentials, query or fragment.
+fn debug_url(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(url) => client::safe_url(&url),
+        Err(_) => "(not a URL)".into(),
     }
 }
 
@@ -219,9 +234,9 @@ pub struct RepoSnapshot {
 pub struct RepoFile {
     /// Repo-relative path.
     pub path: String,
-    /// Text (GitHub returns at most about 512 KiB, see `truncated`).
+    /// Text (GitHub returns at most about 512 KiB, see `truncated`); empty for a binary file.
     pub text: String,
-    /// GitHub cut the text short.
+    /// GitHub cut the text short (never set for a binary file, which has no text).
     pub truncated: bool,
 }
 

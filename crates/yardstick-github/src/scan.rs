@@ -8,15 +8,28 @@ use http::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::client::{graphql_rate_limit_wait, next_link, Answer, Client, Kind, Policy};
+use crate::client::{
+    days_from_civil, graphql_rate_limit_wait, next_link, Answer, Client, Kind, Policy, Scope,
+};
 use crate::state::{CachedPage, CachedRepo, StateDir};
 use crate::{
     CiStatus, OrgSnapshot, Progress, RepoFile, RepoFilter, RepoSnapshot, ScanError, ScanOptions,
     SkipCounts,
 };
 
-/// Repositories per GraphQL query.
+/// Repositories per GraphQL query, at most.
 const BATCH: usize = 100;
+/// Objects per GraphQL query, at most: one per repository plus one per `object(...)` look-up
+/// (catalog files and probes). 100 repositories with the default two catalog paths and two
+/// `mkdocs` probes make 500, so the default scan still needs one query per 100 repositories.
+const MAX_OBJECTS: usize = 500;
+/// Follow-up probes per repository and run, at most; the rest are asked for on later runs.
+const MAX_PROBES: usize = 50;
+/// The most retries [`ScanOptions::max_retries`] may ask for.
+const MAX_RETRIES: u32 = 10;
+/// A cached `ci: none` is trusted only for repositories not pushed to within this long: CI
+/// may not have registered its first check yet (see `reusable`).
+const FRESH_PUSH_SECS: u64 = 24 * 3_600;
 /// Listing pages followed at most (100 repositories each).
 const MAX_PAGES: usize = 10_000;
 
@@ -69,17 +82,31 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
     check_name(&options.org, "organisation")?;
     let catalog_paths = catalog_paths(&options.catalog_paths)?;
     let names = name_globs(&options.filter.names)?;
+    if options.max_retries > MAX_RETRIES {
+        return Err(ScanError::InvalidOptions(format!(
+            "max_retries is {}, at most {MAX_RETRIES} are allowed",
+            options.max_retries
+        )));
+    }
+    if let Some(shard) = options.shard {
+        if shard.count == 0 || shard.index == 0 || shard.index > shard.count {
+            return Err(ScanError::InvalidOptions(format!(
+                "shard {shard}: expected 1 ≤ I ≤ N"
+            )));
+        }
+    }
     let policy = Policy {
         max_retries: options.max_retries,
         max_wait: options.max_wait,
         backoff: options.retry_backoff,
         timeout: options.request_timeout,
+        secondary_floor: options.secondary_wait_floor,
     };
     let client = Client::new(
         &options.api_url,
         options.graphql_url.as_deref(),
         &options.auth,
-        &options.org,
+        Scope::Org(&options.org),
         policy,
     )
     .await?;
@@ -118,16 +145,12 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
     let total = selected.len();
     let mut done: BTreeMap<String, CachedRepo> = BTreeMap::new();
     let mut to_fetch = Vec::new();
+    let now = now_secs();
     for repo in &selected {
         let reusable = state
             .as_ref()
             .and_then(|s| s.repos.get(&repo.name))
-            .filter(|c| {
-                repo.pushed_at.as_deref().is_some_and(|p| p == c.pushed_at)
-                    && base_probes.iter().all(|p| c.probed.contains(p))
-                    && c.snapshot.error.is_none()
-                    && c.snapshot.ci != CiStatus::Pending
-            })
+            .filter(|c| reusable(repo, c, &base_probes, now))
             .cloned();
         match reusable {
             Some(mut cached) => {
@@ -139,16 +162,20 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
     }
     report(options, done.len(), total);
 
-    for chunk in to_fetch.chunks(BATCH) {
-        let asks: Vec<Ask> = chunk
-            .iter()
-            .map(|r| Ask {
-                name: r.name.clone(),
-                full: true,
-                probes: base_probes.clone(),
-            })
-            .collect();
-        let outcomes = run_batch(&client, &options.org, &catalog_paths, &asks).await?;
+    let first_asks: Vec<Ask> = to_fetch
+        .iter()
+        .map(|r| Ask {
+            name: r.name.clone(),
+            full: true,
+            probes: base_probes.clone(),
+        })
+        .collect();
+    let mut start = 0;
+    for size in batch_sizes(&first_asks, &catalog_paths) {
+        let chunk = &to_fetch[start..start + size];
+        let asks = &first_asks[start..start + size];
+        start += size;
+        let outcomes = run_batch(&client, &options.org, &catalog_paths, asks).await?;
         for (repo, outcome) in chunk.iter().zip(outcomes) {
             let snapshot = snapshot_of(repo, outcome);
             let cached = CachedRepo {
@@ -178,6 +205,7 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
                 .iter()
                 .filter_map(|p| normalize_path(p))
                 .filter(|p| !cached.probed.contains(p) && !catalog_paths.contains(p))
+                .take(MAX_PROBES)
                 .collect();
             if !extra.is_empty() {
                 asks.push(Ask {
@@ -187,7 +215,10 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
                 });
             }
         }
-        for chunk in asks.chunks(BATCH) {
+        let mut start = 0;
+        for size in batch_sizes(&asks, &catalog_paths) {
+            let chunk = &asks[start..start + size];
+            start += size;
             let outcomes = run_batch(&client, &options.org, &catalog_paths, chunk).await?;
             for (ask, outcome) in chunk.iter().zip(outcomes) {
                 let Some(cached) = done.get_mut(&ask.name) else {
@@ -204,7 +235,9 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
                             .collect();
                         cached.snapshot.present = present.into_iter().collect();
                     }
-                    Err(message) => cached.snapshot.error = Some(message),
+                    // The first round's data stands; the probes stay unprobed, so the next
+                    // run asks for them again.
+                    Err(_) => continue,
                 }
                 if let Some(state) = state.as_mut() {
                     state.repos.insert(ask.name.clone(), cached.clone());
@@ -242,6 +275,75 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
         skipped,
         stats: client.stats(),
     })
+}
+
+/// Whether a cached snapshot can stand in for a fetch: same `pushed_at`, every base probe
+/// done, no error, and a settled CI state. `pending` is always fetched again; so is `none`
+/// for a repository pushed to within the last 24 hours, since GitHub shows no rollup until
+/// the first check or status of a new head registers (older `none` stays cached: CI that
+/// has not shown up after a day is taken as absent until the next push).
+fn reusable(repo: &Listed, cached: &CachedRepo, base_probes: &[String], now: u64) -> bool {
+    let pushed = repo.pushed_at.as_deref();
+    let recent = pushed
+        .and_then(parse_rfc3339)
+        .is_none_or(|at| at.saturating_add(FRESH_PUSH_SECS) > now);
+    pushed.is_some_and(|p| p == cached.pushed_at)
+        && base_probes.iter().all(|p| cached.probed.contains(p))
+        && cached.snapshot.error.is_none()
+        && cached.snapshot.ci != CiStatus::Pending
+        && !(cached.snapshot.ci == CiStatus::None && recent)
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` followed by `Z` or fractional seconds and `Z` (GitHub's form) as
+/// epoch seconds.
+fn parse_rfc3339(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    if text.len() < 20 || text.as_bytes()[10] != b'T' {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3_600 + mi * 60 + s;
+    u64::try_from(secs).ok()
+}
+
+/// How many asks go in each GraphQL query, in order: at most [`BATCH`] repositories and
+/// [`MAX_OBJECTS`] objects (an ask larger than that goes alone).
+fn batch_sizes(asks: &[Ask], catalog_paths: &[String]) -> Vec<usize> {
+    let mut sizes = Vec::new();
+    let (mut count, mut objects) = (0usize, 0usize);
+    for ask in asks {
+        let cost = ask_cost(ask, catalog_paths);
+        if count > 0 && (count == BATCH || objects + cost > MAX_OBJECTS) {
+            sizes.push(count);
+            count = 0;
+            objects = 0;
+        }
+        count += 1;
+        objects += cost;
+    }
+    if count > 0 {
+        sizes.push(count);
+    }
+    sizes
+}
+
+fn ask_cost(ask: &Ask, catalog_paths: &[String]) -> usize {
+    1 + if ask.full { catalog_paths.len() } else { 0 } + ask.probes.len()
 }
 
 fn report(options: &ScanOptions, done: usize, total: usize) {
@@ -387,7 +489,11 @@ async fn list_repos(
     org: &str,
     mut state: Option<&mut StateDir>,
 ) -> Result<Vec<Listed>, ScanError> {
-    let mut url = format!("{}/orgs/{org}/repos?per_page=100&type=all", client.api_url);
+    // Sorted by name so pages stay stable while repositories are created during the listing.
+    let mut url = format!(
+        "{}/orgs/{org}/repos?per_page=100&type=all&sort=full_name&direction=asc",
+        client.api_url
+    );
     let mut seen = HashSet::new();
     let mut pages = BTreeMap::new();
     let mut repos: BTreeMap<String, Listed> = BTreeMap::new();
@@ -487,7 +593,7 @@ fn build_query(org: &str, catalog_paths: &[String], asks: &[Ask]) -> String {
             );
             for (j, path) in catalog_paths.iter().enumerate() {
                 q.push_str(&format!(
-                    "    f{j}: object(expression: {}) {{ __typename ... on Blob {{ text isTruncated byteSize }} }}\n",
+                    "    f{j}: object(expression: {}) {{ __typename ... on Blob {{ text isTruncated isBinary byteSize }} }}\n",
                     gql_string(&format!("HEAD:{path}"))
                 ));
             }
@@ -504,41 +610,76 @@ fn build_query(org: &str, catalog_paths: &[String], asks: &[Ask]) -> String {
     q
 }
 
-/// One GraphQL query for `asks`. The outer error ends the scan; an inner `Err` marks
-/// repositories.
+/// One GraphQL query for `asks`, with retries. When the whole query still fails, it is split
+/// in halves and each half is sent once more before its repositories are marked. The outer
+/// error ends the scan; an inner `Err` marks repositories.
 async fn run_batch(
     client: &Client,
     org: &str,
     catalog_paths: &[String],
     asks: &[Ask],
 ) -> Result<Vec<Result<Node, String>>, ScanError> {
-    let query = build_query(org, catalog_paths, asks);
-    let (data, errors) = match graphql(client, &query).await? {
-        Ok(answer) => answer,
-        Err(message) => {
-            let message = client.redact(&message);
-            return Ok(asks.iter().map(|_| Err(message.clone())).collect());
-        }
+    let retries = client.policy.max_retries;
+    let message = match query_batch(client, org, catalog_paths, asks, retries).await? {
+        Ok(outcomes) => return Ok(outcomes),
+        Err(message) => message,
     };
-    let mut node_errors: BTreeMap<String, String> = BTreeMap::new();
-    for error in &errors {
-        let Some(alias) = error
-            .get("path")
-            .and_then(|p| p.get(0))
-            .and_then(Value::as_str)
-        else {
-            continue;
-        };
+    if asks.len() < 2 {
+        return Ok(vec![Err(message)]);
+    }
+    let (left, right) = asks.split_at(asks.len() / 2);
+    let mut outcomes = Vec::with_capacity(asks.len());
+    for half in [left, right] {
+        match query_batch(client, org, catalog_paths, half, 0).await? {
+            Ok(part) => outcomes.extend(part),
+            Err(message) => outcomes.extend(half.iter().map(|_| Err(message.clone()))),
+        }
+    }
+    Ok(outcomes)
+}
+
+/// One GraphQL query for `asks`. `Ok(Err(_))`: the whole query failed.
+async fn query_batch(
+    client: &Client,
+    org: &str,
+    catalog_paths: &[String],
+    asks: &[Ask],
+    max_retries: u32,
+) -> Result<Result<Vec<Result<Node, String>>, String>, ScanError> {
+    let query = build_query(org, catalog_paths, asks);
+    let (data, errors) = match graphql(client, &query, max_retries).await? {
+        Ok(answer) => answer,
+        Err(message) => return Ok(Err(client.redact(&message))),
+    };
+    let describe = |error: &Value| {
         let kind = error.get("type").and_then(Value::as_str).unwrap_or("ERROR");
         let message = error
             .get("message")
             .and_then(Value::as_str)
             .unwrap_or("no message");
-        node_errors
-            .entry(alias.to_string())
-            .or_insert_with(|| client.redact(&format!("GitHub GraphQL {kind}: {message}")));
+        client.redact(&format!("GitHub GraphQL {kind}: {message}"))
+    };
+    // Only an error on the node itself (`path: [alias]`) fails the repository; a deeper one
+    // (e.g. `[alias, "defaultBranchRef", "target", "statusCheckRollup"]`) leaves that part
+    // null, read as unknown. An error without a path explains nodes that came back null.
+    let mut node_errors: BTreeMap<String, String> = BTreeMap::new();
+    let mut top_level = None;
+    for error in &errors {
+        match error.get("path").and_then(Value::as_array) {
+            Some(path) if path.len() == 1 => {
+                if let Some(alias) = path[0].as_str() {
+                    node_errors
+                        .entry(alias.to_string())
+                        .or_insert_with(|| describe(error));
+                }
+            }
+            Some(path) if !path.is_empty() => {}
+            _ => {
+                top_level.get_or_insert_with(|| describe(error));
+            }
+        }
     }
-    Ok(asks
+    Ok(Ok(asks
         .iter()
         .enumerate()
         .map(|(i, ask)| {
@@ -548,13 +689,13 @@ async fn run_batch(
             }
             match data.get(&alias) {
                 Some(node) if node.is_object() => Ok(parse_node(node, catalog_paths, ask)),
-                _ => Err(format!(
-                    "GitHub GraphQL returned no data for {org}/{}",
-                    ask.name
-                )),
+                _ => Err(match &top_level {
+                    Some(message) => format!("{message} ({org}/{})", ask.name),
+                    None => format!("GitHub GraphQL returned no data for {org}/{}", ask.name),
+                }),
             }
         })
-        .collect())
+        .collect()))
 }
 
 fn parse_node(node: &Value, catalog_paths: &[String], ask: &Ask) -> Node {
@@ -586,19 +727,17 @@ fn parse_node(node: &Value, catalog_paths: &[String], ask: &Ask) -> Node {
                 let Some(blob) = node.get(format!("f{j}")).filter(|b| b.is_object()) else {
                     continue;
                 };
-                if blob.get("__typename").and_then(Value::as_str) == Some("Tree") {
+                // A tree, a submodule (`Commit`) or anything else that is not a file.
+                if blob.get("__typename").and_then(Value::as_str) != Some("Blob") {
                     continue;
                 }
+                let flag = |name: &str| blob.get(name).and_then(Value::as_bool).unwrap_or(false);
                 let text = blob.get("text").and_then(Value::as_str);
                 out.files.push(RepoFile {
                     path: path.clone(),
                     text: text.unwrap_or_default().to_string(),
-                    // A binary blob has no text: report it as cut short.
-                    truncated: text.is_none()
-                        || blob
-                            .get("isTruncated")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(false),
+                    // A binary blob has no text, and is whole; a text blob without text was cut.
+                    truncated: !flag("isBinary") && (text.is_none() || flag("isTruncated")),
                 });
             }
         }
@@ -612,23 +751,25 @@ fn parse_node(node: &Value, catalog_paths: &[String], ask: &Ask) -> Node {
     out
 }
 
-/// Posts a query; waits out `RATE_LIMITED`, retries malformed JSON. `Ok(Err(_))`: the batch
-/// failed for good.
+/// Posts a query; waits out `RATE_LIMITED` and secondary rate limits, retries malformed JSON.
+/// `Ok(Err(_))`: the query failed for good.
 async fn graphql(
     client: &Client,
     query: &str,
+    max_retries: u32,
 ) -> Result<Result<(Value, Vec<Value>), String>, ScanError> {
     let body = json!({ "query": query });
     let mut bad_json = 0u32;
     let mut waits = 0u32;
     loop {
         let answer = match client
-            .request(
+            .request_with(
                 Kind::Graphql,
                 Method::POST,
                 &client.graphql_url,
                 &[],
                 Some(&body),
+                max_retries,
             )
             .await
         {
@@ -656,7 +797,7 @@ async fn graphql(
             .to_string()));
         }
         let Ok(json) = serde_json::from_str::<Value>(&answer.body) else {
-            if bad_json < client.policy.max_retries {
+            if bad_json < max_retries {
                 bad_json += 1;
                 client.backoff(bad_json).await;
                 continue;
@@ -668,14 +809,18 @@ async fn graphql(
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        if errors
-            .iter()
-            .any(|e| e.get("type").and_then(Value::as_str) == Some("RATE_LIMITED"))
-        {
+        let rate_limited = errors.iter().any(|e| {
+            e.get("type").and_then(Value::as_str) == Some("RATE_LIMITED")
+                || (e.get("path").is_none_or(Value::is_null)
+                    && e.get("message")
+                        .and_then(Value::as_str)
+                        .is_some_and(|m| m.to_lowercase().contains("secondary rate limit")))
+        });
+        if rate_limited {
             waits += 1;
-            client
-                .wait_rate_limit(graphql_rate_limit_wait(&answer.headers), waits)
-                .await?;
+            let wait =
+                graphql_rate_limit_wait(&answer.headers, waits, client.policy.secondary_floor);
+            client.wait_rate_limit(wait, waits).await?;
             continue;
         }
         match json.get("data") {

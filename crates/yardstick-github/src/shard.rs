@@ -18,7 +18,10 @@ impl Shard {
     /// Whether the repository belongs to this shard: FNV-1a (64-bit) of the lowercased name,
     /// modulo `count`, equals `index - 1`. The same on every platform and run.
     pub fn includes(&self, repo_name: &str) -> bool {
-        if self.count == 0 {
+        let Some(wanted) = self.index.checked_sub(1) else {
+            return false;
+        };
+        if self.count == 0 || self.index > self.count {
             return false;
         }
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -26,7 +29,7 @@ impl Shard {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
-        hash % u64::from(self.count) == u64::from(self.index) - 1
+        hash % u64::from(self.count) == u64::from(wanted)
     }
 }
 
@@ -91,6 +94,18 @@ mod tests {
             count: 7
         }
         .includes("A"));
+    }
+
+    #[test]
+    fn invalid_shards_hold_nothing_and_do_not_panic() {
+        for shard in [
+            Shard { index: 0, count: 3 },
+            Shard { index: 4, count: 3 },
+            Shard { index: 1, count: 0 },
+            Shard { index: 0, count: 0 },
+        ] {
+            assert!(!shard.includes("anything"), "{shard}");
+        }
     }
 
     #[test]

@@ -144,3 +144,30 @@ async fn followup_probes_are_cached_too() {
     assert_eq!(warm.stats.graphql, 0);
     assert_eq!(warm.repositories, cold.repositories);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ci_none_is_refetched_while_the_push_is_fresh() {
+    let fake = FakeGitHub::builder()
+        .repos(20)
+        .repo(github_fake::FakeRepo::new("just-pushed").pushed_secs_ago(3_600))
+        .start()
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut opts = options(&fake);
+    opts.state_dir = Some(dir.path().to_path_buf());
+    let cold = scan_org(&opts).await.expect("cold");
+    let ci = |s: &yardstick_github::OrgSnapshot| {
+        s.repositories
+            .iter()
+            .find(|r| r.name == "just-pushed")
+            .map(|r| r.ci)
+    };
+    assert_eq!(ci(&cold), Some(CiStatus::None));
+    // The first check registers; the head (and pushed_at) stay the same.
+    assert!(fake.update_repo("just-pushed", |r| r.ci = FakeCi::Success));
+    fake.reset_stats();
+    let warm = scan_org(&opts).await.expect("warm");
+    // Only the freshly pushed repository is asked again; old `none`s stay cached.
+    assert_eq!(fake.stats().graphql_repos, 1);
+    assert_eq!(ci(&warm), Some(CiStatus::Passing));
+}

@@ -306,10 +306,13 @@ async fn malformed_json_and_timeouts_are_retried() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_batch_that_keeps_failing_marks_its_repos_and_the_scan_goes_on() {
+    // The query and its retry fail, then both halves (sent once each) fail too.
     let fake = FakeGitHub::builder()
         .repos(250)
         .fault_on_graphql(1, Fault::BadGateway)
         .fault_on_graphql(2, Fault::BadGateway)
+        .fault_on_graphql(3, Fault::BadGateway)
+        .fault_on_graphql(4, Fault::BadGateway)
         .start()
         .await;
     let mut opts = options(&fake);
@@ -373,4 +376,220 @@ async fn an_unknown_org_or_a_listing_error_ends_the_scan() {
         scan_org(&opts).await,
         Err(ScanError::InvalidOptions(_))
     ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_that_fails_after_retries_is_split_in_halves_before_marking_repos() {
+    let fake = FakeGitHub::builder()
+        .repos(100)
+        .fault_on_graphql(1, Fault::BadGateway)
+        .fault_on_graphql(2, Fault::BadGateway)
+        .fault_on_graphql(4, Fault::BadGateway) // the second half
+        .start()
+        .await;
+    let mut opts = options(&fake);
+    opts.max_retries = 1;
+    let snapshot = scan_org(&opts).await.expect("scan");
+    // Query, retry, then each half once: the first half arrives, the second is marked.
+    assert_eq!(snapshot.stats.graphql, 4);
+    let failed: BTreeSet<String> = snapshot
+        .repositories
+        .iter()
+        .filter(|r| r.error.is_some())
+        .map(|r| r.name.clone())
+        .collect();
+    let selected: Vec<String> = selected(&fake.repos()).into_iter().collect();
+    let second_half: BTreeSet<String> = selected[selected.len() / 2..].iter().cloned().collect();
+    assert!(!failed.is_empty());
+    assert!(failed.is_subset(&second_half), "{failed:?}");
+    assert!(snapshot
+        .repositories
+        .iter()
+        .any(|r| r.error.is_none() && r.name == "service-0000"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_followup_round_keeps_the_first_round_data() {
+    let fake = FakeGitHub::builder()
+        .repos(40)
+        // The listing page and the first-round query succeed; then GitHub is down.
+        .fail_after(2)
+        .start()
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut opts = options(&fake);
+    opts.max_retries = 0;
+    opts.state_dir = Some(dir.path().to_path_buf());
+    opts.followup = Some(Arc::new(|repo: &yardstick_github::RepoSnapshot| {
+        if repo.files.iter().any(|f| f.text.contains("techdocs-ref")) {
+            vec!["docs".to_string()]
+        } else {
+            vec![]
+        }
+    }));
+    let snapshot = scan_org(&opts).await.expect("scan");
+    assert!(
+        snapshot.repositories.iter().all(|r| r.error.is_none()),
+        "{:?}",
+        snapshot.repositories.iter().find(|r| r.error.is_some())
+    );
+    let docs = snapshot
+        .repositories
+        .iter()
+        .find(|r| r.name == "service-0010")
+        .expect("service-0010");
+    assert_eq!(docs.files.len(), 1);
+    assert_eq!(docs.present, vec!["mkdocs.yml"]);
+
+    // The probes stayed unprobed: the next run asks for them (and only them) again.
+    fake.heal();
+    fake.reset_stats();
+    let again = scan_org(&opts).await.expect("scan");
+    assert_eq!(fake.stats().graphql, 1);
+    let docs = again
+        .repositories
+        .iter()
+        .find(|r| r.name == "service-0010")
+        .expect("service-0010");
+    assert_eq!(docs.present, vec!["docs", "mkdocs.yml"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn followup_probes_are_capped_per_repo_and_batches_are_sized_by_objects() {
+    let fake = FakeGitHub::builder().repos(120).start().await;
+    let mut opts = options(&fake);
+    opts.followup = Some(Arc::new(|repo: &yardstick_github::RepoSnapshot| {
+        if repo.files.iter().any(|f| f.text.contains("techdocs-ref")) {
+            (0..120).map(|i| format!("docs/page-{i:03}.md")).collect()
+        } else {
+            vec![]
+        }
+    }));
+    let snapshot = scan_org(&opts).await.expect("scan");
+    // 12 repositories with docs, 50 probes each (1 + 50 objects): 9 per query of ≤ 500.
+    let first_round = batches(selected(&fake.repos()).len());
+    assert_eq!(snapshot.stats.graphql, first_round + 2);
+    assert_eq!(
+        fake.stats().graphql_repos,
+        selected(&fake.repos()).len() as u64 + 12
+    );
+    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deep_graphql_error_keeps_the_repo_with_ci_unknown() {
+    let mut broken = FakeRepo::new("rollup-denied")
+        .ci(FakeCi::Success)
+        .file("catalog-info.yaml", "x: 1\n");
+    broken.ci_error = true;
+    let fake = FakeGitHub::builder().repos(5).repo(broken).start().await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    let repo = snapshot
+        .repositories
+        .iter()
+        .find(|r| r.name == "rollup-denied")
+        .expect("kept");
+    assert_eq!(repo.error, None);
+    assert_eq!(repo.ci, CiStatus::None);
+    assert_eq!(repo.default_branch.as_deref(), Some("main"));
+    assert_eq!(repo.files.len(), 1);
+    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invalid_shard_or_too_many_retries_are_invalid_options() {
+    let fake = FakeGitHub::builder().repos(5).start().await;
+    for shard in [Shard { index: 0, count: 3 }, Shard { index: 4, count: 3 }] {
+        let mut opts = options(&fake);
+        opts.shard = Some(shard);
+        let err = scan_org(&opts).await.expect_err("invalid shard");
+        assert!(matches!(err, ScanError::InvalidOptions(_)), "{err}");
+    }
+    let mut opts = options(&fake);
+    opts.max_retries = 11;
+    let err = scan_org(&opts).await.expect_err("too many retries");
+    assert!(matches!(err, ScanError::InvalidOptions(_)), "{err}");
+    assert_eq!(fake.stats().total, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn submodules_are_skipped_and_binary_blobs_are_not_truncated() {
+    let fake = FakeGitHub::builder()
+        .repo(FakeRepo::new("with-submodule").submodule("catalog-info.yaml"))
+        .repo(FakeRepo::new("with-binary").binary_file("catalog-info.yaml"))
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    let repo = |name: &str| {
+        snapshot
+            .repositories
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert!(repo("with-submodule").files.is_empty());
+    let binary = &repo("with-binary").files;
+    assert_eq!(binary.len(), 1);
+    assert!(!binary[0].truncated);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_top_level_graphql_error_message_is_kept() {
+    let fake = FakeGitHub::builder()
+        .repos(5)
+        .graphql_top_level_error("Something went wrong: query too complex")
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    assert!(!snapshot.repositories.is_empty());
+    for repo in &snapshot.repositories {
+        let error = repo.error.as_deref().unwrap_or_default();
+        assert!(error.contains("query too complex"), "{error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_listing_asks_for_a_stable_order() {
+    let fake = FakeGitHub::builder()
+        .repo(FakeRepo::new("zeta"))
+        .repo(FakeRepo::new("alpha"))
+        .repos(150)
+        .start()
+        .await;
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    assert_eq!(snapshot.repositories.len(), scanned(&fake.repos()).len());
+    let queries = fake.listing_queries();
+    assert_eq!(queries.len(), 2);
+    for query in queries {
+        assert!(query.contains("sort=full_name"), "{query}");
+        assert!(query.contains("direction=asc"), "{query}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upper_case_host_and_a_trailing_slash_are_the_same_origin() {
+    let fake = FakeGitHub::builder().repos(30).start().await;
+    let mut opts = options(&fake);
+    opts.api_url = format!(
+        "{}/",
+        fake.uri().replace("http://127.0.0.1", "HTTP://LOCALHOST")
+    );
+    let snapshot = scan_org(&opts).await.expect("scan");
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
+    assert_eq!(fake.stats().graphql, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_url_with_credentials_is_refused_without_echo() {
+    let fake = FakeGitHub::builder().repos(3).start().await;
+    let mut opts = options(&fake);
+    opts.api_url = fake.uri().replace("http://", "http://octo:hunter2secret@");
+    let err = scan_org(&opts).await.expect_err("credentials in the URL");
+    assert!(matches!(err, ScanError::InvalidOptions(_)), "{err}");
+    let text = format!("{err} {err:?}");
+    assert!(
+        !text.contains("hunter2secret") && !text.contains("octo"),
+        "{text}"
+    );
+    assert_eq!(fake.stats().total, 0);
 }
