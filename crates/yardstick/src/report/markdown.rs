@@ -103,6 +103,15 @@ fn delta_text(delta: Option<f64>) -> String {
     }
 }
 
+/// The end of a section: closes its `<details>` block when collapsed.
+fn details_end(collapsed: bool) -> String {
+    if collapsed {
+        "\n</details>\n".to_string()
+    } else {
+        String::new()
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -654,11 +663,7 @@ fn lint(report: &Report, detail: Detail) -> Option<Section> {
         head,
         items,
         more: |n| format!("- … and {n} more\n"),
-        tail: if collapsed {
-            "\n</details>\n".to_string()
-        } else {
-            String::new()
-        },
+        tail: details_end(collapsed),
         omitted: format!(
             "\n_{} not listed: the report is too large._\n",
             plural(findings.len(), "lint finding", "lint findings")
@@ -704,11 +709,7 @@ fn exemptions(report: &Report, detail: Detail) -> Option<Section> {
         head,
         items,
         more: |n| format!("- … and {n} more\n"),
-        tail: if collapsed {
-            "\n</details>\n".to_string()
-        } else {
-            String::new()
-        },
+        tail: details_end(collapsed),
         omitted: format!(
             "\n_{} not listed: the report is too large._\n",
             plural(expired.len(), "expired exemption", "expired exemptions")
@@ -816,11 +817,7 @@ fn adoption(report: &Report, detail: Detail) -> Option<Section> {
         head,
         items,
         more: |n| format!("- … and {n} more\n"),
-        tail: if collapsed {
-            "\n</details>\n".to_string()
-        } else {
-            String::new()
-        },
+        tail: details_end(collapsed),
         omitted: String::new(),
     })
 }
