@@ -129,8 +129,30 @@ pub struct LoadedEntity {
     pub file: usize,
     /// 0-based document index in the file.
     pub document: usize,
+    /// The document as written, kept only when placeholder substitution changed it;
+    /// otherwise [`Entity::root`] is the same tree and is not held twice.
+    source: Option<Node>,
+}
+
+impl LoadedEntity {
+    /// An entity loaded from document `document` of file `file`, with `source` the document
+    /// as written (before placeholder substitution). `source` is dropped when it equals
+    /// the entity's substituted tree, which is almost always, so that each entity holds
+    /// one tree.
+    pub fn new(entity: Entity, file: usize, document: usize, source: Node) -> Self {
+        let source = (source != entity.root).then_some(source);
+        LoadedEntity {
+            entity,
+            file,
+            document,
+            source,
+        }
+    }
+
     /// The document as written (before placeholder substitution), for spans.
-    pub source: Node,
+    pub fn source(&self) -> &Node {
+        self.source.as_ref().unwrap_or(&self.entity.root)
+    }
 }
 
 /// All entities that Backstage would accept, indexed by reference.
@@ -592,10 +614,10 @@ impl Linter<'_> {
 
     /// Parses a file and validates its documents (no linter state changes).
     fn parse_file(&self, file: &Path, root: &Path, text: &str) -> ParsedFile {
-        let stream = parse_stream(text, &self.options.limits);
+        let mut stream = parse_stream(text, &self.options.limits);
         let dir = file.parent().unwrap_or(root).to_path_buf();
         let limits = self.options.limits;
-        let validations = if stream.fatal.is_some() {
+        let validations: Vec<_> = if stream.fatal.is_some() {
             Vec::new()
         } else {
             stream
@@ -627,6 +649,18 @@ impl Linter<'_> {
                 })
                 .collect()
         };
+        // A document whose entity tree is the same (no placeholder was substituted, almost
+        // always) is dropped here, on the worker thread: the entity's tree serves for spans,
+        // so each entity keeps one tree. A validated document without a root is one of these.
+        for (doc, v) in stream.documents.iter_mut().zip(&validations) {
+            let same = v
+                .as_ref()
+                .and_then(|(v, _)| v.entity.as_ref())
+                .is_some_and(|e| doc.root.as_ref().is_some_and(|source| e.root == *source));
+            if same {
+                doc.root = None;
+            }
+        }
         ParsedFile {
             stream,
             validations,
@@ -672,13 +706,20 @@ impl Linter<'_> {
             else {
                 continue;
             };
-            // The document is not needed after this: it moves into the LoadedEntity
-            // instead of being cloned.
-            let Some(root_node) = doc.root else { continue };
+            // The document as written moves into the LoadedEntity instead of being cloned;
+            // `None` when it equals the entity's tree (see `parse_file`), which then gives
+            // the spans.
+            let source = doc.root;
+            let Some(root_node) = source
+                .as_ref()
+                .or(validation.entity.as_ref().map(|e| &e.root))
+            else {
+                continue;
+            };
             self.report.documents += 1;
             let entity_ref = validation.reference.as_ref().map(ToString::to_string);
             for p in &validation.problems {
-                let mut f = self.problem_finding(p, &root_node, &display, doc.index);
+                let mut f = self.problem_finding(p, root_node, &display, doc.index);
                 f.entity = entity_ref.clone();
                 self.report.findings.push(f);
             }
@@ -695,15 +736,16 @@ impl Linter<'_> {
             }
             if let Some(entity) = validation.entity {
                 if self.options.follow_locations && entity.kind() == "Location" {
+                    let written = source.as_ref().unwrap_or(&entity.root);
                     self.follow_location(
-                        &entity, &root_node, file, &dir, root, chain, &display, doc.index,
+                        &entity, written, file, &dir, root, chain, &display, doc.index,
                     );
                 }
                 self.report.catalog.entities.push(LoadedEntity {
                     entity,
                     file: index,
                     document: doc.index,
-                    source: root_node,
+                    source,
                 });
             }
         }
@@ -896,7 +938,7 @@ impl Linter<'_> {
                         ),
                         &files[e.file],
                         Some(e.document),
-                        Some(e.source.locate("/metadata/name")),
+                        Some(e.source().locate("/metadata/name")),
                     );
                     f.entity = Some(key);
                     f.pointer = Some("/metadata/name".into());
@@ -964,7 +1006,7 @@ impl Linter<'_> {
                     ),
                     &files[e.file],
                     Some(e.document),
-                    Some(e.source.locate_value(&rel.pointer)),
+                    Some(e.source().locate_value(&rel.pointer)),
                 );
                 f.entity = Some(e.entity.reference.to_string());
                 f.pointer = Some(rel.pointer.clone());
@@ -1114,5 +1156,49 @@ fn json_to_node(j: &serde_json::Value) -> Node {
     Node {
         value,
         span: Span::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each entity holds one tree unless a placeholder changed it; spans still come from
+    /// the document as written.
+    #[test]
+    fn source_tree_is_shared_unless_substituted() {
+        let dir =
+            std::env::temp_dir().join(format!("yardstick-lint-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("about.txt"), "hello").unwrap();
+        std::fs::write(
+            dir.join("catalog-info.yaml"),
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: plain\n\
+             spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n---\n\
+             apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: substituted\n  \
+             description:\n    $text: ./about.txt\n\
+             spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
+        )
+        .unwrap();
+        let report = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let plain = report.catalog.get("component:default/plain").unwrap();
+        assert!(plain.source.is_none());
+        assert!(std::ptr::eq(plain.source(), &plain.entity.root));
+        let substituted = report.catalog.get("component:default/substituted").unwrap();
+        let source = substituted.source.as_ref().unwrap();
+        assert_ne!(*source, substituted.entity.root);
+        assert_eq!(
+            source.pointer("/metadata/description").map(Node::type_name),
+            Some("object")
+        );
+        assert_eq!(
+            substituted
+                .entity
+                .root
+                .pointer("/metadata/description")
+                .and_then(Node::as_str),
+            Some("hello")
+        );
     }
 }

@@ -678,7 +678,7 @@ fn score_entity(
             Ok(Some((status, message, pointer))) => {
                 result.status = status;
                 result.message = message;
-                let span = loaded.source.locate(&pointer);
+                let span = loaded.source().locate(&pointer);
                 let (end_line, end_column) = crate::report::span_end(text, span);
                 result.location = Some(Location {
                     file: file.clone(),
