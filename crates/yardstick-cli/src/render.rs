@@ -251,7 +251,7 @@ pub fn score_human(out: &mut dyn Write, report: &Report, color: bool) -> io::Res
         writeln!(out, "\n{bold}Failing checks{reset}")?;
         for (e, c) in failing {
             let at = c.location.as_ref().map_or_else(
-                || e.file.clone(),
+                || e.file.to_string(),
                 |l| format!("{}:{}:{}", l.file, l.line, l.column),
             );
             writeln!(

@@ -325,8 +325,8 @@ fn one_result_per_failing_check_and_lint_finding_at_the_right_line() {
                 None => (entity.file.clone(), 1, 1),
             };
             expected.push((
-                check.id.clone(),
-                file,
+                check.id.to_string(),
+                file.to_string(),
                 line as u64,
                 column as u64,
                 entity.reference.clone(),

@@ -36,6 +36,7 @@ mod policy;
 pub mod report;
 mod schema;
 mod score;
+mod shared_str;
 mod validate;
 mod yaml;
 
@@ -57,6 +58,7 @@ pub use score::{
     score, Aggregate, CheckResult, CheckStatus, EntityScore, ExpiredExemption, Facts, FactsError,
     GateResult, Level, LevelCounts, Location, ScoreError, ScoreOptions, Scorecard,
 };
+pub use shared_str::SharedStr;
 pub use validate::{
     validate_entity, Entity, PlaceholderResolver, PlaceholderValue, Problem, Relation,
     ValidateOptions, Validation,

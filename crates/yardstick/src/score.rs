@@ -12,6 +12,7 @@ use serde_json::{json, Value as Json};
 use crate::config::{Config, Exemption, FailOn, LevelRule, LevelRules};
 use crate::lint::{normalize_within, LintReport, LoadedEntity};
 use crate::policy::{regorus_error, Check, CheckSeverity, PolicyError, PolicySet};
+use crate::shared_str::SharedStr;
 use crate::yaml::{parse_stream, Limits};
 
 /// The outcome of one check for one entity.
@@ -79,8 +80,8 @@ impl Level {
 /// A position in a catalog file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
-    /// The file as reports show it.
-    pub file: String,
+    /// The file as reports show it (shared with the entity's [`EntityScore::file`]).
+    pub file: SharedStr,
     /// 1-based line.
     pub line: usize,
     /// 1-based column (Unicode code points).
@@ -94,18 +95,18 @@ pub struct Location {
 /// One check's result for one entity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
-    /// Check id.
-    pub id: String,
+    /// Check id (one shared string per check).
+    pub id: SharedStr,
     /// Outcome.
     pub status: CheckStatus,
     /// Effective severity.
     pub severity: CheckSeverity,
     /// Effective weight.
     pub weight: f64,
-    /// What the check found.
-    pub message: String,
+    /// What the check found. Equal messages of one scoring run usually share one string.
+    pub message: SharedStr,
     /// JSON pointer of the field the result is about.
-    pub pointer: Option<String>,
+    pub pointer: Option<SharedStr>,
     /// Where that field (or its nearest existing ancestor) is written.
     pub location: Option<Location>,
 }
@@ -117,13 +118,13 @@ pub struct EntityScore {
     #[serde(rename = "ref")]
     pub reference: String,
     /// The kind as written.
-    pub kind: String,
+    pub kind: SharedStr,
     /// The file the entity is defined in.
-    pub file: String,
+    pub file: SharedStr,
     /// Owner reference, when the entity has one.
-    pub owner: Option<String>,
+    pub owner: Option<SharedStr>,
     /// System reference, when the entity has one.
-    pub system: Option<String>,
+    pub system: Option<SharedStr>,
     /// 0 to 100; `None` when no check was scored.
     pub score: Option<f64>,
     /// The level; `None` when no check was scored.
@@ -346,6 +347,10 @@ pub enum ScoreError {
 /// A check ready to evaluate, with configuration applied.
 struct PreparedCheck<'p> {
     check: &'p Check,
+    /// The check id, shared by all its results.
+    id: SharedStr,
+    /// The message of a result for an entity of another kind, shared likewise.
+    not_applicable: SharedStr,
     severity: CheckSeverity,
     weight: f64,
     /// `input.params`, converted once.
@@ -354,6 +359,22 @@ struct PreparedCheck<'p> {
     result_rule: String,
     /// Entry points of the check's rules in the VM program, when the VM evaluates it.
     vm: Option<VmEntry>,
+}
+
+impl<'p> PreparedCheck<'p> {
+    fn new(check: &'p Check, severity: CheckSeverity, weight: f64, params: Json) -> Self {
+        PreparedCheck {
+            check,
+            id: SharedStr::from(check.id.as_str()),
+            not_applicable: SharedStr::from(format!("applies to {}", check.applies_to.join(", "))),
+            severity,
+            weight,
+            params_value: regorus::Value::from(params),
+            applicable_rule: format!("data.{}.applicable", check.package),
+            result_rule: format!("data.{}.result", check.package),
+            vm: None,
+        }
+    }
 }
 
 /// Indexes of a check's rules among the VM program's entry points.
@@ -396,17 +417,10 @@ pub fn score(
             let params = cc
                 .and_then(|cc| cc.params.clone())
                 .unwrap_or_else(|| json!({}));
-            PreparedCheck {
-                check: c,
-                severity,
-                weight: cc
-                    .and_then(|cc| cc.weight)
-                    .unwrap_or_else(|| severity.weight()),
-                params_value: regorus::Value::from(params),
-                applicable_rule: format!("data.{}.applicable", c.package),
-                result_rule: format!("data.{}.result", c.package),
-                vm: None,
-            }
+            let weight = cc
+                .and_then(|cc| cc.weight)
+                .unwrap_or_else(|| severity.weight());
+            PreparedCheck::new(c, severity, weight, params)
         })
         .collect();
 
@@ -428,11 +442,17 @@ pub fn score(
     let today = options.today.clone().unwrap_or_else(today_utc);
     let (active, expired) = split_exemptions(&config.exemptions, &today);
 
+    let files: Vec<SharedStr> = report
+        .files
+        .iter()
+        .map(|f| SharedStr::from(f.display.as_str()))
+        .collect();
     let evaluate = |worker: &mut Worker, loaded: &LoadedEntity| -> EntityScore {
         score_entity(
             worker,
             loaded,
             report,
+            &files,
             &checks,
             &options.facts,
             &active,
@@ -504,8 +524,8 @@ fn summarize(
             .map(|(k, v)| aggregate(k, v.into_iter()))
             .collect()
     };
-    let owners = group(|e| e.owner.clone());
-    let systems = group(|e| e.system.clone());
+    let owners = group(|e| e.owner.as_deref().map(String::from));
+    let systems = group(|e| e.system.as_deref().map(String::from));
     let gate = gate(
         entities,
         &catalog,
@@ -561,13 +581,29 @@ fn today_utc() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn relation(loaded: &LoadedEntity, field: &str) -> Option<String> {
+fn relation(loaded: &LoadedEntity, field: &str, strings: &mut Interner) -> Option<SharedStr> {
     loaded
         .entity
         .relations
         .iter()
         .find(|r| r.field == field)
-        .map(|r| r.target.to_string())
+        .map(|r| strings.get(&r.target.to_string()))
+}
+
+/// Hands out one shared string per distinct text: a scorecard repeats the same messages,
+/// pointers, kinds and owners for thousands of entities.
+#[derive(Default)]
+struct Interner(std::collections::HashSet<SharedStr>);
+
+impl Interner {
+    fn get(&mut self, text: &str) -> SharedStr {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: SharedStr = SharedStr::from(text);
+        self.0.insert(shared.clone());
+        shared
+    }
 }
 
 /// What yardstick knows from the file system that a check may need (`input.local`).
@@ -619,6 +655,7 @@ fn score_entity(
     worker: &mut Worker,
     loaded: &LoadedEntity,
     report: &LintReport,
+    files: &[SharedStr],
     checks: &[PreparedCheck<'_>],
     facts: &Facts,
     exemptions: &[Exemption],
@@ -626,24 +663,23 @@ fn score_entity(
     known_files: Option<&BTreeSet<PathBuf>>,
 ) -> EntityScore {
     let reference = loaded.entity.reference.to_string();
-    let kind = loaded.entity.kind().to_string();
+    let kind = worker.strings.get(loaded.entity.kind());
     let text = report.files.get(loaded.file).map_or("", |f| &*f.text);
-    let file = report
-        .files
+    let file = files
         .get(loaded.file)
-        .map(|f| f.display.clone())
-        .unwrap_or_default();
+        .cloned()
+        .unwrap_or_else(|| SharedStr::from(""));
     // Built on first use (Groups and Users have no check to evaluate), straight from the
     // YAML tree into regorus values: no `serde_json::Value` for the entity.
     let mut input: Option<InputParts> = None;
     let mut results = Vec::with_capacity(checks.len());
     for p in checks {
         let mut result = CheckResult {
-            id: p.check.id.clone(),
+            id: p.id.clone(),
             status: CheckStatus::NotApplicable,
             severity: p.severity,
             weight: p.weight,
-            message: String::new(),
+            message: p.not_applicable.clone(),
             pointer: None,
             location: None,
         };
@@ -653,7 +689,6 @@ fn score_entity(
                 .iter()
                 .any(|k| k.eq_ignore_ascii_case(&kind));
         if !applies {
-            result.message = format!("applies to {}", p.check.applies_to.join(", "));
             results.push(result);
             continue;
         }
@@ -662,7 +697,7 @@ fn score_entity(
             .find(|x| x.check == p.check.id && x.entity == reference)
         {
             result.status = CheckStatus::Exempt;
-            result.message = format!("exempt: {}", x.reason);
+            result.message = worker.strings.get(&format!("exempt: {}", x.reason));
             results.push(result);
             continue;
         }
@@ -674,10 +709,12 @@ fn score_entity(
             input_id: worker.next_input_id(),
         });
         match worker.evaluate(p, input) {
-            Ok(None) => result.message = "the check's applicable rule is false".into(),
+            Ok(None) => {
+                result.message = worker.strings.get("the check's applicable rule is false")
+            }
             Ok(Some((status, message, pointer))) => {
                 result.status = status;
-                result.message = message;
+                result.message = worker.strings.get(&message);
                 let span = loaded.source().locate(&pointer);
                 let (end_line, end_column) = crate::report::span_end(text, span);
                 result.location = Some(Location {
@@ -687,19 +724,19 @@ fn score_entity(
                     end_line,
                     end_column,
                 });
-                result.pointer = Some(pointer);
+                result.pointer = Some(worker.strings.get(&pointer));
             }
             Err(message) => {
                 result.status = CheckStatus::Error;
-                result.message = message;
+                result.message = worker.strings.get(&message);
             }
         }
         results.push(result);
     }
     let (score, level) = score_and_level(&results, levels);
     EntityScore {
-        owner: relation(loaded, "owner"),
-        system: relation(loaded, "system"),
+        owner: relation(loaded, "owner", &mut worker.strings),
+        system: relation(loaded, "system", &mut worker.strings),
         reference,
         kind,
         file,
@@ -828,6 +865,8 @@ struct Worker {
     engine_input: Option<(u64, *const regorus::Value)>,
     vm: Option<regorus::rvm::RegoVM>,
     next_id: u64,
+    /// Shares the strings of this job's results.
+    strings: Interner,
 }
 
 impl Worker {
@@ -851,6 +890,7 @@ impl Worker {
             engine_input: None,
             vm,
             next_id: 0,
+            strings: Interner::default(),
         }
     }
 
@@ -1173,15 +1213,7 @@ mod tests {
             let mut checks: Vec<PreparedCheck<'_>> = set
                 .checks()
                 .iter()
-                .map(|c| PreparedCheck {
-                    check: c,
-                    severity: c.severity,
-                    weight: 1.0,
-                    params_value: regorus::Value::from(param.clone()),
-                    applicable_rule: format!("data.{}.applicable", c.package),
-                    result_rule: format!("data.{}.result", c.package),
-                    vm: None,
-                })
+                .map(|c| PreparedCheck::new(c, c.severity, 1.0, param.clone()))
                 .collect();
             let program = vm_program(&mut checks, &data).expect("the built-ins compile for the VM");
             assert!(checks.iter().all(|p| p.vm.is_some()));

@@ -276,12 +276,12 @@ fn hostile_text_is_escaped() {
             })
             .unwrap();
         e.reference = hostile.clone();
-        e.owner = Some(format!("group:default/{XSS}"));
-        e.file = format!("{QUOTES}{XSS}.yaml");
+        e.owner = Some(format!("group:default/{XSS}").into());
+        e.file = format!("{QUOTES}{XSS}.yaml").into();
         for r in &mut e.checks {
-            r.message = format!("{XSS}{QUOTES}");
+            r.message = format!("{XSS}{QUOTES}").into();
             if let Some(l) = &mut r.location {
-                l.file = format!("{XSS}{QUOTES}");
+                l.file = format!("{XSS}{QUOTES}").into();
             }
         }
     }

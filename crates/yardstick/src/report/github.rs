@@ -133,7 +133,7 @@ pub fn write(report: &Report, _options: &RenderOptions, out: &mut dyn Write) -> 
                 .filter(|r| !r.is_empty());
             let message = match remediation {
                 Some(fix) => format!("{}\nFix: {fix}", result.message),
-                None => result.message.clone(),
+                None => result.message.to_string(),
             };
             writeln!(
                 out,

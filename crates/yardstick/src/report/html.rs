@@ -409,7 +409,7 @@ fn sort_button(label: &str) -> String {
 fn location_text(entity: &EntityScore, result: &CheckResult) -> String {
     match &result.location {
         Some(l) => format!("{}:{}:{}", l.file, l.line, l.column),
-        None => entity.file.clone(),
+        None => entity.file.to_string(),
     }
 }
 

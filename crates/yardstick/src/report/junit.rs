@@ -105,7 +105,7 @@ fn lint_counts(findings: &[FindingRecord]) -> Counts {
 
 /// The body of a failure or error: message, location and remediation, one per line.
 fn check_body(result: &CheckResult, info: Option<&CheckInfo>) -> String {
-    let mut body = result.message.clone();
+    let mut body = result.message.to_string();
     if let Some(l) = &result.location {
         let _ = write!(body, "\nat {}:{}:{}", l.file, l.line, l.column);
     }

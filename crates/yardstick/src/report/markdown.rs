@@ -445,7 +445,7 @@ fn table(report: &Report, detail: Detail) -> Option<Section> {
 fn location(entity: &EntityScore, result: &CheckResult) -> String {
     match &result.location {
         Some(l) => format!("{}:{}", l.file, l.line),
-        None => entity.file.clone(),
+        None => entity.file.to_string(),
     }
 }
 

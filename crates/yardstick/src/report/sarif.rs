@@ -309,7 +309,7 @@ fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Log {
             };
             pending.push(Pending {
                 rank: check_rank(result.severity),
-                rule: result.id.clone(),
+                rule: result.id.to_string(),
                 level: check_level(result.severity),
                 message,
                 hash: identity(
@@ -318,10 +318,10 @@ fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Log {
                     result.pointer.as_deref(),
                     &file,
                 ),
-                file,
+                file: file.to_string(),
                 region,
                 entity: Some(entity.reference.clone()),
-                pointer: result.pointer.clone(),
+                pointer: result.pointer.as_deref().map(String::from),
             });
         }
     }
