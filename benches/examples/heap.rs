@@ -41,6 +41,49 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// What the accepted entities' trees are made of.
+#[derive(Debug, Default)]
+struct Tally {
+    entities: usize,
+    relations: usize,
+    nodes: usize,
+    entries: usize,
+    strings: usize,
+    string_bytes: usize,
+    string_slack: usize,
+    key_bytes: usize,
+    key_slack: usize,
+    vec_slack_slots: usize,
+}
+
+impl Tally {
+    fn node(&mut self, node: &yardstick::Node) {
+        use yardstick::Value;
+        self.nodes += 1;
+        match &node.value {
+            Value::String(s) => {
+                self.strings += 1;
+                self.string_bytes += s.len();
+                self.string_slack += s.capacity() - s.len();
+            }
+            Value::Seq(items) => {
+                self.vec_slack_slots += items.capacity() - items.len();
+                items.iter().for_each(|n| self.node(n));
+            }
+            Value::Map(entries) => {
+                self.vec_slack_slots += entries.capacity() - entries.len();
+                for e in entries {
+                    self.entries += 1;
+                    self.key_bytes += e.key.len();
+                    self.key_slack += e.key.capacity() - e.key.len();
+                    self.node(&e.value);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn mb(b: usize) -> f64 {
     b as f64 / 1e6
 }
@@ -56,6 +99,13 @@ fn main() {
         mb(PEAK.load(Relaxed)),
         COUNT.load(Relaxed)
     );
+    let mut tally = Tally::default();
+    for e in &report.catalog.entities {
+        tally.node(&e.entity.root);
+        tally.entities += 1;
+        tally.relations += e.entity.relations.len();
+    }
+    println!("trees: {tally:?}");
     let facts = Facts::parse(&std::fs::read_to_string(dir.join("facts.json")).expect("facts"))
         .expect("facts");
     let policies = PolicySet::builtin().expect("builtin checks");

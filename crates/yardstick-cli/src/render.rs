@@ -71,8 +71,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
         };
         Some(Box::new(std::iter::once(LabeledSpan::new(
             Some(label.to_string()),
-            span.offset,
-            span.len,
+            span.start(),
+            span.len as usize,
         ))))
     }
 }

@@ -570,7 +570,7 @@ impl Linter<'_> {
                             format!("invalid UTF-8 at byte {valid}; read with replacement characters, as Backstage does"),
                             display,
                             None,
-                            Some(Span { offset: valid, len: 1, line, column }),
+                            Some(Span::new(valid, 1, line, column)),
                         );
                         findings.push(f);
                         String::from_utf8_lossy(&bytes).into_owned()

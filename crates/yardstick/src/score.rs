@@ -240,8 +240,8 @@ impl Facts {
         let stream = parse_stream(text, &Limits::default());
         let fail = |message: String, span: crate::yaml::Span| FactsError {
             message,
-            line: span.line,
-            column: span.column,
+            line: span.line as usize,
+            column: span.column as usize,
         };
         if let Some(e) = stream.fatal {
             return Err(fail(e.message, e.span));
@@ -564,7 +564,7 @@ fn split_exemptions(all: &[Exemption], today: &str) -> (Vec<Exemption>, Vec<Expi
                 check: e.check.clone(),
                 reason: e.reason.clone(),
                 expires: date.clone(),
-                line: e.span.line,
+                line: e.span.line as usize,
             }),
             _ => active.push(e.clone()),
         }
@@ -719,8 +719,8 @@ fn score_entity(
                 let (end_line, end_column) = crate::report::span_end(text, span);
                 result.location = Some(Location {
                     file: file.clone(),
-                    line: span.line,
-                    column: span.column,
+                    line: span.line as usize,
+                    column: span.column as usize,
                     end_line,
                     end_column,
                 });

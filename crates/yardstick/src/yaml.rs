@@ -10,16 +10,52 @@ use std::collections::{HashMap, HashSet};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as SaphyrSpan, Tag};
 
 /// A position range in a source file.
+///
+/// Fields are `u32` (16 bytes in all: every YAML node carries one), which is why files of
+/// 4 GiB or more are refused as too large whatever [`Limits::max_file_bytes`] says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Span {
     /// Byte offset of the first byte.
-    pub offset: usize,
+    pub offset: u32,
     /// Length in bytes.
-    pub len: usize,
+    pub len: u32,
     /// 1-based line of the first character.
-    pub line: usize,
+    pub line: u32,
     /// 1-based column of the first character, counted in Unicode code points.
-    pub column: usize,
+    pub column: u32,
+}
+
+impl Span {
+    /// A span from `usize` positions, saturating at `u32::MAX` (unreachable for text that
+    /// [`parse_stream`] accepts).
+    pub fn new(offset: usize, len: usize, line: usize, column: usize) -> Span {
+        Span {
+            offset: to_u32(offset),
+            len: to_u32(len),
+            line: to_u32(line),
+            column: to_u32(column),
+        }
+    }
+
+    /// Byte offset of the first byte.
+    pub fn start(&self) -> usize {
+        self.offset as usize
+    }
+
+    /// Byte offset just past the last byte.
+    pub fn end(&self) -> usize {
+        self.offset as usize + self.len as usize
+    }
+
+    /// The byte range, to slice the source text with.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+}
+
+/// `value` as a `u32`, saturating.
+pub(crate) fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 /// A YAML value after scalar resolution, shaped like the JSON that Backstage validates.
@@ -219,7 +255,7 @@ impl Node {
 /// Limits that keep hostile input from exhausting time or memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest file read, in bytes.
+    /// Largest file read, in bytes (files of 4 GiB or more are refused in any case).
     pub max_file_bytes: usize,
     /// Deepest nesting of collections.
     pub max_depth: usize,
@@ -406,21 +442,21 @@ impl<'a> Positions<'a> {
     fn span(&self, s: &SaphyrSpan) -> Span {
         let start = self.byte_of(s.start.index());
         let end = self.byte_of(s.end.index()).max(start);
-        Span {
-            offset: self.base_offset + start,
-            len: end - start,
-            line: self.first_line + s.start.line(),
-            column: s.start.col() + 1,
-        }
+        Span::new(
+            self.base_offset + start,
+            end - start,
+            self.first_line + s.start.line(),
+            s.start.col() + 1,
+        )
     }
 
     fn point(&self, m: &saphyr_parser::Marker) -> Span {
-        Span {
-            offset: self.base_offset + self.byte_of(m.index()),
-            len: 0,
-            line: self.first_line + m.line(),
-            column: m.col() + 1,
-        }
+        Span::new(
+            self.base_offset + self.byte_of(m.index()),
+            0,
+            self.first_line + m.line(),
+            m.col() + 1,
+        )
     }
 }
 
@@ -431,7 +467,7 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
         fatal: None,
         warnings: Vec::new(),
     };
-    if text.len() > limits.max_file_bytes {
+    if text.len() > limits.max_file_bytes.min(u32::MAX as usize) {
         stream.fatal = Some(YamlError {
             kind: YamlErrorKind::FileTooLarge,
             message: format!(
@@ -706,7 +742,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                         });
                     }
                     self.doc_start = sp;
-                    self.doc_start_byte = sp.offset - self.positions.base_offset;
+                    self.doc_start_byte = sp.start() - self.positions.base_offset;
                     let head = self
                         .text
                         .get(self.prev_doc_end..self.doc_start_byte)
@@ -723,7 +759,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                     self.alias_nodes = 0;
                 }
                 Event::DocumentEnd => {
-                    self.prev_doc_end = sp.offset + sp.len - self.positions.base_offset;
+                    self.prev_doc_end = sp.end() - self.positions.base_offset;
                     self.finish_document()
                 }
                 Event::Scalar(value, style, anchor, tag) => {

@@ -90,9 +90,9 @@ fn exercise_document(text: &str, doc: &Document, stride: usize) {
 
 /// A span points into the text it came from, on character boundaries.
 fn check_span(text: &str, span: Span, what: &str) {
-    let end = span.offset + span.len;
+    let end = span.end();
     assert!(
-        end <= text.len() && text.is_char_boundary(span.offset) && text.is_char_boundary(end),
+        end <= text.len() && text.is_char_boundary(span.start()) && text.is_char_boundary(end),
         "span {span:?} of {what:?} is outside or inside a character of a {}-byte text",
         text.len()
     );
@@ -353,7 +353,7 @@ fn three_megabyte_multi_document_file_parses() {
     }
     let last = stream.documents.last().unwrap().root.as_ref().unwrap();
     let span = last.locate("/spec/owner");
-    assert_eq!(&text[span.offset..span.offset + span.len], "owner");
+    assert_eq!(&text[span.range()], "owner");
 }
 
 #[test]

@@ -215,15 +215,16 @@ pub struct RepositoryFile {
 
 /// 1-based line and column (code points) just past a span, from the file's text.
 pub fn span_end(text: &str, span: Span) -> (usize, usize) {
-    let end = (span.offset + span.len).min(text.len());
-    let start = span.offset.min(end);
+    let end = span.end().min(text.len());
+    let start = span.start().min(end);
     let covered = text.get(start..end).unwrap_or("");
+    let (line, column) = (span.line as usize, span.column as usize);
     match covered.rfind('\n') {
         Some(nl) => (
-            span.line + covered.matches('\n').count(),
+            line + covered.matches('\n').count(),
             covered[nl + 1..].chars().count() + 1,
         ),
-        None => (span.line, span.column + covered.chars().count()),
+        None => (line, column + covered.chars().count()),
     }
 }
 
@@ -245,8 +246,8 @@ pub fn finding_records(lint: &LintReport) -> Vec<FindingRecord> {
                 message: f.message.clone(),
                 file: f.file.clone(),
                 document: f.document,
-                line: f.span.map(|s| s.line),
-                column: f.span.map(|s| s.column),
+                line: f.span.map(|s| s.line as usize),
+                column: f.span.map(|s| s.column as usize),
                 end_line: end.map(|e| e.0),
                 end_column: end.map(|e| e.1),
                 entity: f.entity.clone(),
