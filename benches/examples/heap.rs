@@ -52,7 +52,6 @@ struct Tally {
     string_bytes: usize,
     string_slack: usize,
     key_bytes: usize,
-    key_slack: usize,
     vec_slack_slots: usize,
 }
 
@@ -75,7 +74,6 @@ impl Tally {
                 for e in entries {
                     self.entries += 1;
                     self.key_bytes += e.key.len();
-                    self.key_slack += e.key.capacity() - e.key.len();
                     self.node(&e.value);
                 }
             }
@@ -131,8 +129,12 @@ fn main() {
     };
     let text: usize = report.files.iter().map(|f| f.text.len()).sum();
     println!("  (file texts: {:.1} MB of text)", mb(text));
-    free("scorecard", &mut || drop(std::mem::take(&mut card.entities)));
-    free("findings", &mut || drop(std::mem::take(&mut report.findings)));
+    free("scorecard", &mut || {
+        drop(std::mem::take(&mut card.entities))
+    });
+    free("findings", &mut || {
+        drop(std::mem::take(&mut report.findings))
+    });
     free("files", &mut || drop(std::mem::take(&mut report.files)));
     free("catalog", &mut || drop(std::mem::take(&mut report.catalog)));
     drop(options);

@@ -408,7 +408,7 @@ fn checks(node: &Node) -> Result<BTreeMap<String, CheckConfig>, ConfigError> {
                 }
             }
         }
-        out.insert(c.key.clone(), cc);
+        out.insert(c.key.to_string(), cc);
     }
     Ok(out)
 }

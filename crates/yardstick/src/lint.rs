@@ -12,7 +12,10 @@ use crate::finding::{rule, Finding, Severity};
 use crate::validate::{
     validate_entity, Entity, PlaceholderValue, Problem, ValidateOptions, Validation,
 };
-use crate::yaml::{parse_stream, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind};
+use crate::yaml::{
+    parse_stream, parse_stream_with, KeyCache, Limits, Node, Span, Stream, Value, YamlError,
+    YamlErrorKind,
+};
 
 /// Files read, parsed and validated in parallel per batch; bounds how many parsed files
 /// wait in memory to be applied.
@@ -468,14 +471,15 @@ impl Linter<'_> {
             let this = &*self;
             let mut prepared: HashMap<usize, (String, ReadFile, Option<ParsedFile>)> = todo
                 .par_iter()
-                .map(|&i| {
+                // Each job shares map keys among the files it parses.
+                .map_init(KeyCache::default, |keys, &i| {
                     let (file, root, _) = &batch[i];
                     let display = this.display(file, root);
                     let read = this.read(file, &display);
                     let parsed = read
                         .text
                         .as_ref()
-                        .map(|text| this.parse_file(file, root, text));
+                        .map(|text| this.parse_file(file, root, text, keys));
                     (i, (display, read, parsed))
                 })
                 .collect();
@@ -608,13 +612,13 @@ impl Linter<'_> {
     }
 
     fn lint_file(&mut self, index: usize, file: &Path, root: &Path, chain: &[PathBuf], text: &str) {
-        let parsed = self.parse_file(file, root, text);
+        let parsed = self.parse_file(file, root, text, &mut KeyCache::default());
         self.apply_file(index, file, root, chain, parsed);
     }
 
     /// Parses a file and validates its documents (no linter state changes).
-    fn parse_file(&self, file: &Path, root: &Path, text: &str) -> ParsedFile {
-        let mut stream = parse_stream(text, &self.options.limits);
+    fn parse_file(&self, file: &Path, root: &Path, text: &str, keys: &mut KeyCache) -> ParsedFile {
+        let mut stream = parse_stream_with(text, &self.options.limits, keys);
         let dir = file.parent().unwrap_or(root).to_path_buf();
         let limits = self.options.limits;
         let validations: Vec<_> = if stream.fatal.is_some() {
@@ -1146,7 +1150,7 @@ fn json_to_node(j: &serde_json::Value) -> Node {
         J::Object(o) => Value::Map(
             o.iter()
                 .map(|(k, v)| crate::yaml::Entry {
-                    key: k.clone(),
+                    key: k.as_str().into(),
                     key_span: Span::default(),
                     value: json_to_node(v),
                 })

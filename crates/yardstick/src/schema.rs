@@ -328,7 +328,7 @@ impl<'r> Validator<'r, '_> {
             let len = pointer.len();
             push_token(pointer, &e.key);
             let mut known = false;
-            if let Some(sub) = properties.and_then(|p| p.get(&e.key)) {
+            if let Some(sub) = properties.and_then(|p| p.get(e.key.as_str())) {
                 known = true;
                 self.check(sub, &e.value, pointer);
             }
@@ -347,7 +347,7 @@ impl<'r> Validator<'r, '_> {
                         pointer,
                         "additionalProperties",
                         "must NOT have additional properties".into(),
-                        Some(e.key.clone()),
+                        Some(e.key.to_string()),
                     ),
                     Some(sub @ Json::Object(_)) => {
                         push_token(pointer, &e.key);
@@ -409,8 +409,10 @@ fn node_equals_json(node: &Node, json: &Json) -> bool {
         }
         (Value::Map(a), Json::Object(b)) => {
             a.len() == b.len()
-                && a.iter()
-                    .all(|e| b.get(&e.key).is_some_and(|v| node_equals_json(&e.value, v)))
+                && a.iter().all(|e| {
+                    b.get(e.key.as_str())
+                        .is_some_and(|v| node_equals_json(&e.value, v))
+                })
         }
         _ => false,
     }

@@ -709,9 +709,7 @@ fn score_entity(
             input_id: worker.next_input_id(),
         });
         match worker.evaluate(p, input) {
-            Ok(None) => {
-                result.message = worker.strings.get("the check's applicable rule is false")
-            }
+            Ok(None) => result.message = worker.strings.get("the check's applicable rule is false"),
             Ok(Some((status, message, pointer))) => {
                 result.status = status;
                 result.message = worker.strings.get(&message);

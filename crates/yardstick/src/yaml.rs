@@ -9,6 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as SaphyrSpan, Tag};
 
+use crate::shared_str::SharedStr;
+
 /// A position range in a source file.
 ///
 /// Fields are `u32` (16 bytes in all: every YAML node carries one), which is why files of
@@ -89,8 +91,9 @@ pub struct Node {
 /// One key of a mapping with its value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// The key as JavaScript stringifies it (`1` becomes `"1"`, `~` becomes `""`).
-    pub key: String,
+    /// The key as JavaScript stringifies it (`1` becomes `"1"`, `~` becomes `""`). Equal
+    /// keys read together share one string.
+    pub key: SharedStr,
     /// Where the key is written.
     pub key_span: Span,
     /// The value.
@@ -244,7 +247,7 @@ impl Node {
             Value::Map(entries) => J::Object(
                 entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .map(|e| (e.key.to_string(), e.value.to_json()))
                     .collect(),
             ),
             Value::Opaque => J::Object(Default::default()),
@@ -462,6 +465,32 @@ impl<'a> Positions<'a> {
 
 /// Reads every document of a YAML file.
 pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
+    parse_stream_with(text, limits, &mut KeyCache::default())
+}
+
+/// Map keys already read, so that equal keys share one string: a catalog repeats the same
+/// few hundred keys in every entity. Bounded, so that hostile input cannot grow it.
+#[derive(Default)]
+pub(crate) struct KeyCache(HashSet<SharedStr>);
+
+impl KeyCache {
+    const MAX_KEYS: usize = 4096;
+    const MAX_KEY_BYTES: usize = 128;
+
+    fn get(&mut self, key: &str) -> SharedStr {
+        if let Some(shared) = self.0.get(key) {
+            return shared.clone();
+        }
+        let shared = SharedStr::from(key);
+        if key.len() <= Self::MAX_KEY_BYTES && self.0.len() < Self::MAX_KEYS {
+            self.0.insert(shared.clone());
+        }
+        shared
+    }
+}
+
+/// [`parse_stream`], sharing keys with the other files read with `keys`.
+pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut KeyCache) -> Stream {
     let mut stream = Stream {
         documents: Vec::new(),
         fatal: None,
@@ -520,7 +549,7 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
         loop {
             let part = &body[offset..];
             let positions = Positions::new(&body, &chars, offset, line, bom);
-            let mut builder = Builder::new(&positions, limits, stream.documents.len());
+            let mut builder = Builder::new(&positions, limits, keys, stream.documents.len());
             builder.bare_cr = bare_cr;
             let outcome = builder.run(part);
             stream.documents.extend(builder.documents);
@@ -646,8 +675,8 @@ enum Frame {
         size: u64,
         identities: HashSet<KeyIdentity>,
         /// JSON key -> index in `entries`.
-        index: HashMap<String, usize>,
-        pending_key: Option<(String, Span, KeyIdentity)>,
+        index: HashMap<SharedStr, usize>,
+        pending_key: Option<(SharedStr, Span, KeyIdentity)>,
         start: Span,
         anchor: usize,
         tracker: AliasTracker,
@@ -664,6 +693,7 @@ struct AliasTracker {
 struct Builder<'p, 'a> {
     positions: &'p Positions<'a>,
     limits: &'p Limits,
+    keys: &'p mut KeyCache,
     documents: Vec<Document>,
     first_index: usize,
     stack: Vec<Frame>,
@@ -687,10 +717,16 @@ struct Builder<'p, 'a> {
 }
 
 impl<'p, 'a> Builder<'p, 'a> {
-    fn new(positions: &'p Positions<'a>, limits: &'p Limits, first_index: usize) -> Self {
+    fn new(
+        positions: &'p Positions<'a>,
+        limits: &'p Limits,
+        keys: &'p mut KeyCache,
+        first_index: usize,
+    ) -> Self {
         Builder {
             positions,
             limits,
+            keys,
             documents: Vec::new(),
             first_index,
             stack: Vec::new(),
@@ -1131,13 +1167,17 @@ impl<'p, 'a> Builder<'p, 'a> {
                 None => {
                     *total = total.saturating_add(1);
                     let identity = key_identity(&node);
-                    *pending_key = Some((json_key(&node), node.span, identity));
+                    let key = match &node.value {
+                        Value::String(s) => self.keys.get(s),
+                        _ => self.keys.get(&json_key(&node)),
+                    };
+                    *pending_key = Some((key, node.span, identity));
                 }
                 Some((key, key_span, identity)) => {
                     *total = total.saturating_add(size);
                     if identity != KeyIdentity::Unique && identities.contains(&identity) {
                         duplicate = Some((key, key_span));
-                    } else if let Some(&existing) = index.get(&key) {
+                    } else if let Some(&existing) = index.get(&*key) {
                         // Distinct YAML keys with one JSON spelling: JavaScript keeps the last value.
                         if let Some(e) = entries.get_mut(existing) {
                             e.value = node;
