@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::finding::{rule, Finding, Severity};
 use crate::validate::{
-    validate_entity, Entity, PlaceholderValue, Problem, ValidateOptions, Validation,
+    validate_owned, Entity, PlaceholderValue, Problem, ValidateOptions, Validation,
 };
 use crate::yaml::{
     parse_stream, parse_stream_with, KeyCache, Limits, Node, Span, Stream, Value, YamlError,
@@ -393,8 +393,16 @@ pub fn lint_json_entities(
 
 /// Finds catalog files below `root`, honouring `.gitignore`.
 fn discover(root: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<PathBuf>, LintError> {
-    let mut found = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
+    use ignore::WalkState;
+    use std::sync::Mutex;
+    // Walking a large monorepo is mostly system calls: ignore's parallel walker spreads
+    // them over the threads; the sort below makes the order independent of it.
+    let found = Mutex::new(Vec::new());
+    let failure = Mutex::new(None);
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
         .git_exclude(true)
@@ -403,31 +411,64 @@ fn discover(root: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<Pat
             let name = e.file_name().to_string_lossy();
             !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
         })
-        .build();
-    for entry in walker {
-        let entry = entry.map_err(|e| LintError::Io {
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        lock(&failure).get_or_insert_with(|| e.to_string());
+                        return WalkState::Quit;
+                    }
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return WalkState::Continue;
+                }
+                let path = entry.path();
+                let relative = path.strip_prefix(root).unwrap_or(path);
+                if exclude.is_match(relative)
+                    || relative
+                        .ancestors()
+                        .any(|a| !a.as_os_str().is_empty() && exclude.is_match(a))
+                {
+                    return WalkState::Continue;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if DEFAULT_NAMES.contains(&name.as_ref()) || include.is_match(relative) {
+                    lock(&found).push(path.to_path_buf());
+                }
+                WalkState::Continue
+            })
+        });
+    if let Some(message) = lock(&failure).take() {
+        return Err(LintError::Io {
             path: root.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.path();
-        let relative = path.strip_prefix(root).unwrap_or(path);
-        if exclude.is_match(relative)
-            || relative
-                .ancestors()
-                .any(|a| !a.as_os_str().is_empty() && exclude.is_match(a))
-        {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        if DEFAULT_NAMES.contains(&name.as_ref()) || include.is_match(relative) {
-            found.push(path.to_path_buf());
-        }
+            source: std::io::Error::other(message),
+        });
     }
+    let mut found = std::mem::take(&mut *lock(&found));
     found.sort();
     Ok(found)
+}
+
+/// A path with `/` between its parts: `services/a/catalog-info.yaml`, `/srv/x.yaml`,
+/// `C:/x.yaml`. A path outside the display base keeps its root (one slash, not two).
+fn slash_path(path: &Path) -> String {
+    use std::path::Component;
+    let mut out = String::new();
+    for part in path.components() {
+        match part {
+            Component::Prefix(p) => out.push_str(&p.as_os_str().to_string_lossy()),
+            Component::RootDir => out.push('/'),
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    out
 }
 
 struct Linter<'o> {
@@ -448,11 +489,7 @@ impl Linter<'_> {
     fn display(&self, path: &Path, root: &Path) -> String {
         let base = self.display_base.as_deref().unwrap_or(root);
         let shown = path.strip_prefix(base).unwrap_or(path);
-        shown
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/")
+        slash_path(shown)
     }
 
     /// Lints the queue. Reading, parsing and validating a file depend only on the file, so
@@ -626,12 +663,12 @@ impl Linter<'_> {
         } else {
             stream
                 .documents
-                .iter()
+                .iter_mut()
                 .map(|doc| {
                     if doc.error.is_some() || doc.is_empty() {
                         return None;
                     }
-                    let root_node = doc.root.as_ref()?;
+                    let root_node = doc.root.take()?;
                     let notes = std::cell::RefCell::new(Vec::new());
                     let call = |kind: &str, target: &str| {
                         let (value, note) = resolve_placeholder(kind, target, &dir, root, &limits);
@@ -648,23 +685,16 @@ impl Linter<'_> {
                             None
                         },
                     };
-                    let validation = validate_entity(root_node, &options);
+                    // The document as written comes back only when the entity's tree is
+                    // not the same (a placeholder was substituted, or it was rejected):
+                    // the entity's tree serves for spans, so each entity keeps one tree.
+                    // A validated document without a root is one of these.
+                    let (validation, source) = validate_owned(root_node, &options);
+                    doc.root = source;
                     Some((validation, notes.into_inner()))
                 })
                 .collect()
         };
-        // A document whose entity tree is the same (no placeholder was substituted, almost
-        // always) is dropped here, on the worker thread: the entity's tree serves for spans,
-        // so each entity keeps one tree. A validated document without a root is one of these.
-        for (doc, v) in stream.documents.iter_mut().zip(&validations) {
-            let same = v
-                .as_ref()
-                .and_then(|(v, _)| v.entity.as_ref())
-                .is_some_and(|e| doc.root.as_ref().is_some_and(|source| e.root == *source));
-            if same {
-                doc.root = None;
-            }
-        }
         ParsedFile {
             stream,
             validations,
@@ -1166,6 +1196,20 @@ fn json_to_node(j: &serde_json::Value) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_shown_with_single_slashes() {
+        assert_eq!(
+            slash_path(Path::new("services/a/catalog-info.yaml")),
+            "services/a/catalog-info.yaml"
+        );
+        assert_eq!(
+            slash_path(Path::new("/srv/catalog/x.yaml")),
+            "/srv/catalog/x.yaml"
+        );
+        assert_eq!(slash_path(Path::new("./a/../b.yaml")), "./a/../b.yaml");
+        assert_eq!(slash_path(Path::new("")), "");
+    }
 
     /// Each entity holds one tree unless a placeholder changed it; spans still come from
     /// the document as written.

@@ -171,6 +171,17 @@ pub(crate) fn relation_fields(kind: &str) -> &'static [(&'static str, Option<&'s
 /// assert_eq!(v.problems[0].pointer, "/metadata/tags/0");
 /// ```
 pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation {
+    validate_owned(root.clone(), options).0
+}
+
+/// [`validate_entity`] on a tree it may keep: the accepted entity's tree is `root` itself
+/// unless a placeholder was substituted, so nothing is copied for almost every document.
+/// Also gives back the document as written, unless the accepted entity's tree is
+/// exactly that (then it is [`Entity::root`]).
+pub(crate) fn validate_owned(
+    root: Node,
+    options: &ValidateOptions<'_>,
+) -> (Validation, Option<Node>) {
     let mut out = Validation {
         reference: None,
         entity: None,
@@ -186,14 +197,14 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
             pointer: String::new(),
             at_key: false,
         });
-        return out;
+        return (out, Some(root));
     }
 
     // 1. Envelope.
-    let errors = schema::validate("EntityEnvelope", root);
+    let errors = schema::validate("EntityEnvelope", &root);
     if !errors.is_empty() {
-        out.problems = errors.iter().map(|e| schema_problem(root, e)).collect();
-        return out;
+        out.problems = errors.iter().map(|e| schema_problem(&root, e)).collect();
+        return (out, Some(root));
     }
     let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default();
     let name = root
@@ -206,14 +217,20 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
     };
     let reference = EntityRef::new(kind, namespace, name);
     out.reference = Some(reference.clone());
+    let (kind, namespace) = (reference.kind.as_str(), reference.namespace.as_str());
 
     // 2. Placeholders.
-    let mut entity_root = root.clone();
+    // Substitution only ever touches maps with a `$` key: without one, the tree is kept.
+    let source = has_placeholder_keys(&root).then(|| root.clone());
+    let mut entity_root = root;
     let mut problems = Vec::new();
-    substitute_placeholders(&mut entity_root, options, &mut String::new(), &mut problems);
+    if source.is_some() {
+        substitute_placeholders(&mut entity_root, options, &mut String::new(), &mut problems);
+    }
+    let source = source.filter(|s| *s != entity_root);
     if !problems.is_empty() {
         out.problems = problems;
-        return out;
+        return (out, Some(source.unwrap_or(entity_root)));
     }
 
     // 3. Entity policies: schema, known root fields, field formats.
@@ -240,11 +257,11 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
     field_formats(&entity_root, &mut problems);
     if !problems.is_empty() {
         out.problems = dedupe(problems);
-        return out;
+        return (out, Some(source.unwrap_or(entity_root)));
     }
 
     // 4. Kind schema.
-    let api_version = root
+    let api_version = entity_root
         .get("apiVersion")
         .and_then(Node::as_str)
         .unwrap_or_default();
@@ -272,7 +289,7 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
             pointer: "/kind".into(),
             at_key: false,
         });
-        return out;
+        return (out, Some(source.unwrap_or(entity_root)));
     };
     let errors = schema::validate(kind_schema, &entity_root);
     if !errors.is_empty() {
@@ -282,7 +299,7 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
                 .map(|e| schema_problem(&entity_root, e))
                 .collect(),
         );
-        return out;
+        return (out, Some(source.unwrap_or(entity_root)));
     }
 
     // 5. Relation references.
@@ -320,15 +337,28 @@ pub fn validate_entity(root: &Node, options: &ValidateOptions<'_>) -> Validation
         }
     }
     if !out.problems.is_empty() {
-        return out;
+        return (out, Some(source.unwrap_or(entity_root)));
     }
+    let api_version = api_version.to_string();
     out.entity = Some(Entity {
-        api_version: api_version.to_string(),
+        api_version,
         reference,
         root: entity_root,
         relations,
     });
-    out
+    (out, source)
+}
+
+/// Whether any map in the tree has a key starting with `$`, the only maps that
+/// [`substitute_placeholders`] changes or reports.
+fn has_placeholder_keys(node: &Node) -> bool {
+    match &node.value {
+        Value::Seq(items) => items.iter().any(has_placeholder_keys),
+        Value::Map(entries) => entries
+            .iter()
+            .any(|e| e.key.starts_with('$') || has_placeholder_keys(&e.value)),
+        _ => false,
+    }
 }
 
 fn js_falsy(node: &Node) -> bool {

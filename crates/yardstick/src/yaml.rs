@@ -100,6 +100,15 @@ pub struct Entry {
     pub value: Node,
 }
 
+/// An RFC 6901 reference token unescaped; borrowed when it has no escape.
+fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.contains('~') {
+        raw.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        raw.into()
+    }
+}
+
 impl Node {
     /// Looks up a direct child by map key.
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -156,10 +165,10 @@ impl Node {
         let mut node = self;
         let mut key_span = None;
         for raw in rest.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
+            let token = unescape_token(raw);
             match &node.value {
                 Value::Map(entries) => {
-                    let e = entries.iter().find(|e| e.key == token)?;
+                    let e = entries.iter().find(|e| *e.key == *token)?;
                     key_span = Some(e.key_span);
                     node = &e.value;
                 }
@@ -181,9 +190,9 @@ impl Node {
         if let Some(rest) = pointer.strip_prefix('/') {
             let mut node = self;
             for raw in rest.split('/') {
-                let token = raw.replace("~1", "/").replace("~0", "~");
+                let token = unescape_token(raw);
                 match &node.value {
-                    Value::Map(entries) => match entries.iter().find(|e| e.key == token) {
+                    Value::Map(entries) => match entries.iter().find(|e| *e.key == *token) {
                         Some(e) => {
                             best = e.key_span;
                             node = &e.value;
