@@ -1,9 +1,12 @@
 //! Lint and scoring throughput on synthetic catalogs (see `yardstick_benches::generate`).
 //!
 //! For each size (1k and 10k entities; 100k too with `YARDSTICK_BENCH_100K=1`) the catalog is
-//! generated once into a temporary directory, then four phases are measured:
+//! generated once into a temporary directory, then five phases are measured:
 //!
-//! * `parse`: read every catalog file and run `yardstick::parse_stream` on it (the floor);
+//! * `events`: read every catalog file and run saphyr's parser over it, events only (the
+//!   YAML library alone: the strict floor);
+//! * `parse`: read every catalog file and run `yardstick::parse_stream` on it (events plus
+//!   the tree with spans);
 //! * `lint`: `yardstick::lint_paths` on the directory;
 //! * `score`: `yardstick::score` on a lint report built beforehand, with the built-in checks
 //!   and the generated facts;
@@ -21,7 +24,7 @@ use yardstick::{
     lint_paths, parse_stream, score, Facts, Limits, LintOptions, LintReport, PolicySet,
     ScoreOptions,
 };
-use yardstick_benches::{catalog_files, generate, TempDir};
+use yardstick_benches::{catalog_files, generate, parse_events, TempDir};
 
 const SEED: u64 = 1;
 const TODAY: &str = "2025-06-01";
@@ -43,7 +46,15 @@ fn label(n: usize) -> String {
     }
 }
 
-/// The parse floor: read and parse every file, nothing else.
+/// The YAML library alone: read every file and pull saphyr's events, nothing else.
+fn events_all(files: &[PathBuf]) -> usize {
+    files
+        .iter()
+        .map(|f| parse_events(&std::fs::read_to_string(f).expect("read catalog file")))
+        .sum()
+}
+
+/// Read and parse every file into yardstick's trees, nothing else.
 fn parse_all(files: &[PathBuf], limits: &Limits) -> usize {
     let mut documents = 0;
     for f in files {
@@ -101,7 +112,9 @@ fn catalog(c: &mut Criterion) {
                 .expect("facts parse");
 
         // Pilot runs: one of each phase, to size the measurement and check the catalog.
+        let (events, events_pilot) = timed(|| events_all(&files));
         let (docs, parse_pilot) = timed(|| parse_all(&files, &limits));
+        assert!(events > docs);
         let (report, lint_pilot) = timed(|| lint(dir.path()));
         let options = score_options(facts);
         let (card, score_pilot) = timed(|| score(&report, &policies, &options).expect("score"));
@@ -126,6 +139,8 @@ fn catalog(c: &mut Criterion) {
             .sample_size(SAMPLES)
             .warm_up_time(Duration::from_millis(1))
             .throughput(Throughput::Elements(n as u64));
+        g.measurement_time(budget(events_pilot));
+        g.bench_function("events", |b| b.iter(|| events_all(&files)));
         g.measurement_time(budget(parse_pilot));
         g.bench_function("parse", |b| b.iter(|| parse_all(&files, &limits)));
         g.measurement_time(budget(lint_pilot));

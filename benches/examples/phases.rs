@@ -6,10 +6,12 @@
 //! ```
 //!
 //! Generates a catalog of ENTITIES (default 100000) entities into DIR (default: a temporary
-//! directory), then runs the phases round-robin RUNS times (default 3) — parse, lint, score,
-//! score on one thread, end-to-end, then again — so that a change in machine load hits every
-//! phase alike, and prints the median of each and the ratios. `score-1t` is the scoring
-//! phase with `ScoreOptions::threads = Some(1)`.
+//! directory), then runs the phases round-robin RUNS times (default 3) — events, parse,
+//! lint, score, score on one thread, end-to-end, then again — so that a change in machine
+//! load hits every phase alike, and prints the median of each and the ratios. `events` is
+//! the YAML library alone (saphyr's parser, events only: the strict parse floor), `parse`
+//! is `yardstick::parse_stream` (events plus the tree with spans), `score-1t` is the
+//! scoring phase with `ScoreOptions::threads = Some(1)`.
 //!
 //! Last, it measures peak memory: a child process (this program with `--peak DIR`) runs
 //! the end-to-end phase once and reports its peak resident set size (`VmHWM` of
@@ -21,7 +23,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use yardstick::{lint_paths, parse_stream, score, Facts, LintOptions, PolicySet, ScoreOptions};
-use yardstick_benches::{catalog_files, generate, TempDir};
+use yardstick_benches::{catalog_files, generate, parse_events, TempDir};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
@@ -48,7 +50,7 @@ fn measure<T>(f: impl FnOnce() -> T) -> (Duration, Option<Duration>) {
     (wall, cpu)
 }
 
-const PHASES: [&str; 5] = ["parse", "lint", "score", "score-1t", "end-to-end"];
+const PHASES: [&str; 6] = ["events", "parse", "lint", "score", "score-1t", "end-to-end"];
 
 /// Peak resident set size of this process in bytes (`VmHWM`, Linux).
 fn peak_rss() -> Option<u64> {
@@ -132,6 +134,12 @@ fn main() {
     for _ in 0..runs {
         for (i, phase) in PHASES.iter().enumerate() {
             let (w, c) = match *phase {
+                "events" => measure(|| {
+                    files
+                        .iter()
+                        .map(|f| parse_events(&std::fs::read_to_string(f).expect("read")))
+                        .sum::<usize>()
+                }),
                 "parse" => measure(|| {
                     files
                         .iter()
@@ -168,13 +176,17 @@ fn main() {
             .map_or_else(|| "-".to_string(), |c| format!("{:.0} ms", c[i]));
         println!("{name:<12} {:>12.1} ms   {c:>12}", wall[i]);
     }
+    // Indexes into PHASES.
+    let (events, parse, lint, score, e2e) = (0, 1, 2, 3, 5);
     let ratios = |v: &[f64]| {
         format!(
-            "score / parse {:.2}x, score / lint {:.2}x, end-to-end / parse {:.2}x, end-to-end / lint {:.2}x",
-            v[2] / v[0],
-            v[2] / v[1],
-            v[4] / v[0],
-            v[4] / v[1]
+            "end-to-end / events {:.2}x, end-to-end / parse {:.2}x, lint / parse {:.2}x, \
+             score / parse {:.2}x, parse / events {:.2}x",
+            v[e2e] / v[events],
+            v[e2e] / v[parse],
+            v[lint] / v[parse],
+            v[score] / v[parse],
+            v[parse] / v[events],
         )
     };
     println!("wall: {}", ratios(&wall));

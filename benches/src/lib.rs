@@ -1114,6 +1114,20 @@ fn graphql_definition(name: &str) -> String {
     )
 }
 
+/// The YAML library alone: every event saphyr's parser reads from `text`, counted and
+/// dropped, with no tree, no scalar resolution and no positions kept. This is the strict
+/// parse floor; `yardstick::parse_stream` (events, plus the tree with spans that Backstage's
+/// reader semantics need) is the other.
+pub fn parse_events(text: &str) -> usize {
+    let mut parser = saphyr_parser::Parser::new_from_str(text);
+    let mut events = 0;
+    while let Some(Ok(event)) = parser.next_event() {
+        std::hint::black_box(&event);
+        events += 1;
+    }
+    events
+}
+
 /// Every `catalog-info.yaml` below `dir`, sorted.
 pub fn catalog_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();

@@ -509,16 +509,19 @@ impl Linter<'_> {
             let mut prepared: HashMap<usize, (String, ReadFile, Option<ParsedFile>)> = todo
                 .par_iter()
                 // Each job shares map keys among the files it parses.
-                .map_init(KeyCache::default, |keys, &i| {
-                    let (file, root, _) = &batch[i];
-                    let display = this.display(file, root);
-                    let read = this.read(file, &display);
-                    let parsed = read
-                        .text
-                        .as_ref()
-                        .map(|text| this.parse_file(file, root, text, keys));
-                    (i, (display, read, parsed))
-                })
+                .map_init(
+                    || KeyCache::new(4096),
+                    |keys, &i| {
+                        let (file, root, _) = &batch[i];
+                        let display = this.display(file, root);
+                        let read = this.read(file, &display);
+                        let parsed = read
+                            .text
+                            .as_ref()
+                            .map(|text| this.parse_file(file, root, text, keys));
+                        (i, (display, read, parsed))
+                    },
+                )
                 .collect();
             for (i, (file, root, chain)) in batch.into_iter().enumerate() {
                 if self.visited.contains_key(&file) {
@@ -649,7 +652,7 @@ impl Linter<'_> {
     }
 
     fn lint_file(&mut self, index: usize, file: &Path, root: &Path, chain: &[PathBuf], text: &str) {
-        let parsed = self.parse_file(file, root, text, &mut KeyCache::default());
+        let parsed = self.parse_file(file, root, text, &mut KeyCache::new(256));
         self.apply_file(index, file, root, chain, parsed);
     }
 

@@ -474,27 +474,48 @@ impl<'a> Positions<'a> {
 
 /// Reads every document of a YAML file.
 pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
-    parse_stream_with(text, limits, &mut KeyCache::default())
+    // One file repeats few keys: a small table.
+    parse_stream_with(text, limits, &mut KeyCache::new(256))
 }
 
 /// Map keys already read, so that equal keys share one string: a catalog repeats the same
-/// few hundred keys in every entity. Bounded, so that hostile input cannot grow it.
-#[derive(Default)]
-pub(crate) struct KeyCache(HashSet<SharedStr>);
+/// few hundred keys in every entity. A direct-mapped table (a key's slot holds the last key
+/// hashed there): constant memory and constant time per key whatever the input, so hostile
+/// keys can only make it miss.
+pub(crate) struct KeyCache {
+    slots: Vec<Option<SharedStr>>,
+    size: usize,
+}
 
 impl KeyCache {
-    const MAX_KEYS: usize = 4096;
     const MAX_KEY_BYTES: usize = 128;
 
+    /// A cache of `size` slots (at least one), allocated on first use.
+    pub(crate) fn new(size: usize) -> Self {
+        KeyCache {
+            slots: Vec::new(),
+            size: size.max(1),
+        }
+    }
+
     fn get(&mut self, key: &str) -> SharedStr {
-        if let Some(shared) = self.0.get(key) {
-            return shared.clone();
+        if key.len() > Self::MAX_KEY_BYTES {
+            return SharedStr::from(key);
         }
-        let shared = SharedStr::from(key);
-        if key.len() <= Self::MAX_KEY_BYTES && self.0.len() < Self::MAX_KEYS {
-            self.0.insert(shared.clone());
+        if self.slots.is_empty() {
+            self.slots = vec![None; self.size];
         }
-        shared
+        // FNV-1a: short keys, no need for a keyed hash (collisions only cost a miss).
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let Some(slot) = self.slots.get_mut(hash as usize % self.size) else {
+            return SharedStr::from(key);
+        };
+        match slot {
+            Some(shared) if **shared == *key => shared.clone(),
+            _ => slot.insert(SharedStr::from(key)).clone(),
+        }
     }
 }
 
@@ -642,7 +663,8 @@ enum KeyIdentity {
     Bool(bool),
     /// The bits of the number, with -0 folded into 0 (`0 === -0`).
     Number(u64),
-    String(String),
+    /// A string key is its own JSON key, so it shares that string.
+    String(SharedStr),
     /// Collections, aliases and NaN never equal another key.
     Unique,
 }
@@ -682,9 +704,7 @@ enum Frame {
         entries: Vec<Entry>,
         /// Nodes in this subtree so far.
         size: u64,
-        identities: HashSet<KeyIdentity>,
-        /// JSON key -> index in `entries`.
-        index: HashMap<SharedStr, usize>,
+        keys: MapKeys,
         pending_key: Option<(SharedStr, Span, KeyIdentity)>,
         start: Span,
         anchor: usize,
@@ -840,8 +860,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                     self.stack.push(Frame::Map {
                         entries: Vec::new(),
                         size: 1,
-                        identities: HashSet::new(),
-                        index: HashMap::new(),
+                        keys: MapKeys::default(),
                         pending_key: None,
                         start: sp,
                         anchor,
@@ -853,21 +872,28 @@ impl<'p, 'a> Builder<'p, 'a> {
                         continue;
                     };
                     let (value, size, start, anchor, tracker) = match frame {
+                        // Trees are kept for the whole run: no spare capacity.
                         Frame::Seq {
-                            items,
+                            mut items,
                             size,
                             start,
                             anchor,
                             tracker,
-                        } => (Value::Seq(items), size, start, anchor, tracker),
+                        } => {
+                            items.shrink_to_fit();
+                            (Value::Seq(items), size, start, anchor, tracker)
+                        }
                         Frame::Map {
-                            entries,
+                            mut entries,
                             size,
                             start,
                             anchor,
                             tracker,
                             ..
-                        } => (Value::Map(entries), size, start, anchor, tracker),
+                        } => {
+                            entries.shrink_to_fit();
+                            (Value::Map(entries), size, start, anchor, tracker)
+                        }
                     };
                     let end = sp.offset + sp.len;
                     let span = Span {
@@ -1094,12 +1120,12 @@ impl<'p, 'a> Builder<'p, 'a> {
             Frame::Seq { items, .. } => items.len(),
             Frame::Map {
                 entries,
-                index,
+                keys,
                 pending_key,
                 ..
             } => pending_key
                 .as_ref()
-                .and_then(|(k, _, _)| index.get(k).copied())
+                .and_then(|(k, _, _)| keys.position(k, entries))
                 .unwrap_or(entries.len()),
         }
     }
@@ -1167,41 +1193,39 @@ impl<'p, 'a> Builder<'p, 'a> {
             }
             Some(Frame::Map {
                 entries,
-                identities,
-                index,
+                keys,
                 pending_key,
                 size: total,
                 ..
             }) => match pending_key.take() {
                 None => {
                     *total = total.saturating_add(1);
-                    let identity = key_identity(&node);
                     let key = match &node.value {
                         Value::String(s) => self.keys.get(s),
                         _ => self.keys.get(&json_key(&node)),
                     };
+                    let identity = key_identity(&node, &key);
                     *pending_key = Some((key, node.span, identity));
                 }
                 Some((key, key_span, identity)) => {
                     *total = total.saturating_add(size);
-                    if identity != KeyIdentity::Unique && identities.contains(&identity) {
+                    if keys.is_duplicate(&identity) {
                         duplicate = Some((key, key_span));
-                    } else if let Some(&existing) = index.get(&*key) {
+                    } else if let Some(existing) = keys.position(&key, entries) {
                         // Distinct YAML keys with one JSON spelling: JavaScript keeps the last value.
                         if let Some(e) = entries.get_mut(existing) {
                             e.value = node;
                         }
                         placed = Some(existing);
-                        identities.insert(identity);
+                        keys.record(identity, None, entries);
                     } else {
-                        index.insert(key.clone(), entries.len());
                         placed = Some(entries.len());
                         entries.push(Entry {
-                            key,
+                            key: key.clone(),
                             key_span,
                             value: node,
                         });
-                        identities.insert(identity);
+                        keys.record(identity, Some(key), entries);
                     }
                 }
             },
@@ -1255,14 +1279,66 @@ fn tag_name(tag: &Tag) -> String {
     }
 }
 
-fn key_identity(node: &Node) -> KeyIdentity {
+/// `key` is the node's JSON key, which for a string is the string itself.
+fn key_identity(node: &Node, key: &SharedStr) -> KeyIdentity {
     match &node.value {
         Value::Null => KeyIdentity::Null,
         Value::Bool(b) => KeyIdentity::Bool(*b),
         Value::Number(n) if n.is_nan() => KeyIdentity::Unique,
         Value::Number(n) => KeyIdentity::Number(if *n == 0.0 { 0u64 } else { n.to_bits() }),
-        Value::String(s) => KeyIdentity::String(s.clone()),
+        Value::String(_) => KeyIdentity::String(key.clone()),
         _ => KeyIdentity::Unique,
+    }
+}
+
+/// The keys of one mapping read so far: their identities (duplicates are errors) and where
+/// each JSON key's entry is. Most catalog maps have a handful of keys, which linear scans
+/// find faster than hashing; a map that grows past `LINEAR` keys switches to hash tables,
+/// so that a huge map stays linear time.
+#[derive(Default)]
+struct MapKeys {
+    identities: Vec<KeyIdentity>,
+    hashed: Option<(HashSet<KeyIdentity>, HashMap<SharedStr, usize>)>,
+}
+
+impl MapKeys {
+    const LINEAR: usize = 16;
+
+    fn is_duplicate(&self, identity: &KeyIdentity) -> bool {
+        *identity != KeyIdentity::Unique
+            && match &self.hashed {
+                Some((set, _)) => set.contains(identity),
+                None => self.identities.contains(identity),
+            }
+    }
+
+    /// Index in `entries` of the entry with this JSON key.
+    fn position(&self, key: &str, entries: &[Entry]) -> Option<usize> {
+        match &self.hashed {
+            Some((_, index)) => index.get(key).copied(),
+            None => entries.iter().position(|e| *e.key == *key),
+        }
+    }
+
+    /// Records a key; `added` is its JSON key when it added the last entry of `entries`.
+    fn record(&mut self, identity: KeyIdentity, added: Option<SharedStr>, entries: &[Entry]) {
+        if let Some((set, index)) = &mut self.hashed {
+            set.insert(identity);
+            if let Some(key) = added {
+                index.insert(key, entries.len() - 1);
+            }
+            return;
+        }
+        self.identities.push(identity);
+        if self.identities.len() > Self::LINEAR {
+            let set = std::mem::take(&mut self.identities).into_iter().collect();
+            let index = entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect();
+            self.hashed = Some((set, index));
+        }
     }
 }
 
@@ -1531,6 +1607,14 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 /// The core schema's int and float forms, or `None` for a string.
 fn number(s: &str) -> Option<f64> {
+    // Every form below starts with a digit, a sign or a dot; most scalars are words.
+    if !s
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        return None;
+    }
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     if let Some(oct) = s.strip_prefix("0o") {
         if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
@@ -1693,6 +1777,28 @@ mod tests {
         );
         assert_eq!(s.documents[0].error.as_ref().unwrap().span.line, 2);
         assert!(s.documents[1].error.is_none());
+    }
+
+    /// Maps past `MapKeys::LINEAR` keys switch to hash tables: duplicates, JSON-spelling
+    /// collisions and the order of entries behave as in small maps.
+    #[test]
+    fn large_maps_find_duplicates_and_collisions_like_small_ones() {
+        let many: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        let dup = parse_stream(&format!("{many}k3: again\n"), &Limits::default());
+        let error = dup.documents[0].error.as_ref().unwrap();
+        assert_eq!(error.kind, YamlErrorKind::DuplicateKey);
+        assert_eq!(error.span.line, 41);
+        let root = first(&format!("7: seven\n{many}\"7\": last\n"));
+        let entries = root.as_map().unwrap();
+        assert_eq!(entries.len(), 41);
+        assert_eq!(entries[0].key, "7");
+        assert_eq!(root.get("7").unwrap().as_str(), Some("last"));
+        assert_eq!(entries[40].key, "k39");
+        let dup = parse_stream(&format!("{many}1: a\n0x1: b\n"), &Limits::default());
+        assert_eq!(
+            dup.documents[0].error.as_ref().unwrap().kind,
+            YamlErrorKind::DuplicateKey
+        );
     }
 
     #[test]
