@@ -21,7 +21,8 @@
 //! * `entity/lint`, `entity/score`, `entity/lint_and_score`: one typical Component (a
 //!   generated one that passes every check), read with `yardstick::lint_sources` from memory
 //!   and scored with all built-in checks: the latency of scoring a single entity, fixed costs
-//!   (compiling the checks, building the VM program) included.
+//!   (compiling the checks, building the VM program) included; `entity/scorer` scores it
+//!   with a `yardstick::Scorer` built once, as a tool scoring entities one by one would.
 //!
 //! Scoring uses the generated `facts.json` and a fixed date. `ScoreOptions::known_files`
 //! lists the catalog's `mkdocs.yml` files so that the TechDocs check needs no file system;
@@ -45,7 +46,7 @@ use yardstick::report::{github, html, junit, markdown, sarif, RenderOptions, Rep
 use yardstick::{
     lint_paths, lint_sources, parse_stream, score, validate_entity, CheckConfig, CheckStatus,
     Config, Facts, Limits, LintOptions, LintReport, Node, PolicySet, ScoreOptions, Scorecard,
-    Severity, ValidateOptions,
+    Scorer, Severity, ValidateOptions,
 };
 use yardstick_benches::{catalog_files, generate, Stats, TempDir};
 
@@ -461,6 +462,10 @@ fn bench_entity(c: &mut Criterion, cat: &Catalog, policies: &PolicySet) {
     g.bench_function("score", |b| {
         b.iter(|| score(&lint, policies, &options).expect("score"))
     });
+    let scorer = Scorer::new(policies, &options).expect("scorer");
+    assert_eq!(scorer.score(&lint).expect("score"), card);
+    configure(&mut g, lint_pilot);
+    g.bench_function("scorer", |b| b.iter(|| scorer.score(&lint).expect("score")));
     configure(&mut g, lint_pilot + score_pilot);
     g.bench_function("lint_and_score", |b| {
         b.iter(|| {

@@ -56,7 +56,7 @@ pub use policy::{
 };
 pub use score::{
     score, Aggregate, CheckResult, CheckStatus, EntityScore, ExpiredExemption, Facts, FactsError,
-    GateResult, Level, LevelCounts, Location, ScoreError, ScoreOptions, Scorecard,
+    GateResult, Level, LevelCounts, Location, ScoreError, ScoreOptions, Scorecard, Scorer,
 };
 pub use shared_str::SharedStr;
 pub use validate::{

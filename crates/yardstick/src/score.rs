@@ -387,6 +387,9 @@ struct VmEntry {
 
 /// Scores every accepted entity of a lint report.
 ///
+/// This compiles the checks on every call; to score many reports (or one entity at a time)
+/// with the same checks and options, build a [`Scorer`] once.
+///
 /// ```
 /// use yardstick::{lint_paths, score, LintOptions, PolicySet, ScoreOptions};
 /// let report = lint_paths(&["../../fixtures/demo".into()], &LintOptions::default()).unwrap();
@@ -398,90 +401,143 @@ pub fn score(
     policies: &PolicySet,
     options: &ScoreOptions,
 ) -> Result<Scorecard, ScoreError> {
-    let config = &options.config;
-    let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
-    config.check_ids(&ids).map_err(ScoreError::Config)?;
-    let mut checks: Vec<PreparedCheck<'_>> = policies
-        .checks()
-        .iter()
-        .filter(|c| {
-            config
-                .checks
-                .get(&c.id)
-                .and_then(|cc| cc.enabled)
-                .unwrap_or(true)
-        })
-        .map(|c| {
-            let cc = config.checks.get(&c.id);
-            let severity = cc.and_then(|cc| cc.severity).unwrap_or(c.severity);
-            let params = cc
-                .and_then(|cc| cc.params.clone())
-                .unwrap_or_else(|| json!({}));
-            let weight = cc
-                .and_then(|cc| cc.weight)
-                .unwrap_or_else(|| severity.weight());
-            PreparedCheck::new(c, severity, weight, params)
-        })
-        .collect();
+    Scorer::new(policies, options)?.score(report)
+}
 
-    let mut engine = regorus::Engine::new();
-    for p in &checks {
-        engine
-            .add_policy(p.check.origin.clone(), p.check.source.clone())
-            .map_err(|e| regorus_error(&p.check.origin, &e.to_string()))?;
+/// Checks compiled once with their configuration, ready to score any number of lint
+/// reports: what [`score`] does, without compiling the checks again on each call. A
+/// `Scorer` is `Send + Sync`; [`Scorer::score`] takes `&self`.
+///
+/// ```
+/// use yardstick::{lint_sources, LintOptions, PolicySet, ScoreOptions, Scorer};
+/// let policies = PolicySet::builtin().unwrap();
+/// let options = ScoreOptions::default();
+/// let scorer = Scorer::new(&policies, &options).unwrap();
+/// for name in ["cart", "checkout"] {
+///     let doc = format!("apiVersion: backstage.io/v1alpha1\nkind: Component\n\
+///                        metadata: {{name: {name}}}\n\
+///                        spec: {{type: service, lifecycle: production, owner: team-a}}\n");
+///     let lint = lint_sources(&[("catalog-info.yaml", doc.as_str())], &LintOptions::default());
+///     let card = scorer.score(&lint).unwrap();
+///     assert_eq!(card.entities[0].reference, format!("component:default/{name}"));
+/// }
+/// ```
+pub struct Scorer<'a> {
+    options: &'a ScoreOptions,
+    checks: Vec<PreparedCheck<'a>>,
+    /// The interpreter with every enabled check's module and no data yet.
+    engine: regorus::Engine,
+    program: Option<Arc<regorus::rvm::Program>>,
+    active: Vec<Exemption>,
+    expired: Vec<ExpiredExemption>,
+}
+
+impl<'a> Scorer<'a> {
+    /// Applies the configuration in `options` to `policies` and compiles the enabled checks.
+    pub fn new(policies: &'a PolicySet, options: &'a ScoreOptions) -> Result<Self, ScoreError> {
+        let config = &options.config;
+        let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
+        config.check_ids(&ids).map_err(ScoreError::Config)?;
+        let mut checks: Vec<PreparedCheck<'a>> = policies
+            .checks()
+            .iter()
+            .filter(|c| {
+                config
+                    .checks
+                    .get(&c.id)
+                    .and_then(|cc| cc.enabled)
+                    .unwrap_or(true)
+            })
+            .map(|c| {
+                let cc = config.checks.get(&c.id);
+                let severity = cc.and_then(|cc| cc.severity).unwrap_or(c.severity);
+                let params = cc
+                    .and_then(|cc| cc.params.clone())
+                    .unwrap_or_else(|| json!({}));
+                let weight = cc
+                    .and_then(|cc| cc.weight)
+                    .unwrap_or_else(|| severity.weight());
+                PreparedCheck::new(c, severity, weight, params)
+            })
+            .collect();
+
+        let mut engine = regorus::Engine::new();
+        for p in &checks {
+            engine
+                .add_policy(p.check.origin.clone(), p.check.source.clone())
+                .map_err(|e| regorus_error(&p.check.origin, &e.to_string()))?;
+        }
+        // The catalog is data, set per report; the program does not depend on it.
+        let program = vm_program(&mut checks, &empty_catalog_data());
+        let today = options.today.clone().unwrap_or_else(today_utc);
+        let (active, expired) = split_exemptions(&config.exemptions, &today);
+        Ok(Scorer {
+            options,
+            checks,
+            engine,
+            program,
+            active,
+            expired,
+        })
     }
-    let data = regorus::Value::from(json!({"yardstick": {"catalog": catalog_data(report)}}));
-    engine.add_data(data.clone()).map_err(|e| PolicyError {
-        file: "data".into(),
-        line: 1,
-        column: 1,
-        message: e.to_string(),
-    })?;
-    let program = vm_program(&mut checks, &data);
 
-    let today = options.today.clone().unwrap_or_else(today_utc);
-    let (active, expired) = split_exemptions(&config.exemptions, &today);
-
-    let files: Vec<SharedStr> = report
-        .files
-        .iter()
-        .map(|f| SharedStr::from(f.display.as_str()))
-        .collect();
-    let evaluate = |worker: &mut Worker, loaded: &LoadedEntity| -> EntityScore {
-        score_entity(
-            worker,
-            loaded,
-            report,
-            &files,
-            &checks,
-            &options.facts,
-            &active,
-            &config.levels,
-            options.known_files.as_deref(),
-        )
-    };
-    let run = || -> Vec<EntityScore> {
-        report
-            .catalog
-            .entities
-            .par_iter()
-            .map_init(
-                || Worker::new(engine.clone(), program.as_ref(), &data),
-                evaluate,
+    /// Scores every accepted entity of `report`.
+    pub fn score(&self, report: &LintReport) -> Result<Scorecard, ScoreError> {
+        let options = self.options;
+        let mut engine = self.engine.clone();
+        let data = regorus::Value::from(json!({"yardstick": {"catalog": catalog_data(report)}}));
+        engine.add_data(data.clone()).map_err(|e| PolicyError {
+            file: "data".into(),
+            line: 1,
+            column: 1,
+            message: e.to_string(),
+        })?;
+        let files: Vec<SharedStr> = report
+            .files
+            .iter()
+            .map(|f| SharedStr::from(f.display.as_str()))
+            .collect();
+        let evaluate = |worker: &mut Worker, loaded: &LoadedEntity| -> EntityScore {
+            score_entity(
+                worker,
+                loaded,
+                report,
+                &files,
+                &self.checks,
+                &options.facts,
+                &self.active,
+                &options.config.levels,
+                options.known_files.as_deref(),
             )
-            .collect()
-    };
-    let entities = match options.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .map_err(|e| ScoreError::Threads(e.to_string()))?
-            .install(run),
-        None => run(),
-    };
+        };
+        let run = || -> Vec<EntityScore> {
+            report
+                .catalog
+                .entities
+                .par_iter()
+                .map_init(
+                    || Worker::new(engine.clone(), self.program.as_ref(), &data),
+                    evaluate,
+                )
+                .collect()
+        };
+        let entities = match options.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .map_err(|e| ScoreError::Threads(e.to_string()))?
+                .install(run),
+            None => run(),
+        };
 
-    let summary = summarize(&entities, expired, options);
-    Ok(Scorecard { entities, summary })
+        let summary = summarize(&entities, self.expired.clone(), options);
+        Ok(Scorecard { entities, summary })
+    }
+}
+
+/// `data` with an empty catalog, to compile against.
+fn empty_catalog_data() -> regorus::Value {
+    regorus::Value::from(json!({"yardstick": {"catalog": {"has_owners": false, "entities": {}}}}))
 }
 
 impl Scorecard {
