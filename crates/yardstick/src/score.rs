@@ -688,10 +688,15 @@ fn local_facts(
                 .iter()
                 .any(|n| match known_files {
                     Some(known) => known.contains(&dir.join(n)),
-                    None => dir
-                        .join(n)
-                        .canonicalize()
-                        .is_ok_and(|real| real.starts_with(&file.root) && real.is_file()),
+                    // One stat first: most lookups miss, and resolving the real path
+                    // (to keep symlinks from leaving the root) costs a stat per component.
+                    None => {
+                        let path = dir.join(n);
+                        std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+                            && path
+                                .canonicalize()
+                                .is_ok_and(|real| real.starts_with(&file.root) && real.is_file())
+                    }
                 });
             let shown = normalize_within(shown_dir, dir_ref.trim())
                 .unwrap_or_default()
