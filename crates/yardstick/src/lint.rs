@@ -344,13 +344,13 @@ pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
         let (path, root, text) = (file.path.clone(), file.root.clone(), file.text.clone());
         let display = file.display.clone();
         linter.report.files.push(file);
-        if text.len() > options.limits.max_file_bytes {
+        if text.len() > options.limits.file_bytes() {
             let f = linter.finding(
                 "yaml/file-too-large",
                 format!(
                     "source is {} bytes, more than the limit of {} bytes",
                     text.len(),
-                    options.limits.max_file_bytes
+                    options.limits.file_bytes()
                 ),
                 &display,
                 None,
@@ -398,7 +398,7 @@ fn discover(root: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<Pat
     // Walking a large monorepo is mostly system calls: ignore's parallel walker spreads
     // them over the threads; the sort below makes the order independent of it.
     let found = Mutex::new(Vec::new());
-    let failure = Mutex::new(None);
+    let failures = Mutex::new(Vec::new());
     fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -417,8 +417,8 @@ fn discover(root: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<Pat
                 let entry = match entry {
                     Ok(entry) => entry,
                     Err(e) => {
-                        lock(&failure).get_or_insert_with(|| e.to_string());
-                        return WalkState::Quit;
+                        lock(&failures).push(e.to_string());
+                        return WalkState::Continue;
                     }
                 };
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -440,7 +440,9 @@ fn discover(root: &Path, include: &GlobSet, exclude: &GlobSet) -> Result<Vec<Pat
                 WalkState::Continue
             })
         });
-    if let Some(message) = lock(&failure).take() {
+    // Every failure is collected, the first in sorted order reported: the same one
+    // whatever order the threads met them in.
+    if let Some(message) = lock(&failures).iter().min().cloned() {
         return Err(LintError::Io {
             path: root.to_path_buf(),
             source: std::io::Error::other(message),
@@ -581,7 +583,7 @@ impl Linter<'_> {
         display: &str,
         findings: &mut Vec<Finding>,
     ) -> Option<Arc<str>> {
-        let limit = self.options.limits.max_file_bytes;
+        let limit = self.options.limits.file_bytes();
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if size > limit as u64 {
             let f = self.finding(
@@ -1134,7 +1136,7 @@ fn resolve_placeholder(
         }
         Err(e) => return (PlaceholderValue::Failed(e.to_string()), None),
     };
-    if std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0) > limits.max_file_bytes as u64 {
+    if std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0) > limits.file_bytes() as u64 {
         return (
             PlaceholderValue::Failed("file is larger than the size limit".into()),
             None,

@@ -428,8 +428,6 @@ pub struct Scorer<'a> {
     /// The interpreter with every enabled check's module and no data yet.
     engine: regorus::Engine,
     program: Option<Arc<regorus::rvm::Program>>,
-    active: Vec<Exemption>,
-    expired: Vec<ExpiredExemption>,
 }
 
 impl<'a> Scorer<'a> {
@@ -469,21 +467,20 @@ impl<'a> Scorer<'a> {
         }
         // The catalog is data, set per report; the program does not depend on it.
         let program = vm_program(&mut checks, &empty_catalog_data());
-        let today = options.today.clone().unwrap_or_else(today_utc);
-        let (active, expired) = split_exemptions(&config.exemptions, &today);
         Ok(Scorer {
             options,
             checks,
             engine,
             program,
-            active,
-            expired,
         })
     }
 
     /// Scores every accepted entity of `report`.
     pub fn score(&self, report: &LintReport) -> Result<Scorecard, ScoreError> {
         let options = self.options;
+        // Per call: a long-lived scorer sees exemptions expire at midnight (UTC).
+        let today = options.today.clone().unwrap_or_else(today_utc);
+        let (active, expired) = split_exemptions(&options.config.exemptions, &today);
         let mut engine = self.engine.clone();
         let data = regorus::Value::from(json!({"yardstick": {"catalog": catalog_data(report)}}));
         engine.add_data(data.clone()).map_err(|e| PolicyError {
@@ -505,7 +502,7 @@ impl<'a> Scorer<'a> {
                 &files,
                 &self.checks,
                 &options.facts,
-                &self.active,
+                &active,
                 &options.config.levels,
                 options.known_files.as_deref(),
             )
@@ -530,7 +527,7 @@ impl<'a> Scorer<'a> {
             None => run(),
         };
 
-        let summary = summarize(&entities, self.expired.clone(), options);
+        let summary = summarize(&entities, expired, options);
         Ok(Scorecard { entities, summary })
     }
 }

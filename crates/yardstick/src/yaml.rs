@@ -46,7 +46,7 @@ impl Span {
 
     /// Byte offset just past the last byte.
     pub fn end(&self) -> usize {
-        self.offset as usize + self.len as usize
+        (self.offset as usize).saturating_add(self.len as usize)
     }
 
     /// The byte range, to slice the source text with.
@@ -275,6 +275,14 @@ pub struct Limits {
     pub max_documents: usize,
     /// Most nodes that alias expansion may copy in one document.
     pub max_alias_nodes: u64,
+}
+
+impl Limits {
+    /// The largest file actually read: [`Limits::max_file_bytes`], but under 4 GiB, since
+    /// spans count bytes in `u32`.
+    pub fn file_bytes(&self) -> usize {
+        self.max_file_bytes.min(u32::MAX as usize)
+    }
 }
 
 impl Default for Limits {
@@ -526,13 +534,13 @@ pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut KeyCache
         fatal: None,
         warnings: Vec::new(),
     };
-    if text.len() > limits.max_file_bytes.min(u32::MAX as usize) {
+    if text.len() > limits.file_bytes() {
         stream.fatal = Some(YamlError {
             kind: YamlErrorKind::FileTooLarge,
             message: format!(
                 "file is {} bytes, more than the limit of {} bytes",
                 text.len(),
-                limits.max_file_bytes
+                limits.file_bytes()
             ),
             span: Span {
                 line: 1,
@@ -895,7 +903,7 @@ impl<'p, 'a> Builder<'p, 'a> {
                             (Value::Map(entries), size, start, anchor, tracker)
                         }
                     };
-                    let end = sp.offset + sp.len;
+                    let end = sp.offset.saturating_add(sp.len);
                     let span = Span {
                         len: end.saturating_sub(start.offset),
                         ..start
@@ -1219,13 +1227,14 @@ impl<'p, 'a> Builder<'p, 'a> {
                         placed = Some(existing);
                         keys.record(identity, None, entries);
                     } else {
-                        placed = Some(entries.len());
+                        let at = entries.len();
+                        placed = Some(at);
                         entries.push(Entry {
                             key: key.clone(),
                             key_span,
                             value: node,
                         });
-                        keys.record(identity, Some(key), entries);
+                        keys.record(identity, Some((key, at)), entries);
                     }
                 }
             },
@@ -1320,12 +1329,17 @@ impl MapKeys {
         }
     }
 
-    /// Records a key; `added` is its JSON key when it added the last entry of `entries`.
-    fn record(&mut self, identity: KeyIdentity, added: Option<SharedStr>, entries: &[Entry]) {
+    /// Records a key; `added` is its JSON key and entry index when it added an entry.
+    fn record(
+        &mut self,
+        identity: KeyIdentity,
+        added: Option<(SharedStr, usize)>,
+        entries: &[Entry],
+    ) {
         if let Some((set, index)) = &mut self.hashed {
             set.insert(identity);
-            if let Some(key) = added {
-                index.insert(key, entries.len() - 1);
+            if let Some((key, at)) = added {
+                index.insert(key, at);
             }
             return;
         }
