@@ -164,6 +164,27 @@ fn main() {
     }
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    // Ratios within each round (the phases of one round ran seconds apart, under about the
+    // same load), then their median and range over the rounds.
+    let per_round = |num: usize, den: usize| -> String {
+        let mut r: Vec<f64> = (0..runs)
+            .map(|k| wall[num][k].as_secs_f64() / wall[den][k].as_secs_f64())
+            .collect();
+        r.sort_by(f64::total_cmp);
+        format!(
+            "{:.2}x [{:.2}x .. {:.2}x]",
+            r[r.len() / 2],
+            r[0],
+            r[r.len() - 1]
+        )
+    };
+    let round_ratios = format!(
+        "end-to-end / events {}, end-to-end / parse {}, lint / parse {}, score / parse {}",
+        per_round(5, 0),
+        per_round(5, 1),
+        per_round(2, 1),
+        per_round(3, 1),
+    );
     let wall: Vec<f64> = wall.into_iter().map(|v| ms(median(v))).collect();
     let cpu: Option<Vec<f64>> = cpu
         .into_iter()
@@ -190,6 +211,7 @@ fn main() {
         )
     };
     println!("wall: {}", ratios(&wall));
+    println!("wall, per round (median [min .. max] of {runs}): {round_ratios}");
     if let Some(c) = &cpu {
         println!("cpu:  {}", ratios(c));
     }
