@@ -20,14 +20,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use yardstick::{
-    lint_paths, parse_stream, score, Facts, Limits, LintOptions, LintReport, PolicySet,
-    ScoreOptions,
-};
-use yardstick_benches::{catalog_files, generate, parse_events, TempDir};
+use yardstick::{lint_paths, parse_stream, score, Limits, LintOptions, LintReport, PolicySet};
+use yardstick_benches::{catalog_files, generate, label, parse_events, score_options, TempDir};
 
 const SEED: u64 = 1;
-const TODAY: &str = "2025-06-01";
 const SAMPLES: usize = 10;
 
 fn sizes() -> Vec<usize> {
@@ -36,14 +32,6 @@ fn sizes() -> Vec<usize> {
         sizes.push(100_000);
     }
     sizes
-}
-
-fn label(n: usize) -> String {
-    if n % 1000 == 0 {
-        format!("{}k", n / 1000)
-    } else {
-        n.to_string()
-    }
 }
 
 /// The YAML library alone: read every file and pull saphyr's events, nothing else.
@@ -70,20 +58,11 @@ fn lint(dir: &Path) -> LintReport {
     lint_paths(&[dir.to_path_buf()], &LintOptions::default()).expect("lint")
 }
 
-fn score_options(facts: Facts) -> ScoreOptions {
-    ScoreOptions {
-        facts,
-        today: Some(TODAY.into()),
-        ..ScoreOptions::default()
-    }
-}
-
 fn end_to_end(dir: &Path) -> usize {
     let report = lint(dir);
-    let facts = Facts::parse(&std::fs::read_to_string(dir.join("facts.json")).expect("facts"))
-        .expect("facts parse");
+    let options = score_options(dir).expect("facts");
     let policies = PolicySet::builtin().expect("builtin checks");
-    let card = score(&report, &policies, &score_options(facts)).expect("score");
+    let card = score(&report, &policies, &options).expect("score");
     card.entities.len()
 }
 
@@ -107,16 +86,13 @@ fn catalog(c: &mut Criterion) {
         let dir = TempDir::new(&format!("bench-{}", label(n))).expect("temp dir");
         let (stats, gen_time) = timed(|| generate(dir.path(), SEED, n));
         let files = catalog_files(dir.path()).expect("list files");
-        let facts =
-            Facts::parse(&std::fs::read_to_string(dir.path().join("facts.json")).expect("facts"))
-                .expect("facts parse");
+        let options = score_options(dir.path()).expect("facts");
 
         // Pilot runs: one of each phase, to size the measurement and check the catalog.
         let (events, events_pilot) = timed(|| events_all(&files));
         let (docs, parse_pilot) = timed(|| parse_all(&files, &limits));
         assert!(events > docs);
         let (report, lint_pilot) = timed(|| lint(dir.path()));
-        let options = score_options(facts);
         let (card, score_pilot) = timed(|| score(&report, &policies, &options).expect("score"));
         let (_, e2e_pilot) = timed(|| end_to_end(dir.path()));
         assert_eq!(docs, stats.entities);

@@ -45,13 +45,12 @@ use criterion::{
 use yardstick::report::{github, html, junit, markdown, sarif, RenderOptions, Report};
 use yardstick::{
     lint_paths, lint_sources, parse_stream, score, validate_entity, CheckConfig, CheckStatus,
-    Config, Facts, Limits, LintOptions, LintReport, Node, PolicySet, ScoreOptions, Scorecard,
-    Scorer, Severity, ValidateOptions,
+    Config, Limits, LintOptions, LintReport, Node, PolicySet, ScoreOptions, Scorecard, Scorer,
+    Severity, ValidateOptions,
 };
-use yardstick_benches::{catalog_files, generate, Stats, TempDir};
+use yardstick_benches::{catalog_files, generate, label, Stats, TempDir};
 
 const SEED: u64 = 1;
-const TODAY: &str = "2025-06-01";
 /// Samples of benchmarks that take 10 ms or more.
 const SAMPLES: usize = 10;
 /// Samples of faster benchmarks (cheap, and steadier).
@@ -63,14 +62,6 @@ fn sizes() -> Vec<usize> {
         sizes.push(10_000);
     }
     sizes
-}
-
-fn label(n: usize) -> String {
-    if n % 1000 == 0 {
-        format!("{}k", n / 1000)
-    } else {
-        n.to_string()
-    }
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
@@ -98,13 +89,9 @@ fn configure(g: &mut BenchmarkGroup<'_, WallTime>, pilot: Duration) {
 
 /// The scoring inputs: generated facts, a fixed date, the `mkdocs.yml` files of the catalog.
 fn score_options(dir: &Path, report: &LintReport) -> ScoreOptions {
-    let facts = Facts::parse(&std::fs::read_to_string(dir.join("facts.json")).expect("facts"))
-        .expect("facts parse");
     ScoreOptions {
-        facts,
-        today: Some(TODAY.into()),
         known_files: Some(Arc::new(mkdocs_files(report))),
-        ..ScoreOptions::default()
+        ..yardstick_benches::score_options(dir).expect("facts")
     }
 }
 

@@ -11,7 +11,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use yardstick::{lint_paths, score, Facts, LintOptions, PolicySet, ScoreOptions};
+use yardstick::{lint_paths, score, LintOptions, PolicySet};
 
 struct Counting;
 
@@ -104,14 +104,8 @@ fn main() {
         tally.relations += e.entity.relations.len();
     }
     println!("trees: {tally:?}");
-    let facts = Facts::parse(&std::fs::read_to_string(dir.join("facts.json")).expect("facts"))
-        .expect("facts");
     let policies = PolicySet::builtin().expect("builtin checks");
-    let options = ScoreOptions {
-        facts,
-        today: Some("2025-06-01".into()),
-        ..ScoreOptions::default()
-    };
+    let options = yardstick_benches::score_options(&dir).expect("facts");
     let before_score = LIVE.load(Relaxed);
     let mut card = score(&report, &policies, &options).expect("score");
     println!(

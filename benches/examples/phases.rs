@@ -63,14 +63,8 @@ fn peak_rss() -> Option<u64> {
 /// `--peak DIR`: lint and score DIR once (end-to-end, as timed above), print the peak RSS.
 fn peak_child(dir: &std::path::Path) {
     let report = lint_paths(&[dir.to_path_buf()], &LintOptions::default()).expect("lint");
-    let facts = Facts::parse(&std::fs::read_to_string(dir.join("facts.json")).expect("facts"))
-        .expect("facts");
     let policies = PolicySet::builtin().expect("builtin checks");
-    let options = ScoreOptions {
-        facts,
-        today: Some("2025-06-01".into()),
-        ..ScoreOptions::default()
-    };
+    let options = yardstick_benches::score_options(dir).expect("facts");
     let card = score(&report, &policies, &options).expect("score");
     std::hint::black_box(&card);
     println!("peak-rss-bytes {}", peak_rss().expect("VmHWM"));
@@ -121,7 +115,7 @@ fn main() {
     let lint = || lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).expect("lint");
     let options = |threads: Option<usize>| ScoreOptions {
         facts: Facts::parse(&facts_text).expect("facts"),
-        today: Some("2025-06-01".into()),
+        today: Some(yardstick_benches::TODAY.into()),
         threads,
         ..ScoreOptions::default()
     };

@@ -1128,6 +1128,30 @@ pub fn parse_events(text: &str) -> usize {
     events
 }
 
+/// The date scoring runs with in the benches, so that exemptions never expire mid-run.
+pub const TODAY: &str = "2025-06-01";
+
+/// `1000` as `1k`: benchmark and directory names.
+pub fn label(n: usize) -> String {
+    if n % 1000 == 0 {
+        format!("{}k", n / 1000)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Scoring options for a generated catalog: its `facts.json` and [`TODAY`].
+pub fn score_options(dir: &Path) -> io::Result<yardstick::ScoreOptions> {
+    let text = fs::read_to_string(dir.join("facts.json"))?;
+    let facts = yardstick::Facts::parse(&text)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+    Ok(yardstick::ScoreOptions {
+        facts,
+        today: Some(TODAY.into()),
+        ..yardstick::ScoreOptions::default()
+    })
+}
+
 /// Every `catalog-info.yaml` below `dir`, sorted.
 pub fn catalog_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();

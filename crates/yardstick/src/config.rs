@@ -214,7 +214,40 @@ fn boolean(node: &Node, key: &str) -> Result<bool, ConfigError> {
     }
 }
 
+/// A check the configuration leaves enabled, with its effective severity and weight.
+pub(crate) struct ConfiguredCheck<'p, 'c> {
+    pub(crate) check: &'p crate::policy::Check,
+    pub(crate) severity: CheckSeverity,
+    pub(crate) weight: f64,
+    /// The configuration's settings for it, if any.
+    pub(crate) settings: Option<&'c CheckConfig>,
+}
+
 impl Config {
+    /// The enabled checks of `policies`, in their order, with the configuration's severity
+    /// and weight applied: what scoring evaluates and what reports list.
+    pub(crate) fn enabled_checks<'p, 'c>(
+        &'c self,
+        policies: &'p crate::policy::PolicySet,
+    ) -> impl Iterator<Item = ConfiguredCheck<'p, 'c>> {
+        policies.checks().iter().filter_map(move |check| {
+            let settings = self.checks.get(&check.id);
+            if settings.and_then(|s| s.enabled) == Some(false) {
+                return None;
+            }
+            let severity = settings.and_then(|s| s.severity).unwrap_or(check.severity);
+            let weight = settings
+                .and_then(|s| s.weight)
+                .unwrap_or_else(|| severity.weight());
+            Some(ConfiguredCheck {
+                check,
+                severity,
+                weight,
+                settings,
+            })
+        })
+    }
+
     /// Checks that every check id the configuration names exists.
     pub fn check_ids(&self, known: &[&str]) -> Result<(), ConfigError> {
         let unknown = |id: &str, span: Span| {

@@ -436,26 +436,14 @@ impl<'a> Scorer<'a> {
         let config = &options.config;
         let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
         config.check_ids(&ids).map_err(ScoreError::Config)?;
-        let mut checks: Vec<PreparedCheck<'a>> = policies
-            .checks()
-            .iter()
-            .filter(|c| {
-                config
-                    .checks
-                    .get(&c.id)
-                    .and_then(|cc| cc.enabled)
-                    .unwrap_or(true)
-            })
+        let mut checks: Vec<PreparedCheck<'a>> = config
+            .enabled_checks(policies)
             .map(|c| {
-                let cc = config.checks.get(&c.id);
-                let severity = cc.and_then(|cc| cc.severity).unwrap_or(c.severity);
-                let params = cc
-                    .and_then(|cc| cc.params.clone())
+                let params = c
+                    .settings
+                    .and_then(|s| s.params.clone())
                     .unwrap_or_else(|| json!({}));
-                let weight = cc
-                    .and_then(|cc| cc.weight)
-                    .unwrap_or_else(|| severity.weight());
-                PreparedCheck::new(c, severity, weight, params)
+                PreparedCheck::new(c.check, c.severity, c.weight, params)
             })
             .collect();
 

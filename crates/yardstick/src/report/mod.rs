@@ -261,31 +261,17 @@ pub fn finding_records(lint: &LintReport) -> Vec<FindingRecord> {
 
 /// The checks of a policy set as reports describe them, with configuration applied.
 pub fn check_infos(policies: &PolicySet, config: &Config) -> Vec<CheckInfo> {
-    policies
-        .checks()
-        .iter()
-        .filter(|c| {
-            config
-                .checks
-                .get(&c.id)
-                .and_then(|cc| cc.enabled)
-                .unwrap_or(true)
-        })
-        .map(|c| {
-            let cc = config.checks.get(&c.id);
-            let severity = cc.and_then(|cc| cc.severity).unwrap_or(c.severity);
-            CheckInfo {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                description: c.description.clone(),
-                severity,
-                weight: cc
-                    .and_then(|cc| cc.weight)
-                    .unwrap_or_else(|| severity.weight()),
-                remediation: c.remediation.clone(),
-                applies_to: c.applies_to.clone(),
-                origin: c.origin.clone(),
-            }
+    config
+        .enabled_checks(policies)
+        .map(|c| CheckInfo {
+            id: c.check.id.clone(),
+            title: c.check.title.clone(),
+            description: c.check.description.clone(),
+            severity: c.severity,
+            weight: c.weight,
+            remediation: c.check.remediation.clone(),
+            applies_to: c.check.applies_to.clone(),
+            origin: c.check.origin.clone(),
         })
         .collect()
 }
