@@ -1,20 +1,10 @@
 //! The `yardstick` binary as users run it: demo catalog in, findings and exit codes out.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::process::Output;
 
-fn yardstick(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yardstick"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run yardstick")
-}
+use common::{repo, yardstick};
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

@@ -3,36 +3,13 @@
 //! step outputs come from `--format github-output`, and `--no-config` keeps a head
 //! `yardstick.yaml` from being read.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{copy_dir, repo, yardstick};
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn yardstick(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yardstick"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run yardstick")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 /// A copy of the demo catalog in a fresh directory, with the base report written beside it.
 fn demo_with_baseline(name: &str) -> (PathBuf, PathBuf) {

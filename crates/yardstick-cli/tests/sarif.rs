@@ -1,9 +1,12 @@
 //! SARIF output for GitHub code scanning: schema-valid, within GitHub's rules and limits,
 //! one result per failing check and lint finding, and fingerprints that survive edits.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use common::copy_dir;
 use serde_json::Value;
 use yardstick::report::{sarif, FindingRecord, RenderOptions, Report};
 use yardstick::{
@@ -387,19 +390,6 @@ fn one_result_per_failing_check_and_lint_finding_at_the_right_line() {
         .filter(|r| r["level"] == "error" && r["ruleId"].as_str().unwrap().contains('/'))
         .count();
     assert_eq!(errors, error_results);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Fingerprint and start line of every result, by (ruleId, entity, pointer, uri).

@@ -1,10 +1,12 @@
 //! Specification test for `yardstick score`: a hand-derived fixture catalog, facts file and
 //! expected results (tests/score/, see tests/score/README.md for the arithmetic).
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::repo;
 use serde_json::Value;
 
 const CHECK_IDS: [&str; 7] = [
@@ -16,10 +18,6 @@ const CHECK_IDS: [&str; 7] = [
     "has-oncall",
     "has-cost-tags",
 ];
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// Both null, or both numbers within 1e-6.
 fn same_score(actual: &Value, expected: &Value) -> bool {
