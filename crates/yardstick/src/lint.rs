@@ -9,12 +9,12 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
 use crate::finding::{rule, Finding, Severity};
+use crate::shared_str::StrCache;
 use crate::validate::{
     validate_owned, Entity, PlaceholderValue, Problem, ValidateOptions, Validation,
 };
 use crate::yaml::{
-    parse_stream, parse_stream_with, KeyCache, Limits, Node, Span, Stream, Value, YamlError,
-    YamlErrorKind,
+    parse_stream, parse_stream_with, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind,
 };
 
 /// Files read, parsed and validated in parallel per batch; bounds how many parsed files
@@ -512,7 +512,7 @@ impl Linter<'_> {
                 .par_iter()
                 // Each job shares map keys among the files it parses.
                 .map_init(
-                    || KeyCache::new(4096),
+                    || StrCache::new(4096),
                     |keys, &i| {
                         let (file, root, _) = &batch[i];
                         let display = this.display(file, root);
@@ -654,12 +654,12 @@ impl Linter<'_> {
     }
 
     fn lint_file(&mut self, index: usize, file: &Path, root: &Path, chain: &[PathBuf], text: &str) {
-        let parsed = self.parse_file(file, root, text, &mut KeyCache::new(256));
+        let parsed = self.parse_file(file, root, text, &mut StrCache::new(256));
         self.apply_file(index, file, root, chain, parsed);
     }
 
     /// Parses a file and validates its documents (no linter state changes).
-    fn parse_file(&self, file: &Path, root: &Path, text: &str, keys: &mut KeyCache) -> ParsedFile {
+    fn parse_file(&self, file: &Path, root: &Path, text: &str, keys: &mut StrCache) -> ParsedFile {
         let mut stream = parse_stream_with(text, &self.options.limits, keys);
         let dir = file.parent().unwrap_or(root).to_path_buf();
         let limits = self.options.limits;

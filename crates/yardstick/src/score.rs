@@ -12,7 +12,7 @@ use serde_json::{json, Value as Json};
 use crate::config::{Config, Exemption, FailOn, LevelRule, LevelRules};
 use crate::lint::{normalize_within, LintReport, LoadedEntity};
 use crate::policy::{regorus_error, Check, CheckSeverity, PolicyError, PolicySet};
-use crate::shared_str::SharedStr;
+use crate::shared_str::{SharedStr, StrCache};
 use crate::yaml::{parse_stream, Limits};
 
 /// The outcome of one check for one entity.
@@ -622,29 +622,13 @@ fn today_utc() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn relation(loaded: &LoadedEntity, field: &str, strings: &mut Interner) -> Option<SharedStr> {
+fn relation(loaded: &LoadedEntity, field: &str, strings: &mut StrCache) -> Option<SharedStr> {
     loaded
         .entity
         .relations
         .iter()
         .find(|r| r.field == field)
         .map(|r| strings.get(&r.target.to_string()))
-}
-
-/// Hands out one shared string per distinct text: a scorecard repeats the same messages,
-/// pointers, kinds and owners for thousands of entities.
-#[derive(Default)]
-struct Interner(std::collections::HashSet<SharedStr>);
-
-impl Interner {
-    fn get(&mut self, text: &str) -> SharedStr {
-        if let Some(shared) = self.0.get(text) {
-            return shared.clone();
-        }
-        let shared: SharedStr = SharedStr::from(text);
-        self.0.insert(shared.clone());
-        shared
-    }
 }
 
 /// What yardstick knows from the file system that a check may need (`input.local`).
@@ -909,8 +893,9 @@ struct Worker {
     engine_input: Option<(u64, *const regorus::Value)>,
     vm: Option<regorus::rvm::RegoVM>,
     next_id: u64,
-    /// Shares the strings of this job's results.
-    strings: Interner,
+    /// Shares the strings of this job's results: a scorecard repeats the same messages,
+    /// pointers, kinds and owners for thousands of entities.
+    strings: StrCache,
 }
 
 impl Worker {
@@ -934,7 +919,7 @@ impl Worker {
             engine_input: None,
             vm,
             next_id: 0,
-            strings: Interner::default(),
+            strings: StrCache::new(4096),
         }
     }
 

@@ -125,3 +125,46 @@ impl<'de> Deserialize<'de> for SharedStr {
         String::deserialize(deserializer).map(SharedStr::from)
     }
 }
+
+/// Hands out one shared string for equal texts read close together (map keys, scorecard
+/// messages). A direct-mapped table: a text's slot holds the last text hashed there, so
+/// memory and time per lookup are constant whatever the input, and hostile input can only
+/// make it miss (and allocate, as without a cache).
+pub(crate) struct StrCache {
+    slots: Vec<Option<SharedStr>>,
+    size: usize,
+}
+
+impl StrCache {
+    /// Longer texts are not worth a lookup.
+    const MAX_BYTES: usize = 256;
+
+    /// A cache of `size` slots (at least one), allocated on first use.
+    pub(crate) fn new(size: usize) -> Self {
+        StrCache {
+            slots: Vec::new(),
+            size: size.max(1),
+        }
+    }
+
+    /// A shared string equal to `text`.
+    pub(crate) fn get(&mut self, text: &str) -> SharedStr {
+        if text.len() > Self::MAX_BYTES {
+            return SharedStr::from(text);
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![None; self.size];
+        }
+        // FNV-1a: short texts, no need for a keyed hash (a collision only costs a miss).
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let Some(slot) = self.slots.get_mut(hash as usize % self.size) else {
+            return SharedStr::from(text);
+        };
+        match slot {
+            Some(shared) if **shared == *text => shared.clone(),
+            _ => slot.insert(SharedStr::from(text)).clone(),
+        }
+    }
+}

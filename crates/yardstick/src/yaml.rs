@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as SaphyrSpan, Tag};
 
-use crate::shared_str::SharedStr;
+use crate::shared_str::{SharedStr, StrCache};
 
 /// A position range in a source file.
 ///
@@ -483,52 +483,11 @@ impl<'a> Positions<'a> {
 /// Reads every document of a YAML file.
 pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
     // One file repeats few keys: a small table.
-    parse_stream_with(text, limits, &mut KeyCache::new(256))
-}
-
-/// Map keys already read, so that equal keys share one string: a catalog repeats the same
-/// few hundred keys in every entity. A direct-mapped table (a key's slot holds the last key
-/// hashed there): constant memory and constant time per key whatever the input, so hostile
-/// keys can only make it miss.
-pub(crate) struct KeyCache {
-    slots: Vec<Option<SharedStr>>,
-    size: usize,
-}
-
-impl KeyCache {
-    const MAX_KEY_BYTES: usize = 128;
-
-    /// A cache of `size` slots (at least one), allocated on first use.
-    pub(crate) fn new(size: usize) -> Self {
-        KeyCache {
-            slots: Vec::new(),
-            size: size.max(1),
-        }
-    }
-
-    fn get(&mut self, key: &str) -> SharedStr {
-        if key.len() > Self::MAX_KEY_BYTES {
-            return SharedStr::from(key);
-        }
-        if self.slots.is_empty() {
-            self.slots = vec![None; self.size];
-        }
-        // FNV-1a: short keys, no need for a keyed hash (collisions only cost a miss).
-        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-        let Some(slot) = self.slots.get_mut(hash as usize % self.size) else {
-            return SharedStr::from(key);
-        };
-        match slot {
-            Some(shared) if **shared == *key => shared.clone(),
-            _ => slot.insert(SharedStr::from(key)).clone(),
-        }
-    }
+    parse_stream_with(text, limits, &mut StrCache::new(256))
 }
 
 /// [`parse_stream`], sharing keys with the other files read with `keys`.
-pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut KeyCache) -> Stream {
+pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut StrCache) -> Stream {
     let mut stream = Stream {
         documents: Vec::new(),
         fatal: None,
@@ -730,7 +689,8 @@ struct AliasTracker {
 struct Builder<'p, 'a> {
     positions: &'p Positions<'a>,
     limits: &'p Limits,
-    keys: &'p mut KeyCache,
+    /// Map keys already read: a catalog repeats the same few hundred keys in every entity.
+    keys: &'p mut StrCache,
     documents: Vec<Document>,
     first_index: usize,
     stack: Vec<Frame>,
@@ -757,7 +717,7 @@ impl<'p, 'a> Builder<'p, 'a> {
     fn new(
         positions: &'p Positions<'a>,
         limits: &'p Limits,
-        keys: &'p mut KeyCache,
+        keys: &'p mut StrCache,
         first_index: usize,
     ) -> Self {
         Builder {
