@@ -37,6 +37,7 @@ pub mod report;
 mod schema;
 mod score;
 mod shared_str;
+pub mod util;
 mod validate;
 mod yaml;
 

@@ -1,0 +1,11 @@
+//! Small helpers with one home each: hashing, dates, paths, URL encoding, atomic writes.
+//!
+//! They sit below every other module and import none of them. The GitHub crate and the CLI
+//! use them too, so that a value they publish (a shard, a fingerprint, a cache file name) is
+//! computed by the same code as the core's.
+
+pub mod atomic_write;
+pub mod civil_date;
+pub mod fnv;
+pub mod path;
+pub mod percent;

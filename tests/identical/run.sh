@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Output digests: proof that a refactoring changed no byte of yardstick's output.
+#
+#   bash tests/identical/run.sh            # compare with tests/identical/digests.txt
+#   bash tests/identical/run.sh --write    # record the digests of the current tree
+#
+# Renders lint and score output in every format, on the demo catalog and on the generated
+# 10k benchmark catalog (gen-catalog, seed 1), and compares their SHA-256 digests with the
+# committed ones. YARDSTICK_BIN and GEN_CATALOG_BIN may name prebuilt binaries; otherwise the
+# release binaries are built. Exit 0: identical; 1: a digest differs; 2: could not run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+digests="$repo/tests/identical/digests.txt"
+mode=${1:-check}
+
+if [ -z "${YARDSTICK_BIN:-}" ] || [ -z "${GEN_CATALOG_BIN:-}" ]; then
+  cargo build --quiet --release -p yardstick-cli -p yardstick-benches --bin yardstick --bin gen-catalog
+  YARDSTICK_BIN=${YARDSTICK_BIN:-$repo/target/release/yardstick}
+  GEN_CATALOG_BIN=${GEN_CATALOG_BIN:-$repo/target/release/gen-catalog}
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$GEN_CATALOG_BIN" "$work/bench10k" --seed 1 --entities 10000 >/dev/null
+cp -r fixtures/demo "$work/demo"
+out="$work/out"
+mkdir -p "$out"
+
+# Runs yardstick in $work so that every path in the output is relative and stable.
+# Exit codes are part of the output: they are recorded beside the digests.
+run() {
+  local name=$1
+  shift
+  local code=0
+  (cd "$work" && "$YARDSTICK_BIN" "$@" >"$out/$name" 2>"$out/$name.stderr") || code=$?
+  echo "$code" >"$out/$name.exit"
+}
+
+for catalog in demo bench10k; do
+  facts=()
+  [ -f "$work/$catalog/facts.json" ] && facts=(--facts "$catalog/facts.json")
+  run "$catalog.lint.human" lint "$catalog" --no-color
+  for format in json sarif markdown junit github; do
+    run "$catalog.lint.$format" lint "$catalog" --format "$format"
+  done
+  run "$catalog.score.human" score "$catalog" "${facts[@]}" --no-color
+  for format in json sarif markdown junit github html; do
+    run "$catalog.score.$format" score "$catalog" "${facts[@]}" --format "$format"
+  done
+done
+
+run rules.human rules
+run rules.json rules --format json
+
+(cd "$out" && find . -type f | LC_ALL=C sort | sed 's|^\./||' | xargs sha256sum) >"$work/digests.txt"
+if [ "$mode" = "--write" ]; then
+  cp "$work/digests.txt" "$digests"
+  echo "wrote $(wc -l <"$digests") digests to tests/identical/digests.txt"
+  exit 0
+fi
+if diff -u "$digests" "$work/digests.txt"; then
+  echo "identical: $(wc -l <"$digests") outputs match tests/identical/digests.txt"
+else
+  echo "output differs from tests/identical/digests.txt (diff above)" >&2
+  exit 1
+fi
