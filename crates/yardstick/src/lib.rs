@@ -28,42 +28,38 @@
 //! ```
 #![warn(missing_docs)]
 
+mod catalog;
 mod config;
-mod entity_ref;
-mod finding;
 mod lint;
 mod policy;
 pub mod report;
-mod schema;
+mod rules;
 mod score;
-mod shared_str;
 pub mod util;
-mod validate;
 mod yaml;
 
+pub use catalog::{
+    validate_entity, Entity, EntityRef, PlaceholderResolver, PlaceholderValue, Problem, RefError,
+    Relation, ValidateOptions, Validation, DEFAULT_NAMESPACE,
+};
 pub use config::{
     CheckConfig, Config, ConfigError, Exemption, FailOn, GateConfig, LevelRule, LevelRules,
     LintConfig, CONFIG_FILE_NAME,
 };
-pub use entity_ref::{EntityRef, RefError, DEFAULT_NAMESPACE};
-pub use finding::{rule, Finding, Rule, Severity, RULES, RULES_DOC_URL};
 pub use lint::{
-    lint_files, lint_json_entities, lint_paths, lint_sources, Catalog, LintError, LintOptions,
-    LintReport, LoadedEntity, RefCheck, SourceFile,
+    lint_files, lint_json_entities, lint_paths, lint_sources, Catalog, Finding, LintError,
+    LintOptions, LintReport, LoadedEntity, RefCheck, SourceFile,
 };
 pub use policy::{
     builtin_modules, rego_files, run_rego_tests, Check, CheckSeverity, PolicyError, PolicySet,
     TestOutcome,
 };
+pub use rules::{rule, Rule, RuleId, Severity, RULES, RULES_DOC_URL};
 pub use score::{
     score, Aggregate, CheckResult, CheckStatus, EntityScore, ExpiredExemption, Facts, FactsError,
     GateResult, Level, LevelCounts, Location, ScoreError, ScoreOptions, Scorecard, Scorer,
 };
-pub use shared_str::SharedStr;
-pub use validate::{
-    validate_entity, Entity, PlaceholderResolver, PlaceholderValue, Problem, Relation,
-    ValidateOptions, Validation,
-};
+pub use util::shared_str::SharedStr;
 pub use yaml::{
     parse_stream, Document, Entry, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind,
 };

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
 use crate::config::{Config, Exemption, FailOn, LevelRule, LevelRules};
-use crate::lint::{normalize_within, LintReport, LoadedEntity};
+use crate::lint::{LintReport, LoadedEntity};
 use crate::policy::{regorus_error, Check, CheckSeverity, PolicyError, PolicySet};
-use crate::shared_str::{SharedStr, StrCache};
+use crate::util::shared_str::{SharedStr, StrCache};
 use crate::yaml::{parse_stream, Limits};
 
 /// The outcome of one check for one entity.
@@ -618,7 +618,7 @@ fn today_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let (y, m, d) = crate::yaml::civil_from_days((secs / 86_400) as i64);
+    let (y, m, d) = crate::util::civil_date::civil_from_days((secs / 86_400) as i64);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -651,7 +651,7 @@ fn local_facts(
     };
     let catalog_dir = file.path.parent().unwrap_or(&file.root);
     let shown_dir = Path::new(&file.display).parent().unwrap_or(Path::new(""));
-    let (found, expected) = match normalize_within(catalog_dir, dir_ref.trim()) {
+    let (found, expected) = match crate::util::path::join_lexically(catalog_dir, dir_ref.trim()) {
         Some(dir) if dir.starts_with(&file.root) => {
             let found = ["mkdocs.yml", "mkdocs.yaml"]
                 .iter()
@@ -667,7 +667,7 @@ fn local_facts(
                                 .is_ok_and(|real| real.starts_with(&file.root) && real.is_file())
                     }
                 });
-            let shown = normalize_within(shown_dir, dir_ref.trim())
+            let shown = crate::util::path::join_lexically(shown_dir, dir_ref.trim())
                 .unwrap_or_default()
                 .join("mkdocs.yml");
             (found, shown.to_string_lossy().replace('\\', "/"))

@@ -9,8 +9,8 @@
 use std::io::{self, Write};
 
 use super::{RenderOptions, Report};
-use crate::finding::Severity;
 use crate::policy::CheckSeverity;
+use crate::rules::Severity;
 use crate::score::CheckStatus;
 
 /// Escapes the message of a workflow command (`escapeData` in `@actions/core`).

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
-use crate::finding::Severity;
+use crate::rules::Severity;
 use crate::score::{Aggregate, CheckResult, CheckStatus, EntityScore, Level, LevelCounts};
 
 /// The page's Content-Security-Policy: nothing may be loaded from outside the page.

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
-use crate::finding::Severity;
+use crate::rules::Severity;
 use crate::score::{CheckResult, CheckStatus, EntityScore};
 
 /// Whether XML 1.0 allows the character at all (`Char` production).

@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
-use crate::finding::Severity;
 use crate::policy::CheckSeverity;
+use crate::rules::Severity;
 use crate::score::{CheckResult, CheckStatus, EntityScore};
 
 /// The most characters the output may have (GitHub's comment limit is 65,536).

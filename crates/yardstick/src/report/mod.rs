@@ -12,9 +12,9 @@ pub mod sarif;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::finding::Severity;
 use crate::lint::LintReport;
 use crate::policy::{CheckSeverity, PolicySet};
+use crate::rules::Severity;
 pub use crate::score::Summary;
 use crate::score::{EntityScore, GateResult, Level, LevelCounts, Scorecard};
 use crate::yaml::Span;

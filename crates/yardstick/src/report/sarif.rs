@@ -29,8 +29,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
-use crate::finding::{Severity, RULES};
 use crate::policy::CheckSeverity;
+use crate::rules::{Severity, RULES};
 use crate::score::CheckStatus;
 
 /// GitHub rejects a run with more results than this; extra results are dropped, least severe

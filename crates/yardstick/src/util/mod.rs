@@ -9,3 +9,5 @@ pub mod civil_date;
 pub mod fnv;
 pub mod path;
 pub mod percent;
+pub mod shared_str;
+pub mod span;

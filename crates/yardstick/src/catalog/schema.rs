@@ -15,43 +15,49 @@ use crate::yaml::{Node, Value};
 const SOURCES: &[(&str, &str)] = &[
     (
         "EntityEnvelope",
-        include_str!("../schemas/EntityEnvelope.schema.json"),
+        include_str!("../../schemas/EntityEnvelope.schema.json"),
     ),
-    ("Entity", include_str!("../schemas/Entity.schema.json")),
+    ("Entity", include_str!("../../schemas/Entity.schema.json")),
     (
         "EntityMeta",
-        include_str!("../schemas/EntityMeta.schema.json"),
+        include_str!("../../schemas/EntityMeta.schema.json"),
     ),
-    ("common", include_str!("../schemas/common.schema.json")),
+    ("common", include_str!("../../schemas/common.schema.json")),
     (
         "Component",
-        include_str!("../schemas/Component.v1alpha1.schema.json"),
+        include_str!("../../schemas/Component.v1alpha1.schema.json"),
     ),
-    ("API", include_str!("../schemas/API.v1alpha1.schema.json")),
+    (
+        "API",
+        include_str!("../../schemas/API.v1alpha1.schema.json"),
+    ),
     (
         "Resource",
-        include_str!("../schemas/Resource.v1alpha1.schema.json"),
+        include_str!("../../schemas/Resource.v1alpha1.schema.json"),
     ),
     (
         "System",
-        include_str!("../schemas/System.v1alpha1.schema.json"),
+        include_str!("../../schemas/System.v1alpha1.schema.json"),
     ),
     (
         "Domain",
-        include_str!("../schemas/Domain.v1alpha1.schema.json"),
+        include_str!("../../schemas/Domain.v1alpha1.schema.json"),
     ),
     (
         "Group",
-        include_str!("../schemas/Group.v1alpha1.schema.json"),
+        include_str!("../../schemas/Group.v1alpha1.schema.json"),
     ),
-    ("User", include_str!("../schemas/User.v1alpha1.schema.json")),
+    (
+        "User",
+        include_str!("../../schemas/User.v1alpha1.schema.json"),
+    ),
     (
         "Location",
-        include_str!("../schemas/Location.v1alpha1.schema.json"),
+        include_str!("../../schemas/Location.v1alpha1.schema.json"),
     ),
     (
         "Template",
-        include_str!("../schemas/Template.v1beta3.schema.json"),
+        include_str!("../../schemas/Template.v1beta3.schema.json"),
     ),
 ];
 

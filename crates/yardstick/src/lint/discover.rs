@@ -1,0 +1,110 @@
+//! Finding catalog files below a directory, honouring `.gitignore`.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::LintError;
+
+const DEFAULT_NAMES: [&str; 2] = ["catalog-info.yaml", "catalog-info.yml"];
+pub(super) const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
+
+pub(super) fn globset(globs: &[String]) -> Result<GlobSet, LintError> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        let glob = Glob::new(g).map_err(|source| LintError::Glob {
+            glob: g.clone(),
+            source,
+        })?;
+        b.add(glob);
+    }
+    b.build().map_err(|source| LintError::Glob {
+        glob: globs.join(", "),
+        source,
+    })
+}
+/// Finds catalog files below `root`, honouring `.gitignore`.
+pub(super) fn discover(
+    root: &Path,
+    include: &GlobSet,
+    exclude: &GlobSet,
+) -> Result<Vec<PathBuf>, LintError> {
+    use ignore::WalkState;
+    use std::sync::Mutex;
+    // Walking a large monorepo is mostly system calls: ignore's parallel walker spreads
+    // them over the threads; the sort below makes the order independent of it.
+    let found = Mutex::new(Vec::new());
+    let failures = Mutex::new(Vec::new());
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+    ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
+        })
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        lock(&failures).push(e.to_string());
+                        return WalkState::Continue;
+                    }
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return WalkState::Continue;
+                }
+                let path = entry.path();
+                let relative = path.strip_prefix(root).unwrap_or(path);
+                if exclude.is_match(relative)
+                    || relative
+                        .ancestors()
+                        .any(|a| !a.as_os_str().is_empty() && exclude.is_match(a))
+                {
+                    return WalkState::Continue;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if DEFAULT_NAMES.contains(&name.as_ref()) || include.is_match(relative) {
+                    lock(&found).push(path.to_path_buf());
+                }
+                WalkState::Continue
+            })
+        });
+    // Every failure is collected, the first in sorted order reported: the same one
+    // whatever order the threads met them in.
+    if let Some(message) = lock(&failures).iter().min().cloned() {
+        return Err(LintError::Io {
+            path: root.to_path_buf(),
+            source: std::io::Error::other(message),
+        });
+    }
+    let mut found = std::mem::take(&mut *lock(&found));
+    found.sort();
+    Ok(found)
+}
+
+/// A path with `/` between its parts: `services/a/catalog-info.yaml`, `/srv/x.yaml`,
+/// `C:/x.yaml`. A path outside the display base keeps its root (one slash, not two).
+pub(super) fn slash_path(path: &Path) -> String {
+    use std::path::Component;
+    let mut out = String::new();
+    for part in path.components() {
+        match part {
+            Component::Prefix(p) => out.push_str(&p.as_os_str().to_string_lossy()),
+            Component::RootDir => out.push('/'),
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,361 @@
+//! Linting a catalog on disk: discovery, Location following, per-document validation,
+//! and the cross-entity checks that need the whole catalog.
+//!
+//! The parts: `discover` finds catalog files, `linter` reads, parses and validates them (in
+//! parallel) and applies the results in order, `locations` follows Location targets,
+//! `placeholders` reads `$text`/`$json`/`$yaml` targets, `catalog_checks` runs the checks
+//! that need every entity, and [`Finding`] is the result model.
+
+mod catalog_checks;
+mod discover;
+mod finding;
+mod linter;
+mod locations;
+mod placeholders;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::catalog::Entity;
+use crate::rules::{RuleId, Severity};
+use crate::yaml::{Limits, Node, Span};
+
+use discover::{discover, globset};
+pub use finding::Finding;
+use linter::Linter;
+
+/// When to check that relation targets exist in the scanned catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RefCheck {
+    /// Only for target kinds of which the catalog holds at least one entity.
+    #[default]
+    Auto,
+    /// Always: every target must be in the catalog.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How to lint.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    /// Extra globs (relative to the scanned directory) of files to read besides
+    /// `catalog-info.yaml` / `catalog-info.yml`.
+    pub include: Vec<String>,
+    /// Globs of files and directories to skip.
+    pub exclude: Vec<String>,
+    /// Follow relative `target`/`targets` of Location entities.
+    pub follow_locations: bool,
+    /// When to report relation targets that are not in the catalog.
+    pub check_refs: RefCheck,
+    /// Resource limits for reading YAML.
+    pub limits: Limits,
+    /// Accept scaffolder Templates (a backend with the scaffolder plugin does).
+    pub templates: bool,
+    /// Read `$text`/`$json`/`$yaml` targets (relative files inside the root).
+    pub resolve_placeholders: bool,
+    /// Paths in findings are shown relative to this directory when below it.
+    pub display_base: Option<PathBuf>,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            follow_locations: true,
+            check_refs: RefCheck::Auto,
+            limits: Limits::default(),
+            templates: true,
+            resolve_placeholders: true,
+            display_base: None,
+        }
+    }
+}
+
+/// Why linting could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    /// A path given to scan cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A glob is malformed.
+    #[error("invalid glob `{glob}`: {source}")]
+    Glob {
+        /// The glob.
+        glob: String,
+        /// The parse error.
+        source: globset::Error,
+    },
+}
+
+/// A catalog file that was read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The path as findings show it.
+    pub display: String,
+    /// The scanned root the file was found under; paths from the file stay inside it.
+    pub root: PathBuf,
+    /// The text (lossily decoded); empty when the file was not read.
+    pub text: Arc<str>,
+}
+
+/// An accepted entity and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedEntity {
+    /// The entity.
+    pub entity: Entity,
+    /// Index into [`LintReport::files`].
+    pub file: usize,
+    /// 0-based document index in the file.
+    pub document: usize,
+    /// The document as written, kept only when placeholder substitution changed it;
+    /// otherwise [`Entity::root`] is the same tree and is not held twice.
+    source: Option<Node>,
+}
+
+impl LoadedEntity {
+    /// An entity loaded from document `document` of file `file`, with `source` the document
+    /// as written (before placeholder substitution). `source` is dropped when it equals
+    /// the entity's substituted tree, which is almost always, so that each entity holds
+    /// one tree.
+    pub fn new(entity: Entity, file: usize, document: usize, source: Node) -> Self {
+        let source = (source != entity.root).then_some(source);
+        LoadedEntity {
+            entity,
+            file,
+            document,
+            source,
+        }
+    }
+
+    /// The document as written (before placeholder substitution), for spans.
+    pub fn source(&self) -> &Node {
+        self.source.as_ref().unwrap_or(&self.entity.root)
+    }
+}
+
+/// All entities that Backstage would accept, indexed by reference.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Entities in file order.
+    pub entities: Vec<LoadedEntity>,
+    by_ref: HashMap<String, usize>,
+    kinds: HashSet<String>,
+}
+
+impl Catalog {
+    /// Looks an entity up by its stringified reference (case-insensitive).
+    pub fn get(&self, reference: &str) -> Option<&LoadedEntity> {
+        self.by_ref
+            .get(&reference.to_lowercase())
+            .map(|&i| &self.entities[i])
+    }
+
+    /// True when the catalog holds any entity of `kind` (case-insensitive).
+    pub fn has_kind(&self, kind: &str) -> bool {
+        self.kinds.contains(&kind.to_lowercase())
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// True when there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+}
+
+/// The result of linting.
+#[derive(Debug, Clone, Default)]
+pub struct LintReport {
+    /// Every file read, in the order read.
+    pub files: Vec<SourceFile>,
+    /// Every finding, sorted by file, position and rule.
+    pub findings: Vec<Finding>,
+    /// The accepted entities.
+    pub catalog: Catalog,
+    /// Number of non-empty documents read.
+    pub documents: usize,
+}
+
+impl LintReport {
+    /// Number of findings of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Lints files and directories.
+///
+/// ```no_run
+/// use yardstick::{lint_paths, LintOptions, Severity};
+/// let report = lint_paths(&["fixtures/demo".into()], &LintOptions::default()).unwrap();
+/// for f in &report.findings {
+///     println!("{}:{:?} {} {}", f.file, f.span.map(|s| s.line), f.rule, f.message);
+/// }
+/// assert!(report.count(Severity::Error) > 0);
+/// ```
+pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport, LintError> {
+    let include = globset(&options.include)?;
+    let exclude = globset(&options.exclude)?;
+    let mut linter = Linter {
+        options,
+        report: LintReport::default(),
+        visited: HashMap::new(),
+        queue: VecDeque::new(),
+        display_base: options
+            .display_base
+            .as_ref()
+            .and_then(|b| b.canonicalize().ok()),
+    };
+    for path in paths {
+        let canonical = path.canonicalize().map_err(|source| LintError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let meta = std::fs::metadata(&canonical).map_err(|source| LintError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            for file in discover(&canonical, &include, &exclude)? {
+                linter.enqueue(file, canonical.clone(), Vec::new());
+            }
+        } else {
+            let root = canonical
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| canonical.clone());
+            linter.enqueue(canonical, root, Vec::new());
+        }
+    }
+    linter.run();
+    Ok(linter.finish())
+}
+
+/// Lints catalog documents held in memory, without touching the file system: each source is
+/// `(name, text)`, where the name is what findings show as the file. Location targets are not
+/// followed and placeholders are not read (there are no files to read them from).
+///
+/// ```
+/// use yardstick::{lint_sources, LintOptions};
+/// let text = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: a}\nspec: {type: service, lifecycle: production, owner: team-a}\n";
+/// let report = lint_sources(&[("inline.yaml", text)], &LintOptions::default());
+/// assert_eq!(report.catalog.len(), 1);
+/// assert!(report.findings.is_empty());
+/// ```
+pub fn lint_sources<N: AsRef<str>, T: AsRef<str>>(
+    sources: &[(N, T)],
+    options: &LintOptions,
+) -> LintReport {
+    lint_files(
+        sources
+            .iter()
+            .map(|(name, text)| SourceFile {
+                path: PathBuf::from(name.as_ref()),
+                display: name.as_ref().to_string(),
+                root: PathBuf::new(),
+                text: Arc::from(text.as_ref()),
+            })
+            .collect(),
+        options,
+    )
+}
+
+/// Lints files held in memory, each with its own `path`, `root` and `display` name: for
+/// catalogs fetched from elsewhere, e.g. many repositories at once, where a file's
+/// relative paths (techdocs `dir:` refs) must stay inside its own repository. Location
+/// targets are not followed and placeholders are not resolved, as there is no file system.
+///
+/// ```
+/// use std::sync::Arc;
+/// use yardstick::{lint_files, LintOptions, SourceFile};
+/// let file = SourceFile {
+///     path: "acme/web/catalog-info.yaml".into(),
+///     display: "https://github.com/acme/web/blob/main/catalog-info.yaml".into(),
+///     root: "acme/web".into(),
+///     text: Arc::from("apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: web}\nspec: {type: team, children: []}\n"),
+/// };
+/// let report = lint_files(vec![file], &LintOptions::default());
+/// assert_eq!(report.catalog.len(), 1);
+/// ```
+pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
+    let options = LintOptions {
+        follow_locations: false,
+        resolve_placeholders: false,
+        ..options.clone()
+    };
+    let mut linter = Linter {
+        options: &options,
+        report: LintReport::default(),
+        visited: HashMap::new(),
+        queue: VecDeque::new(),
+        display_base: None,
+    };
+    for file in files {
+        let index = linter.report.files.len();
+        let (path, root, text) = (file.path.clone(), file.root.clone(), file.text.clone());
+        let display = file.display.clone();
+        linter.report.files.push(file);
+        if text.len() > options.limits.file_bytes() {
+            let f = Finding::new(
+                RuleId::YamlFileTooLarge,
+                format!(
+                    "source is {} bytes, more than the limit of {} bytes",
+                    text.len(),
+                    options.limits.file_bytes()
+                ),
+                &display,
+                None,
+                Some(Span {
+                    line: 1,
+                    column: 1,
+                    ..Span::default()
+                }),
+            );
+            linter.report.findings.push(f);
+            continue;
+        }
+        linter.lint_file(index, &path, &root, &[], &text);
+    }
+    linter.finish()
+}
+
+/// Lints entities that are already parsed, e.g. fetched from a Backstage catalog API. They
+/// are written out as one JSON document each (JSON is YAML), so findings point at lines of
+/// that text under `name`.
+///
+/// ```
+/// let entity = serde_json::json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Group",
+///     "metadata": {"name": "team-a"}, "spec": {"type": "team", "children": []}});
+/// let report = yardstick::lint_json_entities("catalog-api", &[entity], &yardstick::LintOptions::default());
+/// assert_eq!(report.catalog.len(), 1);
+/// ```
+pub fn lint_json_entities(
+    name: &str,
+    entities: &[serde_json::Value],
+    options: &LintOptions,
+) -> LintReport {
+    let text = entities
+        .iter()
+        .map(|e| serde_json::to_string_pretty(e).unwrap_or_else(|_| "null".into()))
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    lint_sources(&[(name, text)], options)
+}

@@ -1,0 +1,50 @@
+//! Spans: where a key or value stands in its source file.
+
+/// A position range in a source file.
+///
+/// Fields are `u32` (16 bytes in all: every YAML node carries one), which is why files of
+/// 4 GiB or more are refused as too large whatever [`Limits::max_file_bytes`] says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub offset: u32,
+    /// Length in bytes.
+    pub len: u32,
+    /// 1-based line of the first character.
+    pub line: u32,
+    /// 1-based column of the first character, counted in Unicode code points.
+    pub column: u32,
+}
+
+impl Span {
+    /// A span from `usize` positions, saturating at `u32::MAX` (unreachable for text that
+    /// [`parse_stream`] accepts).
+    pub fn new(offset: usize, len: usize, line: usize, column: usize) -> Span {
+        Span {
+            offset: to_u32(offset),
+            len: to_u32(len),
+            line: to_u32(line),
+            column: to_u32(column),
+        }
+    }
+
+    /// Byte offset of the first byte.
+    pub fn start(&self) -> usize {
+        self.offset as usize
+    }
+
+    /// Byte offset just past the last byte.
+    pub fn end(&self) -> usize {
+        (self.offset as usize).saturating_add(self.len as usize)
+    }
+
+    /// The byte range, to slice the source text with.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+}
+
+/// `value` as a `u32`, saturating.
+pub(crate) fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
