@@ -1,0 +1,119 @@
+//! A check's `input`: the entity, its relations, its facts and what yardstick knows from
+//! the file system (`input.local`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value as Json};
+
+use crate::lint::{LintReport, LoadedEntity};
+use crate::util::shared_str::{SharedStr, StrCache};
+
+pub(super) fn relation(
+    loaded: &LoadedEntity,
+    field: &str,
+    strings: &mut StrCache,
+) -> Option<SharedStr> {
+    loaded
+        .entity
+        .relations
+        .iter()
+        .find(|r| r.field == field)
+        .map(|r| strings.get(&r.target.to_string()))
+}
+
+/// What yardstick knows from the file system that a check may need (`input.local`).
+pub(super) fn local_facts(
+    loaded: &LoadedEntity,
+    report: &LintReport,
+    known_files: Option<&BTreeSet<PathBuf>>,
+) -> Json {
+    let Some(file) = report.files.get(loaded.file) else {
+        return json!({});
+    };
+    let techdocs = loaded
+        .entity
+        .root
+        .pointer("/metadata/annotations/backstage.io~1techdocs-ref")
+        .and_then(crate::yaml::Node::as_str)
+        .and_then(|r| r.trim().strip_prefix("dir:"));
+    let Some(dir_ref) = techdocs else {
+        return json!({});
+    };
+    let catalog_dir = file.path.parent().unwrap_or(&file.root);
+    let shown_dir = Path::new(&file.display).parent().unwrap_or(Path::new(""));
+    let (found, expected) = match crate::util::path::join_lexically(catalog_dir, dir_ref.trim()) {
+        Some(dir) if dir.starts_with(&file.root) => {
+            let found = ["mkdocs.yml", "mkdocs.yaml"]
+                .iter()
+                .any(|n| match known_files {
+                    Some(known) => known.contains(&dir.join(n)),
+                    // One stat first: most lookups miss, and resolving the real path
+                    // (to keep symlinks from leaving the root) costs a stat per component.
+                    None => {
+                        let path = dir.join(n);
+                        std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+                            && path
+                                .canonicalize()
+                                .is_ok_and(|real| real.starts_with(&file.root) && real.is_file())
+                    }
+                });
+            let shown = crate::util::path::join_lexically(shown_dir, dir_ref.trim())
+                .unwrap_or_default()
+                .join("mkdocs.yml");
+            (found, shown.to_string_lossy().replace('\\', "/"))
+        }
+        _ => (
+            false,
+            format!("{} (outside the scanned root; not checked)", dir_ref.trim()),
+        ),
+    };
+    json!({"techdocs": {"ref": format!("dir:{dir_ref}"), "dir_ref": true, "mkdocs_found": found, "expected": expected}})
+}
+
+/// The parts of one entity's `input`, converted once; `input.params` is per check.
+pub(super) struct InputParts {
+    pub(super) entity: regorus::Value,
+    pub(super) reference: regorus::Value,
+    pub(super) facts: regorus::Value,
+    pub(super) local: regorus::Value,
+    /// Distinguishes entities, so that the interpreter's input is set once per entity and
+    /// params, not once per check.
+    pub(super) input_id: u64,
+}
+
+impl InputParts {
+    /// `{"entity", "ref", "facts", "params", "local"}`: five `Rc` clones, no deep copy.
+    pub(super) fn with_params(&self, params: &regorus::Value) -> regorus::Value {
+        let mut map = BTreeMap::new();
+        map.insert(regorus::Value::from("entity"), self.entity.clone());
+        map.insert(regorus::Value::from("ref"), self.reference.clone());
+        map.insert(regorus::Value::from("facts"), self.facts.clone());
+        map.insert(regorus::Value::from("params"), params.clone());
+        map.insert(regorus::Value::from("local"), self.local.clone());
+        regorus::Value::from(map)
+    }
+}
+
+/// A YAML node as a regorus value, the same value `regorus::Value::from(node.to_json())`
+/// gives, without building the JSON tree first (that conversion goes through serde and
+/// copies every string twice).
+pub(super) fn node_value(node: &crate::yaml::Node) -> regorus::Value {
+    use crate::yaml::Value as Y;
+    match &node.value {
+        Y::Null => regorus::Value::Null,
+        Y::Bool(b) => regorus::Value::from(*b),
+        // Numbers are rare in entities: go through JSON so that integers and floats
+        // convert exactly as before.
+        Y::Number(_) => regorus::Value::from(node.to_json()),
+        Y::String(s) => regorus::Value::from(s.as_str()),
+        Y::Seq(items) => regorus::Value::from(items.iter().map(node_value).collect::<Vec<_>>()),
+        Y::Map(entries) => regorus::Value::from(
+            entries
+                .iter()
+                .map(|e| (regorus::Value::from(e.key.as_str()), node_value(&e.value)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        Y::Opaque => regorus::Value::new_object(),
+    }
+}

@@ -1,0 +1,156 @@
+//! Scorecards: every check of every entity evaluated with regorus, in parallel, then
+//! turned into scores, levels, aggregates and a pass/fail gate.
+//!
+//! The parts: `model` is the result model, `facts` the facts given from outside, `scorer`
+//! compiles checks once and scores entities in parallel, `input` builds each check's
+//! `input`, `vm` evaluates a check, `exemptions`, `levels` and `gate` turn results into a
+//! verdict.
+
+mod exemptions;
+mod facts;
+mod gate;
+mod input;
+mod levels;
+mod model;
+mod scorer;
+#[cfg(test)]
+mod tests;
+mod vm;
+
+pub use facts::{Facts, FactsError};
+pub use model::{
+    Aggregate, CheckResult, CheckStatus, EntityScore, ExpiredExemption, GateResult, Level,
+    LevelCounts, Location, Scorecard, Summary,
+};
+pub use scorer::Scorer;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::json;
+
+use crate::config::{Config, FailOn};
+use crate::lint::LintReport;
+use crate::policy::{PolicyError, PolicySet};
+
+use gate::gate;
+use levels::aggregate;
+
+/// How to score.
+#[derive(Debug, Clone, Default)]
+pub struct ScoreOptions {
+    /// Facts about entities.
+    pub facts: Facts,
+    /// Check settings, level rules, gate and exemptions.
+    pub config: Config,
+    /// `--fail-on`, overriding the configuration.
+    pub fail_on: Option<FailOn>,
+    /// `--min-score`, overriding the configuration.
+    pub min_score: Option<f64>,
+    /// Worker threads; `None` uses rayon's default.
+    pub threads: Option<usize>,
+    /// Today's date (`YYYY-MM-DD`) for exemption expiry; `None` reads the system clock.
+    pub today: Option<String>,
+    /// Files known to exist, for catalogs read from memory (see [`crate::lint_files`]): when
+    /// set, checks that look for files next to a catalog file (techdocs `mkdocs.yml`) consult
+    /// this set of paths, in the same form as [`crate::SourceFile::path`], instead of the disk.
+    pub known_files: Option<Arc<BTreeSet<PathBuf>>>,
+}
+
+/// Why scoring could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ScoreError {
+    /// A policy failed to compile.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The configuration names a check that does not exist.
+    #[error("configuration {}:{}: {}", .0.span.line, .0.span.column, .0.message)]
+    Config(crate::config::ConfigError),
+    /// The thread pool could not be built.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// Scores every accepted entity of a lint report.
+///
+/// This compiles the checks on every call; to score many reports (or one entity at a time)
+/// with the same checks and options, build a [`Scorer`] once.
+///
+/// ```
+/// use yardstick::{lint_paths, score, LintOptions, PolicySet, ScoreOptions};
+/// let report = lint_paths(&["../../fixtures/demo".into()], &LintOptions::default()).unwrap();
+/// let card = score(&report, &PolicySet::builtin().unwrap(), &ScoreOptions::default()).unwrap();
+/// assert_eq!(card.entities.len(), report.catalog.len());
+/// ```
+pub fn score(
+    report: &LintReport,
+    policies: &PolicySet,
+    options: &ScoreOptions,
+) -> Result<Scorecard, ScoreError> {
+    Scorer::new(policies, options)?.score(report)
+}
+
+/// `data` with an empty catalog, to compile against.
+pub(super) fn empty_catalog_data() -> regorus::Value {
+    regorus::Value::from(json!({"yardstick": {"catalog": {"has_owners": false, "entities": {}}}}))
+}
+
+impl Scorecard {
+    /// Keeps only the entities `keep` accepts and recomputes the summary and gate over them,
+    /// e.g. to report only the entities of files a pull request changed. Expired exemptions
+    /// are kept only for the remaining entities.
+    pub fn retain(&mut self, keep: impl Fn(&EntityScore) -> bool, options: &ScoreOptions) {
+        self.entities.retain(|e| keep(e));
+        let refs: BTreeSet<String> = self
+            .entities
+            .iter()
+            .map(|e| e.reference.to_lowercase())
+            .collect();
+        let expired = std::mem::take(&mut self.summary.expired_exemptions)
+            .into_iter()
+            .filter(|x| refs.contains(&x.entity.to_lowercase()))
+            .collect();
+        self.summary = summarize(&self.entities, expired, options);
+    }
+}
+
+/// Totals, groupings and the gate of scored entities.
+pub(super) fn summarize(
+    entities: &[EntityScore],
+    expired: Vec<ExpiredExemption>,
+    options: &ScoreOptions,
+) -> Summary {
+    let config = &options.config;
+    let catalog = aggregate("catalog".into(), entities.iter());
+    let group = |key_of: fn(&EntityScore) -> Option<String>| -> Vec<Aggregate> {
+        let mut groups: BTreeMap<String, Vec<&EntityScore>> = BTreeMap::new();
+        for e in entities {
+            groups
+                .entry(key_of(e).unwrap_or_else(|| "(none)".into()))
+                .or_default()
+                .push(e);
+        }
+        groups
+            .into_iter()
+            .map(|(k, v)| aggregate(k, v.into_iter()))
+            .collect()
+    };
+    let owners = group(|e| e.owner.as_deref().map(String::from));
+    let systems = group(|e| e.system.as_deref().map(String::from));
+    let gate = gate(
+        entities,
+        &catalog,
+        options.fail_on.or(config.gate.fail_on).unwrap_or_default(),
+        options.min_score.or(config.gate.min_score),
+    );
+    Summary {
+        entities: catalog.entities,
+        score: catalog.score,
+        levels: catalog.levels,
+        owners,
+        systems,
+        expired_exemptions: expired,
+        gate,
+    }
+}

@@ -1,0 +1,289 @@
+//! The [`Scorer`]: checks compiled once with their configuration, scoring every entity of a
+//! report in parallel.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{json, Value as Json};
+
+use crate::config::{Exemption, LevelRules};
+use crate::lint::{LintReport, LoadedEntity};
+use crate::policy::{regorus_error, Check, CheckSeverity, PolicyError, PolicySet};
+use crate::util::shared_str::SharedStr;
+
+use super::exemptions::{split_exemptions, today_utc};
+use super::facts::Facts;
+use super::input::{local_facts, node_value, relation, InputParts};
+use super::levels::score_and_level;
+use super::model::{CheckResult, CheckStatus, EntityScore, Location, Scorecard};
+use super::vm::{vm_program, Worker};
+use super::{empty_catalog_data, summarize, ScoreError, ScoreOptions};
+
+/// A check ready to evaluate, with configuration applied.
+pub(super) struct PreparedCheck<'p> {
+    pub(super) check: &'p Check,
+    /// The check id, shared by all its results.
+    pub(super) id: SharedStr,
+    /// The message of a result for an entity of another kind, shared likewise.
+    pub(super) not_applicable: SharedStr,
+    pub(super) severity: CheckSeverity,
+    pub(super) weight: f64,
+    /// `input.params`, converted once.
+    pub(super) params_value: regorus::Value,
+    pub(super) applicable_rule: String,
+    pub(super) result_rule: String,
+    /// Entry points of the check's rules in the VM program, when the VM evaluates it.
+    pub(super) vm: Option<VmEntry>,
+}
+
+impl<'p> PreparedCheck<'p> {
+    pub(super) fn new(
+        check: &'p Check,
+        severity: CheckSeverity,
+        weight: f64,
+        params: Json,
+    ) -> Self {
+        PreparedCheck {
+            check,
+            id: SharedStr::from(check.id.as_str()),
+            not_applicable: SharedStr::from(format!("applies to {}", check.applies_to.join(", "))),
+            severity,
+            weight,
+            params_value: regorus::Value::from(params),
+            applicable_rule: format!("data.{}.applicable", check.package),
+            result_rule: format!("data.{}.result", check.package),
+            vm: None,
+        }
+    }
+}
+
+/// Indexes of a check's rules among the VM program's entry points.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct VmEntry {
+    /// `applicable`, when the check defines one that must be evaluated.
+    pub(super) applicable: Option<usize>,
+    pub(super) result: usize,
+}
+
+/// Checks compiled once with their configuration, ready to score any number of lint
+/// reports: what [`score`] does, without compiling the checks again on each call. A
+/// `Scorer` is `Send + Sync`; [`Scorer::score`] takes `&self`.
+///
+/// ```
+/// use yardstick::{lint_sources, LintOptions, PolicySet, ScoreOptions, Scorer};
+/// let policies = PolicySet::builtin().unwrap();
+/// let options = ScoreOptions::default();
+/// let scorer = Scorer::new(&policies, &options).unwrap();
+/// for name in ["cart", "checkout"] {
+///     let doc = format!("apiVersion: backstage.io/v1alpha1\nkind: Component\n\
+///                        metadata: {{name: {name}}}\n\
+///                        spec: {{type: service, lifecycle: production, owner: team-a}}\n");
+///     let lint = lint_sources(&[("catalog-info.yaml", doc.as_str())], &LintOptions::default());
+///     let card = scorer.score(&lint).unwrap();
+///     assert_eq!(card.entities[0].reference, format!("component:default/{name}"));
+/// }
+/// ```
+pub struct Scorer<'a> {
+    options: &'a ScoreOptions,
+    checks: Vec<PreparedCheck<'a>>,
+    /// The interpreter with every enabled check's module and no data yet.
+    engine: regorus::Engine,
+    program: Option<Arc<regorus::rvm::Program>>,
+}
+
+impl<'a> Scorer<'a> {
+    /// Applies the configuration in `options` to `policies` and compiles the enabled checks.
+    pub fn new(policies: &'a PolicySet, options: &'a ScoreOptions) -> Result<Self, ScoreError> {
+        let config = &options.config;
+        let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
+        config.check_ids(&ids).map_err(ScoreError::Config)?;
+        let mut checks: Vec<PreparedCheck<'a>> = config
+            .enabled_checks(policies)
+            .map(|c| {
+                let params = c
+                    .settings
+                    .and_then(|s| s.params.clone())
+                    .unwrap_or_else(|| json!({}));
+                PreparedCheck::new(c.check, c.severity, c.weight, params)
+            })
+            .collect();
+
+        let mut engine = regorus::Engine::new();
+        for p in &checks {
+            engine
+                .add_policy(p.check.origin.clone(), p.check.source.clone())
+                .map_err(|e| regorus_error(&p.check.origin, &e.to_string()))?;
+        }
+        // The catalog is data, set per report; the program does not depend on it.
+        let program = vm_program(&mut checks, &empty_catalog_data());
+        Ok(Scorer {
+            options,
+            checks,
+            engine,
+            program,
+        })
+    }
+
+    /// Scores every accepted entity of `report`.
+    pub fn score(&self, report: &LintReport) -> Result<Scorecard, ScoreError> {
+        let options = self.options;
+        // Per call: a long-lived scorer sees exemptions expire at midnight (UTC).
+        let today = options.today.clone().unwrap_or_else(today_utc);
+        let (active, expired) = split_exemptions(&options.config.exemptions, &today);
+        let mut engine = self.engine.clone();
+        let data = regorus::Value::from(json!({"yardstick": {"catalog": catalog_data(report)}}));
+        engine.add_data(data.clone()).map_err(|e| PolicyError {
+            file: "data".into(),
+            line: 1,
+            column: 1,
+            message: e.to_string(),
+        })?;
+        let files: Vec<SharedStr> = report
+            .files
+            .iter()
+            .map(|f| SharedStr::from(f.display.as_str()))
+            .collect();
+        let evaluate = |worker: &mut Worker, loaded: &LoadedEntity| -> EntityScore {
+            score_entity(
+                worker,
+                loaded,
+                report,
+                &files,
+                &self.checks,
+                &options.facts,
+                &active,
+                &options.config.levels,
+                options.known_files.as_deref(),
+            )
+        };
+        let run = || -> Vec<EntityScore> {
+            report
+                .catalog
+                .entities
+                .par_iter()
+                .map_init(
+                    || Worker::new(engine.clone(), self.program.as_ref(), &data),
+                    evaluate,
+                )
+                .collect()
+        };
+        let entities = match options.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .map_err(|e| ScoreError::Threads(e.to_string()))?
+                .install(run),
+            None => run(),
+        };
+
+        let summary = summarize(&entities, expired, options);
+        Ok(Scorecard { entities, summary })
+    }
+}
+
+pub(super) fn catalog_data(report: &LintReport) -> Json {
+    let mut entities = serde_json::Map::new();
+    for e in &report.catalog.entities {
+        let kind = e.entity.kind();
+        if kind.eq_ignore_ascii_case("group") || kind.eq_ignore_ascii_case("user") {
+            entities.insert(e.entity.reference.to_string(), json!({"kind": kind}));
+        }
+    }
+    json!({"has_owners": !entities.is_empty(), "entities": entities})
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn score_entity(
+    worker: &mut Worker,
+    loaded: &LoadedEntity,
+    report: &LintReport,
+    files: &[SharedStr],
+    checks: &[PreparedCheck<'_>],
+    facts: &Facts,
+    exemptions: &[Exemption],
+    levels: &LevelRules,
+    known_files: Option<&BTreeSet<PathBuf>>,
+) -> EntityScore {
+    let reference = loaded.entity.reference.to_string();
+    let kind = worker.strings.get(loaded.entity.kind());
+    let text = report.files.get(loaded.file).map_or("", |f| &*f.text);
+    let file = files
+        .get(loaded.file)
+        .cloned()
+        .unwrap_or_else(|| SharedStr::from(""));
+    // Built on first use (Groups and Users have no check to evaluate), straight from the
+    // YAML tree into regorus values: no `serde_json::Value` for the entity.
+    let mut input: Option<InputParts> = None;
+    let mut results = Vec::with_capacity(checks.len());
+    for p in checks {
+        let mut result = CheckResult {
+            id: p.id.clone(),
+            status: CheckStatus::NotApplicable,
+            severity: p.severity,
+            weight: p.weight,
+            message: p.not_applicable.clone(),
+            pointer: None,
+            location: None,
+        };
+        let applies = p.check.applies_to.is_empty()
+            || p.check
+                .applies_to
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&kind));
+        if !applies {
+            results.push(result);
+            continue;
+        }
+        if let Some(x) = exemptions
+            .iter()
+            .find(|x| x.check == p.check.id && x.entity == reference)
+        {
+            result.status = CheckStatus::Exempt;
+            result.message = worker.strings.get(&format!("exempt: {}", x.reason));
+            results.push(result);
+            continue;
+        }
+        let input = input.get_or_insert_with(|| InputParts {
+            entity: node_value(&loaded.entity.root),
+            reference: regorus::Value::from(reference.as_str()),
+            facts: regorus::Value::from(facts.get(&reference)),
+            local: regorus::Value::from(local_facts(loaded, report, known_files)),
+            input_id: worker.next_input_id(),
+        });
+        match worker.evaluate(p, input) {
+            Ok(None) => result.message = worker.strings.get("the check's applicable rule is false"),
+            Ok(Some((status, message, pointer))) => {
+                result.status = status;
+                result.message = worker.strings.get(&message);
+                let span = loaded.source().locate(&pointer);
+                let (end_line, end_column) = crate::report::span_end(text, span);
+                result.location = Some(Location {
+                    file: file.clone(),
+                    line: span.line as usize,
+                    column: span.column as usize,
+                    end_line,
+                    end_column,
+                });
+                result.pointer = Some(worker.strings.get(&pointer));
+            }
+            Err(message) => {
+                result.status = CheckStatus::Error;
+                result.message = worker.strings.get(&message);
+            }
+        }
+        results.push(result);
+    }
+    let (score, level) = score_and_level(&results, levels);
+    EntityScore {
+        owner: relation(loaded, "owner", &mut worker.strings),
+        system: relation(loaded, "system", &mut worker.strings),
+        reference,
+        kind,
+        file,
+        score,
+        level,
+        checks: results,
+    }
+}

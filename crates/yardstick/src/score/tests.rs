@@ -1,0 +1,151 @@
+//! Scores, levels, the gate, exemptions and the VM against the interpreter.
+
+use super::input::{node_value, InputParts};
+use super::scorer::PreparedCheck;
+use super::vm::{evaluate_check, simple_result, vm_program, Worker};
+use super::*;
+use crate::yaml::{parse_stream, Limits};
+
+/// The VM must give the interpreter's answer for every built-in check, on inputs of the
+/// wrong types and shapes and with non-default params (the catalog-level tests only
+/// see well-formed entities).
+#[test]
+fn vm_agrees_with_interpreter_on_builtin_checks() {
+    let set = PolicySet::builtin().unwrap();
+    let data = regorus::Value::from(json!({"yardstick": {"catalog": {
+        "has_owners": true,
+        "entities": {"group:default/team-a": {"kind": "Group"}, "user:ns/jo": {"kind": "user"}}
+    }}}));
+    let owners = [
+        json!(null),
+        json!(""),
+        json!("  "),
+        json!(5),
+        json!("team-a"),
+        json!("group:"),
+        json!("ns/"),
+        json!(":x"),
+        json!("group:/x"),
+        json!("ns/a:b"),
+        json!("user:ns/jo"),
+        json!("User:NS/Jo"),
+        json!("team-b"),
+    ];
+    let annotations = [
+        json!(null),
+        json!("x"),
+        json!({}),
+        json!({"grafana/dashboard-selector": " ", "pagerduty.com/service-id": 3}),
+        json!({"prometheus.io/rule": "up", "opsgenie.com/team": "t", "a/b": "c",
+               "backstage.io/techdocs-ref": "dir:.", "yardstick.dev/backup-policy": "daily"}),
+        json!({"backstage.io/techdocs-entity": "component:x", "yardstick.dev/backup-policy": ""}),
+    ];
+    let labels = [
+        json!(null),
+        json!([]),
+        json!({"cost-center": ""}),
+        json!({"cost-center": "cc-1", "x": "y"}),
+    ];
+    let facts = [
+        json!({}),
+        json!({"ci": {"status": "passing"}, "monitoring": {"configured": true}}),
+        json!({"ci": {"status": "failing"}, "oncall": {"configured": "true"}}),
+        json!({"ci": {"status": "none"}, "backups": {"enabled": true}}),
+        json!({"ci": {"status": 7}}),
+        json!({"ci": {"status": false}}),
+        json!({"ci": {"status": null}}),
+        json!({"ci": "x"}),
+    ];
+    let locals = [
+        json!({}),
+        json!({"techdocs": {"ref": "dir:.", "dir_ref": true, "mkdocs_found": false, "expected": "a/mkdocs.yml"}}),
+        json!({"techdocs": {"ref": "dir:.", "dir_ref": true, "mkdocs_found": true, "expected": "mkdocs.yml"}}),
+    ];
+    let params = [
+        json!({}),
+        json!({"annotations": ["a/b", 3, "opsgenie.com/team"], "label_keys": ["x", 1, "cost-center"], "database_types": ["database", "cache"]}),
+        json!({"annotations": "x", "label_keys": [], "database_types": 5}),
+    ];
+    let mut inputs = Vec::new();
+    for (i, owner) in owners.iter().enumerate() {
+        let a = &annotations[i % annotations.len()];
+        let l = &labels[i % labels.len()];
+        for (j, f) in facts.iter().enumerate() {
+            let kinds = ["database", "cache", "service"];
+            let mut entity = json!({
+                "kind": "Component",
+                "metadata": {"name": "x", "annotations": a, "labels": l},
+                "spec": {"owner": owner, "type": kinds[j % 3]},
+            });
+            if j % 4 == 1 {
+                entity["metadata"]["namespace"] = json!("ns");
+            }
+            if j % 5 == 2 {
+                entity["spec"].as_object_mut().unwrap().remove("owner");
+            }
+            inputs.push((entity, f.clone(), locals[(i + j) % locals.len()].clone()));
+        }
+    }
+    inputs.push((json!({}), json!({}), json!({})));
+    inputs.push((json!("not an object"), json!({}), json!({})));
+    let mut compared = 0;
+    for param in &params {
+        let mut checks: Vec<PreparedCheck<'_>> = set
+            .checks()
+            .iter()
+            .map(|c| PreparedCheck::new(c, c.severity, 1.0, param.clone()))
+            .collect();
+        let program = vm_program(&mut checks, &data).expect("the built-ins compile for the VM");
+        assert!(checks.iter().all(|p| p.vm.is_some()));
+        let mut engine = regorus::Engine::new();
+        for p in &checks {
+            engine
+                .add_policy(p.check.origin.clone(), p.check.source.clone())
+                .unwrap();
+        }
+        engine.add_data(data.clone()).unwrap();
+        let mut worker = Worker::new(engine.clone(), Some(&program), &data);
+        for (n, (entity, facts, local)) in inputs.iter().enumerate() {
+            let parts = InputParts {
+                entity: regorus::Value::from(entity.clone()),
+                reference: regorus::Value::from("component:default/x"),
+                facts: regorus::Value::from(facts.clone()),
+                local: regorus::Value::from(local.clone()),
+                input_id: n as u64,
+            };
+            for p in &checks {
+                engine.set_input(parts.with_params(&p.params_value));
+                let want = evaluate_check(&mut engine, p);
+                let vm = worker.vm.as_mut().unwrap();
+                vm.set_input(parts.with_params(&p.params_value));
+                let entry = p.vm.unwrap();
+                let applicable = entry
+                    .applicable
+                    .map(|i| vm.execute_entry_point_by_index(i).unwrap());
+                let got = if applicable == Some(regorus::Value::from(false)) {
+                    Ok(None)
+                } else {
+                    let value = vm.execute_entry_point_by_index(entry.result).unwrap();
+                    Ok(Some(simple_result(&value).expect("a plain result")))
+                };
+                assert_eq!(
+                    got, want,
+                    "{} on {entity} {facts} {local} {param}",
+                    p.check.id
+                );
+                assert_eq!(worker.evaluate(p, &parts), want);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 2000, "{compared}");
+}
+
+/// `node_value` gives the same value as going through `serde_json`.
+#[test]
+fn node_value_matches_json_conversion() {
+    let text = "a: 1\nb: -2.5\nc: [x, 'y', null, true, 0x1F, 1e3, .inf]\nd: {e: ~, '1': {f: []}}\ng: 12345678901234567890\n";
+    let stream = parse_stream(text, &Limits::default());
+    let root = stream.documents[0].root.as_ref().unwrap();
+    assert_eq!(node_value(root), regorus::Value::from(root.to_json()));
+}
