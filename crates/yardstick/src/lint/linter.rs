@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::discover::slash_path;
-use super::placeholders::resolve_placeholder;
+use super::placeholders::{resolve_placeholder, PlaceholderNote};
 use super::{Finding, LintOptions, LintReport, LoadedEntity, SourceFile};
 use crate::catalog::{validate_tree, Problem, ValidateOptions, Validation};
 use crate::rules::RuleId;
@@ -35,8 +35,6 @@ struct ParsedFile {
     validations: Vec<Option<(Validation, Vec<PlaceholderNote>)>>,
 }
 
-/// A finding about a placeholder: rule id and message.
-type PlaceholderNote = (RuleId, String);
 pub(super) struct Linter<'o> {
     pub(super) options: &'o LintOptions,
     pub(super) report: LintReport,
@@ -311,10 +309,10 @@ impl Linter<'_> {
                 f.entity = entity_ref.clone();
                 self.report.findings.push(f);
             }
-            for (rule_id, message) in placeholder_notes {
+            for note in placeholder_notes {
                 let mut f = Finding::new(
-                    rule_id,
-                    message,
+                    note.rule,
+                    note.message,
                     &display,
                     Some(doc.index),
                     Some(root_node.span),

@@ -72,7 +72,7 @@ pub(super) fn local_facts(
 }
 
 /// The parts of one entity's `input`, converted once; `input.params` is per check.
-pub(super) struct InputParts {
+pub(super) struct EntityInput {
     pub(super) entity: regorus::Value,
     pub(super) reference: regorus::Value,
     pub(super) facts: regorus::Value,
@@ -82,7 +82,7 @@ pub(super) struct InputParts {
     pub(super) input_id: u64,
 }
 
-impl InputParts {
+impl EntityInput {
     /// `{"entity", "ref", "facts", "params", "local"}`: five `Rc` clones, no deep copy.
     pub(super) fn with_params(&self, params: &regorus::Value) -> regorus::Value {
         let mut map = BTreeMap::new();

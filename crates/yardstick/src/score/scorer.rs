@@ -15,9 +15,10 @@ use crate::util::shared_str::SharedStr;
 
 use super::exemptions::{split_exemptions, today_utc};
 use super::facts::Facts;
-use super::input::{local_facts, node_value, relation, InputParts};
+use super::input::{local_facts, node_value, relation, EntityInput};
 use super::levels::score_and_level;
 use super::model::{CheckResult, CheckStatus, EntityScore, Location, Scorecard};
+use super::vm::Verdict;
 use super::vm::{vm_program, Worker};
 use super::{empty_catalog_data, summarize, ScoreError, ScoreOptions};
 
@@ -215,7 +216,7 @@ pub(super) fn score_entity(
         .unwrap_or_else(|| SharedStr::from(""));
     // Built on first use (Groups and Users have no check to evaluate), straight from the
     // YAML tree into regorus values: no `serde_json::Value` for the entity.
-    let mut input: Option<InputParts> = None;
+    let mut input: Option<EntityInput> = None;
     let mut results = Vec::with_capacity(checks.len());
     for p in checks {
         let mut result = CheckResult {
@@ -245,7 +246,7 @@ pub(super) fn score_entity(
             results.push(result);
             continue;
         }
-        let input = input.get_or_insert_with(|| InputParts {
+        let input = input.get_or_insert_with(|| EntityInput {
             entity: node_value(&loaded.entity.root),
             reference: regorus::Value::from(reference.as_str()),
             facts: regorus::Value::from(facts.get(&reference)),
@@ -254,7 +255,11 @@ pub(super) fn score_entity(
         });
         match worker.evaluate(p, input) {
             Ok(None) => result.message = worker.strings.get("the check's applicable rule is false"),
-            Ok(Some((status, message, pointer))) => {
+            Ok(Some(Verdict {
+                status,
+                message,
+                pointer,
+            })) => {
                 result.status = status;
                 result.message = worker.strings.get(&message);
                 let span = loaded.source().locate(&pointer);

@@ -1,8 +1,8 @@
 //! Scores, levels, the gate, exemptions and the VM against the interpreter.
 
-use super::input::{node_value, InputParts};
+use super::input::{node_value, EntityInput};
 use super::scorer::PreparedCheck;
-use super::vm::{evaluate_check, simple_result, vm_program, Worker};
+use super::vm::{evaluate_check, plain_verdict, vm_program, Worker};
 use super::*;
 use crate::yaml::{parse_stream, Limits};
 
@@ -106,7 +106,7 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
         engine.add_data(data.clone()).unwrap();
         let mut worker = Worker::new(engine.clone(), Some(&program), &data);
         for (n, (entity, facts, local)) in inputs.iter().enumerate() {
-            let parts = InputParts {
+            let parts = EntityInput {
                 entity: regorus::Value::from(entity.clone()),
                 reference: regorus::Value::from("component:default/x"),
                 facts: regorus::Value::from(facts.clone()),
@@ -126,7 +126,7 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
                     Ok(None)
                 } else {
                     let value = vm.execute_entry_point_by_index(entry.result).unwrap();
-                    Ok(Some(simple_result(&value).expect("a plain result")))
+                    Ok(Some(plain_verdict(&value).expect("a plain result")))
                 };
                 assert_eq!(
                     got, want,

@@ -6,13 +6,22 @@ use serde_json::Value as Json;
 use crate::policy::Check;
 use crate::util::shared_str::StrCache;
 
-use super::input::InputParts;
+use super::input::EntityInput;
 use super::model::CheckStatus;
 use super::scorer::{PreparedCheck, VmEntry};
 
-/// What a check evaluation gives: `Ok(None)`: not applicable; `Ok(Some(status, message,
-/// pointer))`; or an error message.
-pub(super) type Evaluation = Result<Option<(CheckStatus, String, String)>, String>;
+/// What a check's `result` says about one entity.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Verdict {
+    pub(super) status: CheckStatus,
+    pub(super) message: String,
+    /// JSON pointer of the field at fault; empty when the result names none.
+    pub(super) pointer: String,
+}
+
+/// What evaluating a check gives: `Ok(None)` when it does not apply to the entity,
+/// `Ok(Some(verdict))`, or a Rego error's message.
+pub(super) type Evaluation = Result<Option<Verdict>, String>;
 
 /// Compiles the checks the VM may evaluate into one regorus VM program and records their
 /// entry points in `checks`; `None` when no check can use the VM.
@@ -117,7 +126,7 @@ impl Worker {
         self.next_id
     }
 
-    pub(super) fn evaluate(&mut self, p: &PreparedCheck<'_>, input: &InputParts) -> Evaluation {
+    pub(super) fn evaluate(&mut self, p: &PreparedCheck<'_>, input: &EntityInput) -> Evaluation {
         if let (Some(entry), Some(vm)) = (p.vm, self.vm.as_mut()) {
             vm.set_input(input.with_params(&p.params_value));
             let applicable = match entry.applicable {
@@ -129,7 +138,7 @@ impl Worker {
                 Some(regorus::Value::Undefined) | None => {}
                 Some(_) => {
                     if let Ok(value) = vm.execute_entry_point_by_index(entry.result) {
-                        if let Some(r) = simple_result(&value) {
+                        if let Some(r) = plain_verdict(&value) {
                             return Ok(Some(r));
                         }
                     }
@@ -149,7 +158,7 @@ impl Worker {
 /// Reads `{"status", "message", "pointer"}` from a result whose keys and values are all
 /// strings, as the built-in checks' are, giving what `evaluate_check` gives for it; `None`
 /// for any other value (`evaluate_check` then decides, with its error messages).
-pub(super) fn simple_result(value: &regorus::Value) -> Option<(CheckStatus, String, String)> {
+pub(super) fn plain_verdict(value: &regorus::Value) -> Option<Verdict> {
     let regorus::Value::Object(fields) = value else {
         return None;
     };
@@ -174,10 +183,14 @@ pub(super) fn simple_result(value: &regorus::Value) -> Option<(CheckStatus, Stri
         // Bad or missing status: the interpreter path words the error.
         _ => return None,
     };
-    Some((status, message, pointer))
+    Some(Verdict {
+        status,
+        message,
+        pointer,
+    })
 }
 
-/// `Ok(None)`: not applicable. `Ok(Some(status, message, pointer))`, or an error message.
+/// Evaluates a check with the interpreter, on the input already set.
 pub(super) fn evaluate_check(engine: &mut regorus::Engine, p: &PreparedCheck<'_>) -> Evaluation {
     if p.check.defines_applicable {
         let applicable = engine
@@ -219,5 +232,9 @@ pub(super) fn evaluate_check(engine: &mut regorus::Engine, p: &PreparedCheck<'_>
         .and_then(Json::as_str)
         .unwrap_or_default()
         .to_string();
-    Ok(Some((status, message, pointer)))
+    Ok(Some(Verdict {
+        status,
+        message,
+        pointer,
+    }))
 }
