@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::linter::Linter;
-use super::{Finding, RefCheck};
+use super::{Catalog, Finding, RefCheck};
+use crate::catalog::Relation;
 use crate::rules::RuleId;
 
 impl Linter<'_> {
@@ -16,41 +17,8 @@ impl Linter<'_> {
             .iter()
             .map(|f| f.display.clone())
             .collect();
-        let mut order: Vec<usize> = (0..self.report.catalog.entities.len()).collect();
-        let entities = &self.report.catalog.entities;
-        order.sort_by(|&a, &b| {
-            (&files[entities[a].file], entities[a].document)
-                .cmp(&(&files[entities[b].file], entities[b].document))
-        });
-        let mut first: BTreeMap<String, usize> = BTreeMap::new();
-        let mut findings = Vec::new();
-        for &i in &order {
-            let e = &entities[i];
-            let key = e.entity.reference.to_string();
-            match first.get(&key) {
-                Some(&j) => {
-                    let prior = &entities[j];
-                    let mut f = Finding::new(
-                        RuleId::CatalogDuplicateEntity,
-                        format!(
-                            "{key} is already defined in {} (document {})",
-                            files[prior.file], prior.document
-                        ),
-                        &files[e.file],
-                        Some(e.document),
-                        Some(e.source().locate("/metadata/name")),
-                    );
-                    f.entity = Some(key);
-                    f.pointer = Some("/metadata/name".into());
-                    findings.push(f);
-                }
-                None => {
-                    first.insert(key, i);
-                }
-            }
-        }
+        let keep = self.report_duplicates(&files);
         // Backstage keeps one entity per reference: later duplicates leave the catalog.
-        let keep: HashSet<usize> = first.values().copied().collect();
         let catalog = &mut self.report.catalog;
         let mut index = 0;
         catalog.entities.retain(|_| {
@@ -68,38 +36,59 @@ impl Linter<'_> {
             .iter()
             .map(|e| e.entity.kind().to_lowercase())
             .collect();
+        self.report_unresolved_relations(&files);
+    }
+
+    /// Reports every entity whose reference an earlier document (in file and document
+    /// order) already defines; gives the indexes of the first definitions.
+    fn report_duplicates(&mut self, files: &[String]) -> HashSet<usize> {
+        let entities = &self.report.catalog.entities;
+        let mut order: Vec<usize> = (0..entities.len()).collect();
+        order.sort_by(|&a, &b| {
+            (&files[entities[a].file], entities[a].document)
+                .cmp(&(&files[entities[b].file], entities[b].document))
+        });
+        let mut first: BTreeMap<String, usize> = BTreeMap::new();
+        let mut findings = Vec::new();
+        for &i in &order {
+            let e = &entities[i];
+            let key = e.entity.reference.to_string();
+            let Some(&j) = first.get(&key) else {
+                first.insert(key, i);
+                continue;
+            };
+            let prior = &entities[j];
+            let mut f = Finding::new(
+                RuleId::CatalogDuplicateEntity,
+                format!(
+                    "{key} is already defined in {} (document {})",
+                    files[prior.file], prior.document
+                ),
+                &files[e.file],
+                Some(e.document),
+                Some(e.source().locate("/metadata/name")),
+            );
+            f.entity = Some(key);
+            f.pointer = Some("/metadata/name".into());
+            findings.push(f);
+        }
+        self.report.findings.extend(findings);
+        first.values().copied().collect()
+    }
+
+    /// Reports relation targets missing from the catalog, for the target kinds
+    /// `--check-refs` asks about.
+    fn report_unresolved_relations(&mut self, files: &[String]) {
         let catalog = &self.report.catalog;
+        let mut findings = Vec::new();
         for e in &catalog.entities {
             for rel in &e.entity.relations {
-                let target_kind = rel.target.kind.to_lowercase();
-                let check = match self.options.check_refs {
-                    RefCheck::Never => false,
-                    RefCheck::Always => true,
-                    RefCheck::Auto => {
-                        catalog.has_kind(&target_kind)
-                            || (rel.field == "owner"
-                                && (catalog.has_kind("group") || catalog.has_kind("user")))
-                    }
-                };
                 let target = rel.target.to_string();
-                if !check || catalog.get(&target).is_some() {
+                if !self.checks_target(catalog, rel) || catalog.get(&target).is_some() {
                     continue;
                 }
-                let rule_id = match rel.field {
-                    "owner" => RuleId::RefUnresolvedOwner,
-                    "system" => RuleId::RefUnresolvedSystem,
-                    "domain" => RuleId::RefUnresolvedDomain,
-                    "subdomainOf" => RuleId::RefUnresolvedSubdomainOf,
-                    "parent" => RuleId::RefUnresolvedParent,
-                    "children" => RuleId::RefUnresolvedChild,
-                    "members" => RuleId::RefUnresolvedMember,
-                    "memberOf" => RuleId::RefUnresolvedMemberOf,
-                    "providesApis" | "consumesApis" => RuleId::RefUnresolvedApi,
-                    "subcomponentOf" => RuleId::RefUnresolvedSubcomponentOf,
-                    _ => RuleId::RefUnresolvedDependency,
-                };
                 let mut f = Finding::new(
-                    rule_id,
+                    unresolved_rule(rel.field),
                     format!(
                         "spec.{} refers to {target}, which is not in the scanned catalog",
                         rel.field
@@ -114,5 +103,35 @@ impl Linter<'_> {
             }
         }
         self.report.findings.extend(findings);
+    }
+
+    /// Whether `--check-refs` asks that this relation's target be in the catalog.
+    fn checks_target(&self, catalog: &Catalog, rel: &Relation) -> bool {
+        match self.options.check_refs {
+            RefCheck::Never => false,
+            RefCheck::Always => true,
+            RefCheck::Auto => {
+                catalog.has_kind(&rel.target.kind.to_lowercase())
+                    || (rel.field == "owner"
+                        && (catalog.has_kind("group") || catalog.has_kind("user")))
+            }
+        }
+    }
+}
+
+/// The rule of an unresolved target of a relation field.
+fn unresolved_rule(field: &str) -> RuleId {
+    match field {
+        "owner" => RuleId::RefUnresolvedOwner,
+        "system" => RuleId::RefUnresolvedSystem,
+        "domain" => RuleId::RefUnresolvedDomain,
+        "subdomainOf" => RuleId::RefUnresolvedSubdomainOf,
+        "parent" => RuleId::RefUnresolvedParent,
+        "children" => RuleId::RefUnresolvedChild,
+        "members" => RuleId::RefUnresolvedMember,
+        "memberOf" => RuleId::RefUnresolvedMemberOf,
+        "providesApis" | "consumesApis" => RuleId::RefUnresolvedApi,
+        "subcomponentOf" => RuleId::RefUnresolvedSubcomponentOf,
+        _ => RuleId::RefUnresolvedDependency,
     }
 }

@@ -61,3 +61,16 @@ impl Finding {
         rule(self.rule)
     }
 }
+
+/// A finding's rule and message, before it is placed in a file.
+pub(super) struct Note {
+    pub(super) rule: RuleId,
+    pub(super) message: String,
+}
+
+impl Note {
+    /// `Some` note: the common return of a step that may have something to report.
+    pub(super) fn some(rule: RuleId, message: String) -> Option<Note> {
+        Some(Note { rule, message })
+    }
+}

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::discover::slash_path;
-use super::placeholders::{resolve_placeholder, PlaceholderNote};
+use super::finding::Note;
+use super::locations::LocationSite;
+use super::placeholders::resolve_placeholder;
 use super::{Finding, LintOptions, LintReport, LoadedEntity, SourceFile};
 use crate::catalog::{validate_tree, Problem, ValidateOptions, Validation};
 use crate::rules::RuleId;
@@ -32,7 +34,7 @@ struct ParsedFile {
     stream: Stream,
     /// Per document of `stream`: its validation and placeholder notes, for the documents
     /// that are validated.
-    validations: Vec<Option<(Validation, Vec<PlaceholderNote>)>>,
+    validations: Vec<Option<(Validation, Vec<Note>)>>,
 }
 
 pub(super) struct Linter<'o> {
@@ -323,9 +325,15 @@ impl Linter<'_> {
             if let Some(entity) = validation.entity {
                 if self.options.follow_locations && entity.kind() == "Location" {
                     let written = source.as_ref().unwrap_or(&entity.root);
-                    self.follow_location(
-                        &entity, written, file, &dir, root, chain, &display, doc.index,
-                    );
+                    let site = LocationSite {
+                        file,
+                        dir: &dir,
+                        root,
+                        chain,
+                        display: &display,
+                        document: doc.index,
+                    };
+                    self.follow_location(&entity, written, &site);
                 }
                 self.report.catalog.entities.push(LoadedEntity {
                     entity,

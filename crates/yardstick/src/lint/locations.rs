@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use globset::Glob;
 
 use super::discover::SKIPPED_DIRS;
+use super::finding::Note;
 use super::linter::Linter;
 use super::Finding;
 use crate::catalog::Entity;
@@ -13,124 +14,150 @@ use crate::rules::RuleId;
 use crate::util::path::join_lexically;
 use crate::yaml::Node;
 
+/// Where a Location entity stands: its file and that file's folder, the scanned root, the
+/// files whose Locations led here, and how its file is shown.
+pub(super) struct LocationSite<'a> {
+    pub(super) file: &'a Path,
+    pub(super) dir: &'a Path,
+    pub(super) root: &'a Path,
+    pub(super) chain: &'a [PathBuf],
+    pub(super) display: &'a str,
+    pub(super) document: usize,
+}
+
 impl Linter<'_> {
-    #[allow(clippy::too_many_arguments)]
+    /// Queues the files a Location's targets name, or reports why a target is not read.
     pub(super) fn follow_location(
         &mut self,
         entity: &Entity,
         source: &Node,
-        file: &Path,
-        dir: &Path,
-        root: &Path,
-        chain: &[PathBuf],
-        display: &str,
-        document: usize,
+        site: &LocationSite<'_>,
     ) {
-        let mut targets: Vec<(String, String)> = Vec::new();
-        if let Some(t) = entity.spec("target").and_then(Node::as_str) {
-            targets.push((t.to_string(), "/spec/target".into()));
-        }
-        for (i, t) in entity
-            .spec("targets")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if let Some(t) = t.as_str() {
-                targets.push((t.to_string(), format!("/spec/targets/{i}")));
-            }
-        }
         let optional = entity.spec("presence").and_then(Node::as_str) == Some("optional");
         let reference = entity.reference.to_string();
-        let mut chain = chain.to_vec();
-        chain.push(file.to_path_buf());
-        for (target, pointer) in targets {
+        let mut chain = site.chain.to_vec();
+        chain.push(site.file.to_path_buf());
+        for (target, pointer) in location_targets(entity) {
             let span = Some(source.locate_value(&pointer));
-            let note = |this: &mut Self, rule_id: RuleId, message: String| {
-                let mut f = Finding::new(rule_id, message, display, Some(document), span);
+            let note = |this: &mut Self, note: Note| {
+                let mut f = Finding::new(
+                    note.rule,
+                    note.message,
+                    site.display,
+                    Some(site.document),
+                    span,
+                );
                 f.pointer = Some(pointer.clone());
                 f.entity = Some(reference.clone());
                 this.report.findings.push(f);
             };
-            if is_url(&target) {
-                note(
-                    self,
-                    RuleId::LocationUrlNotFollowed,
-                    format!("target {target} is a URL and was not followed"),
-                );
-                continue;
-            }
-            let Some(joined) = join_lexically(dir, &target) else {
-                note(
-                    self,
-                    RuleId::LocationOutsideRoot,
-                    format!("target {target} is an absolute path; not followed"),
-                );
-                continue;
-            };
-            if !joined.starts_with(root) {
-                note(
-                    self,
-                    RuleId::LocationOutsideRoot,
-                    format!(
-                        "target {target} resolves outside the scanned root {}; not read",
-                        root.display()
-                    ),
-                );
-                continue;
-            }
-            let files = if target.contains(['*', '?', '[', '{']) {
-                match glob_files(root, &joined) {
-                    Ok(files) => files,
-                    Err(e) => {
-                        note(
-                            self,
-                            RuleId::LocationTargetMissing,
-                            format!("target {target} is not a valid glob: {e}"),
-                        );
-                        continue;
+            let files = match target_files(&target, site.dir, site.root, optional) {
+                Ok(files) => files,
+                Err(problem) => {
+                    if let Some(problem) = problem {
+                        note(self, problem);
                     }
-                }
-            } else {
-                match joined.canonicalize() {
-                    Ok(real) if real.is_file() => vec![real],
-                    _ => {
-                        if !optional {
-                            note(
-                                self,
-                                RuleId::LocationTargetMissing,
-                                format!("target {target} does not exist"),
-                            );
-                        }
-                        continue;
-                    }
+                    continue;
                 }
             };
             for real in files {
                 // Symlinks may point elsewhere: check the real path too.
-                if !real.starts_with(root) {
+                if !real.starts_with(site.root) {
                     note(
                         self,
-                        RuleId::LocationOutsideRoot,
-                        format!("target {target} resolves outside the scanned root; not read"),
+                        Note {
+                            rule: RuleId::LocationOutsideRoot,
+                            message: format!(
+                                "target {target} resolves outside the scanned root; not read"
+                            ),
+                        },
                     );
                     continue;
                 }
                 if chain.contains(&real) {
+                    let message = format!(
+                        "target {target} leads back to {}, which is already being read",
+                        self.display(&real, site.root)
+                    );
                     note(
                         self,
-                        RuleId::LocationCycle,
-                        format!(
-                            "target {target} leads back to {}, which is already being read",
-                            self.display(&real, root)
-                        ),
+                        Note {
+                            rule: RuleId::LocationCycle,
+                            message,
+                        },
                     );
                     continue;
                 }
-                self.enqueue(real, root.to_path_buf(), chain.clone());
+                self.enqueue(real, site.root.to_path_buf(), chain.clone());
             }
         }
+    }
+}
+
+/// `spec.target` and `spec.targets`, each with its pointer.
+fn location_targets(entity: &Entity) -> Vec<(String, String)> {
+    let mut targets: Vec<(String, String)> = Vec::new();
+    if let Some(t) = entity.spec("target").and_then(Node::as_str) {
+        targets.push((t.to_string(), "/spec/target".into()));
+    }
+    for (i, t) in entity
+        .spec("targets")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if let Some(t) = t.as_str() {
+            targets.push((t.to_string(), format!("/spec/targets/{i}")));
+        }
+    }
+    targets
+}
+
+/// The real paths of the files a target names, or the note that says why there are none
+/// (`None` for an optional target that is absent).
+fn target_files(
+    target: &str,
+    dir: &Path,
+    root: &Path,
+    optional: bool,
+) -> Result<Vec<PathBuf>, Option<Note>> {
+    if is_url(target) {
+        return Err(Note::some(
+            RuleId::LocationUrlNotFollowed,
+            format!("target {target} is a URL and was not followed"),
+        ));
+    }
+    let Some(joined) = join_lexically(dir, target) else {
+        return Err(Note::some(
+            RuleId::LocationOutsideRoot,
+            format!("target {target} is an absolute path; not followed"),
+        ));
+    };
+    if !joined.starts_with(root) {
+        return Err(Note::some(
+            RuleId::LocationOutsideRoot,
+            format!(
+                "target {target} resolves outside the scanned root {}; not read",
+                root.display()
+            ),
+        ));
+    }
+    if target.contains(['*', '?', '[', '{']) {
+        return glob_files(root, &joined).map_err(|e| {
+            Note::some(
+                RuleId::LocationTargetMissing,
+                format!("target {target} is not a valid glob: {e}"),
+            )
+        });
+    }
+    match joined.canonicalize() {
+        Ok(real) if real.is_file() => Ok(vec![real]),
+        _ if optional => Err(None),
+        _ => Err(Note::some(
+            RuleId::LocationTargetMissing,
+            format!("target {target} does not exist"),
+        )),
     }
 }
 

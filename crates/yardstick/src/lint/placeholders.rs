@@ -2,26 +2,12 @@
 
 use std::path::Path;
 
+use super::finding::Note;
 use super::locations::is_url;
 use crate::catalog::PlaceholderValue;
 use crate::rules::RuleId;
 use crate::util::path::join_lexically;
 use crate::yaml::{parse_stream, Limits, Node, Span, Value};
-
-/// A finding about a placeholder that was not read.
-pub(super) struct PlaceholderNote {
-    pub(super) rule: RuleId,
-    pub(super) message: String,
-}
-
-impl PlaceholderNote {
-    fn outside_root(message: String) -> Option<PlaceholderNote> {
-        Some(PlaceholderNote {
-            rule: RuleId::LocationOutsideRoot,
-            message,
-        })
-    }
-}
 
 /// Reads a placeholder target; the second value is a note to report.
 pub(super) fn resolve_placeholder(
@@ -30,30 +16,34 @@ pub(super) fn resolve_placeholder(
     dir: &Path,
     root: &Path,
     limits: &Limits,
-) -> (PlaceholderValue, Option<PlaceholderNote>) {
+) -> (PlaceholderValue, Option<Note>) {
     if is_url(target) {
         return (PlaceholderValue::Stub, None);
     }
     let Some(path) = join_lexically(dir, target) else {
         return (
             PlaceholderValue::Stub,
-            PlaceholderNote::outside_root(format!(
-                "placeholder ${kind} target {target} is an absolute path; not read"
-            )),
+            Note::some(
+                RuleId::LocationOutsideRoot,
+                format!("placeholder ${kind} target {target} is an absolute path; not read"),
+            ),
         );
     };
     if !path.starts_with(root) {
         return (
             PlaceholderValue::Stub,
-            PlaceholderNote::outside_root(format!(
+            Note::some(
+                RuleId::LocationOutsideRoot,
+                format!(
                 "placeholder ${kind} target {target} resolves outside the scanned root; not read"
-            )),
+            ),
+            ),
         );
     }
     let real = match path.canonicalize() {
         Ok(r) if r.starts_with(root) => r,
         Ok(_) => {
-            return (PlaceholderValue::Stub, PlaceholderNote::outside_root(format!("placeholder ${kind} target {target} resolves outside the scanned root; not read")));
+            return (PlaceholderValue::Stub, Note::some(RuleId::LocationOutsideRoot, format!("placeholder ${kind} target {target} resolves outside the scanned root; not read")));
         }
         Err(e) => return (PlaceholderValue::Failed(e.to_string()), None),
     };

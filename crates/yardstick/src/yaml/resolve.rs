@@ -65,31 +65,18 @@ pub fn resolve_plain_11(s: &str) -> Value {
     let negative = s.starts_with('-');
     let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
     let sign = if negative { -1.0 } else { 1.0 };
-    let radix = |digits: &str, radix: u32| -> Option<f64> {
-        let clean: String = digits.chars().filter(|c| *c != '_').collect();
-        if digits.is_empty() || !digits.chars().all(|c| c == '_' || c.is_digit(radix)) {
-            return None;
-        }
-        Some(clean.chars().fold(0.0, |acc, c| {
-            acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
-        }))
-    };
-    if let Some(n) = unsigned.strip_prefix("0b").and_then(|d| radix(d, 2)) {
+    if let Some(n) = unsigned.strip_prefix("0b").and_then(|d| radix_11(d, 2)) {
         return Value::Number(sign * n);
     }
     if unsigned.len() > 1 && unsigned.starts_with('0') && !unsigned.starts_with("0x") {
-        if let Some(n) = radix(&unsigned[1..], 8) {
+        if let Some(n) = radix_11(&unsigned[1..], 8) {
             return Value::Number(sign * n);
         }
     }
-    let dec = |t: &str| {
-        t.starts_with(|c: char| c.is_ascii_digit())
-            && t.chars().all(|c| c.is_ascii_digit() || c == '_')
-    };
-    if dec(unsigned) {
-        return Value::Number(sign * radix(unsigned, 10).unwrap_or(0.0));
+    if decimal_11(unsigned) {
+        return Value::Number(sign * radix_11(unsigned, 10).unwrap_or(0.0));
     }
-    if let Some(n) = unsigned.strip_prefix("0x").and_then(|d| radix(d, 16)) {
+    if let Some(n) = unsigned.strip_prefix("0x").and_then(|d| radix_11(d, 16)) {
         return Value::Number(sign * n);
     }
     if matches!(unsigned, ".inf" | ".Inf" | ".INF") {
@@ -98,12 +85,41 @@ pub fn resolve_plain_11(s: &str) -> Value {
     if matches!(s, ".nan" | ".NaN" | ".NAN") {
         return Value::Number(f64::NAN);
     }
-    // Floats: [0-9][0-9_]* optional, . [0-9_]*, optional exponent (required without a dot).
+    if let Some(n) = float_11(s, unsigned) {
+        return Value::Number(n);
+    }
+    if let Some(n) = sexagesimal_11(unsigned) {
+        return Value::Number(sign * n);
+    }
+    if let Some(iso) = timestamp_to_iso(s) {
+        return Value::String(iso);
+    }
+    Value::String(s.to_string())
+}
+
+/// YAML 1.1 digits in `radix`, with `_` separators allowed.
+fn radix_11(digits: &str, radix: u32) -> Option<f64> {
+    if digits.is_empty() || !digits.chars().all(|c| c == '_' || c.is_digit(radix)) {
+        return None;
+    }
+    Some(digits.chars().filter(|c| *c != '_').fold(0.0, |acc, c| {
+        acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
+    }))
+}
+
+/// A YAML 1.1 decimal integer without sign: a digit, then digits and `_`.
+fn decimal_11(t: &str) -> bool {
+    t.starts_with(|c: char| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || c == '_')
+}
+
+/// YAML 1.1 floats: `[0-9][0-9_]*` optional, `.`, `[0-9_]*`, optional exponent (required
+/// without a dot).
+fn float_11(s: &str, unsigned: &str) -> Option<f64> {
     let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
         Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
         None => (unsigned, None),
     };
-    let int_ok = |t: &str| t.is_empty() || dec(t);
+    let int_ok = |t: &str| t.is_empty() || decimal_11(t);
     let frac_ok = |t: &str| t.chars().all(|c| c.is_ascii_digit() || c == '_');
     let exp_ok = exponent.is_none_or(|e| {
         let d = e.strip_prefix(['-', '+']).unwrap_or(e);
@@ -113,48 +129,46 @@ pub fn resolve_plain_11(s: &str) -> Value {
         Some((i, f)) => int_ok(i) && frac_ok(f),
         None => exponent.is_some() && int_ok(mantissa),
     };
-    if mantissa_ok && exp_ok && unsigned != "." {
-        let clean: String = s.chars().filter(|c| *c != '_').collect();
-        let parsed = clean.trim_end_matches('.').parse::<f64>().ok().or_else(|| {
-            clean
-                .replace(".e", ".0e")
-                .replace(".E", ".0E")
-                .parse::<f64>()
-                .ok()
-        });
-        if let Some(n) = parsed {
-            return Value::Number(n);
-        }
+    if !(mantissa_ok && exp_ok && unsigned != ".") {
+        return None;
     }
-    // Sexagesimal ints and floats (190:20:30).
-    if let Some((head, _)) = unsigned.split_once(':') {
-        if dec(head) {
-            let parts: Vec<&str> = unsigned.split(':').collect();
-            let (last, rest) = parts.split_last().unwrap_or((&"", &[]));
-            let (last_int, last_frac) = last.split_once('.').unwrap_or((last, ""));
-            let small = |t: &str| {
-                (1..=2).contains(&t.len())
-                    && t.bytes().all(|b| b.is_ascii_digit())
-                    && t.parse::<u32>().is_ok_and(|v| v < 60)
-            };
-            let frac_digits = last_frac.chars().all(|c| c.is_ascii_digit() || c == '_');
-            if rest.iter().skip(1).all(|p| small(p)) && small(last_int) && frac_digits {
-                let mut total = 0.0;
-                for p in rest {
-                    total = total * 60.0 + radix(p, 10).unwrap_or(0.0);
-                }
-                let tail: f64 = format!("{last_int}.{}", last_frac.replace('_', ""))
-                    .trim_end_matches('.')
-                    .parse()
-                    .unwrap_or(0.0);
-                return Value::Number(sign * (total * 60.0 + tail));
-            }
-        }
+    let clean: String = s.chars().filter(|c| *c != '_').collect();
+    clean.trim_end_matches('.').parse::<f64>().ok().or_else(|| {
+        clean
+            .replace(".e", ".0e")
+            .replace(".E", ".0E")
+            .parse::<f64>()
+            .ok()
+    })
+}
+
+/// YAML 1.1 sexagesimal ints and floats (`190:20:30`), without their sign.
+fn sexagesimal_11(unsigned: &str) -> Option<f64> {
+    let (head, _) = unsigned.split_once(':')?;
+    if !decimal_11(head) {
+        return None;
     }
-    if let Some(iso) = timestamp_to_iso(s) {
-        return Value::String(iso);
+    let parts: Vec<&str> = unsigned.split(':').collect();
+    let (last, rest) = parts.split_last().unwrap_or((&"", &[]));
+    let (last_int, last_frac) = last.split_once('.').unwrap_or((last, ""));
+    let small = |t: &str| {
+        (1..=2).contains(&t.len())
+            && t.bytes().all(|b| b.is_ascii_digit())
+            && t.parse::<u32>().is_ok_and(|v| v < 60)
+    };
+    let frac_digits = last_frac.chars().all(|c| c.is_ascii_digit() || c == '_');
+    if !(rest.iter().skip(1).all(|p| small(p)) && small(last_int) && frac_digits) {
+        return None;
     }
-    Value::String(s.to_string())
+    let mut total = 0.0;
+    for p in rest {
+        total = total * 60.0 + radix_11(p, 10).unwrap_or(0.0);
+    }
+    let tail: f64 = format!("{last_int}.{}", last_frac.replace('_', ""))
+        .trim_end_matches('.')
+        .parse()
+        .unwrap_or(0.0);
+    Some(total * 60.0 + tail)
 }
 
 /// A YAML 1.1 timestamp as JavaScript's `Date.toJSON()` prints it, or `None`.

@@ -71,34 +71,49 @@ fn non_empty_trimmed(v: &str) -> bool {
         .is_empty()
 }
 
-pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
-    const NAME: &str = "a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total";
-    const DNS: &str =
-        "a string that is sequences of [a-z0-9] separated by [-], at most 63 characters in total";
-    const PREFIX: &str = "a valid prefix and/or suffix";
-    const TAG: &str = "a string that is sequences of [a-z0-9:+#] separated by [-], at most 63 characters in total";
-    let mut check = |rule: RuleId,
-                     pointer: String,
-                     what: &str,
-                     value: Option<&str>,
-                     valid: bool,
-                     expected: &str| {
+const NAME: &str = "a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total";
+const DNS: &str =
+    "a string that is sequences of [a-z0-9] separated by [-], at most 63 characters in total";
+const PREFIX: &str = "a valid prefix and/or suffix";
+const TAG: &str =
+    "a string that is sequences of [a-z0-9:+#] separated by [-], at most 63 characters in total";
+
+/// Collects format problems, at most one per pointer (the schema's comes first).
+struct FormatProblems<'p> {
+    problems: &'p mut Vec<Problem>,
+}
+
+impl FormatProblems<'_> {
+    fn check(
+        &mut self,
+        rule: RuleId,
+        pointer: String,
+        what: &str,
+        value: Option<&str>,
+        valid: bool,
+        expected: &str,
+    ) {
         let key_at_fault = what.ends_with(" key");
-        if !valid && !problems.iter().any(|p| p.pointer == pointer) {
+        if !valid && !self.problems.iter().any(|p| p.pointer == pointer) {
             let shown = value.map_or_else(String::new, |v| {
                 format!(" {}", serde_json::Value::String(v.into()))
             });
-            problems.push(Problem {
+            self.problems.push(Problem {
                 rule,
                 message: format!("{what}{shown} is not valid: expected {expected}"),
                 pointer,
                 at_key: key_at_fault,
             });
         }
-    };
-    // Values of the wrong type were already reported by the schema.
+    }
+}
+
+/// Backstage's `FieldFormatEntityPolicy`, in its order. Values of the wrong type were
+/// already reported by the schema.
+pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
+    let mut out = FormatProblems { problems };
     if let Some(v) = root.get("apiVersion").and_then(Node::as_str) {
-        check(
+        out.check(
             RuleId::SchemaApiVersion,
             "/apiVersion".into(),
             "apiVersion",
@@ -108,7 +123,7 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
         );
     }
     if let Some(v) = root.get("kind").and_then(Node::as_str) {
-        check(
+        out.check(
             RuleId::SchemaKind,
             "/kind".into(),
             "kind",
@@ -120,8 +135,15 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
     let Some(meta) = root.get("metadata") else {
         return;
     };
+    name_formats(meta, &mut out);
+    label_and_annotation_formats(meta, &mut out);
+    tag_formats(meta, &mut out);
+    link_formats(meta, &mut out);
+}
+
+fn name_formats(meta: &Node, out: &mut FormatProblems<'_>) {
     if let Some(v) = meta.get("name").and_then(Node::as_str) {
-        check(
+        out.check(
             RuleId::SchemaMetadataName,
             "/metadata/name".into(),
             "metadata.name",
@@ -131,7 +153,7 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
         );
     }
     if let Some(v) = meta.get("namespace").and_then(Node::as_str) {
-        check(
+        out.check(
             RuleId::SchemaMetadataNamespace,
             "/metadata/namespace".into(),
             "metadata.namespace",
@@ -140,6 +162,9 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
             DNS,
         );
     }
+}
+
+fn label_and_annotation_formats(meta: &Node, out: &mut FormatProblems<'_>) {
     for (field, rule) in [
         ("labels", RuleId::SchemaMetadataLabels),
         ("annotations", RuleId::SchemaMetadataAnnotations),
@@ -147,7 +172,7 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
         for e in meta.get(field).and_then(Node::as_map).unwrap_or_default() {
             let pointer = format!("/metadata/{field}/{}", escape_pointer(&e.key));
             let what = format!("{field} key");
-            check(
+            out.check(
                 rule,
                 pointer.clone(),
                 &what,
@@ -158,9 +183,9 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
             if field == "labels" {
                 let v = e.value.as_str();
                 let valid = v.is_some_and(|v| v.is_empty() || object_name(v));
-                check(rule, pointer, "label value", v, valid, NAME);
+                out.check(rule, pointer, "label value", v, valid, NAME);
             } else {
-                check(
+                out.check(
                     rule,
                     pointer,
                     "annotation value",
@@ -171,6 +196,9 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
             }
         }
     }
+}
+
+fn tag_formats(meta: &Node, out: &mut FormatProblems<'_>) {
     for (i, t) in meta
         .get("tags")
         .and_then(Node::as_seq)
@@ -179,7 +207,7 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
         .enumerate()
     {
         let v = t.as_str();
-        check(
+        out.check(
             RuleId::SchemaMetadataTags,
             format!("/metadata/tags/{i}"),
             "tag",
@@ -188,6 +216,9 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
             TAG,
         );
     }
+}
+
+fn link_formats(meta: &Node, out: &mut FormatProblems<'_>) {
     for (i, link) in meta
         .get("links")
         .and_then(Node::as_seq)
@@ -199,7 +230,7 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
         let valid = url
             .and_then(Node::as_str)
             .is_some_and(|u| url::Url::parse(u).is_ok());
-        check(
+        out.check(
             RuleId::SchemaMetadataLinks,
             format!("/metadata/links/{i}/url"),
             "link url",
@@ -210,7 +241,7 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
         for key in ["title", "icon"] {
             if let Some(v) = link.get(key) {
                 let valid = v.as_str().is_some_and(non_empty_trimmed);
-                check(
+                out.check(
                     RuleId::SchemaMetadataLinks,
                     format!("/metadata/links/{i}/{key}"),
                     &format!("link {key}"),

@@ -213,18 +213,8 @@ pub(crate) fn validate_tree(
         out.problems = errors.iter().map(|e| schema_problem(&root, e)).collect();
         return (out, Some(root));
     }
-    let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default();
-    let name = root
-        .pointer("/metadata/name")
-        .and_then(Node::as_str)
-        .unwrap_or_default();
-    let namespace = match root.pointer("/metadata/namespace").and_then(Node::as_str) {
-        Some(ns) if !ns.is_empty() => ns,
-        _ => DEFAULT_NAMESPACE,
-    };
-    let reference = EntityRef::new(kind, namespace, name);
+    let reference = envelope_reference(&root);
     out.reference = Some(reference.clone());
-    let (kind, namespace) = (reference.kind.as_str(), reference.namespace.as_str());
 
     // 2. Placeholders.
     // Substitution only ever touches maps with a `$` key: without one, the tree is kept.
@@ -240,12 +230,52 @@ pub(crate) fn validate_tree(
         return (out, Some(source.unwrap_or(entity_root)));
     }
 
-    // 3. Entity policies: schema, known root fields, field formats.
-    let mut problems: Vec<Problem> = schema::validate("Entity", &entity_root)
+    // 3. Entity policies; 4. the kind's schema; 5. relation references.
+    let checked = entity_policies(&entity_root)
+        .and_then(|()| kind_schema(&entity_root, &reference.kind, options))
+        .and_then(|()| relations(&entity_root, &reference));
+    let relations = match checked {
+        Ok(relations) => relations,
+        Err(problems) => {
+            out.problems = problems;
+            return (out, Some(source.unwrap_or(entity_root)));
+        }
+    };
+    let api_version = entity_root
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .unwrap_or_default()
+        .to_string();
+    out.entity = Some(Entity {
+        api_version,
+        reference,
+        root: entity_root,
+        relations,
+    });
+    (out, source)
+}
+
+/// The reference of an entity whose envelope is valid.
+fn envelope_reference(root: &Node) -> EntityRef {
+    let kind = root.get("kind").and_then(Node::as_str).unwrap_or_default();
+    let name = root
+        .pointer("/metadata/name")
+        .and_then(Node::as_str)
+        .unwrap_or_default();
+    let namespace = match root.pointer("/metadata/namespace").and_then(Node::as_str) {
+        Some(ns) if !ns.is_empty() => ns,
+        _ => DEFAULT_NAMESPACE,
+    };
+    EntityRef::new(kind, namespace, name)
+}
+
+/// Backstage's entity policies: the Entity schema, known root fields, field formats.
+fn entity_policies(root: &Node) -> Result<(), Vec<Problem>> {
+    let mut problems: Vec<Problem> = schema::validate("Entity", root)
         .iter()
-        .map(|e| schema_problem(&entity_root, e))
+        .map(|e| schema_problem(root, e))
         .collect();
-    for entry in entity_root.as_map().unwrap_or_default() {
+    for entry in root.as_map().unwrap_or_default() {
         if !matches!(
             entry.key.as_str(),
             "apiVersion" | "kind" | "metadata" | "spec"
@@ -261,14 +291,17 @@ pub(crate) fn validate_tree(
             }
         }
     }
-    field_formats(&entity_root, &mut problems);
-    if !problems.is_empty() {
-        out.problems = dedupe(problems);
-        return (out, Some(source.unwrap_or(entity_root)));
+    field_formats(root, &mut problems);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(dedupe(problems))
     }
+}
 
-    // 4. Kind schema.
-    let api_version = entity_root
+/// The schema of the entity's kind and apiVersion, when a processor knows them.
+fn kind_schema(root: &Node, kind: &str, options: &ValidateOptions<'_>) -> Result<(), Vec<Problem>> {
+    let api_version = root
         .get("apiVersion")
         .and_then(Node::as_str)
         .unwrap_or_default();
@@ -288,31 +321,31 @@ pub(crate) fn validate_tree(
                 }
             })
             .unwrap_or_default();
-        out.problems.push(Problem {
+        return Err(vec![Problem {
             rule: RuleId::SchemaUnknownKind,
             message: format!(
                 "no processor recognizes kind `{kind}` with apiVersion `{api_version}`{hint}"
             ),
             pointer: "/kind".into(),
             at_key: false,
-        });
-        return (out, Some(source.unwrap_or(entity_root)));
+        }]);
     };
-    let errors = schema::validate(kind_schema, &entity_root);
-    if !errors.is_empty() {
-        out.problems = dedupe(
-            errors
-                .iter()
-                .map(|e| schema_problem(&entity_root, e))
-                .collect(),
-        );
-        return (out, Some(source.unwrap_or(entity_root)));
+    let errors = schema::validate(kind_schema, root);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(dedupe(
+            errors.iter().map(|e| schema_problem(root, e)).collect(),
+        ))
     }
+}
 
-    // 5. Relation references.
+/// The entity's relations, parsed as the backend's relation processor parses them.
+fn relations(root: &Node, reference: &EntityRef) -> Result<Vec<Relation>, Vec<Problem>> {
     let mut relations = Vec::new();
-    for (field, default_kind) in relation_fields(kind) {
-        let Some(value) = entity_root.pointer(&format!("/spec/{field}")) else {
+    let mut problems = Vec::new();
+    for (field, default_kind) in relation_fields(&reference.kind) {
+        let Some(value) = root.pointer(&format!("/spec/{field}")) else {
             continue;
         };
         // `if (!targets) return;` then `[targets].flat()`.
@@ -328,13 +361,13 @@ pub(crate) fn validate_tree(
             _ => vec![(format!("/spec/{field}"), value)],
         };
         for (pointer, item) in items {
-            match EntityRef::parse_node(item, *default_kind, namespace) {
+            match EntityRef::parse_node(item, *default_kind, &reference.namespace) {
                 Ok(target) => relations.push(Relation {
                     field,
                     pointer,
                     target,
                 }),
-                Err(e) => out.problems.push(Problem {
+                Err(e) => problems.push(Problem {
                     rule: RuleId::RefInvalid,
                     message: format!("spec.{field}: {e}"),
                     pointer,
@@ -343,17 +376,11 @@ pub(crate) fn validate_tree(
             }
         }
     }
-    if !out.problems.is_empty() {
-        return (out, Some(source.unwrap_or(entity_root)));
+    if problems.is_empty() {
+        Ok(relations)
+    } else {
+        Err(problems)
     }
-    let api_version = api_version.to_string();
-    out.entity = Some(Entity {
-        api_version,
-        reference,
-        root: entity_root,
-        relations,
-    });
-    (out, source)
 }
 
 /// Whether any map in the tree has a key starting with `$`, the only maps that
