@@ -17,7 +17,7 @@ use crate::policy::{CheckSeverity, PolicySet};
 use crate::rules::Severity;
 pub use crate::score::Summary;
 use crate::score::{EntityScore, GateResult, Level, LevelCounts, Scorecard};
-use crate::yaml::Span;
+pub use crate::util::span::span_end;
 
 /// Options shared by the renderers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,21 +211,6 @@ pub struct RepositoryFile {
     pub text: String,
     /// True when the API cut the text short.
     pub truncated: bool,
-}
-
-/// 1-based line and column (code points) just past a span, from the file's text.
-pub fn span_end(text: &str, span: Span) -> (usize, usize) {
-    let end = span.end().min(text.len());
-    let start = span.start().min(end);
-    let covered = text.get(start..end).unwrap_or("");
-    let (line, column) = (span.line as usize, span.column as usize);
-    match covered.rfind('\n') {
-        Some(nl) => (
-            line + covered.matches('\n').count(),
-            covered[nl + 1..].chars().count() + 1,
-        ),
-        None => (line, column + covered.chars().count()),
-    }
 }
 
 /// Lint findings as report records.

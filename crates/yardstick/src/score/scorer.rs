@@ -263,7 +263,7 @@ pub(super) fn score_entity(
                 result.status = status;
                 result.message = worker.strings.get(&message);
                 let span = loaded.source().locate(&pointer);
-                let (end_line, end_column) = crate::report::span_end(text, span);
+                let (end_line, end_column) = crate::util::span::span_end(text, span);
                 result.location = Some(Location {
                     file: file.clone(),
                     line: span.line as usize,

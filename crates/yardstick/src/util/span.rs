@@ -48,3 +48,25 @@ impl Span {
 pub(crate) fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
+
+/// 1-based line and column (code points) just past a span, from the file's text.
+///
+/// ```
+/// use yardstick::{report::span_end, Span};
+/// let text = "name: a\nowner: b\n";
+/// assert_eq!(span_end(text, Span::new(0, 7, 1, 1)), (1, 8));
+/// assert_eq!(span_end(text, Span::new(6, 9, 1, 7)), (2, 8));
+/// ```
+pub fn span_end(text: &str, span: Span) -> (usize, usize) {
+    let end = span.end().min(text.len());
+    let start = span.start().min(end);
+    let covered = text.get(start..end).unwrap_or("");
+    let (line, column) = (span.line as usize, span.column as usize);
+    match covered.rfind('\n') {
+        Some(nl) => (
+            line + covered.matches('\n').count(),
+            covered[nl + 1..].chars().count() + 1,
+        ),
+        None => (line, column + covered.chars().count()),
+    }
+}
