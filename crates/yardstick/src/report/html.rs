@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::text::{clip, finding_location, score_text, status_symbol};
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
 use crate::finding::Severity;
 use crate::score::{Aggregate, CheckResult, CheckStatus, EntityScore, Level, LevelCounts};
@@ -93,10 +94,6 @@ fn head(p: &mut String) {
     );
 }
 
-fn fmt_score(score: Option<f64>) -> String {
-    score.map_or_else(|| "\u{2013}".into(), |s| format!("{s:.1}"))
-}
-
 fn score_band(score: Option<f64>) -> &'static str {
     match score {
         None => "na",
@@ -133,15 +130,18 @@ fn level_rank(level: Option<Level>) -> u8 {
     }
 }
 
+/// The icon and word of a status cell. Exemptions get `⊘` rather than the Markdown `E`, which
+/// would read as part of the word next to it.
 fn status_label(status: CheckStatus) -> (&'static str, &'static str) {
-    match status {
-        CheckStatus::Pass => ("\u{2713}", "pass"),
-        CheckStatus::Fail => ("\u{2717}", "fail"),
-        CheckStatus::Unknown => ("?", "unknown"),
-        CheckStatus::NotApplicable => ("\u{2013}", "n/a"),
-        CheckStatus::Exempt => ("\u{2298}", "exempt"),
-        CheckStatus::Error => ("!", "error"),
-    }
+    let icon = match status {
+        CheckStatus::Exempt => "\u{2298}",
+        _ => status_symbol(status),
+    };
+    let word = match status {
+        CheckStatus::NotApplicable => "n/a",
+        _ => status.as_str(),
+    };
+    (icon, word)
 }
 
 fn scored(levels: &LevelCounts) -> usize {
@@ -197,7 +197,7 @@ fn gauge(p: &mut String, report: &Report) {
     let score = report.summary.score;
     let (entities, scored) = (report.summary.entities, scored(&report.summary.levels));
     let band = score_band(score);
-    let text = fmt_score(score);
+    let text = score_text(score, "\u{2013}");
     let label = match score {
         Some(s) => format!("Catalog score {s:.1} out of 100"),
         None => "Catalog score: nothing was scored".into(),
@@ -359,7 +359,7 @@ fn check_bars(p: &mut String, report: &Report) {
             anchor("fix-", &c.id),
             x0 - 8.0,
             y + 14,
-            escape(&truncate(&c.id, 22))
+            escape(&clip(&c.id, 22))
         );
         w!(p, "<rect x=\"{x0}\" y=\"{y}\" width=\"{width}\" height=\"18\" rx=\"3\" class=\"bar-bg\"/>");
         if n > 0 {
@@ -390,16 +390,6 @@ fn check_bars(p: &mut String, report: &Report) {
         );
     }
     p.push_str("</svg>\n<ul class=\"legend inline\"><li><span class=\"sw st-pass\" aria-hidden=\"true\"></span>pass</li><li><span class=\"sw st-fail\" aria-hidden=\"true\"></span>fail</li><li><span class=\"sw st-unknown\" aria-hidden=\"true\"></span>unknown, exempt or error</li></ul>\n</figure>\n");
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(max - 1).collect();
-        s.push('\u{2026}');
-        s
-    }
 }
 
 fn sort_button(label: &str) -> String {
@@ -500,7 +490,7 @@ fn entity_row(p: &mut String, report: &Report, e: &EntityScore) {
         p,
         "<td class=\"num band-{}-text\" data-sort=\"{sort}\">{}</td>",
         score_band(e.score),
-        fmt_score(e.score)
+        score_text(e.score, "\u{2013}")
     );
     w!(
         p,
@@ -593,7 +583,7 @@ fn group_table(p: &mut String, id: &str, heading: &str, key: &str, rows: &[Aggre
             escape(&a.key),
             a.entities,
             score_band(a.score),
-            fmt_score(a.score),
+            score_text(a.score, "\u{2013}"),
             a.levels.gold,
             a.levels.silver,
             a.levels.bronze,
@@ -681,13 +671,7 @@ fn findings(p: &mut String, findings: &[FindingRecord]) {
     }
     p.push_str("</tr></thead>\n<tbody>\n");
     for f in findings {
-        let mut location = f.file.clone();
-        if let Some(line) = f.line {
-            let _ = write!(location, ":{line}");
-            if let Some(col) = f.column {
-                let _ = write!(location, ":{col}");
-            }
-        }
+        let location = finding_location(f);
         let rank = match f.severity {
             Severity::Error => 0,
             Severity::Warning => 1,
@@ -746,8 +730,8 @@ fn changes(p: &mut String, report: &Report) {
     w!(
         p,
         "<section id=\"changes\" aria-labelledby=\"changes-h\">\n<h2 id=\"changes-h\">Score changes against the baseline</h2>\n<p>Mean score {} &rarr; {}.</p>\n<div class=\"scroll\"><table>\n<caption>Scores before and after, per entity</caption>\n<thead><tr><th scope=\"col\">Entity</th><th scope=\"col\">Before</th><th scope=\"col\">After</th><th scope=\"col\">Change</th><th scope=\"col\">Level</th></tr></thead>\n<tbody>\n",
-        fmt_score(c.baseline_score),
-        fmt_score(c.score)
+        score_text(c.baseline_score, "\u{2013}"),
+        score_text(c.score, "\u{2013}")
     );
     for e in &c.entities {
         let change = match (e.in_baseline, e.delta()) {
@@ -759,8 +743,8 @@ fn changes(p: &mut String, report: &Report) {
             p,
             "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{change}</td><td>{} &rarr; {}</td></tr>\n",
             escape(&e.reference),
-            fmt_score(e.before),
-            fmt_score(e.after),
+            score_text(e.before, "\u{2013}"),
+            score_text(e.after, "\u{2013}"),
             level_label(e.before_level),
             level_label(e.after_level)
         );

@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+pub use super::text::status_symbol as symbol;
+use super::text::{clip_trimmed, finding_location, plural, score_text, status_symbol};
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
 use crate::finding::Severity;
 use crate::policy::CheckSeverity;
@@ -59,38 +61,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// At most `max` characters of `text`, with an ellipsis when cut.
-fn clip(text: &str, max: usize) -> String {
-    let text = text.trim();
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", text[..at].trim_end()),
-        None => text.to_string(),
-    }
-}
-
 /// Escaped and clipped user text.
 fn user(text: &str, max: usize) -> String {
-    escape(&clip(text, max))
+    escape(&clip_trimmed(text, max))
 }
 
 fn chars(text: &str) -> usize {
     text.chars().count()
-}
-
-/// The symbol of a check status in the entity table.
-pub fn symbol(status: CheckStatus) -> &'static str {
-    match status {
-        CheckStatus::Pass => "✓",
-        CheckStatus::Fail => "✗",
-        CheckStatus::Unknown => "?",
-        CheckStatus::NotApplicable => "–",
-        CheckStatus::Exempt => "E",
-        CheckStatus::Error => "!",
-    }
-}
-
-fn score_text(score: Option<f64>) -> String {
-    score.map_or_else(|| "–".to_string(), |s| format!("{s:.1}"))
 }
 
 /// A signed score change: `+2.5`, `−5.0` (a real minus sign), `±0.0`, or `–` when unknown.
@@ -109,27 +86,6 @@ fn details_end(collapsed: bool) -> String {
         "\n</details>\n".to_string()
     } else {
         String::new()
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn severity_rank(severity: CheckSeverity) -> u8 {
-    match severity {
-        CheckSeverity::Critical => 0,
-        CheckSeverity::High => 1,
-        CheckSeverity::Medium => 2,
-        CheckSeverity::Low => 3,
-    }
-}
-
-fn finding_rank(severity: Severity) -> u8 {
-    match severity {
-        Severity::Error => 0,
-        Severity::Warning => 1,
-        Severity::Note => 2,
     }
 }
 
@@ -255,7 +211,7 @@ fn header(report: &Report) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {unscored} |\n",
-            score_text(s.score),
+            score_text(s.score, "–"),
             s.entities,
             l.gold,
             l.silver,
@@ -295,8 +251,8 @@ fn header(report: &Report) -> String {
         let _ = writeln!(
             out,
             "**Against the baseline:** {} → {} ({})",
-            score_text(c.baseline_score),
-            score_text(c.score),
+            score_text(c.baseline_score, "–"),
+            score_text(c.score, "–"),
             delta_text(c.score.zip(c.baseline_score).map(|(a, b)| a - b)),
         );
     }
@@ -409,7 +365,7 @@ fn table(report: &Report, detail: Detail) -> Option<Section> {
             let mut row = format!(
                 "| {} | {} | {} |",
                 escape(&e.reference),
-                score_text(e.score),
+                score_text(e.score, "–"),
                 e.level.map_or("–", |l| l.as_str())
             );
             for id in &ids {
@@ -417,7 +373,7 @@ fn table(report: &Report, detail: Detail) -> Option<Section> {
                     .checks
                     .iter()
                     .find(|r| r.id == *id)
-                    .map_or(" ", |r| symbol(r.status));
+                    .map_or(" ", |r| status_symbol(r.status));
                 let _ = write!(row, " {cell} |");
             }
             row.push('\n');
@@ -476,7 +432,7 @@ fn failure_groups(report: &Report) -> Vec<Group<'_>> {
     let info = |id: &str| report.checks.iter().find(|c| c.id == id);
     groups.sort_by_key(|(id, status, items)| {
         let severity = info(id).map_or(items[0].1.severity, |c| c.severity);
-        (*status == CheckStatus::Error, severity_rank(severity))
+        (*status == CheckStatus::Error, severity)
     });
     groups
 }
@@ -505,7 +461,7 @@ fn failures(report: &Report, detail: Detail) -> Option<Section> {
                 let mut out = format!(
                     "{}#### {} {}{} · {}\n\n",
                     if i == 0 { "" } else { "\n" },
-                    symbol(*status),
+                    status_symbol(*status),
                     escape(id),
                     check_title(check, results[0].1.severity),
                     plural(results.len(), "entity", "entities"),
@@ -553,7 +509,7 @@ fn failures(report: &Report, detail: Detail) -> Option<Section> {
         let _ = writeln!(
             head,
             "- {} **{}** ({}, {}): {fix}",
-            symbol(*status),
+            status_symbol(*status),
             escape(id),
             results[0].1.severity,
             plural(results.len(), "entity", "entities"),
@@ -570,7 +526,7 @@ fn failures(report: &Report, detail: Detail) -> Option<Section> {
             results.iter().map(move |(entity, result)| {
                 format!(
                     "- {} {} · {} · {}\n",
-                    symbol(*status),
+                    status_symbol(*status),
                     escape(id),
                     escape(&entity.reference),
                     escape(&location(entity, result))
@@ -588,14 +544,6 @@ fn failures(report: &Report, detail: Detail) -> Option<Section> {
             plural(total, "failing check", "failing checks")
         ),
     })
-}
-
-fn finding_location(f: &FindingRecord) -> String {
-    match (f.line, f.column) {
-        (Some(line), Some(column)) => format!("{}:{line}:{column}", f.file),
-        (Some(line), None) => format!("{}:{line}", f.file),
-        _ => f.file.clone(),
-    }
 }
 
 /// A rule documentation link, when the URL is plain enough to put in Markdown as is.
@@ -618,7 +566,7 @@ fn lint(report: &Report, detail: Detail) -> Option<Section> {
         return None;
     }
     let mut findings: Vec<&FindingRecord> = report.findings.iter().collect();
-    findings.sort_by_key(|f| finding_rank(f.severity));
+    findings.sort_by_key(|f| f.severity);
     let count = |severity: Severity| findings.iter().filter(|f| f.severity == severity).count();
     let counts = [
         plural(count(Severity::Error), "error", "errors"),
@@ -758,7 +706,7 @@ fn changes(report: &Report, detail: Detail) -> Option<Section> {
         .map(|c| {
             let (before, change, was) = if c.in_baseline {
                 (
-                    score_text(c.before),
+                    score_text(c.before, "–"),
                     delta_text(c.delta()),
                     level(c.before_level),
                 )
@@ -773,7 +721,7 @@ fn changes(report: &Report, detail: Detail) -> Option<Section> {
             format!(
                 "| {} | {before} | {} | {change} | {levels} |\n",
                 escape(&c.reference),
-                score_text(c.after),
+                score_text(c.after, "–"),
             )
         })
         .collect();

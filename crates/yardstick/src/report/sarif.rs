@@ -28,10 +28,13 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::text::{clip, plural};
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
 use crate::finding::{Severity, RULES};
 use crate::policy::CheckSeverity;
 use crate::score::CheckStatus;
+use crate::util::fnv::Fnv1a64;
+use crate::util::percent::encode_path;
 
 /// GitHub rejects a run with more results than this; extra results are dropped, least severe
 /// first, and the run says how many.
@@ -398,12 +401,12 @@ fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Log {
         });
     }
     for (id, (count, first)) in check_errors {
-        let entities = if count == 1 { "entity" } else { "entities" };
         notifications.push(Notification {
             level: "error",
             message: Text {
                 text: format!(
-                    "check {id} could not be evaluated for {count} {entities}; first: {first}"
+                    "check {id} could not be evaluated for {}; first: {first}",
+                    plural(count, "entity", "entities")
                 ),
             },
             descriptor: Reference {
@@ -531,23 +534,17 @@ fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Reg
 
 /// FNV-1a 64 over the parts that identify a result; line numbers are deliberately left out.
 fn identity(rule: &str, entity: Option<&str>, pointer: Option<&str>, file: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hasher = Fnv1a64::new();
     for (i, part) in [rule, entity.unwrap_or(""), pointer.unwrap_or(""), file]
         .into_iter()
         .enumerate()
     {
         if i > 0 {
-            hash = fnv_byte(hash, 0);
+            hasher.write(&[0]);
         }
-        for &b in part.as_bytes() {
-            hash = fnv_byte(hash, b);
-        }
+        hasher.write(part.as_bytes());
     }
-    hash
-}
-
-fn fnv_byte(hash: u64, byte: u8) -> u64 {
-    (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    hasher.finish()
 }
 
 /// Where a report file is: a web address as it is (an organisation scan's files are
@@ -585,15 +582,7 @@ fn uri_reference(path: &str) -> String {
             None => break,
         }
     }
-    let mut uri = String::with_capacity(rest.len());
-    for &b in rest.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            uri.push(char::from(b));
-        } else {
-            uri.push_str(&format!("%{b:02X}"));
-        }
-    }
-    uri
+    encode_path(rest)
 }
 
 fn check_rule(check: &CheckInfo, options: &RenderOptions) -> Rule {
@@ -859,16 +848,6 @@ fn non_empty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
     }
 }
 
-/// At most `max` characters, ending in `…` when cut.
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut clipped: String = text.chars().take(max - 1).collect();
-    clipped.push('…');
-    clipped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -902,11 +881,5 @@ mod tests {
         );
         let r = region(3, 5, 2, 9);
         assert_eq!((r.end_line, r.end_column), (3, 5));
-    }
-
-    #[test]
-    fn clipping_counts_characters() {
-        assert_eq!(clip("ééé", 3), "ééé");
-        assert_eq!(clip("éééé", 3), "éé…");
     }
 }
