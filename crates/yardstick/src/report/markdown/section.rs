@@ -1,0 +1,69 @@
+//! A block of the comment that can be cut to fit: a head, items and a tail.
+
+use super::char_count;
+
+/// A block of output whose items can be cut from the end.
+pub(super) struct Section {
+    pub(super) head: String,
+    pub(super) items: Vec<String>,
+    /// The line that stands for `n` items left out.
+    pub(super) more: fn(usize) -> String,
+    pub(super) tail: String,
+    /// One line that stands for the whole section when not even its frame fits.
+    pub(super) omitted: String,
+}
+
+impl Section {
+    /// A section with nothing to cut: only a head and a tail.
+    pub(super) fn fixed(head: String, tail: String) -> Self {
+        Section {
+            head,
+            items: Vec::new(),
+            more: |_| String::new(),
+            tail,
+            omitted: String::new(),
+        }
+    }
+
+    pub(super) fn full(&self) -> String {
+        let mut out = self.head.clone();
+        for item in &self.items {
+            out.push_str(item);
+        }
+        out.push_str(&self.tail);
+        out
+    }
+
+    /// The section in at most `budget` characters.
+    pub(super) fn render(&self, budget: usize) -> String {
+        let full = self.full();
+        if char_count(&full) <= budget {
+            return full;
+        }
+        let reserve = char_count(&(self.more)(self.items.len()));
+        let mut used = char_count(&self.head) + char_count(&self.tail) + reserve;
+        if used > budget {
+            return if char_count(&self.omitted) <= budget {
+                self.omitted.clone()
+            } else {
+                String::new()
+            };
+        }
+        let mut out = self.head.clone();
+        let mut shown = 0;
+        for item in &self.items {
+            let len = char_count(item);
+            if used + len > budget {
+                break;
+            }
+            used += len;
+            out.push_str(item);
+            shown += 1;
+        }
+        if shown < self.items.len() {
+            out.push_str(&(self.more)(self.items.len() - shown));
+        }
+        out.push_str(&self.tail);
+        out
+    }
+}
