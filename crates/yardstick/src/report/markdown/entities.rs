@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::section::details_start;
 use super::{delta_text, details_end, escape, level_text, Detail, Section, MISSING};
 use crate::report::text::{plural, score_text, status_symbol};
 use crate::report::Report;
@@ -54,11 +55,11 @@ pub(super) fn table(report: &Report, detail: Detail) -> Option<Section> {
     let hidden = report.entities.len() - shown.len();
     let mut head = String::from("\n### Checks by entity\n\n");
     if detail == Detail::Collapsed {
-        let _ = write!(
-            head,
-            "<details><summary>{} with failing, erroring or unknown checks</summary>\n\n",
+        let summary = format!(
+            "{} with failing, erroring or unknown checks",
             plural(shown.len(), "entity", "entities")
         );
+        head.push_str(&details_start(&summary));
     }
     if hidden > 0 {
         let why = match detail {

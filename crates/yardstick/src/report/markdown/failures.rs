@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::section::{details_start, more_items, not_listed};
 use super::{escape, user_text, Detail, Section, MAX_COMPACT_TEXT, MAX_TEXT};
 use crate::policy::CheckSeverity;
 use crate::report::text::{plural, status_symbol};
@@ -145,11 +146,12 @@ fn compact(
             plural(results.len(), "entity", "entities"),
         );
     }
-    let _ = write!(
-        head,
-        "\n<details><summary>{} by entity</summary>\n\n",
+    let summary = format!(
+        "{} by entity",
         plural(total, "failing check", "failing checks")
     );
+    head.push('\n');
+    head.push_str(&details_start(&summary));
     let items = groups
         .iter()
         .flat_map(|(id, status, results)| {
@@ -167,11 +169,8 @@ fn compact(
     Section {
         head,
         items,
-        more: |n| format!("- … and {n} more\n"),
+        more: more_items,
         tail: "\n</details>\n".to_string(),
-        omitted: format!(
-            "\n_{} not listed: the report is too large._\n",
-            plural(total, "failing check", "failing checks")
-        ),
+        omitted: not_listed(&plural(total, "failing check", "failing checks")),
     }
 }

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{details_end, escape, user_text, Detail, Section, MAX_COMPACT_TEXT, MAX_TEXT};
+use super::section::{details_start, more_items, not_listed};
+use super::{details_end, escape, user_text, Detail, Section};
 use crate::finding::Severity;
 use crate::report::text::{finding_location, plural};
 use crate::report::{FindingRecord, Report};
@@ -38,20 +39,16 @@ pub(super) fn findings(report: &Report, detail: Detail) -> Option<Section> {
     let mut head = format!("\n### Lint findings ({counts})\n\n");
     let collapsed = detail == Detail::Collapsed;
     if collapsed {
-        let _ = write!(
-            head,
-            "<details><summary>{}</summary>\n\n",
-            plural(findings.len(), "finding", "findings")
-        );
+        head.push_str(&details_start(&plural(
+            findings.len(),
+            "finding",
+            "findings",
+        )));
     }
     let items = findings
         .iter()
         .map(|f| {
-            let max = if collapsed {
-                MAX_COMPACT_TEXT
-            } else {
-                MAX_TEXT
-            };
+            let max = detail.text_limit();
             let mut item = format!(
                 "- **{}** {}: {} — {}",
                 f.severity,
@@ -71,12 +68,9 @@ pub(super) fn findings(report: &Report, detail: Detail) -> Option<Section> {
     Some(Section {
         head,
         items,
-        more: |n| format!("- … and {n} more\n"),
+        more: more_items,
         tail: details_end(collapsed),
-        omitted: format!(
-            "\n_{} not listed: the report is too large._\n",
-            plural(findings.len(), "lint finding", "lint findings")
-        ),
+        omitted: not_listed(&plural(findings.len(), "lint finding", "lint findings")),
     })
 }
 
@@ -88,11 +82,11 @@ pub(super) fn expired_exemptions(report: &Report, detail: Detail) -> Option<Sect
     let collapsed = detail == Detail::Collapsed;
     let mut head = format!("\n### Expired exemptions ({})\n\n", expired.len());
     if collapsed {
-        let _ = write!(
-            head,
-            "<details><summary>{}</summary>\n\n",
-            plural(expired.len(), "exemption", "exemptions")
-        );
+        head.push_str(&details_start(&plural(
+            expired.len(),
+            "exemption",
+            "exemptions",
+        )));
     }
     let items = expired
         .iter()
@@ -103,26 +97,20 @@ pub(super) fn expired_exemptions(report: &Report, detail: Detail) -> Option<Sect
                 escape(&x.check),
                 escape(&x.expires),
                 x.line,
-                user_text(
-                    &x.reason,
-                    if collapsed {
-                        MAX_COMPACT_TEXT
-                    } else {
-                        MAX_TEXT
-                    }
-                )
+                user_text(&x.reason, detail.text_limit())
             )
         })
         .collect();
     Some(Section {
         head,
         items,
-        more: |n| format!("- … and {n} more\n"),
+        more: more_items,
         tail: details_end(collapsed),
-        omitted: format!(
-            "\n_{} not listed: the report is too large._\n",
-            plural(expired.len(), "expired exemption", "expired exemptions")
-        ),
+        omitted: not_listed(&plural(
+            expired.len(),
+            "expired exemption",
+            "expired exemptions",
+        )),
     })
 }
 
@@ -138,7 +126,7 @@ pub(super) fn repositories_without_catalog(report: &Report, detail: Detail) -> O
         a.without_catalog.len()
     );
     if collapsed {
-        head.push_str("<details><summary>Repositories</summary>\n\n");
+        head.push_str(&details_start("Repositories"));
     }
     let items = a
         .failed
@@ -153,7 +141,7 @@ pub(super) fn repositories_without_catalog(report: &Report, detail: Detail) -> O
     Some(Section {
         head,
         items,
-        more: |n| format!("- … and {n} more\n"),
+        more: more_items,
         tail: details_end(collapsed),
         omitted: String::new(),
     })

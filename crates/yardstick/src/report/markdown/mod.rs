@@ -112,6 +112,17 @@ pub(super) enum Detail {
     Collapsed,
 }
 
+impl Detail {
+    /// Characters kept of one piece of user text at this detail.
+    fn text_limit(self) -> usize {
+        if self == Detail::Collapsed {
+            MAX_COMPACT_TEXT
+        } else {
+            MAX_TEXT
+        }
+    }
+}
+
 fn sections(report: &Report, detail: Detail) -> Vec<Section> {
     [
         entities::changes(report, detail),

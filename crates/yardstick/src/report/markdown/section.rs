@@ -67,3 +67,18 @@ impl Section {
         out
     }
 }
+
+/// The opening of a collapsed block: `<details>` with its summary line.
+pub(super) fn details_start(summary: &str) -> String {
+    format!("<details><summary>{summary}</summary>\n\n")
+}
+
+/// The line that stands for `n` list items left out.
+pub(super) fn more_items(n: usize) -> String {
+    format!("- … and {n} more\n")
+}
+
+/// The line that stands for a whole list when not even its frame fits, e.g. `3 lint findings`.
+pub(super) fn not_listed(what: &str) -> String {
+    format!("\n_{what} not listed: the report is too large._\n")
+}
