@@ -13,6 +13,9 @@ use crate::score::{CheckResult, EntityScore, Level};
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
      script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
+/// What stands for a missing score.
+const MISSING: &str = "\u{2013}";
+
 /// Escapes text for HTML element content and double- or single-quoted attribute values.
 ///
 /// ```

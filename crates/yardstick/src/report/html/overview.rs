@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{anchor, escape, score_band};
+use super::{anchor, escape, score_band, MISSING};
 use crate::finding::Severity;
 use crate::report::text::{clip, score_text};
 use crate::report::Report;
@@ -58,7 +58,7 @@ fn gauge(page: &mut String, report: &Report) {
     let score = report.summary.score;
     let (entities, scored) = (report.summary.entities, scored(&report.summary.levels));
     let band = score_band(score);
-    let text = score_text(score, "\u{2013}");
+    let text = score_text(score, MISSING);
     let label = match score {
         Some(s) => format!("Catalog score {s:.1} out of 100"),
         None => "Catalog score: nothing was scored".into(),
@@ -169,7 +169,7 @@ struct CheckTally {
     other: usize,
 }
 
-fn tally(report: &Report, id: &str) -> CheckTally {
+fn check_tally(report: &Report, id: &str) -> CheckTally {
     let mut t = CheckTally {
         pass: 0,
         fail: 0,
@@ -200,11 +200,11 @@ fn check_bars(page: &mut String, report: &Report) {
     let label = report
         .checks
         .iter()
-        .map(|c| {
-            let t = tally(report, &c.id);
+        .map(|check| {
+            let tally = check_tally(report, &check.id);
             format!(
                 "{}: {} pass, {} fail, {} other",
-                c.id, t.pass, t.fail, t.other
+                check.id, tally.pass, tally.fail, tally.other
             )
         })
         .collect::<Vec<_>>()
@@ -214,38 +214,38 @@ fn check_bars(page: &mut String, report: &Report) {
         "<svg class=\"bars\" viewBox=\"0 0 470 {height}\" role=\"img\" aria-labelledby=\"bars-t\"><title id=\"bars-t\">{}</title>",
         escape(&label)
     );
-    for (i, c) in report.checks.iter().enumerate() {
-        let t = tally(report, &c.id);
+    for (i, check) in report.checks.iter().enumerate() {
+        let tally = check_tally(report, &check.id);
         let y = i * row + 4;
-        let n = t.pass + t.fail + t.other;
+        let applicable = tally.pass + tally.fail + tally.other;
         push_fmt!(
             page,
             "<a href=\"#{}\"><text x=\"{}\" y=\"{}\" class=\"lbl\">{}</text></a>",
-            anchor("fix-", &c.id),
+            anchor("fix-", &check.id),
             x0 - 8.0,
             y + 14,
-            escape(&clip(&c.id, 22))
+            escape(&clip(&check.id, 22))
         );
         push_fmt!(page, "<rect x=\"{x0}\" y=\"{y}\" width=\"{width}\" height=\"18\" rx=\"3\" class=\"bar-bg\"/>");
-        if n > 0 {
+        if applicable > 0 {
             let mut x = x0;
             for (count, class) in [
-                (t.pass, "st-pass"),
-                (t.fail, "st-fail"),
-                (t.other, "st-unknown"),
+                (tally.pass, "st-pass"),
+                (tally.fail, "st-fail"),
+                (tally.other, "st-unknown"),
             ] {
                 if count == 0 {
                     continue;
                 }
-                let wd = width * count as f64 / n as f64;
+                let wd = width * count as f64 / applicable as f64;
                 push_fmt!(page, "<rect x=\"{x:.2}\" y=\"{y}\" width=\"{wd:.2}\" height=\"18\" class=\"{class}\"/>");
                 x += wd;
             }
         }
-        let text = if n == 0 {
+        let text = if applicable == 0 {
             "not applicable".to_string()
         } else {
-            format!("{}/{} pass", t.pass, n)
+            format!("{}/{} pass", tally.pass, applicable)
         };
         push_fmt!(
             page,

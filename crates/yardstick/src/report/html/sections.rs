@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{anchor, escape, level_label, location_text, sort_button};
+use super::{anchor, escape, level_label, location_text, sort_button, MISSING};
 use crate::finding::Severity;
 use crate::report::text::{finding_location, score_text};
 use crate::report::{CheckInfo, FindingRecord, Report};
@@ -146,8 +146,8 @@ pub(super) fn changes(page: &mut String, report: &Report) {
     push_fmt!(
         page,
         "<section id=\"changes\" aria-labelledby=\"changes-h\">\n<h2 id=\"changes-h\">Score changes against the baseline</h2>\n<p>Mean score {} &rarr; {}.</p>\n<div class=\"scroll\"><table>\n<caption>Scores before and after, per entity</caption>\n<thead><tr><th scope=\"col\">Entity</th><th scope=\"col\">Before</th><th scope=\"col\">After</th><th scope=\"col\">Change</th><th scope=\"col\">Level</th></tr></thead>\n<tbody>\n",
-        score_text(c.baseline_score, "\u{2013}"),
-        score_text(c.score, "\u{2013}")
+        score_text(c.baseline_score, MISSING),
+        score_text(c.score, MISSING)
     );
     for e in &c.entities {
         let change = match (e.in_baseline, e.delta()) {
@@ -159,8 +159,8 @@ pub(super) fn changes(page: &mut String, report: &Report) {
             page,
             "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{change}</td><td>{} &rarr; {}</td></tr>\n",
             escape(&e.reference),
-            score_text(e.before, "\u{2013}"),
-            score_text(e.after, "\u{2013}"),
+            score_text(e.before, MISSING),
+            score_text(e.after, MISSING),
             level_label(e.before_level),
             level_label(e.after_level)
         );

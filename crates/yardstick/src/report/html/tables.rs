@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{anchor, escape, level_label, location_text, score_band, sort_button};
+use super::{anchor, escape, level_label, location_text, score_band, sort_button, MISSING};
 use crate::report::text::{score_text, status_symbol};
 use crate::report::Report;
 use crate::score::{Aggregate, CheckResult, CheckStatus, EntityScore, Level};
@@ -80,42 +80,42 @@ pub(super) fn heatmap(page: &mut String, report: &Report) {
     page.push_str("</section>\n");
 }
 
-fn entity_row(page: &mut String, report: &Report, e: &EntityScore) {
-    let owner = e.owner.as_deref().unwrap_or("");
+fn entity_row(page: &mut String, report: &Report, entity: &EntityScore) {
+    let owner = entity.owner.as_deref().unwrap_or("");
     push_fmt!(
         page,
         "<tr id=\"{}\"><th scope=\"row\" class=\"ent\" title=\"{}\"><code>{}</code></th><td class=\"own\">{}</td>",
-        anchor("e-", &e.reference),
-        escape(&e.file),
-        escape(&e.reference),
+        anchor("e-", &entity.reference),
+        escape(&entity.file),
+        escape(&entity.reference),
         escape(owner)
     );
-    let sort = e.score.map_or_else(String::new, |s| format!("{s:.3}"));
+    let sort = entity.score.map_or_else(String::new, |s| format!("{s:.3}"));
     push_fmt!(
         page,
         "<td class=\"num band-{}-text\" data-sort=\"{sort}\">{}</td>",
-        score_band(e.score),
-        score_text(e.score, "\u{2013}")
+        score_band(entity.score),
+        score_text(entity.score, MISSING)
     );
     push_fmt!(
         page,
         "<td data-sort=\"{}\"><span class=\"badge lv-{}\">{}</span></td>",
-        level_rank(e.level),
-        level_class(e.level),
-        level_label(e.level)
+        level_rank(entity.level),
+        level_class(entity.level),
+        level_label(entity.level)
     );
-    for c in &report.checks {
-        match e.checks.iter().find(|r| r.id == c.id) {
-            Some(r) => status_cell(page, e, r),
+    for check in &report.checks {
+        match entity.checks.iter().find(|result| result.id == check.id) {
+            Some(result) => status_cell(page, entity, result),
             None => page.push_str("<td class=\"cell st-na\" data-sort=\"2\">\u{2013} n/a</td>"),
         }
     }
     page.push_str("</tr>\n");
 }
 
-fn status_cell(page: &mut String, e: &EntityScore, r: &CheckResult) {
-    let (icon, word) = status_label(r.status);
-    let class = match r.status {
+fn status_cell(page: &mut String, entity: &EntityScore, result: &CheckResult) {
+    let (icon, word) = status_label(result.status);
+    let class = match result.status {
         CheckStatus::Pass => "st-pass",
         CheckStatus::Fail => "st-fail",
         CheckStatus::Unknown => "st-unknown",
@@ -123,7 +123,7 @@ fn status_cell(page: &mut String, e: &EntityScore, r: &CheckResult) {
         CheckStatus::Exempt => "st-exempt",
         CheckStatus::Error => "st-error",
     };
-    let rank = match r.status {
+    let rank = match result.status {
         CheckStatus::Fail => 0,
         CheckStatus::Error => 1,
         CheckStatus::Unknown => 2,
@@ -131,17 +131,21 @@ fn status_cell(page: &mut String, e: &EntityScore, r: &CheckResult) {
         CheckStatus::Pass => 4,
         CheckStatus::NotApplicable => 5,
     };
-    let title = if r.message.is_empty() {
-        location_text(e, r)
+    let title = if result.message.is_empty() {
+        location_text(entity, result)
     } else {
-        format!("{} \u{2014} {}", r.message, location_text(e, r))
+        format!(
+            "{} \u{2014} {}",
+            result.message,
+            location_text(entity, result)
+        )
     };
     let title = escape(&title);
-    if r.status == CheckStatus::Fail {
+    if result.status == CheckStatus::Fail {
         push_fmt!(
             page,
             "<td class=\"cell {class}\" data-sort=\"{rank}\"><a href=\"#{}\" title=\"{title}\">{icon} {word}</a></td>",
-            anchor("fix-", &r.id)
+            anchor("fix-", &result.id)
         );
     } else {
         push_fmt!(
@@ -225,7 +229,7 @@ fn group_table(page: &mut String, id: &str, heading: &str, key: &str, rows: &[Ag
             escape(&a.key),
             a.entities,
             score_band(a.score),
-            score_text(a.score, "\u{2013}"),
+            score_text(a.score, MISSING),
             a.levels.gold,
             a.levels.silver,
             a.levels.bronze,
