@@ -37,9 +37,19 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The id of an entity's row, which the remediation lists link to.
+pub(super) fn entity_anchor(reference: &str) -> String {
+    anchor("e-", reference)
+}
+
+/// The id of a check's remediation article, which failing cells and bars link to.
+pub(super) fn fix_anchor(check_id: &str) -> String {
+    anchor("fix-", check_id)
+}
+
 /// An element id made of `prefix` and `key`: ASCII letters, digits, `-` and `_` are kept,
 /// every other character becomes `.` and its hex code point (so distinct keys stay distinct).
-pub(super) fn anchor(prefix: &str, key: &str) -> String {
+fn anchor(prefix: &str, key: &str) -> String {
     let mut out = String::from(prefix);
     for c in key.chars() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

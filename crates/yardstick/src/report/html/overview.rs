@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{anchor, escape, score_band, MISSING};
+use super::{escape, fix_anchor, score_band, MISSING};
 use crate::finding::Severity;
 use crate::report::text::{clip, score_text};
 use crate::report::Report;
@@ -221,7 +221,7 @@ fn check_bars(page: &mut String, report: &Report) {
         push_fmt!(
             page,
             "<a href=\"#{}\"><text x=\"{}\" y=\"{}\" class=\"lbl\">{}</text></a>",
-            anchor("fix-", &check.id),
+            fix_anchor(&check.id),
             x0 - 8.0,
             y + 14,
             escape(&clip(&check.id, 22))

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{anchor, escape, level_label, location_text, sort_button, MISSING};
+use super::{entity_anchor, escape, fix_anchor, level_label, location_text, sort_button, MISSING};
 use crate::finding::Severity;
 use crate::report::text::{finding_location, score_text};
 use crate::report::{CheckInfo, FindingRecord, Report};
@@ -31,7 +31,7 @@ fn check_article(page: &mut String, report: &Report, c: &CheckInfo) {
         "<article class=\"check\" id=\"{}\">\n<h3>{} <code>{}</code> <span class=\"badge sev-{}\">{}</span></h3>\n\
          <p class=\"meta\">Weight {} &middot; applies to {} &middot; from <code>{}</code></p>\n<p>{}</p>\n\
          <div class=\"fix\"><strong>How to fix:</strong> {}</div>\n",
-        anchor("fix-", &c.id),
+        fix_anchor(&c.id),
         escape(&c.title),
         escape(&c.id),
         c.severity,
@@ -64,7 +64,7 @@ fn check_article(page: &mut String, report: &Report, c: &CheckInfo) {
             push_fmt!(
                 page,
                 "<li><a href=\"#{}\"><code>{}</code></a> &mdash; {} <span class=\"muted\">({})</span></li>",
-                anchor("e-", &e.reference),
+                entity_anchor(&e.reference),
                 escape(&e.reference),
                 escape(&r.message),
                 escape(&location_text(e, r))
@@ -128,7 +128,7 @@ pub(super) fn exemptions(page: &mut String, report: &Report) {
             page,
             "<tr><td><code>{}</code></td><td><a href=\"#{}\"><code>{}</code></a></td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
             escape(&x.entity),
-            anchor("fix-", &x.check),
+            fix_anchor(&x.check),
             escape(&x.check),
             escape(&x.expires),
             escape(&x.reason),

@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::{anchor, escape, level_label, location_text, score_band, sort_button, MISSING};
+use super::{
+    entity_anchor, escape, fix_anchor, level_label, location_text, score_band, sort_button, MISSING,
+};
 use crate::report::text::{score_text, status_symbol};
 use crate::report::Report;
 use crate::score::{Aggregate, CheckResult, CheckStatus, EntityScore, Level};
@@ -70,7 +72,7 @@ pub(super) fn heatmap(page: &mut String, report: &Report) {
             push_fmt!(
                 page,
                 "<li id=\"{}\"><code>{}</code> <span class=\"muted\">{}</span></li>",
-                anchor("e-", &e.reference),
+                entity_anchor(&e.reference),
                 escape(&e.reference),
                 escape(&e.file)
             );
@@ -85,7 +87,7 @@ fn entity_row(page: &mut String, report: &Report, entity: &EntityScore) {
     push_fmt!(
         page,
         "<tr id=\"{}\"><th scope=\"row\" class=\"ent\" title=\"{}\"><code>{}</code></th><td class=\"own\">{}</td>",
-        anchor("e-", &entity.reference),
+        entity_anchor(&entity.reference),
         escape(&entity.file),
         escape(&entity.reference),
         escape(owner)
@@ -145,7 +147,7 @@ fn status_cell(page: &mut String, entity: &EntityScore, result: &CheckResult) {
         push_fmt!(
             page,
             "<td class=\"cell {class}\" data-sort=\"{rank}\"><a href=\"#{}\" title=\"{title}\">{icon} {word}</a></td>",
-            anchor("fix-", &result.id)
+            fix_anchor(&result.id)
         );
     } else {
         push_fmt!(

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::section::{details_start, more_items, not_listed};
+use super::section::{list_head, more_items, not_listed};
 use super::{details_end, escape, user_text, Detail, Section};
 use crate::finding::Severity;
 use crate::report::text::{finding_location, plural};
@@ -36,15 +36,12 @@ pub(super) fn findings(report: &Report, detail: Detail) -> Option<Section> {
         plural(count(Severity::Note), "note", "notes"),
     ]
     .join(", ");
-    let mut head = format!("\n### Lint findings ({counts})\n\n");
     let collapsed = detail == Detail::Collapsed;
-    if collapsed {
-        head.push_str(&details_start(&plural(
-            findings.len(),
-            "finding",
-            "findings",
-        )));
-    }
+    let summary = plural(findings.len(), "finding", "findings");
+    let head = list_head(
+        &format!("Lint findings ({counts})"),
+        collapsed.then_some(summary.as_str()),
+    );
     let items = findings
         .iter()
         .map(|f| {
@@ -80,14 +77,11 @@ pub(super) fn expired_exemptions(report: &Report, detail: Detail) -> Option<Sect
         return None;
     }
     let collapsed = detail == Detail::Collapsed;
-    let mut head = format!("\n### Expired exemptions ({})\n\n", expired.len());
-    if collapsed {
-        head.push_str(&details_start(&plural(
-            expired.len(),
-            "exemption",
-            "exemptions",
-        )));
-    }
+    let summary = plural(expired.len(), "exemption", "exemptions");
+    let head = list_head(
+        &format!("Expired exemptions ({})", expired.len()),
+        collapsed.then_some(summary.as_str()),
+    );
     let items = expired
         .iter()
         .map(|x| {
@@ -121,13 +115,13 @@ pub(super) fn repositories_without_catalog(report: &Report, detail: Detail) -> O
         return None;
     }
     let collapsed = detail == Detail::Collapsed;
-    let mut head = format!(
-        "\n### Repositories without a catalog file ({})\n\n",
-        a.without_catalog.len()
+    let head = list_head(
+        &format!(
+            "Repositories without a catalog file ({})",
+            a.without_catalog.len()
+        ),
+        collapsed.then_some("Repositories"),
     );
-    if collapsed {
-        head.push_str(&details_start("Repositories"));
-    }
     let items = a
         .failed
         .iter()

@@ -82,3 +82,12 @@ pub(super) fn more_items(n: usize) -> String {
 pub(super) fn not_listed(what: &str) -> String {
     format!("\n_{what} not listed: the report is too large._\n")
 }
+
+/// A section's heading and, when collapsed, the opening of its `<details>` block.
+pub(super) fn list_head(heading: &str, collapsed_summary: Option<&str>) -> String {
+    let mut head = format!("\n### {heading}\n\n");
+    if let Some(summary) = collapsed_summary {
+        head.push_str(&details_start(summary));
+    }
+    head
+}
