@@ -15,6 +15,7 @@
 use std::io::{self, Write};
 
 use super::text::clip_trimmed;
+/// The symbol of a check status in the entity table (see [`super::text::status_symbol`]).
 pub use super::text::status_symbol as symbol;
 use super::{RenderOptions, Report};
 use crate::score::Level;
