@@ -15,28 +15,24 @@ use crate::score::CheckStatus;
 
 /// Escapes the message of a workflow command (`escapeData` in `@actions/core`).
 pub fn escape_data(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_command_text(text, false)
 }
 
 /// Escapes a property value of a workflow command (`escapeProperty` in `@actions/core`).
 pub fn escape_property(text: &str) -> String {
+    escape_command_text(text, true)
+}
+
+/// `%`, CR and LF always; `:` and `,` too in a property, where they separate the values.
+fn escape_command_text(text: &str, property: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
             c => out.push(c),
         }
     }
@@ -105,6 +101,12 @@ fn finding_command(severity: Severity) -> &'static str {
 
 /// Writes one workflow command per failing check, then one per lint finding.
 pub fn write(report: &Report, _options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    write_check_annotations(report, out)?;
+    write_finding_annotations(report, out)
+}
+
+/// One command per failing check, at the check's location or the entity's file.
+fn write_check_annotations(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for entity in &report.entities {
         for result in entity
             .checks
@@ -142,6 +144,11 @@ pub fn write(report: &Report, _options: &RenderOptions, out: &mut dyn Write) -> 
             )?;
         }
     }
+    Ok(())
+}
+
+/// One command per lint finding.
+fn write_finding_annotations(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for finding in &report.findings {
         let at = Position {
             file: &finding.file,

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::text::finding_location;
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
 use crate::rules::Severity;
 use crate::score::{CheckResult, CheckStatus, EntityScore};
@@ -183,14 +184,6 @@ fn write_entity(report: &Report, entity: &EntityScore, out: &mut String) {
         }
     }
     out.push_str("  </testsuite>\n");
-}
-
-fn finding_location(f: &FindingRecord) -> String {
-    match (f.line, f.column) {
-        (Some(line), Some(column)) => format!("{}:{line}:{column}", f.file),
-        (Some(line), None) => format!("{}:{line}", f.file),
-        _ => f.file.clone(),
-    }
 }
 
 fn write_lint(findings: &[FindingRecord], out: &mut String) {

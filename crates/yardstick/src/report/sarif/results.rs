@@ -1,0 +1,315 @@
+//! The results of a SARIF run: failing checks and lint findings with their locations and
+//! fingerprints, most severe first.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::log::{
+    ArtifactLocation, Location, PhysicalLocation, Region, ResultProperties, SarifResult, Text,
+};
+use super::rules::{check_level, lint_level, Rules};
+use super::{FINGERPRINT_KEY, SRCROOT};
+use crate::policy::CheckSeverity;
+use crate::report::{FindingRecord, RenderOptions, Report};
+use crate::rules::Severity;
+use crate::score::CheckStatus;
+use crate::util::fnv::Fnv1a64;
+use crate::util::percent::encode_path;
+
+/// A check that could not be evaluated: for how many entities, and the first of them.
+pub(super) struct CheckError {
+    pub(super) entities: usize,
+    pub(super) first: String,
+}
+
+/// The failing check results as pending results, adding a rule for any check the report does
+/// not describe; and, by check id, the checks that could not be evaluated.
+pub(super) fn check_results<'a>(
+    report: &'a Report,
+    rules: &mut Rules,
+    options: &RenderOptions,
+) -> (Vec<PendingResult>, BTreeMap<&'a str, CheckError>) {
+    let mut pending = Vec::new();
+    let mut errors: BTreeMap<&str, CheckError> = BTreeMap::new();
+    for entity in &report.entities {
+        for result in &entity.checks {
+            match result.status {
+                CheckStatus::Fail => {}
+                CheckStatus::Error => {
+                    let error = errors
+                        .entry(result.id.as_str())
+                        .or_insert_with(|| CheckError {
+                            entities: 0,
+                            first: format!("{}: {}", entity.reference, result.message),
+                        });
+                    error.entities += 1;
+                    continue;
+                }
+                _ => continue,
+            }
+            rules.ensure_check(&result.id, result.severity, options);
+            let (file, region) = match &result.location {
+                Some(l) => (
+                    l.file.clone(),
+                    region(l.line, l.column, l.end_line, l.end_column),
+                ),
+                None => (entity.file.clone(), region(1, 1, 1, 1)),
+            };
+            let message = if result.message.trim().is_empty() {
+                format!("{}: fails check {}", entity.reference, result.id)
+            } else {
+                format!("{}: {}", entity.reference, result.message)
+            };
+            pending.push(PendingResult {
+                rank: check_rank(result.severity),
+                rule: result.id.to_string(),
+                level: check_level(result.severity),
+                message,
+                hash: identity(
+                    &result.id,
+                    Some(&entity.reference),
+                    result.pointer.as_deref(),
+                    &file,
+                ),
+                file: file.to_string(),
+                region,
+                entity: Some(entity.reference.clone()),
+                pointer: result.pointer.as_deref().map(String::from),
+            });
+        }
+    }
+    (pending, errors)
+}
+
+/// The lint findings as pending results, adding a rule for any unknown rule id.
+pub(super) fn finding_results(
+    report: &Report,
+    rules: &mut Rules,
+    options: &RenderOptions,
+) -> Vec<PendingResult> {
+    report
+        .findings
+        .iter()
+        .map(|finding| {
+            rules.ensure_lint(finding, options);
+            finding_result(finding)
+        })
+        .collect()
+}
+
+/// Pending results with their fingerprints, most severe first, then by position.
+pub(super) fn fingerprint_and_rank(
+    mut pending: Vec<PendingResult>,
+) -> Vec<(PendingResult, String)> {
+    // Number results that hash alike in document order, so the fingerprint of each survives
+    // unrelated edits (and does not depend on which results truncation keeps).
+    pending.sort_by(|a, b| document_order(a).cmp(&document_order(b)));
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut numbered: Vec<(PendingResult, String)> = pending
+        .into_iter()
+        .map(|p| {
+            let n = seen.entry(p.hash).or_insert(0);
+            *n += 1;
+            let fingerprint = format!("{:016x}:{n}", p.hash);
+            (p, fingerprint)
+        })
+        .collect();
+    // Most severe first, then by position: deterministic, and truncation keeps what matters.
+    numbered.sort_by(|(a, fa), (b, fb)| {
+        (a.rank, document_order(a), fa).cmp(&(b.rank, document_order(b), fb))
+    });
+    numbered
+}
+
+/// A fingerprinted result as SARIF.
+pub(super) fn sarif_result(
+    pending: PendingResult,
+    fingerprint: String,
+    rules: &Rules,
+) -> SarifResult {
+    SarifResult {
+        rule_index: rules.index(&pending.rule).unwrap_or_default(),
+        rule_id: pending.rule,
+        level: pending.level,
+        message: Text {
+            text: pending.message,
+        },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact_location(&pending.file),
+                region: pending.region,
+            },
+        }],
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        properties: ResultProperties {
+            entity: pending.entity,
+            pointer: pending.pointer,
+        },
+    }
+}
+
+/// A result before sorting, truncation and fingerprint numbering.
+pub(super) struct PendingResult {
+    /// 0 (critical) to 3 (low / note): what truncation keeps first.
+    rank: u8,
+    rule: String,
+    level: &'static str,
+    message: String,
+    file: String,
+    region: Region,
+    entity: Option<String>,
+    pointer: Option<String>,
+    hash: u64,
+}
+
+fn finding_result(f: &FindingRecord) -> PendingResult {
+    let line = f.line.unwrap_or(1);
+    let column = f.column.unwrap_or(1);
+    let message = match (&f.entity, f.message.trim().is_empty()) {
+        (Some(e), false) => format!("{e}: {}", f.message),
+        (Some(e), true) => format!("{e}: {}", f.rule),
+        (None, false) => f.message.clone(),
+        (None, true) => f.rule.clone(),
+    };
+    PendingResult {
+        rank: finding_rank(f.severity),
+        rule: f.rule.clone(),
+        level: lint_level(f.severity),
+        message,
+        hash: identity(&f.rule, f.entity.as_deref(), f.pointer.as_deref(), &f.file),
+        file: f.file.clone(),
+        region: region(
+            line,
+            column,
+            f.end_line.unwrap_or(line),
+            f.end_column.unwrap_or(column),
+        ),
+        entity: f.entity.clone(),
+        pointer: f.pointer.clone(),
+    }
+}
+
+fn document_order(p: &PendingResult) -> (&str, usize, usize, &str, &str) {
+    (
+        &p.file,
+        p.region.start_line,
+        p.region.start_column,
+        &p.rule,
+        &p.message,
+    )
+}
+
+/// A region GitHub accepts: 1-based, and never ending before it starts.
+fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Region {
+    let (line, column) = (line.max(1), column.max(1));
+    let (end_line, end_column) = if (end_line, end_column) < (line, column) {
+        (line, column)
+    } else {
+        (end_line, end_column.max(1))
+    };
+    Region {
+        start_line: line,
+        start_column: column,
+        end_line,
+        end_column,
+    }
+}
+
+/// FNV-1a 64 over the parts that identify a result; line numbers are deliberately left out.
+fn identity(rule: &str, entity: Option<&str>, pointer: Option<&str>, file: &str) -> u64 {
+    let mut hasher = Fnv1a64::new();
+    for (i, part) in [rule, entity.unwrap_or(""), pointer.unwrap_or(""), file]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            hasher.write(&[0]);
+        }
+        hasher.write(part.as_bytes());
+    }
+    hasher.finish()
+}
+
+/// Where a report file is: a web address as it is (an organisation scan's files are
+/// repository URLs), otherwise a path relative to `%SRCROOT%`.
+fn artifact_location(file: &str) -> ArtifactLocation {
+    if file.starts_with("https://") || file.starts_with("http://") {
+        ArtifactLocation {
+            uri: file.to_string(),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: uri_reference(file),
+            uri_base_id: Some(SRCROOT),
+        }
+    }
+}
+
+/// A report path as a relative URI reference: `/`-separated and percent-encoded.
+///
+/// Report paths are relative to the directory yardstick ran in (the repository root in CI).
+/// A path outside it has no repository-relative form; its root is stripped rather than
+/// writing an absolute or `file://` URI, which GitHub could not match either.
+fn uri_reference(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut rest = path.as_str();
+    let bytes = rest.as_bytes();
+    if bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/' {
+        rest = &rest[2..];
+    }
+    loop {
+        rest = rest.trim_start_matches('/');
+        match rest.strip_prefix("./") {
+            Some(r) => rest = r,
+            None => break,
+        }
+    }
+    encode_path(rest)
+}
+
+/// Check severities as truncation ranks: 0 (critical) to 3 (low).
+fn check_rank(severity: CheckSeverity) -> u8 {
+    match severity {
+        CheckSeverity::Critical => 0,
+        CheckSeverity::High => 1,
+        CheckSeverity::Medium => 2,
+        CheckSeverity::Low => 3,
+    }
+}
+
+/// Lint severities on the check scale: an error ranks with a high check, a note with a low one.
+fn finding_rank(severity: Severity) -> u8 {
+    match severity {
+        Severity::Error => 1,
+        Severity::Warning => 2,
+        Severity::Note => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_references() {
+        assert_eq!(
+            uri_reference("repos/a b/catalog-info.yaml"),
+            "repos/a%20b/catalog-info.yaml"
+        );
+        assert_eq!(uri_reference("./x/y.yaml"), "x/y.yaml");
+        assert_eq!(uri_reference("//abs/path.yaml"), "abs/path.yaml");
+        assert_eq!(uri_reference("C:\\dir\\f.yaml"), "dir/f.yaml");
+        assert_eq!(uri_reference("a:b/ü%.yaml"), "a%3Ab/%C3%BC%25.yaml");
+    }
+
+    #[test]
+    fn regions_never_run_backwards() {
+        let r = region(0, 0, 0, 0);
+        assert_eq!(
+            (r.start_line, r.start_column, r.end_line, r.end_column),
+            (1, 1, 1, 1)
+        );
+        let r = region(3, 5, 2, 9);
+        assert_eq!((r.end_line, r.end_column), (3, 5));
+    }
+}
