@@ -44,11 +44,11 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
         sarif_category: args.sarif_category.clone(),
         security_severity: args.security_severity,
     };
-    for (i, format) in formats.iter().enumerate() {
-        match args.output.get(i) {
+    for (index, format) in formats.iter().enumerate() {
+        match args.output.get(index) {
             Some(path) => {
                 let mut buffer = Vec::new();
-                render_one(*format, report, &options, &live, &mut buffer, false)
+                render_format(*format, report, &options, &live, &mut buffer, false)
                     .map_err(|e| format!("cannot render {format:?}: {e}"))?;
                 write_atomically(path, &buffer)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -59,7 +59,7 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
                     && std::env::var_os("NO_COLOR").is_none()
                     && stdout.is_terminal();
                 let mut out = stdout.lock();
-                render_one(*format, report, &options, &live, &mut out, color)
+                render_format(*format, report, &options, &live, &mut out, color)
                     .and_then(|()| out.flush())
                     .map_err(|e| format!("cannot write output: {e}"))?;
             }
@@ -68,7 +68,7 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
     Ok(())
 }
 
-fn render_one(
+fn render_format(
     format: Format,
     report: &Report,
     options: &RenderOptions,

@@ -35,7 +35,8 @@ fn merge_shards(paths: &[PathBuf]) -> Result<FetchedOrganization, String> {
     let mut repositories: BTreeMap<String, (RepositoryRecord, &Path)> = BTreeMap::new();
     for path in paths {
         let scan = read_shard_scan(path)?;
-        let (index, count) = shard_of(&scan, path)?;
+        let shard = shard_of(&scan, path)?;
+        let (index, count) = (shard.index, shard.count);
         match &identity {
             None => {
                 identity = Some(ScanIdentity {
@@ -105,11 +106,10 @@ fn read_shard_scan(path: &Path) -> Result<OrgScan, String> {
 }
 
 /// The shard (`I/N`) a scan covers.
-fn shard_of(scan: &OrgScan, path: &Path) -> Result<(u32, u32), String> {
+fn shard_of(scan: &OrgScan, path: &Path) -> Result<yardstick_github::Shard, String> {
     scan.shard
         .as_deref()
-        .and_then(|s| s.parse::<yardstick_github::Shard>().ok())
-        .map(|s| (s.index, s.count))
+        .and_then(|shard| shard.parse::<yardstick_github::Shard>().ok())
         .ok_or_else(|| {
             format!(
                 "{}: not a shard report (made without --shard I/N)",

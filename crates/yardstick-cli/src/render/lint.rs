@@ -123,18 +123,18 @@ pub fn human(out: &mut dyn Write, report: &LintReport, color: bool) -> io::Resul
     )
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
         ""
     } else {
         "s"
     }
 }
 
-fn location(f: &Finding) -> String {
-    match f.span {
-        Some(s) => format!("{}:{}:{}", f.file, s.line, s.column),
-        None => f.file.clone(),
+fn location(finding: &Finding) -> String {
+    match finding.span {
+        Some(span) => format!("{}:{}:{}", finding.file, span.line, span.column),
+        None => finding.file.clone(),
     }
 }
 
