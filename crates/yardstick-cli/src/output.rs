@@ -3,12 +3,13 @@
 //! report behind.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
 
 use yardstick::report::{self, RenderOptions, Report};
+use yardstick::util::atomic_write::write_atomically;
 use yardstick::LintReport;
 
-use crate::{render, Format, OutputArgs};
+use crate::flags::{Format, OutputArgs};
+use crate::render;
 
 /// What produced the report: a live run can show source snippets; a saved report cannot.
 pub enum Live<'a> {
@@ -43,11 +44,11 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
         sarif_category: args.sarif_category.clone(),
         security_severity: args.security_severity,
     };
-    for (i, format) in formats.iter().enumerate() {
-        match args.output.get(i) {
+    for (index, format) in formats.iter().enumerate() {
+        match args.output.get(index) {
             Some(path) => {
                 let mut buffer = Vec::new();
-                render_one(*format, report, &options, &live, &mut buffer, false)
+                render_format(*format, report, &options, &live, &mut buffer, false)
                     .map_err(|e| format!("cannot render {format:?}: {e}"))?;
                 write_atomically(path, &buffer)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -58,7 +59,7 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
                     && std::env::var_os("NO_COLOR").is_none()
                     && stdout.is_terminal();
                 let mut out = stdout.lock();
-                render_one(*format, report, &options, &live, &mut out, color)
+                render_format(*format, report, &options, &live, &mut out, color)
                     .and_then(|()| out.flush())
                     .map_err(|e| format!("cannot write output: {e}"))?;
             }
@@ -67,7 +68,7 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
     Ok(())
 }
 
-fn render_one(
+fn render_format(
     format: Format,
     report: &Report,
     options: &RenderOptions,
@@ -76,38 +77,15 @@ fn render_one(
     color: bool,
 ) -> std::io::Result<()> {
     match (format, live) {
-        (Format::Human, Live::Lint(lint)) => render::human(out, lint, color),
-        (Format::Human, _) => render::score_human(out, report, color),
-        (Format::Json, Live::Lint(_)) => render::findings_json(out, report),
+        (Format::Human, Live::Lint(lint)) => render::lint::human(out, lint, color),
+        (Format::Human, _) => render::score::human(out, report, color),
+        (Format::Json, Live::Lint(_)) => render::lint::findings_json(out, report),
         (Format::Json, _) => report.write_json(out),
         (Format::Sarif, _) => report::sarif::write(report, options, out),
         (Format::Markdown, _) => report::markdown::write(report, options, out),
         (Format::Junit, _) => report::junit::write(report, options, out),
         (Format::Github, _) => report::github::write(report, options, out),
         (Format::Html, _) => report::html::write(report, options, out),
-        (Format::GithubOutput, _) => render::github_output(out, report),
+        (Format::GithubOutput, _) => render::score::github_output(out, report),
     }
-}
-
-/// Writes to a temporary file beside `path`, then renames it over `path`.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let temp: PathBuf = dir.join(format!(".{name}.yardstick-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }

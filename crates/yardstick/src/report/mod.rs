@@ -7,6 +7,7 @@ pub mod github;
 pub mod html;
 pub mod junit;
 pub mod markdown;
+pub mod org;
 pub mod sarif;
 pub mod text;
 

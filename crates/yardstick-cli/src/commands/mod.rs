@@ -1,0 +1,11 @@
+//! One file per subcommand: each reads its inputs, runs the library and writes the output,
+//! returning the exit code or an error message.
+
+pub mod github_comment;
+pub mod lint;
+pub mod merge;
+pub mod report;
+pub mod rules;
+pub mod scan_org;
+pub mod score;
+pub mod verify;

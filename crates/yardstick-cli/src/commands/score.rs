@@ -1,0 +1,81 @@
+//! `yardstick score`: every entity scored against the checks, optionally narrowed to the
+//! files a pull request changed and compared with a baseline report.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use yardstick::report::Report;
+use yardstick::{lint_paths, ScoreOptions};
+
+use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
+use crate::flags::ScoreArgs;
+use crate::output;
+use crate::settings::{lint_options, load_facts, load_policies, scan_config, scan_paths};
+
+pub fn run(args: ScoreArgs) -> Result<u8, String> {
+    let config = scan_config(&args.scan)?;
+    let policies = load_policies(&args.scoring.policy)?;
+    let facts = load_facts(args.scoring.facts.as_deref())?;
+    let lint = lint_paths(&scan_paths(&args.scan), &lint_options(&args.scan, &config))
+        .map_err(|e| e.to_string())?;
+    let options = ScoreOptions {
+        facts,
+        config,
+        fail_on: args.scoring.fail_on.map(|f| f.fail_on()),
+        min_score: args.scoring.min_score,
+        threads: args.scoring.threads,
+        today: None,
+        known_files: None,
+    };
+    let mut scorecard = yardstick::score(&lint, &policies, &options).map_err(|e| e.to_string())?;
+    let changed_files = match &args.changed_files {
+        Some(path) => Some(read_changed_files(path)?),
+        None => None,
+    };
+    if let Some(changed_files) = &changed_files {
+        scorecard.retain(
+            |entity| changed_files.contains(&normalize_report_path(&entity.file)),
+            &options,
+        );
+    }
+    let mut report = Report::from_scorecard(&lint, &scorecard, &policies, &options.config);
+    if let Some(changed_files) = &changed_files {
+        report
+            .findings
+            .retain(|finding| changed_files.contains(&normalize_report_path(&finding.file)));
+    }
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let baseline = Report::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        report.compare_with(&baseline);
+    }
+    output::emit(&args.output, &report, output::Live::Score)?;
+    Ok(if scorecard.summary.gate.passed {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// A path as reports and `git diff --name-only` compare: `/`-separated, without `./`.
+fn normalize_report_path(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut rest = path.as_str();
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped;
+    }
+    rest.to_string()
+}
+
+/// The paths listed in a changed-files list, one per line; blank lines are ignored.
+fn read_changed_files(path: &Path) -> Result<BTreeSet<String>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(normalize_report_path)
+        .collect())
+}

@@ -1,0 +1,148 @@
+//! Rendering lint results: miette diagnostics for people, JSON for tools.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+use yardstick::report::Report;
+use yardstick::{Finding, LintReport, Severity};
+
+/// One finding as a miette diagnostic.
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)?;
+        if let Some(entity) = &self.finding.entity {
+            write!(f, " ({entity})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.finding.help.is_empty())
+            .then(|| Box::new(&self.finding.help) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.finding
+            .rule()
+            .map(|r| Box::new(r.docs_url()) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.finding.span?;
+        self.source.as_ref()?;
+        let label = match self.finding.severity {
+            Severity::Error => "here",
+            Severity::Warning | Severity::Note => "this",
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(label.to_string()),
+            span.start(),
+            span.len as usize,
+        ))))
+    }
+}
+
+/// Human-readable diagnostics followed by a one-line summary.
+pub fn human(out: &mut dyn Write, report: &LintReport, color: bool) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_links(color);
+    for finding in &report.findings {
+        let source = report
+            .files
+            .iter()
+            .find(|f| f.display == finding.file && !f.text.is_empty())
+            .map(|f| NamedSource::new(&f.display, f.text.clone()));
+        let diagnostic = FindingDiagnostic { finding, source };
+        let mut text = String::new();
+        if handler.render_report(&mut text, &diagnostic).is_err() {
+            text = format!(
+                "{}: {} [{}]\n",
+                location(finding),
+                finding.message,
+                finding.rule
+            );
+        }
+        writeln!(out, "{text}")?;
+    }
+    let (errors, warnings, notes) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Note),
+    );
+    writeln!(
+        out,
+        "{errors} error{}, {warnings} warning{}, {notes} note{} in {} file{} ({} documents, {} entities accepted)",
+        plural(errors),
+        plural(warnings),
+        plural(notes),
+        report.files.len(),
+        plural(report.files.len()),
+        report.documents,
+        report.catalog.len()
+    )
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn location(finding: &Finding) -> String {
+    match finding.span {
+        Some(span) => format!("{}:{}:{}", finding.file, span.line, span.column),
+        None => finding.file.clone(),
+    }
+}
+
+/// `{"findings": [...]}` as documented in docs/json-format.md.
+pub fn findings_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &serde_json::json!({ "findings": report.findings }),
+    )?;
+    writeln!(out)
+}

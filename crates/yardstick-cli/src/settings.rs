@@ -1,0 +1,131 @@
+//! Reading what the arguments point at: the configuration, checks and facts files, and the
+//! lint options they make together.
+
+use std::path::{Path, PathBuf};
+
+use yardstick::{Config, Facts, LintOptions, PolicySet, ScoreOptions, CONFIG_FILE_NAME};
+
+use crate::flags::{ScanArgs, ScoringArgs};
+
+/// The configuration of a lint or score run: `--config`, else `yardstick.yaml` in the first
+/// scanned directory, else the default (always the default with `--no-config`).
+pub fn scan_config(args: &ScanArgs) -> Result<Config, String> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None => {
+            let base = args
+                .paths
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            let candidate = base.join(CONFIG_FILE_NAME);
+            if !base.is_dir() || !candidate.is_file() {
+                return Ok(Config::default());
+            }
+            candidate
+        }
+    };
+    read_config_file(&path)
+}
+
+/// Lint options from the configuration and the scan arguments.
+pub fn lint_options(scan: &ScanArgs, config: &Config) -> LintOptions {
+    LintOptions {
+        include: config
+            .include
+            .iter()
+            .chain(&scan.include)
+            .cloned()
+            .collect(),
+        exclude: config
+            .exclude
+            .iter()
+            .chain(&scan.exclude)
+            .cloned()
+            .collect(),
+        follow_locations: config.lint.follow_locations.unwrap_or(true),
+        check_refs: config.lint.check_refs.unwrap_or_default(),
+        templates: config.lint.templates.unwrap_or(true),
+        display_base: std::env::current_dir().ok(),
+        ..LintOptions::default()
+    }
+}
+
+/// The files and directories to read: the given ones, or the current directory.
+pub fn scan_paths(scan: &ScanArgs) -> Vec<PathBuf> {
+    if scan.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        scan.paths.clone()
+    }
+}
+
+/// A configuration file, with errors located in it.
+pub fn read_config_file(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Config::parse(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            e.span.line,
+            e.span.column,
+            e.message
+        )
+    })
+}
+
+/// The built-in checks with the checks of every `--policy` directory.
+pub fn load_policies(dirs: &[PathBuf]) -> Result<PolicySet, String> {
+    let mut policies = PolicySet::builtin().map_err(|e| e.to_string())?;
+    for dir in dirs {
+        policies.add_dir(dir).map_err(|e| e.to_string())?;
+    }
+    Ok(policies)
+}
+
+/// The `--facts` file, or no facts.
+pub fn load_facts(path: Option<&Path>) -> Result<Facts, String> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Facts::parse(&text).map_err(|e| format!("{}:{e}", path.display()))
+        }
+        None => Ok(Facts::default()),
+    }
+}
+
+/// How `scan-org` and `merge` score the organisation's catalog.
+pub struct OrgScoring {
+    /// The checks.
+    pub policies: PolicySet,
+    /// The configuration, facts and gate settings.
+    pub options: ScoreOptions,
+}
+
+/// The scoring settings of `scan-org` and `merge`: `config` (or the default configuration)
+/// and the scoring arguments.
+pub fn org_scoring(config: Option<&Path>, args: &ScoringArgs) -> Result<OrgScoring, String> {
+    let config = match config {
+        Some(path) => read_config_file(path)?,
+        None => Config::default(),
+    };
+    let policies = load_policies(&args.policy)?;
+    let facts = load_facts(args.facts.as_deref())?;
+    Ok(OrgScoring {
+        policies,
+        options: ScoreOptions {
+            facts,
+            config,
+            fail_on: args.fail_on.map(|f| f.fail_on()),
+            min_score: args.min_score,
+            threads: args.threads,
+            today: None,
+            known_files: None,
+        },
+    })
+}
