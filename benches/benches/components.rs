@@ -216,16 +216,32 @@ fn catalog(n: usize) -> Catalog {
     }
 }
 
+/// Every group for one catalog size, in order: YAML, validation, each check, all checks,
+/// renderers.
 fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
     let size = label(cat.stats.entities);
-    let limits = LintOptions::default().limits;
-    let entities = cat.report.catalog.len();
     eprintln!(
         "components {size}: {} entities ({} accepted), {} files, {} bytes",
-        cat.stats.entities, entities, cat.stats.files, cat.stats.bytes
+        cat.stats.entities,
+        cat.report.catalog.len(),
+        cat.stats.files,
+        cat.stats.bytes
     );
+    bench_yaml(c, cat, &size);
+    bench_validate(c, cat, &size);
+    let one_thread = ScoreOptions {
+        threads: Some(1),
+        ..cat.options.clone()
+    };
+    let (card, score_pilot) = full_scorecard(cat, policies, &one_thread);
+    bench_checks(c, cat, policies, &size);
+    bench_score(c, cat, policies, &size, &one_thread, score_pilot);
+    bench_renderers(c, cat, policies, &card, &size);
+}
 
-    // 1. YAML.
+/// `yaml-<n>`: parsing every catalog file's text.
+fn bench_yaml(c: &mut Criterion, cat: &Catalog, size: &str) {
+    let limits = LintOptions::default().limits;
     let (docs, pilot) = timed(|| parse_all(&cat.texts, &limits));
     assert_eq!(docs, cat.stats.entities);
     let mut g = c.benchmark_group(format!("yaml-{size}"));
@@ -235,8 +251,11 @@ fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
         b.iter(|| parse_all(&cat.texts, &limits))
     });
     g.finish();
+}
 
-    // 2. Validation.
+/// `validate-<n>`: validating every document, parsed beforehand.
+fn bench_validate(c: &mut Criterion, cat: &Catalog, size: &str) {
+    let limits = LintOptions::default().limits;
     let roots: Vec<Node> = cat
         .texts
         .iter()
@@ -247,7 +266,7 @@ fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
     assert_eq!(roots.len(), cat.stats.entities);
     let validate_options = ValidateOptions::default();
     let (accepted, pilot) = timed(|| validate_all(&roots, &validate_options));
-    assert_eq!(accepted, entities);
+    assert_eq!(accepted, cat.report.catalog.len());
     let mut g = c.benchmark_group(format!("validate-{size}"));
     configure(&mut g, pilot);
     g.throughput(Throughput::Elements(roots.len() as u64));
@@ -255,14 +274,17 @@ fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
         b.iter(|| validate_all(&roots, &validate_options))
     });
     g.finish();
+}
 
-    // The full scorecard, also against the disk: known_files must not change a result.
-    let one_thread = ScoreOptions {
-        threads: Some(1),
-        ..cat.options.clone()
-    };
-    let (card, score_pilot) = timed(|| score(&cat.report, policies, &one_thread).expect("score"));
-    assert_eq!(card.entities.len(), entities);
+/// The full scorecard on one thread and its pilot time, checked against the disk
+/// (known_files must not change a result) and against the generator's failure count.
+fn full_scorecard(
+    cat: &Catalog,
+    policies: &PolicySet,
+    one_thread: &ScoreOptions,
+) -> (Scorecard, Duration) {
+    let (card, score_pilot) = timed(|| score(&cat.report, policies, one_thread).expect("score"));
+    assert_eq!(card.entities.len(), cat.report.catalog.len());
     let from_disk = score(
         &cat.report,
         policies,
@@ -282,8 +304,12 @@ fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
         .filter(|e| e.checks.iter().any(|c| c.status == CheckStatus::Fail))
         .count();
     assert_eq!(failing, cat.stats.check_failures);
+    (card, score_pilot)
+}
 
-    // 3. One check at a time.
+/// `check-<n>`: one check at a time.
+fn bench_checks(c: &mut Criterion, cat: &Catalog, policies: &PolicySet, size: &str) {
+    let entities = cat.report.catalog.len();
     let mut g = c.benchmark_group(format!("check-{size}"));
     g.throughput(Throughput::Elements(entities as u64));
     for check in policies.checks() {
@@ -320,8 +346,17 @@ fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
         });
     }
     g.finish();
+}
 
-    // 5. All checks.
+/// `score-<n>`: all checks, on one thread (`score_pilot` timed it) and on the default pool.
+fn bench_score(
+    c: &mut Criterion,
+    cat: &Catalog,
+    policies: &PolicySet,
+    size: &str,
+    one_thread: &ScoreOptions,
+    score_pilot: Duration,
+) {
     let default_threads = ScoreOptions {
         threads: None,
         ..cat.options.clone()
@@ -329,19 +364,28 @@ fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
     let (_, default_pilot) =
         timed(|| score(&cat.report, policies, &default_threads).expect("score"));
     let mut g = c.benchmark_group(format!("score-{size}"));
-    g.throughput(Throughput::Elements(entities as u64));
+    g.throughput(Throughput::Elements(cat.report.catalog.len() as u64));
     configure(&mut g, score_pilot);
     g.bench_function("threads-1", |b| {
-        b.iter(|| score(&cat.report, policies, &one_thread).expect("score"))
+        b.iter(|| score(&cat.report, policies, one_thread).expect("score"))
     });
     configure(&mut g, default_pilot);
     g.bench_function("threads-default", |b| {
         b.iter(|| score(&cat.report, policies, &default_threads).expect("score"))
     });
     g.finish();
+}
 
-    // 6. Renderers.
-    let report = Report::from_scorecard(&cat.report, &card, policies, &Config::default());
+/// `render-<n>`: the scorecard's report in every format, each output checked first.
+fn bench_renderers(
+    c: &mut Criterion,
+    cat: &Catalog,
+    policies: &PolicySet,
+    card: &Scorecard,
+    size: &str,
+) {
+    let entities = cat.report.catalog.len();
+    let report = Report::from_scorecard(&cat.report, card, policies, &Config::default());
     assert_eq!(report.entities.len(), entities);
     assert_eq!(report.checks.len(), policies.checks().len());
     assert_eq!(report.findings.len(), cat.report.findings.len());
@@ -351,16 +395,7 @@ fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
         let (out, pilot) = timed(|| render(f, &report, &render_options, 0));
         let text = String::from_utf8(out).unwrap_or_else(|_| panic!("{name}: not UTF-8"));
         assert!(!text.trim().is_empty(), "{name}: empty output");
-        match name {
-            "json" => {
-                let back = Report::from_json(&text).expect("json reads back");
-                assert_eq!(back.entities.len(), entities);
-            }
-            "sarif" => assert!(text.contains("2.1.0"), "sarif: no version"),
-            "junit" => assert!(text.contains("<testsuite"), "junit: no test suite"),
-            "html" => assert!(text.contains("<html"), "html: no document"),
-            _ => {}
-        }
+        check_rendered(name, &text, entities);
         eprintln!(
             "render {size} {name}: {} bytes; pilot {pilot:.2?}",
             text.len()
@@ -373,6 +408,20 @@ fn bench_size(c: &mut Criterion, policies: &PolicySet, cat: &Catalog) {
         });
     }
     g.finish();
+}
+
+/// Format-specific sanity checks of a rendered report.
+fn check_rendered(name: &str, text: &str, entities: usize) {
+    match name {
+        "json" => {
+            let back = Report::from_json(text).expect("json reads back");
+            assert_eq!(back.entities.len(), entities);
+        }
+        "sarif" => assert!(text.contains("2.1.0"), "sarif: no version"),
+        "junit" => assert!(text.contains("<testsuite"), "junit: no test suite"),
+        "html" => assert!(text.contains("<html"), "html: no document"),
+        _ => {}
+    }
 }
 
 /// A generated Component that passes every applicable check, as one in-memory source: its

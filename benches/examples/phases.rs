@@ -19,10 +19,13 @@
 //! separate process per measurement keeps the timing runs' allocations (and other sizes)
 //! out of the peak.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use yardstick::{lint_paths, parse_stream, score, Facts, LintOptions, PolicySet, ScoreOptions};
+use yardstick::{
+    lint_paths, parse_stream, score, Facts, Limits, LintOptions, LintReport, PolicySet,
+    ScoreOptions,
+};
 use yardstick_benches::{catalog_files, generate, parse_events, TempDir};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
@@ -83,13 +86,14 @@ fn catalog_bytes(files: &[PathBuf], dir: &std::path::Path) -> u64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--peak") {
-        peak_child(std::path::Path::new(args.get(1).expect("--peak DIR")));
+        peak_child(Path::new(args.get(1).expect("--peak DIR")));
         return;
     }
     let entities: usize = args
         .first()
         .map_or(100_000, |a| a.parse().expect("ENTITIES"));
     let runs: usize = args.get(1).map_or(3, |a| a.parse().expect("RUNS")).max(1);
+    // Kept alive until the end: the peak-memory child reads the catalog too.
     let temp;
     let dir: PathBuf = match args.get(2) {
         Some(d) => PathBuf::from(d),
@@ -109,57 +113,104 @@ fn main() {
         start.elapsed()
     );
     let files = catalog_files(&dir).expect("list files");
-    let limits = LintOptions::default().limits;
-    let policies = PolicySet::builtin().expect("builtin checks");
-    let facts_text = std::fs::read_to_string(dir.join("facts.json")).expect("facts");
-    let lint = || lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).expect("lint");
-    let options = |threads: Option<usize>| ScoreOptions {
-        facts: Facts::parse(&facts_text).expect("facts"),
-        today: Some(yardstick_benches::TODAY.into()),
-        threads,
-        ..ScoreOptions::default()
-    };
-    let report = lint();
-    let all = options(None);
-    let one = options(Some(1));
+    let (wall, cpu) = Inputs::new(&dir, &files).time_rounds(runs);
+    print_timings(wall, cpu, runs);
+    print_memory(&dir, &files);
+}
 
-    let mut wall: Vec<Vec<Duration>> = vec![Vec::new(); PHASES.len()];
-    let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); PHASES.len()];
-    for _ in 0..runs {
-        for (i, phase) in PHASES.iter().enumerate() {
-            let (w, c) = match *phase {
-                "events" => measure(|| {
-                    files
-                        .iter()
-                        .map(|f| parse_events(&std::fs::read_to_string(f).expect("read")))
-                        .sum::<usize>()
-                }),
-                "parse" => measure(|| {
-                    files
-                        .iter()
-                        .map(|f| {
-                            let text = std::fs::read_to_string(f).expect("read");
-                            parse_stream(&text, &limits).documents.len()
-                        })
-                        .sum::<usize>()
-                }),
-                "lint" => measure(lint),
-                "score" => measure(|| score(&report, &policies, &all).expect("score")),
-                "score-1t" => measure(|| score(&report, &policies, &one).expect("score")),
-                _ => measure(|| {
-                    let report = lint();
-                    let policies = PolicySet::builtin().expect("builtin checks");
-                    score(&report, &policies, &options(None)).expect("score")
-                }),
-            };
-            wall[i].push(w);
-            cpu[i].extend(c);
+/// What the phases work on, prepared before any timing.
+struct Inputs<'a> {
+    dir: &'a PathBuf,
+    files: &'a [PathBuf],
+    limits: Limits,
+    policies: PolicySet,
+    facts_text: String,
+    /// The lint report the scoring phases score.
+    report: LintReport,
+    /// Scoring options on the default thread pool, and on one thread.
+    all: ScoreOptions,
+    one: ScoreOptions,
+}
+
+impl<'a> Inputs<'a> {
+    fn new(dir: &'a PathBuf, files: &'a [PathBuf]) -> Self {
+        let limits = LintOptions::default().limits;
+        let policies = PolicySet::builtin().expect("builtin checks");
+        let facts_text = std::fs::read_to_string(dir.join("facts.json")).expect("facts");
+        Inputs {
+            dir,
+            files,
+            limits,
+            policies,
+            report: lint(dir),
+            all: options(&facts_text, None),
+            one: options(&facts_text, Some(1)),
+            facts_text,
         }
     }
 
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    // Ratios within each round (the phases of one round ran seconds apart, under about the
-    // same load), then their median and range over the rounds.
+    /// Wall and CPU time of one run of a phase (one of [`PHASES`]).
+    fn time(&self, phase: &str) -> (Duration, Option<Duration>) {
+        let (report, policies) = (&self.report, &self.policies);
+        match phase {
+            "events" => measure(|| {
+                self.files
+                    .iter()
+                    .map(|f| parse_events(&std::fs::read_to_string(f).expect("read")))
+                    .sum::<usize>()
+            }),
+            "parse" => measure(|| {
+                self.files
+                    .iter()
+                    .map(|f| {
+                        let text = std::fs::read_to_string(f).expect("read");
+                        parse_stream(&text, &self.limits).documents.len()
+                    })
+                    .sum::<usize>()
+            }),
+            "lint" => measure(|| lint(self.dir)),
+            "score" => measure(|| score(report, policies, &self.all).expect("score")),
+            "score-1t" => measure(|| score(report, policies, &self.one).expect("score")),
+            _ => measure(|| {
+                let report = lint(self.dir);
+                let policies = PolicySet::builtin().expect("builtin checks");
+                score(&report, &policies, &options(&self.facts_text, None)).expect("score")
+            }),
+        }
+    }
+
+    /// Every phase, round-robin, `runs` times: wall times per phase (one per round), and
+    /// CPU times where `/proc` had them.
+    fn time_rounds(&self, runs: usize) -> (Vec<Vec<Duration>>, Vec<Vec<Duration>>) {
+        let mut wall: Vec<Vec<Duration>> = vec![Vec::new(); PHASES.len()];
+        let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); PHASES.len()];
+        for _ in 0..runs {
+            for (i, phase) in PHASES.iter().enumerate() {
+                let (w, c) = self.time(phase);
+                wall[i].push(w);
+                cpu[i].extend(c);
+            }
+        }
+        (wall, cpu)
+    }
+}
+
+fn lint(dir: &PathBuf) -> LintReport {
+    lint_paths(std::slice::from_ref(dir), &LintOptions::default()).expect("lint")
+}
+
+fn options(facts_text: &str, threads: Option<usize>) -> ScoreOptions {
+    ScoreOptions {
+        facts: Facts::parse(facts_text).expect("facts"),
+        today: Some(yardstick_benches::TODAY.into()),
+        threads,
+        ..ScoreOptions::default()
+    }
+}
+
+/// Ratios within each round (the phases of one round ran seconds apart, under about the
+/// same load), as their median and range over the rounds.
+fn round_ratios(wall: &[Vec<Duration>], runs: usize) -> String {
     let per_round = |num: usize, den: usize| -> String {
         let mut r: Vec<f64> = (0..runs)
             .map(|k| wall[num][k].as_secs_f64() / wall[den][k].as_secs_f64())
@@ -172,14 +223,35 @@ fn main() {
             r[r.len() - 1]
         )
     };
-    let round_ratios = format!(
+    format!(
         "end-to-end / events {}, end-to-end / parse {}, lint / parse {}, score / parse {}",
         per_round(5, 0),
         per_round(5, 1),
         per_round(2, 1),
         per_round(3, 1),
-    );
+    )
+}
+
+/// The ratios of the phases' medians (`v` in milliseconds, by [`PHASES`] index).
+fn ratios(v: &[f64]) -> String {
+    let (events, parse, lint, score, e2e) = (0, 1, 2, 3, 5);
+    format!(
+        "end-to-end / events {:.2}x, end-to-end / parse {:.2}x, lint / parse {:.2}x, \
+         score / parse {:.2}x, parse / events {:.2}x",
+        v[e2e] / v[events],
+        v[e2e] / v[parse],
+        v[lint] / v[parse],
+        v[score] / v[parse],
+        v[parse] / v[events],
+    )
+}
+
+/// The table of medians, then the ratios.
+fn print_timings(wall: Vec<Vec<Duration>>, cpu: Vec<Vec<Duration>>, runs: usize) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let round_ratios = round_ratios(&wall, runs);
     let wall: Vec<f64> = wall.into_iter().map(|v| ms(median(v))).collect();
+    // CPU medians only if every run had a CPU time.
     let cpu: Option<Vec<f64>> = cpu
         .into_iter()
         .map(|v| (v.len() == runs).then(|| ms(median(v))))
@@ -191,34 +263,25 @@ fn main() {
             .map_or_else(|| "-".to_string(), |c| format!("{:.0} ms", c[i]));
         println!("{name:<12} {:>12.1} ms   {c:>12}", wall[i]);
     }
-    // Indexes into PHASES.
-    let (events, parse, lint, score, e2e) = (0, 1, 2, 3, 5);
-    let ratios = |v: &[f64]| {
-        format!(
-            "end-to-end / events {:.2}x, end-to-end / parse {:.2}x, lint / parse {:.2}x, \
-             score / parse {:.2}x, parse / events {:.2}x",
-            v[e2e] / v[events],
-            v[e2e] / v[parse],
-            v[lint] / v[parse],
-            v[score] / v[parse],
-            v[parse] / v[events],
-        )
-    };
     println!("wall: {}", ratios(&wall));
     println!("wall, per round (median [min .. max] of {runs}): {round_ratios}");
     if let Some(c) = &cpu {
         println!("cpu:  {}", ratios(c));
     }
+}
 
+/// Peak memory of the end-to-end phase, from a child process (`--peak DIR`), against the
+/// catalog's size on disk and the target.
+fn print_memory(dir: &Path, files: &[PathBuf]) {
     let child = std::process::Command::new(std::env::current_exe().expect("own path"))
         .arg("--peak")
-        .arg(&dir)
+        .arg(dir)
         .output()
         .expect("run the peak-memory child");
     let peak: Option<u64> = String::from_utf8_lossy(&child.stdout)
         .lines()
         .find_map(|l| l.strip_prefix("peak-rss-bytes ")?.trim().parse().ok());
-    let on_disk = catalog_bytes(&files, &dir);
+    let on_disk = catalog_bytes(files, dir);
     let mb = |b: u64| b as f64 / 1e6;
     match peak {
         Some(peak) => {
