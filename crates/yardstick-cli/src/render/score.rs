@@ -3,22 +3,20 @@
 
 use std::io::{self, Write};
 
+use yardstick::report::text::{score_text, status_symbol};
 use yardstick::report::{CheckInfo, Report};
 use yardstick::{CheckStatus, Severity};
 
+/// The report's status symbols, but `·` for not applicable: lighter in a terminal table.
 fn status_mark(status: CheckStatus) -> &'static str {
     match status {
-        CheckStatus::Pass => "✓",
-        CheckStatus::Fail => "✗",
-        CheckStatus::Unknown => "?",
         CheckStatus::NotApplicable => "·",
-        CheckStatus::Exempt => "E",
-        CheckStatus::Error => "!",
+        other => status_symbol(other),
     }
 }
 
 fn fmt_score(score: Option<f64>) -> String {
-    score.map_or_else(|| "-".into(), |s| format!("{s:.1}"))
+    score_text(score, "-")
 }
 
 /// ANSI escapes for the table, or empty strings without colour.

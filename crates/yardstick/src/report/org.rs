@@ -13,9 +13,9 @@ use std::sync::Arc;
 use serde_json::{json, Value as Json};
 
 use super::{Adoption, FindingRecord, OrgScan, Report, RepositoryRecord};
-use crate::finding::{rule, Severity};
 use crate::lint::{lint_files, LintOptions, LintReport, SourceFile};
 use crate::policy::PolicySet;
+use crate::rules::RuleId;
 use crate::score::{score, Facts, ScoreError, ScoreOptions};
 use crate::util::percent::encode_path;
 
@@ -174,7 +174,7 @@ impl<'a> CatalogSources<'a> {
             sources.repository_of_root.insert(root.clone(), repository);
             if let Some(error) = &repository.error {
                 sources.scan_findings.push(scan_finding(
-                    "scan/repository-failed",
+                    RuleId::ScanRepositoryFailed,
                     format!(
                         "repository {} could not be scanned: {error}",
                         repository.name
@@ -189,7 +189,7 @@ impl<'a> CatalogSources<'a> {
                 let display = file_url(repository, &file.path);
                 if file.truncated {
                     sources.scan_findings.push(scan_finding(
-                        "scan/file-truncated",
+                        RuleId::ScanFileTruncated,
                         format!(
                             "{} in {} is too large for the GitHub API to return whole; it was not read",
                             file.path, repository.name
@@ -309,11 +309,10 @@ fn valid_repository_name(name: &str) -> bool {
 }
 
 /// A finding about the scan rather than a catalog file (rule `scan/...`), at `file`.
-fn scan_finding(rule_id: &str, message: String, file: String) -> FindingRecord {
-    let known = rule(rule_id);
+fn scan_finding(rule: RuleId, message: String, file: String) -> FindingRecord {
     FindingRecord {
-        rule: rule_id.to_string(),
-        severity: known.map_or(Severity::Error, |r| r.severity),
+        rule: rule.id().to_string(),
+        severity: rule.severity(),
         message,
         file,
         document: None,
@@ -323,8 +322,8 @@ fn scan_finding(rule_id: &str, message: String, file: String) -> FindingRecord {
         end_column: None,
         entity: None,
         pointer: None,
-        help: known.map_or_else(String::new, |r| r.help.to_string()),
-        url: known.map(|r| r.docs_url()),
+        help: rule.help().to_string(),
+        url: Some(rule.rule().docs_url()),
     }
 }
 
