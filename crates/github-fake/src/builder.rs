@@ -49,7 +49,7 @@ impl FakeGitHubBuilder {
         self
     }
 
-    /// The token to accept (default [`DEFAULT_TOKEN`]); `Bearer` and `token` schemes both work.
+    /// The token to accept (default [`DEFAULT_TOKEN`](crate::DEFAULT_TOKEN)); `Bearer` and `token` schemes both work.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = token.into();
         self

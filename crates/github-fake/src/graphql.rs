@@ -58,9 +58,9 @@ impl ServerState {
     pub fn graphql(&self, req: &Request) -> ResponseTemplate {
         let query = match graphql_query(req) {
             Ok(query) => query,
-            Err(response) => {
+            Err(problem) => {
                 self.count(|s| s.other += 1);
-                return response;
+                return error_response(400, problem);
             }
         };
         let repos = lock(&self.repos);
@@ -156,17 +156,14 @@ impl ServerState {
     }
 }
 
-/// The request's `query` text, or the `400` GitHub answers without one.
-fn graphql_query(req: &Request) -> Result<String, ResponseTemplate> {
+/// The request's `query` text, or why GitHub would answer `400`.
+fn graphql_query(req: &Request) -> Result<String, &'static str> {
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
-        return Err(error_response(400, "Problems parsing JSON"));
+        return Err("Problems parsing JSON");
     };
     match body.get("query").and_then(Value::as_str) {
         Some(query) => Ok(query.to_string()),
-        None => Err(error_response(
-            400,
-            "A query attribute must be specified and must be a string.",
-        )),
+        None => Err("A query attribute must be specified and must be a string."),
     }
 }
 

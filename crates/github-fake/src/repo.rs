@@ -124,7 +124,7 @@ impl FakeRepo {
         )
     }
 
-    /// The `i`-th repository of the generated mix used by [`FakeGitHubBuilder::repos`]:
+    /// The `i`-th repository of the generated mix used by [`FakeGitHubBuilder::repos`](crate::FakeGitHubBuilder::repos):
     ///
     /// | rule | what |
     /// |---|---|

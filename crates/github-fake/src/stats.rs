@@ -22,7 +22,7 @@ pub struct FakeStats {
     pub comments: u64,
     /// `GET /user` requests (who the token is).
     pub user: u64,
-    /// Faults served (see [`Fault`] and [`FakeGitHubBuilder::fail_after`]).
+    /// Faults served (see [`Fault`](crate::Fault) and [`FakeGitHubBuilder::fail_after`](crate::FakeGitHubBuilder::fail_after)).
     pub faults: u64,
     /// `401`s for a missing or wrong `Authorization` header.
     pub unauthorized: u64,
