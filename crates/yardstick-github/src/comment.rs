@@ -3,8 +3,8 @@
 use http::Method;
 use serde_json::{json, Value};
 
-use crate::client::{next_link, Client, Identity, Kind, Policy, Scope};
-use crate::scan::{api_error, check_name};
+use crate::client::{next_link, Client, Identity, InstallationScope, RequestKind, RetryPolicy};
+use crate::scan::check_name;
 use crate::{Auth, ScanError};
 
 /// What [`upsert_pr_comment`] did.
@@ -49,8 +49,8 @@ pub async fn upsert_pr_comment(
         api_url,
         None,
         auth,
-        Scope::Repo(owner, repo),
-        Policy::default(),
+        InstallationScope::Repo(owner, repo),
+        RetryPolicy::default(),
     )
     .await?;
     let identity = client.identity().await?;
@@ -73,27 +73,22 @@ pub async fn upsert_pr_comment(
             }
         }
         match client
-            .request_with(Kind::Rest, Method::POST, &url, &[], Some(&payload), 0)
+            .request_with(
+                RequestKind::Rest,
+                Method::POST,
+                &url,
+                &[],
+                Some(&payload),
+                0,
+            )
             .await
         {
             Ok(answer) if (200..300).contains(&answer.status) => return Ok(CommentAction::Created),
             Ok(answer) if answer.status >= 500 => {
-                last_error = Some(api_error(
-                    &client,
-                    &Method::POST,
-                    &url,
-                    answer.status,
-                    &answer,
-                ));
+                last_error = Some(client.api_error(&Method::POST, &url, answer.status, &answer));
             }
             Ok(answer) => {
-                return Err(api_error(
-                    &client,
-                    &Method::POST,
-                    &url,
-                    answer.status,
-                    &answer,
-                ))
+                return Err(client.api_error(&Method::POST, &url, answer.status, &answer))
             }
             Err(e @ ScanError::Network { .. }) => last_error = Some(e),
             Err(e) => return Err(e),
@@ -143,16 +138,10 @@ async fn find_ours(
     );
     for _ in 0..1_000 {
         let answer = client
-            .request(Kind::Rest, Method::GET, &url, &[], None)
+            .request(RequestKind::Rest, Method::GET, &url, &[], None)
             .await?;
         if answer.status != 200 {
-            return Err(api_error(
-                client,
-                &Method::GET,
-                &url,
-                answer.status,
-                &answer,
-            ));
+            return Err(client.api_error(&Method::GET, &url, answer.status, &answer));
         }
         let comments: Vec<Value> =
             serde_json::from_str(&answer.body).map_err(|e| ScanError::Decode {
@@ -187,16 +176,10 @@ async fn update(
         client.api_url
     );
     let answer = client
-        .request(Kind::Rest, Method::PATCH, &url, &[], Some(payload))
+        .request(RequestKind::Rest, Method::PATCH, &url, &[], Some(payload))
         .await?;
     if !(200..300).contains(&answer.status) {
-        return Err(api_error(
-            client,
-            &Method::PATCH,
-            &url,
-            answer.status,
-            &answer,
-        ));
+        return Err(client.api_error(&Method::PATCH, &url, answer.status, &answer));
     }
     Ok(())
 }

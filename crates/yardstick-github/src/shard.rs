@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use yardstick::util::fnv::fnv1a_64;
+
 use crate::ScanError;
 
 /// One of `count` disjoint shards (1-based `index`). Parses from `"I/N"`.
@@ -24,11 +26,7 @@ impl Shard {
         if self.count == 0 || self.index > self.count {
             return false;
         }
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in repo_name.to_lowercase().bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
+        let hash = fnv1a_64(repo_name.to_lowercase().as_bytes());
         hash % u64::from(self.count) == u64::from(wanted)
     }
 }

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use yardstick::util::atomic_write::write_atomically;
+use yardstick::util::fnv::fnv1a_64_hex;
+
 use crate::{state_error, RepoSnapshot, ScanError};
 
 /// Bumped when the files' shape changes; older files are ignored.
@@ -52,15 +55,6 @@ pub(crate) struct StateDir {
     pub repos: BTreeMap<String, CachedRepo>,
 }
 
-pub(crate) fn fnv_hex(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
 fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> Result<T, ScanError> {
     match std::fs::read_to_string(path) {
         // A corrupt or foreign file is a cache miss, not an error.
@@ -70,18 +64,9 @@ fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> Result<T, S
     }
 }
 
-fn write_atomic(path: &Path, value: &impl Serialize) -> Result<(), ScanError> {
+fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<(), ScanError> {
     let text = serde_json::to_string(value).map_err(|e| state_error(path, e))?;
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("state.json");
-    let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).map_err(|e| state_error(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        state_error(path, e)
-    })
+    write_atomically(path, text.as_bytes()).map_err(|e| state_error(path, e))
 }
 
 impl StateDir {
@@ -89,8 +74,8 @@ impl StateDir {
     /// `fingerprint` (host + org + catalog paths + shard).
     pub fn open(dir: &Path, listing_key: &str, fingerprint: &str) -> Result<StateDir, ScanError> {
         std::fs::create_dir_all(dir).map_err(|e| state_error(dir, e))?;
-        let listing_path = dir.join(format!("listing-{}.json", fnv_hex(listing_key)));
-        let snapshot_path = dir.join(format!("snapshots-{}.json", fnv_hex(fingerprint)));
+        let listing_path = dir.join(format!("listing-{}.json", fnv1a_64_hex(listing_key)));
+        let snapshot_path = dir.join(format!("snapshots-{}.json", fnv1a_64_hex(fingerprint)));
         let listing: ListingFile = read_json(&listing_path)?;
         let snapshots: SnapshotFile = read_json(&snapshot_path)?;
         let pages = if listing.version == VERSION {
@@ -114,13 +99,13 @@ impl StateDir {
 
     pub fn save_listing(&self) -> Result<(), ScanError> {
         #[derive(Serialize)]
-        struct Out<'a> {
+        struct ListingFileRef<'a> {
             version: u32,
             pages: &'a BTreeMap<String, CachedPage>,
         }
-        write_atomic(
+        write_json_atomically(
             &self.listing_path,
-            &Out {
+            &ListingFileRef {
                 version: VERSION,
                 pages: &self.pages,
             },
@@ -129,18 +114,43 @@ impl StateDir {
 
     pub fn save_snapshots(&self) -> Result<(), ScanError> {
         #[derive(Serialize)]
-        struct Out<'a> {
+        struct SnapshotFileRef<'a> {
             version: u32,
             fingerprint: &'a str,
             repos: &'a BTreeMap<String, CachedRepo>,
         }
-        write_atomic(
+        write_json_atomically(
             &self.snapshot_path,
-            &Out {
+            &SnapshotFileRef {
                 version: VERSION,
                 fingerprint: &self.fingerprint,
                 repos: &self.repos,
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_file_names_are_pinned() {
+        // Renaming these files would throw away every existing cache.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let state = StateDir::open(
+            dir.path(),
+            "https://api.github.com\nacme",
+            "https://api.github.com\nacme\ncatalog-info.yaml\ncatalog-info.yml\nall",
+        )
+        .expect("state dir");
+        assert_eq!(
+            state.listing_path.file_name().and_then(|n| n.to_str()),
+            Some("listing-1ddf3693163bda64.json")
+        );
+        assert_eq!(
+            state.snapshot_path.file_name().and_then(|n| n.to_str()),
+            Some("snapshots-8899f55a9a01f2aa.json")
+        );
     }
 }

@@ -1,0 +1,152 @@
+//! The org scan: listing, filter, shard, batched GraphQL, cache and resume.
+//!
+//! - [`options`]: checking and normalising the options;
+//! - [`listing`]: the REST repository listing, filters and shard;
+//! - [`snapshots`]: which cached snapshots still stand, and snapshots of fetched repositories;
+//! - [`rounds`]: the first round (everything per repository) and the follow-up probes;
+//! - [`batch`]: cutting repositories into GraphQL queries, with retries and halving;
+//! - [`query`]: the GraphQL query text and reading its answer;
+//! - [`graphql`]: posting one query, waiting out GraphQL rate limits.
+
+mod batch;
+mod graphql;
+mod listing;
+mod options;
+mod query;
+mod rounds;
+mod snapshots;
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::client::{Client, InstallationScope};
+use crate::state::{CachedRepo, StateDir};
+use crate::{OrgSnapshot, Progress, RepoSnapshot, ScanError, ScanOptions, SkipCounts};
+use listing::{list_repos, select_repos, ListedRepo};
+use options::{probe_paths, CheckedOptions};
+
+pub(crate) use options::check_name;
+
+/// Scans the organisation: lists its repositories, applies [`RepoFilter`] and the shard, and
+/// fetches every selected repository's catalog files, head, CI state and probe paths in
+/// batched GraphQL queries. See the crate documentation for retries, rate limits and caching.
+///
+/// A repository that still cannot be fetched after retries gets [`RepoSnapshot::error`]; the
+/// scan ends early only for bad options or credentials, a rate limit longer than
+/// [`ScanOptions::max_wait`], a listing that cannot be read, or an unwritable state directory.
+///
+/// [`RepoFilter`]: crate::RepoFilter
+pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
+    let checked = CheckedOptions::check(options)?;
+    let client = Client::new(
+        &options.api_url,
+        options.graphql_url.as_deref(),
+        &options.auth,
+        InstallationScope::Org(&options.org),
+        checked.policy,
+    )
+    .await?;
+    let mut state = open_state(options, &client, &checked.catalog_paths)?;
+    let listed = list_repos(&client, &options.org, state.as_mut()).await?;
+    let (selected, mut skipped) = select_repos(listed, options, checked.names.as_ref());
+
+    let base_probes = probe_paths(&checked.catalog_paths);
+    let mut run = ScanRun {
+        options,
+        client,
+        catalog_paths: checked.catalog_paths,
+        state,
+        total: selected.len(),
+        done: BTreeMap::new(),
+    };
+    let to_fetch = run.reuse_cached(&selected, &base_probes);
+    run.report_progress();
+    run.fetch_first_round(&to_fetch, &base_probes).await?;
+    if let Some(followup) = &options.followup {
+        run.probe_followups(followup).await?;
+    }
+    run.forget_unselected(&selected)?;
+
+    let stats = run.client.stats();
+    let repositories = non_empty_repositories(run.done, &mut skipped);
+    Ok(OrgSnapshot {
+        org: options.org.clone(),
+        repositories,
+        skipped,
+        stats,
+    })
+}
+
+/// One scan in progress: the client, the cache, and the repositories finished so far.
+struct ScanRun<'a> {
+    options: &'a ScanOptions,
+    client: Client,
+    catalog_paths: Vec<String>,
+    state: Option<StateDir>,
+    /// Repositories selected (after filter and shard).
+    total: usize,
+    /// Finished repositories (fetched or reused), by name.
+    done: BTreeMap<String, CachedRepo>,
+}
+
+impl ScanRun<'_> {
+    fn report_progress(&self) {
+        if let Some(progress) = &self.options.progress {
+            progress(Progress {
+                done: self.done.len(),
+                total: self.total,
+            });
+        }
+    }
+
+    /// Forgets repositories that left the selection, so the cache does not grow forever.
+    fn forget_unselected(&mut self, selected: &[ListedRepo]) -> Result<(), ScanError> {
+        if let Some(state) = self.state.as_mut() {
+            let keep: HashSet<&str> = selected.iter().map(|r| r.name.as_str()).collect();
+            let before = state.repos.len();
+            state.repos.retain(|name, _| keep.contains(name.as_str()));
+            if state.repos.len() != before {
+                state.save_snapshots()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Opens the state directory, if any. The listing cache is per host and org; the snapshot
+/// cache also depends on the catalog paths and the shard.
+fn open_state(
+    options: &ScanOptions,
+    client: &Client,
+    catalog_paths: &[String],
+) -> Result<Option<StateDir>, ScanError> {
+    let Some(dir) = &options.state_dir else {
+        return Ok(None);
+    };
+    let listing_key = format!("{}\n{}", client.api_url, options.org.to_lowercase());
+    let fingerprint = format!(
+        "{listing_key}\n{}\n{}",
+        catalog_paths.join("\n"),
+        options
+            .shard
+            .map_or_else(|| "all".to_string(), |s| s.to_string())
+    );
+    StateDir::open(dir, &listing_key, &fingerprint).map(Some)
+}
+
+/// The finished snapshots, sorted by name, without empty repositories (counted in `skipped`).
+fn non_empty_repositories(
+    done: BTreeMap<String, CachedRepo>,
+    skipped: &mut SkipCounts,
+) -> Vec<RepoSnapshot> {
+    let mut repositories = Vec::new();
+    for (_, cached) in done {
+        let snap = cached.snapshot;
+        if snap.error.is_none() && snap.default_branch.is_none() {
+            skipped.empty += 1;
+        } else {
+            repositories.push(snap);
+        }
+    }
+    repositories.sort_by(|a, b| a.name.cmp(&b.name));
+    repositories
+}
