@@ -69,7 +69,7 @@ pub(super) struct VmEntry {
 }
 
 /// Checks compiled once with their configuration, ready to score any number of lint
-/// reports: what [`score`] does, without compiling the checks again on each call. A
+/// reports: what [`score`](fn@crate::score) does, without compiling the checks again on each call. A
 /// `Scorer` is `Send + Sync`; [`Scorer::score`] takes `&self`.
 ///
 /// ```

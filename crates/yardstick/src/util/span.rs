@@ -3,7 +3,7 @@
 /// A position range in a source file.
 ///
 /// Fields are `u32` (16 bytes in all: every YAML node carries one), which is why files of
-/// 4 GiB or more are refused as too large whatever [`Limits::max_file_bytes`] says.
+/// 4 GiB or more are refused as too large whatever [`Limits::max_file_bytes`](crate::Limits::max_file_bytes) says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Span {
     /// Byte offset of the first byte.
@@ -18,7 +18,7 @@ pub struct Span {
 
 impl Span {
     /// A span from `usize` positions, saturating at `u32::MAX` (unreachable for text that
-    /// [`parse_stream`] accepts).
+    /// [`parse_stream`](crate::parse_stream) accepts).
     pub fn new(offset: usize, len: usize, line: usize, column: usize) -> Span {
         Span {
             offset: to_u32(offset),
