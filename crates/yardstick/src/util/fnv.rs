@@ -26,6 +26,7 @@ impl Fnv1a64 {
     /// use yardstick::util::fnv::Fnv1a64;
     /// assert_eq!(Fnv1a64::new().finish(), 0xcbf2_9ce4_8422_2325);
     /// ```
+    #[inline]
     pub const fn new() -> Self {
         Fnv1a64(OFFSET_BASIS)
     }
@@ -38,6 +39,7 @@ impl Fnv1a64 {
     /// hasher.write(b"a");
     /// assert_eq!(hasher.finish(), 0xaf63_dc4c_8601_ec8c);
     /// ```
+    #[inline]
     pub fn write(&mut self, bytes: &[u8]) {
         for &byte in bytes {
             self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(PRIME);
@@ -52,6 +54,7 @@ impl Fnv1a64 {
     /// hasher.write(b"foobar");
     /// assert_eq!(hasher.finish(), 0x85944171f73967e8);
     /// ```
+    #[inline]
     pub const fn finish(&self) -> u64 {
         self.0
     }
@@ -69,6 +72,7 @@ impl Default for Fnv1a64 {
 /// assert_eq!(yardstick::util::fnv::fnv1a_64(b""), 0xcbf2_9ce4_8422_2325);
 /// assert_eq!(yardstick::util::fnv::fnv1a_64(b"foobar"), 0x85944171f73967e8);
 /// ```
+#[inline]
 pub fn fnv1a_64(bytes: &[u8]) -> u64 {
     let mut hasher = Fnv1a64::new();
     hasher.write(bytes);

@@ -156,9 +156,7 @@ impl StrCache {
             self.slots = vec![None; self.size];
         }
         // FNV-1a: short texts, no need for a keyed hash (a collision only costs a miss).
-        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+        let hash = super::fnv::fnv1a_64(text.as_bytes());
         let Some(slot) = self.slots.get_mut(hash as usize % self.size) else {
             return SharedStr::from(text);
         };
