@@ -224,9 +224,14 @@ pub struct RepoSnapshot {
     pub present: Vec<String>,
     /// CI state of the head.
     pub ci: CiStatus,
-    /// Why this repository could not be fetched (after retries), if it could not. Never holds
-    /// credentials.
+    /// Why this repository could not be fetched whole (after retries), if it could not: a
+    /// failed query, or a GraphQL error on its node or on any field below it (a catalog file,
+    /// the CI rollup, a probe). Never holds credentials.
     pub error: Option<String>,
+    /// The repository was listed but GraphQL no longer finds it (`NOT_FOUND`: deleted,
+    /// renamed or no longer visible to the token); `error` says what GitHub answered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
 }
 
 /// A catalog file.
