@@ -154,6 +154,11 @@ impl FakeGitHub {
         faults.node_faults.clear();
     }
 
+    /// Adds a node-level GraphQL fault while serving (see [`FakeGitHubBuilder::node_fault`]).
+    pub fn add_node_fault(&self, fault: NodeFault) {
+        lock(&self.state.faults).node_faults.push(fault);
+    }
+
     /// Serves `fault` instead of the `n`-th GraphQL request counted from now (1-based).
     pub fn fault_next_graphql(&self, n: u64, fault: Fault) {
         let seen = *lock(&self.state.graphql_seen);
