@@ -351,3 +351,78 @@ fn cached_repo(dir: &Path, name: &str) -> Value {
         serde_json::from_str(&std::fs::read_to_string(entry.path()).expect("read")).expect("json");
     file["repos"][name].clone()
 }
+
+#[test]
+fn repositories_gone_after_listing_are_notes_outside_adoption() {
+    let fake = org()
+        .node_fault(NodeFault::new(NodeTarget::Repository).every(50))
+        .start_blocking();
+    let dir = scratch("gone");
+    let (out, report) = scan(&fake, &dir, &[]);
+    // Gone is not failed: the gate is not failed by it.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert_eq!(outcome.gone, every_50th(&fake));
+    assert!(outcome.failed.is_empty());
+    let adoption = &report["scan"]["adoption"];
+    let listed = report["scan"]["repositories"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(adoption["repositories"], listed - outcome.gone.len());
+    let note = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "scan/repository-gone")
+        .expect("a gone note");
+    assert_eq!(note["severity"], "note");
+    assert!(note["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("NOT_FOUND"));
+
+    fake.heal();
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert!(
+        outcome.failed.is_empty() && outcome.gone.is_empty(),
+        "{outcome:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_repository_that_breaks_its_batch_costs_only_itself() {
+    let fake = org()
+        .node_fault(NodeFault::new(NodeTarget::WholeQuery).repo("service-0042"))
+        .start_blocking();
+    let dir = scratch("poison");
+    let (out, report) = scan(&fake, &dir, &["--max-retries", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert_eq!(outcome.failed, BTreeSet::from(["service-0042".to_string()]));
+    let message = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "scan/repository-failed")
+        .and_then(|f| f["message"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    assert!(message.contains("502"), "{message}");
+    // Listing (5) and 5 batches, 2 follow-up queries; the poisoned batch adds its retry
+    // (R = 1), at most 2·⌈log2 100⌉ split queries, and 2 retry rounds of 1 + R each.
+    let stats = fake.stats();
+    assert!(stats.graphql <= 5 + 2 + 1 + 14 + 2 * 2, "{stats:?}");
+    eprintln!(
+        "poisoned batch: {} GraphQL requests, {} in all",
+        stats.graphql,
+        stats.api_requests()
+    );
+
+    fake.heal();
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(states(&fake, &report).failed.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
