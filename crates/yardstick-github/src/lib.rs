@@ -6,8 +6,9 @@
 //! With a [`ScanOptions::state_dir`], unchanged repositories are not queried again and an
 //! interrupted run resumes where it stopped. Rate limits (REST primary and secondary, GraphQL
 //! `RATE_LIMITED`) are waited out, 5xx answers and timeouts are retried with exponential backoff,
-//! and a batch that still fails marks its repositories with [`RepoSnapshot::error`] instead of
-//! ending the scan. Credentials never appear in errors, `Debug` output or the state directory.
+//! a batch that still fails is split down to single repositories, and repositories whose
+//! answer was incomplete (a GraphQL error on their node or any field below it) are retried in
+//! later rounds; one that still fails gets [`RepoSnapshot::error`] instead of ending the scan. Credentials never appear in errors, `Debug` output or the state directory.
 //!
 //! ```no_run
 //! use yardstick_github::{scan_org, Auth, ScanOptions};
