@@ -588,3 +588,55 @@ async fn an_api_url_with_credentials_is_refused_without_echo() {
     );
     assert_eq!(fake.stats().total, 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_probe_error_fails_the_repo_and_a_missing_node_is_gone() {
+    use github_fake::{NodeFault, NodeTarget};
+    let fake = FakeGitHub::builder()
+        .repos(40)
+        .node_fault(NodeFault::new(NodeTarget::Object("mkdocs.yml".into())).repo("service-0010"))
+        .node_fault(NodeFault::new(NodeTarget::Repository).repo("service-0011"))
+        .start()
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut opts = options(&fake);
+    opts.state_dir = Some(dir.path().to_path_buf());
+    let snapshot = scan_org(&opts).await.expect("scan");
+    let repo = |name: &str| {
+        snapshot
+            .repositories
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let probe = repo("service-0010");
+    let error = probe.error.as_deref().unwrap_or_default();
+    assert!(error.contains("on probe mkdocs.yml"), "{error}");
+    assert!(error.contains("SERVICE_UNAVAILABLE"), "{error}");
+    assert!(!probe.gone && probe.files.is_empty());
+    let gone = repo("service-0011");
+    assert!(gone.gone);
+    assert!(gone
+        .error
+        .as_deref()
+        .unwrap_or_default()
+        .contains("NOT_FOUND"));
+    // First query, then two retry rounds of the probe-failed repository alone; the gone one
+    // is not retried.
+    assert_eq!(snapshot.stats.graphql, 3);
+    assert_eq!(
+        snapshot
+            .repositories
+            .iter()
+            .filter(|r| r.error.is_some())
+            .count(),
+        2
+    );
+    // Neither was cached: the next run, after the faults clear, asks for both (and only them).
+    fake.heal();
+    fake.reset_stats();
+    let again = scan_org(&opts).await.expect("warm scan");
+    assert_eq!(fake.stats().graphql_repos, 2);
+    assert!(again.repositories.iter().all(|r| r.error.is_none()));
+}
