@@ -152,6 +152,13 @@ impl FakeGitHubBuilder {
         self
     }
 
+    /// Adds a node-level GraphQL fault (errors on file objects, the rollup or the node, or a
+    /// repository that makes its whole query fail), persistent or fail-once.
+    pub fn node_fault(mut self, fault: crate::NodeFault) -> Self {
+        self.faults.node_faults.push(fault);
+        self
+    }
+
     /// Seeds an existing comment on `owner/repo`'s pull request `pr`.
     pub fn comment(
         mut self,

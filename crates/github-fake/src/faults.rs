@@ -56,6 +56,9 @@ pub(crate) struct FaultPlan {
     pub top_level_error: Option<String>,
     /// Comment POSTs (1-based) that are carried out but answered `502`.
     pub lost_comment_posts: BTreeSet<u64>,
+    pub node_faults: Vec<NodeFault>,
+    /// Fail-once node faults already served: (index in `node_faults`, repository name).
+    pub node_faults_spent: BTreeSet<(usize, String)>,
 }
 
 /// The answer that stands in for the normal one.
@@ -109,5 +112,98 @@ pub(crate) fn fault_response(fault: Fault) -> ResponseTemplate {
         Fault::MalformedJson => ResponseTemplate::new(200)
             .set_body_raw("{\"data\": {\"r0\": {\"defaultBranchRef\": ", "application/json"),
         Fault::Delay(_) => ResponseTemplate::new(200),
+    }
+}
+
+/// Where a [`NodeFault`] puts its error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeTarget {
+    /// `object(expression: "HEAD:{path}")` of the repository: `null`, with an error whose `path`
+    /// is `[repoAlias, objectAlias]` (a catalog file or a probe).
+    Object(String),
+    /// The head's `statusCheckRollup`: `null`, with an error at
+    /// `[repoAlias, "defaultBranchRef", "target", "statusCheckRollup"]`.
+    Rollup,
+    /// The repository node itself: `null`, with an error at `[repoAlias]`.
+    Repository,
+    /// The whole query: any query that asks for the repository is answered `502` with
+    /// `data: null` (a repository that poisons its batch).
+    WholeQuery,
+}
+
+/// A fault on some repositories' GraphQL nodes, persistent or fail-once. Build it with
+/// [`NodeFault::new`] and pass it to [`FakeGitHubBuilder::node_fault`].
+///
+/// [`FakeGitHubBuilder::node_fault`]: crate::FakeGitHubBuilder::node_fault
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeFault {
+    /// Where the error goes.
+    pub target: NodeTarget,
+    /// `errors[].type`.
+    pub error_type: String,
+    /// `errors[].message`.
+    pub message: String,
+    /// Hits the repositories at positions `i` (0-based, in the order they were added) with
+    /// `i % every == 0`; `1` hits every repository.
+    pub every: usize,
+    /// When not empty, hits only these repositories (by name), whatever `every` says.
+    pub names: BTreeSet<String>,
+    /// Fails only the first query that reaches the target of each repository hit.
+    pub once: bool,
+}
+
+impl NodeFault {
+    /// A persistent fault on every repository. The error is a node timeout
+    /// (`SERVICE_UNAVAILABLE`), or `NOT_FOUND` for [`NodeTarget::Repository`].
+    pub fn new(target: NodeTarget) -> Self {
+        let (error_type, message) = match target {
+            NodeTarget::Repository => ("NOT_FOUND", "Could not resolve to a Repository."),
+            _ => (
+                "SERVICE_UNAVAILABLE",
+                "Something went wrong while executing your query. This may be the result of a timeout.",
+            ),
+        };
+        NodeFault {
+            target,
+            error_type: error_type.into(),
+            message: message.into(),
+            every: 1,
+            names: BTreeSet::new(),
+            once: false,
+        }
+    }
+
+    /// Hits every `n`-th repository (positions 0, n, 2n, …).
+    pub fn every(mut self, n: usize) -> Self {
+        self.every = n.max(1);
+        self
+    }
+
+    /// Hits this repository (repeatable); then `every` is ignored.
+    pub fn repo(mut self, name: impl Into<String>) -> Self {
+        self.names.insert(name.into());
+        self
+    }
+
+    /// Fails only once per repository hit.
+    pub fn once(mut self) -> Self {
+        self.once = true;
+        self
+    }
+
+    /// The error's `type` and `message`.
+    pub fn error(mut self, error_type: impl Into<String>, message: impl Into<String>) -> Self {
+        self.error_type = error_type.into();
+        self.message = message.into();
+        self
+    }
+
+    /// Whether it hits the repository `name` at position `pos`.
+    pub(crate) fn hits(&self, pos: usize, name: &str) -> bool {
+        if self.names.is_empty() {
+            pos % self.every == 0
+        } else {
+            self.names.contains(name)
+        }
     }
 }

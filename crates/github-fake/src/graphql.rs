@@ -10,9 +10,10 @@ use wiremock::{Request, ResponseTemplate};
 use yardstick::util::fnv::fnv1a_64;
 
 use crate::dates::{now_secs, rfc3339};
+use crate::faults::{fault_response, NodeFault, NodeTarget};
 use crate::responses::{error_response, json_response};
 use crate::state::{lock, ServerState};
-use crate::FakeRepo;
+use crate::{FakeRepo, Fault};
 
 /// One `alias: repository(owner: ..., name: ...)` field of a query.
 struct RepositoryField<'q> {
@@ -51,6 +52,36 @@ impl<'q> RepositoryField<'q> {
 struct GraphqlFaults {
     node_errors: BTreeSet<String>,
     top_level_error: Option<String>,
+    /// Node faults not spent, with their index in the plan.
+    node: Vec<(usize, NodeFault)>,
+    /// Fail-once node faults served by this answer.
+    spent: Vec<(usize, String)>,
+}
+
+impl GraphqlFaults {
+    /// The first node fault on `target` that hits the repository at `pos`, marked spent when
+    /// it fails once.
+    fn take(&mut self, target: &NodeTarget, pos: usize, name: &str) -> Option<NodeFault> {
+        let (index, fault) = self
+            .node
+            .iter()
+            .find(|(i, f)| {
+                &f.target == target
+                    && f.hits(pos, name)
+                    && !self.spent.contains(&(*i, name.to_string()))
+            })
+            .cloned()?;
+        if fault.once {
+            self.spent.push((index, name.to_string()));
+        }
+        Some(fault)
+    }
+}
+
+/// A GraphQL error at `path`.
+fn node_error(fault: &NodeFault, path: Value) -> Value {
+    json!({"type": fault.error_type, "path": path,
+        "locations": [{"line": 1, "column": 1}], "message": fault.message})
 }
 
 impl ServerState {
@@ -64,33 +95,50 @@ impl ServerState {
             }
         };
         let repos = lock(&self.repos);
-        let index: HashMap<String, &FakeRepo> = repos
+        let index: HashMap<String, (usize, &FakeRepo)> = repos
             .iter()
-            .map(|r| (r.name.to_ascii_lowercase(), r))
+            .enumerate()
+            .map(|(i, r)| (r.name.to_ascii_lowercase(), (i, r)))
             .collect();
-        let node_errors = lock(&self.faults).node_errors.clone();
-        let top_level_error = lock(&self.faults).top_level_error.clone();
-        let faults = GraphqlFaults {
-            node_errors,
-            top_level_error,
-        };
+        let mut faults = self.graphql_faults();
         let matches: Vec<_> = self.repository_field.captures_iter(&query).collect();
+        let fields: Vec<_> = matches
+            .iter()
+            .enumerate()
+            .filter_map(|(k, cap)| RepositoryField::parse(&query, cap, matches.get(k + 1)))
+            .map(|field| {
+                let repo = if field.owner.eq_ignore_ascii_case(&self.org) {
+                    index.get(&field.name.to_ascii_lowercase()).copied()
+                } else {
+                    None
+                };
+                (field, repo)
+            })
+            .collect();
+        let count = matches.len() as u64;
+        // A repository that poisons its query: the whole answer is a 502.
+        let poisoned = fields.iter().any(|(_, repo)| {
+            repo.is_some_and(|(pos, r)| {
+                faults.take(&NodeTarget::WholeQuery, pos, &r.name).is_some()
+            })
+        });
+        if poisoned {
+            drop(repos);
+            self.spend(faults.spent);
+            self.count(|s| {
+                s.graphql += 1;
+                s.graphql_repos += count;
+            });
+            return fault_response(Fault::BadGateway);
+        }
         let mut data = Map::new();
         let mut errors = Vec::new();
-        for (k, cap) in matches.iter().enumerate() {
-            let Some(field) = RepositoryField::parse(&query, cap, matches.get(k + 1)) else {
-                continue;
-            };
-            let repo = if field.owner.eq_ignore_ascii_case(&self.org) {
-                index.get(&field.name.to_ascii_lowercase()).copied()
-            } else {
-                None
-            };
-            let node = self.repository_node(&field, repo, &faults, &mut errors);
+        for (field, repo) in fields {
+            let node = self.repository_node(&field, repo, &mut faults, &mut errors);
             data.insert(field.alias, node);
         }
         drop(repos);
-        let count = matches.len() as u64;
+        self.spend(std::mem::take(&mut faults.spent));
         if query.contains("rateLimit") {
             data.insert(
                 "rateLimit".into(),
@@ -113,13 +161,29 @@ impl ServerState {
             .insert_header("x-ratelimit-remaining", "4999")
     }
 
+    /// The fault plan's GraphQL part, as it stands.
+    fn graphql_faults(&self) -> GraphqlFaults {
+        let plan = lock(&self.faults);
+        GraphqlFaults {
+            node_errors: plan.node_errors.clone(),
+            top_level_error: plan.top_level_error.clone(),
+            node: plan.node_faults.iter().cloned().enumerate().collect(),
+            spent: plan.node_faults_spent.iter().cloned().collect(),
+        }
+    }
+
+    /// Records the fail-once node faults served.
+    fn spend(&self, spent: Vec<(usize, String)>) {
+        lock(&self.faults).node_faults_spent.extend(spent);
+    }
+
     /// One repository field's value; `null` (with an error in `errors`, unless the whole
     /// query fails) for a faulted or unknown repository.
     fn repository_node(
         &self,
         field: &RepositoryField<'_>,
-        repo: Option<&FakeRepo>,
-        faults: &GraphqlFaults,
+        repo: Option<(usize, &FakeRepo)>,
+        faults: &mut GraphqlFaults,
         errors: &mut Vec<Value>,
     ) -> Value {
         let (alias, owner, name) = (&field.alias, &field.owner, &field.name);
@@ -132,7 +196,13 @@ impl ServerState {
                 "message": format!("Resource not accessible by integration ({owner}/{name})")}));
             return Value::Null;
         }
-        let Some(repo) = repo else {
+        if let Some((pos, r)) = repo {
+            if let Some(fault) = faults.take(&NodeTarget::Repository, pos, &r.name) {
+                errors.push(node_error(&fault, json!([alias])));
+                return Value::Null;
+            }
+        }
+        let Some((pos, repo)) = repo else {
             errors.push(json!({"type": "NOT_FOUND", "path": [alias],
                 "locations": [{"line": 1, "column": 1}],
                 "message": format!("Could not resolve to a Repository with the name '{owner}/{name}'.")}));
@@ -140,9 +210,14 @@ impl ServerState {
         };
         let mut node = Map::new();
         if field.selections.contains("defaultBranchRef") {
+            let rollup_fault = field
+                .selections
+                .contains("statusCheckRollup")
+                .then(|| faults.take(&NodeTarget::Rollup, pos, &repo.name))
+                .flatten();
             node.insert(
                 "defaultBranchRef".into(),
-                default_branch(repo, alias, errors),
+                default_branch(repo, alias, rollup_fault.as_ref(), errors),
             );
         }
         for obj in self.object_field.captures_iter(field.selections) {
@@ -150,7 +225,15 @@ impl ServerState {
                 continue;
             };
             let expr: String = serde_json::from_str(expr.as_str()).unwrap_or_default();
-            node.insert(object_alias.as_str().to_string(), object(repo, &expr));
+            let target = NodeTarget::Object(expr.trim_start_matches("HEAD:").to_string());
+            let value = match faults.take(&target, pos, &repo.name) {
+                Some(fault) => {
+                    errors.push(node_error(&fault, json!([alias, object_alias.as_str()])));
+                    Value::Null
+                }
+                None => object(repo, &expr),
+            };
+            node.insert(object_alias.as_str().to_string(), value);
         }
         Value::Object(node)
     }
@@ -169,7 +252,12 @@ fn graphql_query(req: &Request) -> Result<String, &'static str> {
 
 /// `defaultBranchRef`: `null` for an empty repository, else `main` with a head commit whose
 /// id changes with every push or CI change.
-fn default_branch(repo: &FakeRepo, alias: &str, errors: &mut Vec<Value>) -> Value {
+fn default_branch(
+    repo: &FakeRepo,
+    alias: &str,
+    fault: Option<&NodeFault>,
+    errors: &mut Vec<Value>,
+) -> Value {
     if repo.empty {
         return Value::Null;
     }
@@ -179,7 +267,13 @@ fn default_branch(repo: &FakeRepo, alias: &str, errors: &mut Vec<Value>) -> Valu
         fnv1a_64(repo.pushed_at.as_bytes()),
         fnv1a_64(format!("{:?}", repo.ci).as_bytes()) as u32
     );
-    let rollup = if repo.ci_error {
+    let rollup = if let Some(fault) = fault {
+        errors.push(node_error(
+            fault,
+            json!([alias, "defaultBranchRef", "target", "statusCheckRollup"]),
+        ));
+        Value::Null
+    } else if repo.ci_error {
         errors.push(json!({"type": "FORBIDDEN",
             "path": [alias, "defaultBranchRef", "target", "statusCheckRollup"],
             "locations": [{"line": 1, "column": 1}],

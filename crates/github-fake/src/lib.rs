@@ -53,7 +53,7 @@ use state::{lock, ServerState};
 
 pub use builder::FakeGitHubBuilder;
 pub use dates::{http_date, rfc3339};
-pub use faults::Fault;
+pub use faults::{Fault, NodeFault, NodeTarget};
 pub use repo::{FakeCi, FakeRepo};
 pub use stats::FakeStats;
 
@@ -151,6 +151,12 @@ impl FakeGitHub {
         faults.node_errors.clear();
         faults.top_level_error = None;
         faults.lost_comment_posts.clear();
+        faults.node_faults.clear();
+    }
+
+    /// Adds a node-level GraphQL fault while serving (see [`FakeGitHubBuilder::node_fault`]).
+    pub fn add_node_fault(&self, fault: NodeFault) {
+        lock(&self.state.faults).node_faults.push(fault);
     }
 
     /// Serves `fault` instead of the `n`-th GraphQL request counted from now (1-based).

@@ -6,8 +6,9 @@
 //! With a [`ScanOptions::state_dir`], unchanged repositories are not queried again and an
 //! interrupted run resumes where it stopped. Rate limits (REST primary and secondary, GraphQL
 //! `RATE_LIMITED`) are waited out, 5xx answers and timeouts are retried with exponential backoff,
-//! and a batch that still fails marks its repositories with [`RepoSnapshot::error`] instead of
-//! ending the scan. Credentials never appear in errors, `Debug` output or the state directory.
+//! a batch that still fails is split down to single repositories, and repositories whose
+//! answer was incomplete (a GraphQL error on their node or any field below it) are retried in
+//! later rounds; one that still fails gets [`RepoSnapshot::error`] instead of ending the scan. Credentials never appear in errors, `Debug` output or the state directory.
 //!
 //! ```no_run
 //! use yardstick_github::{scan_org, Auth, ScanOptions};
@@ -224,9 +225,14 @@ pub struct RepoSnapshot {
     pub present: Vec<String>,
     /// CI state of the head.
     pub ci: CiStatus,
-    /// Why this repository could not be fetched (after retries), if it could not. Never holds
-    /// credentials.
+    /// Why this repository could not be fetched whole (after retries), if it could not: a
+    /// failed query, or a GraphQL error on its node or on any field below it (a catalog file,
+    /// the CI rollup, a probe). Never holds credentials.
     pub error: Option<String>,
+    /// The repository was listed but GraphQL no longer finds it (`NOT_FOUND`: deleted,
+    /// renamed or no longer visible to the token); `error` says what GitHub answered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
 }
 
 /// A catalog file.

@@ -305,8 +305,9 @@ async fn malformed_json_and_timeouts_are_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_batch_that_keeps_failing_marks_its_repos_and_the_scan_goes_on() {
-    // The query and its retry fail, then both halves (sent once each) fail too.
+async fn a_batch_that_fails_for_a_while_is_split_and_retried_and_nothing_is_lost() {
+    // The query and its retry fail, then both halves fail too: they are split again, and
+    // whatever still failed is retried in the next round.
     let fake = FakeGitHub::builder()
         .repos(250)
         .fault_on_graphql(1, Fault::BadGateway)
@@ -318,18 +319,8 @@ async fn a_batch_that_keeps_failing_marks_its_repos_and_the_scan_goes_on() {
     let mut opts = options(&fake);
     opts.max_retries = 1;
     let snapshot = scan_org(&opts).await.expect("scan goes on");
-    let failed: Vec<_> = snapshot
-        .repositories
-        .iter()
-        .filter(|r| r.error.is_some())
-        .collect();
-    // The first batch of 100 failed; empty repos there can't be told apart, so they stay listed.
-    assert_eq!(failed.len(), 100);
-    assert!(failed
-        .iter()
-        .all(|r| r.error.as_deref().is_some_and(|e| e.contains("502"))));
-    let ok = snapshot.repositories.len() - failed.len();
-    assert!(ok > 100, "the other batches were fetched: {ok}");
+    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -379,7 +370,7 @@ async fn an_unknown_org_or_a_listing_error_ends_the_scan() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_batch_that_fails_after_retries_is_split_in_halves_before_marking_repos() {
+async fn a_half_that_fails_again_is_split_again() {
     let fake = FakeGitHub::builder()
         .repos(100)
         .fault_on_graphql(1, Fault::BadGateway)
@@ -390,26 +381,14 @@ async fn a_batch_that_fails_after_retries_is_split_in_halves_before_marking_repo
     let mut opts = options(&fake);
     opts.max_retries = 1;
     let snapshot = scan_org(&opts).await.expect("scan");
-    // Query, retry, then each half once: the first half arrives, the second is marked.
-    assert_eq!(snapshot.stats.graphql, 4);
-    let failed: BTreeSet<String> = snapshot
-        .repositories
-        .iter()
-        .filter(|r| r.error.is_some())
-        .map(|r| r.name.clone())
-        .collect();
-    let selected: Vec<String> = selected(&fake.repos()).into_iter().collect();
-    let second_half: BTreeSet<String> = selected[selected.len() / 2..].iter().cloned().collect();
-    assert!(!failed.is_empty());
-    assert!(failed.is_subset(&second_half), "{failed:?}");
-    assert!(snapshot
-        .repositories
-        .iter()
-        .any(|r| r.error.is_none() && r.name == "service-0000"));
+    // Query, retry, the two halves, then the second half's two quarters.
+    assert_eq!(snapshot.stats.graphql, 6);
+    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_failed_followup_round_keeps_the_first_round_data() {
+async fn a_failed_followup_round_reports_its_repos_failed_and_the_next_run_probes_again() {
     let fake = FakeGitHub::builder()
         .repos(40)
         // The listing page and the first-round query succeed; then GitHub is down.
@@ -428,18 +407,23 @@ async fn a_failed_followup_round_keeps_the_first_round_data() {
         }
     }));
     let snapshot = scan_org(&opts).await.expect("scan");
-    assert!(
-        snapshot.repositories.iter().all(|r| r.error.is_none()),
-        "{:?}",
-        snapshot.repositories.iter().find(|r| r.error.is_some())
-    );
-    let docs = snapshot
-        .repositories
-        .iter()
-        .find(|r| r.name == "service-0010")
-        .expect("service-0010");
-    assert_eq!(docs.files.len(), 1);
-    assert_eq!(docs.present, vec!["mkdocs.yml"]);
+    // An unanswered probe is unknown, not absent: the repositories with techdocs refs are
+    // failed for this run, the others stand.
+    for repo in &snapshot.repositories {
+        let techdocs = [
+            "service-0000",
+            "service-0010",
+            "service-0020",
+            "service-0030",
+        ];
+        assert_eq!(
+            repo.error.is_some(),
+            techdocs.contains(&repo.name.as_str()),
+            "{}: {:?}",
+            repo.name,
+            repo.error
+        );
+    }
 
     // The probes stayed unprobed: the next run asks for them (and only them) again.
     fake.heal();
@@ -477,7 +461,7 @@ async fn followup_probes_are_capped_per_repo_and_batches_are_sized_by_objects() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_deep_graphql_error_keeps_the_repo_with_ci_unknown() {
+async fn a_deep_graphql_error_fails_the_repo_and_names_the_field() {
     let mut broken = FakeRepo::new("rollup-denied")
         .ci(FakeCi::Success)
         .file("catalog-info.yaml", "x: 1\n");
@@ -489,11 +473,22 @@ async fn a_deep_graphql_error_keeps_the_repo_with_ci_unknown() {
         .iter()
         .find(|r| r.name == "rollup-denied")
         .expect("kept");
-    assert_eq!(repo.error, None);
-    assert_eq!(repo.ci, CiStatus::None);
-    assert_eq!(repo.default_branch.as_deref(), Some("main"));
-    assert_eq!(repo.files.len(), 1);
-    assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
+    // Not "no CI": the repository's answer is incomplete, so it failed.
+    let error = repo.error.as_deref().unwrap_or_default();
+    assert!(error.contains("FORBIDDEN"), "{error}");
+    assert!(error.contains("statusCheckRollup"), "{error}");
+    assert!(repo.files.is_empty());
+    assert!(!repo.gone);
+    // FORBIDDEN does not pass on a retry, so none was made.
+    assert_eq!(snapshot.stats.graphql, 1);
+    assert_eq!(
+        snapshot
+            .repositories
+            .iter()
+            .filter(|r| r.error.is_some())
+            .count(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -592,4 +587,56 @@ async fn an_api_url_with_credentials_is_refused_without_echo() {
         "{text}"
     );
     assert_eq!(fake.stats().total, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_probe_error_fails_the_repo_and_a_missing_node_is_gone() {
+    use github_fake::{NodeFault, NodeTarget};
+    let fake = FakeGitHub::builder()
+        .repos(40)
+        .node_fault(NodeFault::new(NodeTarget::Object("mkdocs.yml".into())).repo("service-0010"))
+        .node_fault(NodeFault::new(NodeTarget::Repository).repo("service-0011"))
+        .start()
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut opts = options(&fake);
+    opts.state_dir = Some(dir.path().to_path_buf());
+    let snapshot = scan_org(&opts).await.expect("scan");
+    let repo = |name: &str| {
+        snapshot
+            .repositories
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let probe = repo("service-0010");
+    let error = probe.error.as_deref().unwrap_or_default();
+    assert!(error.contains("on probe mkdocs.yml"), "{error}");
+    assert!(error.contains("SERVICE_UNAVAILABLE"), "{error}");
+    assert!(!probe.gone && probe.files.is_empty());
+    let gone = repo("service-0011");
+    assert!(gone.gone);
+    assert!(gone
+        .error
+        .as_deref()
+        .unwrap_or_default()
+        .contains("NOT_FOUND"));
+    // First query, then two retry rounds of the probe-failed repository alone; the gone one
+    // is not retried.
+    assert_eq!(snapshot.stats.graphql, 3);
+    assert_eq!(
+        snapshot
+            .repositories
+            .iter()
+            .filter(|r| r.error.is_some())
+            .count(),
+        2
+    );
+    // Neither was cached: the next run, after the faults clear, asks for both (and only them).
+    fake.heal();
+    fake.reset_stats();
+    let again = scan_org(&opts).await.expect("warm scan");
+    assert_eq!(fake.stats().graphql_repos, 2);
+    assert!(again.repositories.iter().all(|r| r.error.is_none()));
 }

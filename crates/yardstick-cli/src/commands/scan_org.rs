@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use yardstick::report::org::{org_report, FetchedOrganization};
+use yardstick::report::org::{org_report, FetchedOrganization, GONE_PREFIX};
 use yardstick::report::{RepositoryFile, RepositoryRecord};
 use yardstick::util::path::join_lexically;
 use yardstick::{lint_sources, LintOptions};
@@ -66,7 +66,8 @@ fn fetch(args: &ScanOrgArgs) -> Result<FetchedOrganization, String> {
         .map_err(|e| e.to_string())?;
     print_statistics(&snapshot);
     let repos = snapshot.repositories.len();
-    if let Some(first) = snapshot.repositories.first() {
+    // Gone repositories are not failures: a scan that only found those still ran.
+    if let Some(first) = snapshot.repositories.iter().find(|r| !r.gone) {
         if snapshot.repositories.iter().all(|r| r.error.is_some()) {
             return Err(format!(
                 "none of the {repos} repositories could be fetched; the first failed with: {}",
@@ -106,6 +107,17 @@ fn print_statistics(snapshot: &OrgSnapshot) {
         "yardstick: skipped {} archived, {} forks, {} empty, {} filtered out, {} in other shards",
         skipped.archived, skipped.forks, skipped.empty, skipped.filtered, skipped.other_shards
     );
+    let gone = snapshot.repositories.iter().filter(|r| r.gone).count();
+    let failed = snapshot
+        .repositories
+        .iter()
+        .filter(|r| r.error.is_some() && !r.gone)
+        .count();
+    if failed + gone > 0 {
+        eprintln!(
+            "yardstick: {failed} repositories could not be scanned (they fail the gate); {gone} listed repositories are gone"
+        );
+    }
 }
 
 /// What a scan covers, as one canonical line: shards of one scan have the same selection.
@@ -161,7 +173,10 @@ fn repository_record(repo: &RepoSnapshot) -> RepositoryRecord {
             })
             .collect(),
         present: repo.present.clone(),
-        error: repo.error.clone(),
+        error: match &repo.error {
+            Some(error) if repo.gone => Some(format!("{GONE_PREFIX}{error}")),
+            error => error.clone(),
+        },
     }
 }
 

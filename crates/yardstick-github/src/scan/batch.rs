@@ -1,5 +1,6 @@
 //! Cutting the repositories to fetch into GraphQL queries, and sending each query with
-//! retries; a query that still fails is halved once before its repositories are marked.
+//! retries; a query that still fails is split down to single repositories before they are
+//! marked.
 
 use super::graphql::post_query;
 use super::query::{build_query, read_repositories};
@@ -14,6 +15,7 @@ const MAX_REPOS_PER_QUERY: usize = 100;
 const MAX_OBJECTS_PER_QUERY: usize = 500;
 
 /// What to ask about one repository in a GraphQL query.
+#[derive(Clone)]
 pub(super) struct RepoQuery {
     pub name: String,
     /// Fetch the head, CI and catalog files (first round), or only probe (follow-up round).
@@ -31,8 +33,35 @@ pub(super) struct FetchedRepo {
     pub present: Vec<String>,
 }
 
-/// One repository's result: fetched, or why it could not be (no credentials in the text).
-pub(super) type RepoOutcome = Result<FetchedRepo, String>;
+/// Why a repository has no complete answer. The text never holds credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct RepoFailure {
+    pub message: String,
+    pub kind: FailureKind,
+}
+
+/// What a [`RepoFailure`] means for the rest of the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum FailureKind {
+    /// May pass on another try: a failed query, a node or field that timed out.
+    Transient,
+    /// Will not pass within the run: the token may not read it (`FORBIDDEN`).
+    Permanent,
+    /// The repository no longer exists for the token (`NOT_FOUND` on its node).
+    Gone,
+}
+
+impl RepoFailure {
+    pub fn transient(message: String) -> Self {
+        RepoFailure {
+            message,
+            kind: FailureKind::Transient,
+        }
+    }
+}
+
+/// One repository's result: fetched whole, or why not.
+pub(super) type RepoOutcome = Result<FetchedRepo, RepoFailure>;
 
 /// How many repository queries go in each GraphQL query, in order: at most
 /// [`MAX_REPOS_PER_QUERY`] repositories and [`MAX_OBJECTS_PER_QUERY`] objects (a repository
@@ -61,32 +90,54 @@ fn object_count(query: &RepoQuery, catalog_paths: &[String]) -> usize {
     1 + if query.full { catalog_paths.len() } else { 0 } + query.probes.len()
 }
 
+/// Failed queries of one batch after which its unqueried parts are marked failed without
+/// splitting further: isolating one repository that breaks every query it is in costs
+/// `2·⌈log2 n⌉` split queries, of which `⌈log2 n⌉` fail, so this isolates two such
+/// repositories in a batch of 100 while an outage costs a bounded number of requests.
+const MAX_FAILED_SPLITS: usize = 16;
+
 /// One GraphQL query for `queries`, with retries. When the whole query still fails, it is
-/// split in halves and each half is sent once more before its repositories are marked. The
-/// outer error ends the scan; an inner `Err` marks repositories.
+/// split in halves, and every half that fails again is split again, down to single
+/// repositories, so a repository that breaks any query it is in costs only itself. The
+/// outer error ends the scan; an inner `Err` marks a repository.
 pub(super) async fn run_batch(
     client: &Client,
     org: &str,
     catalog_paths: &[String],
     queries: &[RepoQuery],
 ) -> Result<Vec<RepoOutcome>, ScanError> {
-    let retries = client.policy.max_retries;
-    let message = match query_batch(client, org, catalog_paths, queries, retries).await? {
-        Ok(outcomes) => return Ok(outcomes),
-        Err(message) => message,
-    };
-    if queries.len() < 2 {
-        return Ok(vec![Err(message)]);
-    }
-    let (left, right) = queries.split_at(queries.len() / 2);
-    let mut outcomes = Vec::with_capacity(queries.len());
-    for half in [left, right] {
-        match query_batch(client, org, catalog_paths, half, 0).await? {
-            Ok(part) => outcomes.extend(part),
-            Err(message) => outcomes.extend(half.iter().map(|_| Err(message.clone()))),
+    let mut outcomes: Vec<Option<RepoOutcome>> = queries.iter().map(|_| None).collect();
+    // The whole batch gets the HTTP retries; a half gets none, since a split is its retry.
+    let mut pending = vec![(0, queries.len(), client.policy.max_retries)];
+    let mut failed_splits = 0usize;
+    while let Some((start, end, retries)) = pending.pop() {
+        let part = &queries[start..end];
+        let message = match query_batch(client, org, catalog_paths, part, retries).await? {
+            Ok(answers) => {
+                for (slot, outcome) in outcomes[start..end].iter_mut().zip(answers) {
+                    *slot = Some(outcome);
+                }
+                continue;
+            }
+            Err(message) => message,
+        };
+        if start > 0 || end < queries.len() {
+            failed_splits += 1;
+        }
+        if end - start > 1 && failed_splits < MAX_FAILED_SPLITS {
+            let mid = start + (end - start) / 2;
+            pending.push((mid, end, 0));
+            pending.push((start, mid, 0));
+        } else {
+            for slot in &mut outcomes[start..end] {
+                *slot = Some(Err(RepoFailure::transient(message.clone())));
+            }
         }
     }
-    Ok(outcomes)
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Err(RepoFailure::transient("not queried".to_string()))))
+        .collect())
 }
 
 /// One GraphQL query for `queries`. `Ok(Err(_))`: the whole query failed.

@@ -3,8 +3,9 @@
 //! - [`options`]: checking and normalising the options;
 //! - [`listing`]: the REST repository listing, filters and shard;
 //! - [`snapshots`]: which cached snapshots still stand, and snapshots of fetched repositories;
-//! - [`rounds`]: the first round (everything per repository) and the follow-up probes;
-//! - [`batch`]: cutting repositories into GraphQL queries, with retries and halving;
+//! - [`rounds`]: the first round (everything per repository) and the follow-up probes, each
+//!   with retry rounds for incomplete answers;
+//! - [`batch`]: cutting repositories into GraphQL queries, with retries and splitting;
 //! - [`query`]: the GraphQL query text and reading its answer;
 //! - [`graphql`]: posting one query, waiting out GraphQL rate limits.
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::batch::{FetchedRepo, RepoOutcome, RepoQuery};
+use super::batch::{FailureKind, FetchedRepo, RepoFailure, RepoOutcome, RepoQuery};
 use super::graphql::GraphqlAnswer;
 use crate::client::Client;
 use crate::{CiStatus, RepoFile};
@@ -60,51 +60,118 @@ pub(super) fn read_repositories(
         .enumerate()
         .map(|(i, query)| {
             let alias = format!("r{i}");
-            if let Some(message) = node_errors.get(&alias) {
-                return Err(message.clone());
+            if let Some(error) = node_errors.get(&alias) {
+                return Err(error.failure(client, catalog_paths, query));
             }
             match answer.data.get(&alias) {
                 Some(node) if node.is_object() => Ok(read_repository(node, catalog_paths, query)),
-                _ => Err(match &top_level {
+                _ => Err(RepoFailure::transient(match &top_level {
                     Some(message) => format!("{message} ({org}/{})", query.name),
                     None => format!("GitHub GraphQL returned no data for {org}/{}", query.name),
-                }),
+                })),
             }
         })
         .collect()
 }
 
-/// The first error of each repository alias, and the first error without a path.
-///
-/// Only an error on the node itself (`path: [alias]`) fails the repository; a deeper one
-/// (e.g. `[alias, "defaultBranchRef", "target", "statusCheckRollup"]`) leaves that part null,
-/// read as unknown. An error without a path explains nodes that came back null.
+/// A GraphQL error on a repository node or anywhere below it.
+struct NodeError {
+    kind: String,
+    message: String,
+    /// The path below the repository's alias (empty: the node itself).
+    below: Vec<String>,
+}
+
+impl NodeError {
+    /// What the error makes of the repository. Any error through its alias leaves its answer
+    /// incomplete: a `null` beside it is not "absent" (no file, no CI) but unknown.
+    fn failure(&self, client: &Client, catalog_paths: &[String], query: &RepoQuery) -> RepoFailure {
+        let field = self.field(catalog_paths, query);
+        let object = self
+            .below
+            .first()
+            .is_some_and(|f| f.starts_with('f') || f.starts_with('p'));
+        let hint = match self.kind.as_str() {
+            "FORBIDDEN" if object => {
+                " (the token or GitHub App cannot read this repository's files: it needs Contents read access)"
+            }
+            "FORBIDDEN" if field.contains("statusCheckRollup") => {
+                " (the token or GitHub App needs Checks and Commit statuses read access)"
+            }
+            _ => "",
+        };
+        let message = client.redact(&format!(
+            "GitHub GraphQL {} on {field}: {}{hint}",
+            self.kind, self.message
+        ));
+        let kind = match self.kind.as_str() {
+            "NOT_FOUND" if self.below.is_empty() => FailureKind::Gone,
+            "FORBIDDEN" | "NOT_FOUND" => FailureKind::Permanent,
+            _ => FailureKind::Transient,
+        };
+        RepoFailure { message, kind }
+    }
+
+    /// The field that failed, in words: a catalog file, a probe, or its GraphQL path.
+    fn field(&self, catalog_paths: &[String], query: &RepoQuery) -> String {
+        let Some(first) = self.below.first() else {
+            return "the repository".to_string();
+        };
+        let index = |prefix: char| first.strip_prefix(prefix)?.parse::<usize>().ok();
+        if let Some(path) = index('f').and_then(|j| catalog_paths.get(j)) {
+            return format!("catalog file {path}");
+        }
+        if let Some(path) = index('p').and_then(|j| query.probes.get(j)) {
+            return format!("probe {path}");
+        }
+        self.below.join(".")
+    }
+}
+
+/// The first error through each repository alias (at any depth), and the first error
+/// without a path, which explains nodes that came back null.
 fn classify_errors(
     client: &Client,
     errors: &[Value],
-) -> (BTreeMap<String, String>, Option<String>) {
-    let describe = |error: &Value| {
-        let kind = error.get("type").and_then(Value::as_str).unwrap_or("ERROR");
-        let message = error
-            .get("message")
+) -> (BTreeMap<String, NodeError>, Option<String>) {
+    let text = |error: &Value, key: &str, default: &str| {
+        error
+            .get(key)
             .and_then(Value::as_str)
-            .unwrap_or("no message");
-        client.redact(&format!("GitHub GraphQL {kind}: {message}"))
+            .unwrap_or(default)
+            .to_string()
     };
-    let mut node_errors: BTreeMap<String, String> = BTreeMap::new();
+    let mut node_errors: BTreeMap<String, NodeError> = BTreeMap::new();
     let mut top_level = None;
     for error in errors {
-        match error.get("path").and_then(Value::as_array) {
-            Some(path) if path.len() == 1 => {
-                if let Some(alias) = path[0].as_str() {
-                    node_errors
-                        .entry(alias.to_string())
-                        .or_insert_with(|| describe(error));
-                }
+        let path: Vec<String> = match error.get("path").and_then(Value::as_array) {
+            Some(path) => path
+                .iter()
+                .map(|p| match p {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        match path.split_first() {
+            Some((alias, below)) => {
+                node_errors
+                    .entry(alias.clone())
+                    .or_insert_with(|| NodeError {
+                        kind: text(error, "type", "ERROR"),
+                        message: text(error, "message", "no message"),
+                        below: below.to_vec(),
+                    });
             }
-            Some(path) if !path.is_empty() => {}
-            _ => {
-                top_level.get_or_insert_with(|| describe(error));
+            None => {
+                top_level.get_or_insert_with(|| {
+                    client.redact(&format!(
+                        "GitHub GraphQL {}: {}",
+                        text(error, "type", "ERROR"),
+                        text(error, "message", "no message")
+                    ))
+                });
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use yardstick::util::civil_date::days_from_civil;
 
-use super::batch::RepoOutcome;
+use super::batch::{FailureKind, RepoFailure, RepoOutcome};
 use super::listing::ListedRepo;
 use super::ScanRun;
 use crate::state::CachedRepo;
@@ -98,16 +98,24 @@ pub(super) fn snapshot_of(repo: &ListedRepo, outcome: RepoOutcome) -> RepoSnapsh
             present: fetched.present,
             ci: fetched.ci,
             error: None,
+            gone: false,
         },
-        Err(message) => RepoSnapshot {
-            name: repo.name.clone(),
-            html_url: repo.html_url.clone(),
-            default_branch: None,
-            head: None,
-            files: Vec::new(),
-            present: Vec::new(),
-            ci: CiStatus::None,
-            error: Some(message),
-        },
+        Err(failure) => failed_snapshot(&repo.name, &repo.html_url, failure),
+    }
+}
+
+/// The snapshot of a repository without a complete answer: nothing of a partial answer is
+/// kept, so no unknown reads as absent.
+pub(super) fn failed_snapshot(name: &str, html_url: &str, failure: RepoFailure) -> RepoSnapshot {
+    RepoSnapshot {
+        name: name.to_string(),
+        html_url: html_url.to_string(),
+        default_branch: None,
+        head: None,
+        files: Vec::new(),
+        present: Vec::new(),
+        ci: CiStatus::None,
+        gone: failure.kind == FailureKind::Gone,
+        error: Some(failure.message),
     }
 }

@@ -34,6 +34,20 @@ pub struct FetchedOrganization {
     pub repositories: Vec<RepositoryRecord>,
 }
 
+/// How a [`RepositoryRecord::error`] starts for a repository that was listed but gone when
+/// its files were asked for (GitHub's `NOT_FOUND`): it becomes the note `scan/repository-gone`
+/// rather than a failure, and is left out of the adoption figures. Kept in the error text so
+/// shard reports carry it to `merge` unchanged.
+pub const GONE_PREFIX: &str = "gone: ";
+
+/// Whether the repository was gone when the scan asked for its files (see [`GONE_PREFIX`]).
+pub fn is_gone(repository: &RepositoryRecord) -> bool {
+    repository
+        .error
+        .as_deref()
+        .is_some_and(|e| e.starts_with(GONE_PREFIX))
+}
+
 /// Why an organisation report could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum OrgReportError {
@@ -172,7 +186,20 @@ impl<'a> CatalogSources<'a> {
         for repository in repositories {
             let root = PathBuf::from(organization).join(&repository.name);
             sources.repository_of_root.insert(root.clone(), repository);
-            if let Some(error) = &repository.error {
+            if let Some(reason) = repository
+                .error
+                .as_deref()
+                .and_then(|e| e.strip_prefix(GONE_PREFIX))
+            {
+                sources.scan_findings.push(scan_finding(
+                    RuleId::ScanRepositoryGone,
+                    format!(
+                        "repository {} was listed but is gone: {reason}",
+                        repository.name
+                    ),
+                    repository.url.clone(),
+                ));
+            } else if let Some(error) = &repository.error {
                 sources.scan_findings.push(scan_finding(
                     RuleId::ScanRepositoryFailed,
                     format!(
@@ -240,8 +267,10 @@ fn with_ci_status(
     facts
 }
 
-/// Catalog adoption across `repositories`.
+/// Catalog adoption across `repositories`; gone repositories are not counted at all.
 fn adoption(repositories: &[RepositoryRecord]) -> Adoption {
+    let repositories: Vec<&RepositoryRecord> =
+        repositories.iter().filter(|r| !is_gone(r)).collect();
     let failed: Vec<String> = repositories
         .iter()
         .filter(|r| r.error.is_some())
@@ -339,5 +368,73 @@ mod tests {
         for bad in ["", ".", "..", "a/b", "a/", "/abs", "a b", "ü"] {
             assert!(!valid_repository_name(bad), "{bad:?}");
         }
+    }
+
+    fn record(name: &str, error: Option<String>) -> RepositoryRecord {
+        RepositoryRecord {
+            name: name.into(),
+            url: format!("https://github.com/acme/{name}"),
+            default_branch: error.is_none().then(|| "main".to_string()),
+            head: None,
+            ci: "none".into(),
+            files: vec![],
+            present: vec![],
+            error,
+        }
+    }
+
+    fn report_of(repositories: Vec<RepositoryRecord>) -> Report {
+        let fetched = FetchedOrganization {
+            organization: "acme".into(),
+            shard: None,
+            selection: "api=api.github.com".into(),
+            repositories,
+        };
+        let policies = PolicySet::builtin().expect("built-in policies");
+        org_report(fetched, &policies, &ScoreOptions::default()).expect("report")
+    }
+
+    #[test]
+    fn a_gone_repository_is_a_note_outside_adoption_and_the_gate() {
+        let gone =
+            format!("{GONE_PREFIX}GitHub GraphQL NOT_FOUND on the repository: no such repository");
+        let report = report_of(vec![record("tools", None), record("old", Some(gone))]);
+        assert!(
+            report.summary.gate.passed,
+            "{:?}",
+            report.summary.gate.reasons
+        );
+        let note = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "scan/repository-gone")
+            .expect("a note");
+        assert_eq!(note.severity, RuleId::ScanRepositoryGone.severity());
+        assert!(note.message.contains("old"), "{}", note.message);
+        let adoption = &report.scan.as_ref().expect("scan").adoption;
+        assert_eq!(adoption.repositories, 1);
+        assert!(adoption.failed.is_empty());
+        assert_eq!(adoption.without_catalog, ["tools"]);
+        assert_eq!(adoption.share, Some(0.0));
+    }
+
+    #[test]
+    fn a_failed_repository_fails_the_gate_and_is_not_without_catalog() {
+        let error = "GitHub GraphQL SERVICE_UNAVAILABLE on catalog file catalog-info.yaml: timeout";
+        let report = report_of(vec![
+            record("tools", None),
+            record("web", Some(error.into())),
+        ]);
+        assert!(!report.summary.gate.passed);
+        let adoption = &report.scan.as_ref().expect("scan").adoption;
+        assert_eq!(adoption.failed, ["web"]);
+        assert_eq!(adoption.without_catalog, ["tools"]);
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.rule == "scan/repository-failed"
+                    && f.message.contains("catalog-info.yaml"))
+        );
     }
 }

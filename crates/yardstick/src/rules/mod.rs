@@ -204,6 +204,8 @@ rules! {
     ScanRepositoryFailed = "scan/repository-failed", Error, "An organisation scan could not fetch a repository, even after retries.", "Check the repository's access for the token or GitHub App, then run the scan again; with --state it only fetches what is missing.";
     ScanFileTruncated = "scan/file-truncated", Warning, "The GitHub API returned a catalog file cut short, so it was not read.", "Catalog files this large are unusual; split the file into several Location targets.";
     PlaceholderUnreadable = "placeholder/unreadable", Error, "A placeholder's file cannot be read or parsed.", "Fix the path or the file's contents; Backstage fails to ingest the entity otherwise.";
+    // Appended, so the SARIF rule indexes of the rules above do not move.
+    ScanRepositoryGone = "scan/repository-gone", Note, "A repository the organisation listed was gone by the time the scan asked for its files (deleted, renamed, or no longer visible to the token).", "Nothing to do if it was deleted or renamed; otherwise check the token's or GitHub App's access to it. It is left out of the adoption figures.";
 }
 
 /// Looks up a rule by its stable id.

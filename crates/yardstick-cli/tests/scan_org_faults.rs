@@ -1,0 +1,428 @@
+//! `yardstick scan-org` under node-level GraphQL faults, through the binary: every listed
+//! repository ends in exactly one state (scored with all its entities, reported failed, or
+//! reported gone), failures fail the gate whatever `--fail-on` says, a warm run after the
+//! fault clears recovers everything, and no token reaches any output.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use github_fake::{FakeGitHub, FakeGitHubBuilder, FakeRepo, NodeFault, NodeTarget};
+use serde_json::Value;
+
+/// A token distinctive enough that finding it anywhere is certainly a leak.
+const SECRET: &str = "ghp_N0D3FAULTyardsticktoken0123456789ab";
+
+/// Repositories in the fake organisation (every 50th is hit: 10 of them).
+const REPOS: usize = 500;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yardstick-faults-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+fn org() -> FakeGitHubBuilder {
+    FakeGitHub::builder()
+        .org("acme")
+        .token(SECRET)
+        .repos(REPOS)
+        .repo(FakeRepo::new("org-groups").file("catalog-info.yaml", groups_yaml()))
+}
+
+fn groups_yaml() -> String {
+    (0..8)
+        .map(|i| {
+            format!(
+                "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-{i}\nspec:\n  type: team\n  children: []\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+/// One scan with `--fail-on never`, a JSON report in `report.json` and `--state state`.
+fn scan(fake: &FakeGitHub, dir: &Path, extra: &[&str]) -> (Output, Value) {
+    let mut args = vec![
+        "scan-org",
+        "acme",
+        "--fail-on",
+        "never",
+        "--state",
+        "state",
+        "--format",
+        "json",
+        "--output",
+        "report.json",
+    ];
+    args.extend_from_slice(extra);
+    let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .args(&args)
+        .current_dir(dir)
+        .env_remove("GH_TOKEN")
+        .env_remove("YARDSTICK_APP_ID")
+        .env("GITHUB_TOKEN", SECRET)
+        .env("GITHUB_API_URL", fake.uri())
+        .env("CI", "true")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run yardstick");
+    let text = std::fs::read_to_string(dir.join("report.json")).unwrap_or_default();
+    let report = serde_json::from_str(&text).unwrap_or(Value::Null);
+    assert_no_secret(dir, &out);
+    (out, report)
+}
+
+/// No token in stdout, stderr, the reports or the state files.
+fn assert_no_secret(dir: &Path, out: &Output) {
+    let mut texts = vec![
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ];
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                texts.push(
+                    String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).into_owned(),
+                );
+            }
+        }
+    }
+    for text in texts {
+        assert!(!text.contains(SECRET), "the token leaked:\n{text}");
+    }
+}
+
+/// The repositories a fault on every 50th hits (positions 0, 50, …; `org-groups` is 500th).
+fn every_50th(fake: &FakeGitHub) -> BTreeSet<String> {
+    fake.repos()
+        .into_iter()
+        .step_by(50)
+        .map(|r| r.name)
+        .collect()
+}
+
+/// Where each repository ended.
+#[derive(Debug, Default)]
+struct Outcome {
+    failed: BTreeSet<String>,
+    gone: BTreeSet<String>,
+}
+
+/// Asserts every repository the scan selects ends in exactly one state, and returns the
+/// failed and gone ones.
+fn states(fake: &FakeGitHub, report: &Value) -> Outcome {
+    let names = |v: &Value| -> BTreeSet<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect()
+    };
+    let adoption = &report["scan"]["adoption"];
+    let without_catalog = names(&adoption["without_catalog"]);
+    let failed_list = names(&adoption["failed"]);
+    let entities: BTreeSet<String> = names(
+        &report["entities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["ref"].clone())
+            .collect(),
+    );
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let finding_about = |rule: &str, name: &str| {
+        findings.iter().any(|f| {
+            f["rule"] == rule
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with(&format!("repository {name} ")))
+        })
+    };
+    let mut outcome = Outcome::default();
+    for repo in fake.repos() {
+        if repo.archived || repo.fork || repo.empty {
+            continue;
+        }
+        let name = repo.name.clone();
+        let catalog = repo.files.keys().any(|f| f.starts_with("catalog-info"));
+        let scored = if name == "org-groups" {
+            (0..8).all(|i| entities.contains(&format!("group:default/team-{i}")))
+        } else if !catalog {
+            without_catalog.contains(&name)
+        } else {
+            // service-0009's catalog file is broken YAML: a finding at its URL instead.
+            entities.contains(&format!("component:default/{name}"))
+                || (name == "service-0009" && findings.iter().any(|f| f["rule"] == "yaml/syntax"))
+        };
+        let failed = failed_list.contains(&name) && finding_about("scan/repository-failed", &name);
+        let gone = finding_about("scan/repository-gone", &name)
+            && !failed_list.contains(&name)
+            && !without_catalog.contains(&name);
+        let count = [scored, failed, gone].iter().filter(|s| **s).count();
+        assert_eq!(
+            count, 1,
+            "{name}: scored {scored}, failed {failed}, gone {gone}"
+        );
+        if failed {
+            outcome.failed.insert(name.clone());
+        }
+        if gone {
+            outcome.gone.insert(name);
+        }
+    }
+    outcome
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A persistent fault on every 50th repository: exactly those fail, the run exits 1 under
+/// `--fail-on never`, and a warm run after the fault clears recovers everything.
+fn persistent_fault_then_recovery(target: NodeTarget, field: &str, name: &str) {
+    let fake = org()
+        .node_fault(NodeFault::new(target).every(50))
+        .start_blocking();
+    let dir = scratch(name);
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert_eq!(outcome.failed, every_50th(&fake));
+    assert_eq!(outcome.failed.len(), 11);
+    assert!(outcome.gone.is_empty());
+    assert_eq!(report["summary"]["gate"]["passed"], false);
+    let finding = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "scan/repository-failed")
+        .expect("a failed repository finding");
+    let message = finding["message"].as_str().unwrap_or_default();
+    assert!(message.contains("SERVICE_UNAVAILABLE"), "{message}");
+    assert!(message.contains("timeout"), "{message}");
+    assert!(message.contains(field), "{message}");
+
+    fake.heal();
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert!(
+        outcome.failed.is_empty() && outcome.gone.is_empty(),
+        "{outcome:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn persistent_catalog_file_errors_fail_exactly_those_repositories() {
+    persistent_fault_then_recovery(
+        NodeTarget::Object("catalog-info.yaml".into()),
+        "catalog file catalog-info.yaml",
+        "file",
+    );
+}
+
+#[test]
+fn persistent_rollup_errors_fail_exactly_those_repositories() {
+    persistent_fault_then_recovery(
+        NodeTarget::Rollup,
+        "defaultBranchRef.target.statusCheckRollup",
+        "rollup",
+    );
+}
+
+#[test]
+fn fail_once_node_errors_are_recovered_within_the_run() {
+    let fake = org()
+        .node_fault(
+            NodeFault::new(NodeTarget::Object("catalog-info.yaml".into()))
+                .every(50)
+                .once(),
+        )
+        .node_fault(NodeFault::new(NodeTarget::Rollup).every(50).once())
+        .node_fault(
+            NodeFault::new(NodeTarget::Object("mkdocs.yml".into()))
+                .every(50)
+                .once(),
+        )
+        .start_blocking();
+    let dir = scratch("once");
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert!(
+        outcome.failed.is_empty() && outcome.gone.is_empty(),
+        "{outcome:?}"
+    );
+    // CI and techdocs came through too: service-0000 passes both.
+    let e0 = report["entities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["ref"] == "component:default/service-0000")
+        .cloned()
+        .expect("service-0000");
+    for id in ["ci-passing", "has-techdocs"] {
+        let status = e0["checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].clone());
+        assert_eq!(status, Some(Value::from("pass")), "{id}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn forbidden_on_a_file_says_the_token_lacks_contents_access() {
+    let fake = org()
+        .node_fault(
+            NodeFault::new(NodeTarget::Object("catalog-info.yaml".into()))
+                .repo("service-0001")
+                .error("FORBIDDEN", "Resource not accessible by integration"),
+        )
+        .start_blocking();
+    let dir = scratch("forbidden");
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert_eq!(outcome.failed, BTreeSet::from(["service-0001".to_string()]));
+    let message = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "scan/repository-failed")
+        .and_then(|f| f["message"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    assert!(message.contains("FORBIDDEN"), "{message}");
+    assert!(message.contains("Contents read access"), "{message}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failed_answer_neither_replaces_the_cached_snapshot_nor_passes_for_it() {
+    let fake = org().start_blocking();
+    let dir = scratch("cache");
+    let (out, _) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cached_before = cached_repo(&dir, "service-0050");
+
+    // A push, then the repository's catalog file errors on every query.
+    assert!(fake.update_repo("service-0050", |r| {
+        r.pushed_at = "2026-03-01T12:00:00Z".into();
+    }));
+    fake.add_node_fault(
+        NodeFault::new(NodeTarget::Object("catalog-info.yaml".into())).repo("service-0050"),
+    );
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        states(&fake, &report).failed,
+        BTreeSet::from(["service-0050".to_string()])
+    );
+    assert_eq!(cached_repo(&dir, "service-0050"), cached_before);
+
+    fake.heal();
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(states(&fake, &report).failed.is_empty());
+    assert_eq!(
+        cached_repo(&dir, "service-0050")["pushed_at"],
+        "2026-03-01T12:00:00Z"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A repository's entry in the state directory's snapshot file.
+fn cached_repo(dir: &Path, name: &str) -> Value {
+    let entry = std::fs::read_dir(dir.join("state"))
+        .expect("state dir")
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("snapshots-"))
+        .expect("a snapshot file");
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(entry.path()).expect("read")).expect("json");
+    file["repos"][name].clone()
+}
+
+#[test]
+fn repositories_gone_after_listing_are_notes_outside_adoption() {
+    let fake = org()
+        .node_fault(NodeFault::new(NodeTarget::Repository).every(50))
+        .start_blocking();
+    let dir = scratch("gone");
+    let (out, report) = scan(&fake, &dir, &[]);
+    // Gone is not failed: the gate is not failed by it.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert_eq!(outcome.gone, every_50th(&fake));
+    assert!(outcome.failed.is_empty());
+    let adoption = &report["scan"]["adoption"];
+    let listed = report["scan"]["repositories"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(adoption["repositories"], listed - outcome.gone.len());
+    let note = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "scan/repository-gone")
+        .expect("a gone note");
+    assert_eq!(note["severity"], "note");
+    assert!(note["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("NOT_FOUND"));
+
+    fake.heal();
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert!(
+        outcome.failed.is_empty() && outcome.gone.is_empty(),
+        "{outcome:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_repository_that_breaks_its_batch_costs_only_itself() {
+    let fake = org()
+        .node_fault(NodeFault::new(NodeTarget::WholeQuery).repo("service-0042"))
+        .start_blocking();
+    let dir = scratch("poison");
+    let (out, report) = scan(&fake, &dir, &["--max-retries", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert_eq!(outcome.failed, BTreeSet::from(["service-0042".to_string()]));
+    let message = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "scan/repository-failed")
+        .and_then(|f| f["message"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    assert!(message.contains("502"), "{message}");
+    // Listing (5) and 5 batches, 2 follow-up queries; the poisoned batch adds its retry
+    // (R = 1), at most 2·⌈log2 100⌉ split queries, and 2 retry rounds of 1 + R each.
+    let stats = fake.stats();
+    assert!(stats.graphql <= 5 + 2 + 1 + 14 + 2 * 2, "{stats:?}");
+    eprintln!(
+        "poisoned batch: {} GraphQL requests, {} in all",
+        stats.graphql,
+        stats.api_requests()
+    );
+
+    fake.heal();
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(states(&fake, &report).failed.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
