@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use yardstick::report::org::{org_report, FetchedOrganization, GONE_PREFIX};
+use yardstick::report::org::{org_report, FetchedOrganization};
 use yardstick::report::{RepositoryFile, RepositoryRecord};
 use yardstick::util::path::join_lexically;
 use yardstick::{lint_sources, LintOptions};
@@ -173,10 +173,8 @@ fn repository_record(repo: &RepoSnapshot) -> RepositoryRecord {
             })
             .collect(),
         present: repo.present.clone(),
-        error: match &repo.error {
-            Some(error) if repo.gone => Some(format!("{GONE_PREFIX}{error}")),
-            error => error.clone(),
-        },
+        error: repo.error.clone(),
+        gone: repo.gone,
     }
 }
 

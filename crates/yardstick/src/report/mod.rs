@@ -202,6 +202,10 @@ pub struct RepositoryRecord {
     pub present: Vec<String>,
     /// Why the repository could not be fetched.
     pub error: Option<String>,
+    /// The repository was listed but gone (GitHub's `NOT_FOUND`) when its files were asked
+    /// for: `error` says so, and it is a note outside the adoption figures, not a failure.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
 }
 
 /// A catalog file fetched from a repository.

@@ -34,20 +34,6 @@ pub struct FetchedOrganization {
     pub repositories: Vec<RepositoryRecord>,
 }
 
-/// How a [`RepositoryRecord::error`] starts for a repository that was listed but gone when
-/// its files were asked for (GitHub's `NOT_FOUND`): it becomes the note `scan/repository-gone`
-/// rather than a failure, and is left out of the adoption figures. Kept in the error text so
-/// shard reports carry it to `merge` unchanged.
-pub const GONE_PREFIX: &str = "gone: ";
-
-/// Whether the repository was gone when the scan asked for its files (see [`GONE_PREFIX`]).
-pub fn is_gone(repository: &RepositoryRecord) -> bool {
-    repository
-        .error
-        .as_deref()
-        .is_some_and(|e| e.starts_with(GONE_PREFIX))
-}
-
 /// Why an organisation report could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum OrgReportError {
@@ -89,6 +75,7 @@ pub enum OrgReportError {
 ///     }],
 ///     present: vec![],
 ///     error: None,
+///     gone: false,
 /// };
 /// let empty = RepositoryRecord { name: "tools".into(), files: vec![], ..web.clone() };
 /// let fetched = FetchedOrganization {
@@ -186,11 +173,7 @@ impl<'a> CatalogSources<'a> {
         for repository in repositories {
             let root = PathBuf::from(organization).join(&repository.name);
             sources.repository_of_root.insert(root.clone(), repository);
-            if let Some(reason) = repository
-                .error
-                .as_deref()
-                .and_then(|e| e.strip_prefix(GONE_PREFIX))
-            {
+            if let Some(reason) = repository.error.as_deref().filter(|_| repository.gone) {
                 sources.scan_findings.push(scan_finding(
                     RuleId::ScanRepositoryGone,
                     format!(
@@ -269,8 +252,7 @@ fn with_ci_status(
 
 /// Catalog adoption across `repositories`; gone repositories are not counted at all.
 fn adoption(repositories: &[RepositoryRecord]) -> Adoption {
-    let repositories: Vec<&RepositoryRecord> =
-        repositories.iter().filter(|r| !is_gone(r)).collect();
+    let repositories: Vec<&RepositoryRecord> = repositories.iter().filter(|r| !r.gone).collect();
     let failed: Vec<String> = repositories
         .iter()
         .filter(|r| r.error.is_some())
@@ -380,6 +362,7 @@ mod tests {
             files: vec![],
             present: vec![],
             error,
+            gone: false,
         }
     }
 
@@ -396,9 +379,14 @@ mod tests {
 
     #[test]
     fn a_gone_repository_is_a_note_outside_adoption_and_the_gate() {
-        let gone =
-            format!("{GONE_PREFIX}GitHub GraphQL NOT_FOUND on the repository: no such repository");
-        let report = report_of(vec![record("tools", None), record("old", Some(gone))]);
+        let gone = RepositoryRecord {
+            gone: true,
+            ..record(
+                "old",
+                Some("GitHub GraphQL NOT_FOUND on the repository: no such repository".into()),
+            )
+        };
+        let report = report_of(vec![record("tools", None), gone]);
         assert!(
             report.summary.gate.passed,
             "{:?}",
