@@ -5,7 +5,8 @@
 //! - [`commands`]: one file per subcommand, returning its exit code;
 //! - [`settings`]: the configuration, checks and facts files the arguments point at;
 //! - [`output`] and [`render`]: reports to stdout and files, in every format;
-//! - [`github`]: what `scan-org` and `github comment` need to drive `yardstick-github`.
+//! - [`github`]: what `scan-org` and `github comment` need to drive `yardstick-github`;
+//! - [`stdio`]: a closed stdout or stderr ends output quietly, never with a panic.
 
 mod commands;
 mod exit_code;
@@ -14,6 +15,7 @@ mod github;
 mod output;
 mod render;
 mod settings;
+mod stdio;
 
 use std::process::ExitCode;
 
@@ -48,7 +50,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("yardstick: error: {message}");
+            stdio::eprint_line(&format!("yardstick: error: {message}"));
             ExitCode::from(EXIT_ERROR)
         }
     }

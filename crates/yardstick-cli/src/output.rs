@@ -10,6 +10,7 @@ use yardstick::LintReport;
 
 use crate::flags::{Format, OutputArgs};
 use crate::render;
+use crate::stdio;
 
 /// What produced the report: a live run can show source snippets; a saved report cannot.
 pub enum Live<'a> {
@@ -59,9 +60,10 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
                     && std::env::var_os("NO_COLOR").is_none()
                     && stdout.is_terminal();
                 let mut out = stdout.lock();
-                render_format(*format, report, &options, &live, &mut out, color)
-                    .and_then(|()| out.flush())
-                    .map_err(|e| format!("cannot write output: {e}"))?;
+                stdio::stdout_result(
+                    render_format(*format, report, &options, &live, &mut out, color)
+                        .and_then(|()| out.flush()),
+                )?;
             }
         }
     }
