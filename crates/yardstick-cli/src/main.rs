@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use exit_code::{EXIT_ERROR, EXIT_OK};
-use flags::{Cli, Command, Format, GithubCommand};
+use flags::{Cli, Command, GithubCommand, RulesFormat};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
             body_file,
             api_url,
         }) => commands::github_comment::run(api_url.as_deref(), &repo, pr, &body_file),
-        Command::Rules { format } => commands::rules::run(format == Format::Json),
+        Command::Rules { format } => commands::rules::run(format == RulesFormat::Json),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,7 +11,7 @@ mod score;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 pub use common::{Format, OutputArgs, ScanArgs, ScoringArgs};
 pub use lint::LintArgs;
@@ -61,9 +61,18 @@ pub enum Command {
     /// List every lint rule with its id, severity and help.
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
     },
+}
+
+/// The formats `yardstick rules` renders.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
+pub enum RulesFormat {
+    /// A table: id, severity, summary.
+    Human,
+    /// A JSON array of rules with id, severity, summary, help and url.
+    Json,
 }
 
 #[derive(Subcommand)]
