@@ -46,6 +46,8 @@ fn main() -> ExitCode {
             api_url,
         }) => commands::github_comment::run(api_url.as_deref(), &repo, pr, &body_file),
         Command::Rules { format } => commands::rules::run(format == RulesFormat::Json),
+        Command::Completions { shell } => commands::completions::completions(shell),
+        Command::Manpage { subcommand } => commands::completions::manpage(subcommand.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

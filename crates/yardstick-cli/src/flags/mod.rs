@@ -64,6 +64,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
+    /// Print a shell completion script: e.g. `yardstick completions bash >
+    /// ~/.local/share/bash-completion/completions/yardstick`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): e.g. `yardstick manpage > yardstick.1; man ./yardstick.1`.
+    Manpage {
+        /// A subcommand, for its own page (`yardstick-lint(1)`); none for `yardstick(1)`.
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 /// The formats `yardstick rules` renders.
