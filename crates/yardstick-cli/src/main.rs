@@ -5,7 +5,8 @@
 //! - [`commands`]: one file per subcommand, returning its exit code;
 //! - [`settings`]: the configuration, checks and facts files the arguments point at;
 //! - [`output`] and [`render`]: reports to stdout and files, in every format;
-//! - [`github`]: what `scan-org` and `github comment` need to drive `yardstick-github`.
+//! - [`github`]: what `scan-org` and `github comment` need to drive `yardstick-github`;
+//! - [`stdio`]: a closed stdout or stderr ends output quietly, never with a panic.
 
 mod commands;
 mod exit_code;
@@ -14,13 +15,14 @@ mod github;
 mod output;
 mod render;
 mod settings;
+mod stdio;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use exit_code::{EXIT_ERROR, EXIT_OK};
-use flags::{Cli, Command, Format, GithubCommand};
+use flags::{Cli, Command, GithubCommand, RulesFormat};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -43,12 +45,14 @@ fn main() -> ExitCode {
             body_file,
             api_url,
         }) => commands::github_comment::run(api_url.as_deref(), &repo, pr, &body_file),
-        Command::Rules { format } => commands::rules::run(format == Format::Json),
+        Command::Rules { format } => commands::rules::run(format == RulesFormat::Json),
+        Command::Completions { shell } => commands::completions::completions(shell),
+        Command::Manpage { subcommand } => commands::completions::manpage(subcommand.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("yardstick: error: {message}");
+            stdio::eprint_line(&format!("yardstick: error: {message}"));
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -1,15 +1,18 @@
 //! Sending one report to several formats and files: `--format X --output F` pairs, each file
 //! written atomically (a temporary file renamed into place), so a crash never leaves half a
-//! report behind.
+//! report behind. Two reports never share a file, and when every report goes to a file, one
+//! line on stderr says what the run found and where it went.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use yardstick::report::{self, RenderOptions, Report};
 use yardstick::util::atomic_write::write_atomically;
-use yardstick::LintReport;
+use yardstick::{LintReport, Severity};
 
 use crate::flags::{Format, OutputArgs};
 use crate::render;
+use crate::stdio;
 
 /// What produced the report: a live run can show source snippets; a saved report cannot.
 pub enum Live<'a> {
@@ -40,6 +43,7 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
             "only one report can go to stdout: give an --output for each extra --format".into(),
         );
     }
+    check_distinct_outputs(&args.output)?;
     let options = RenderOptions {
         sarif_category: args.sarif_category.clone(),
         security_severity: args.security_severity,
@@ -59,13 +63,100 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
                     && std::env::var_os("NO_COLOR").is_none()
                     && stdout.is_terminal();
                 let mut out = stdout.lock();
-                render_format(*format, report, &options, &live, &mut out, color)
-                    .and_then(|()| out.flush())
-                    .map_err(|e| format!("cannot write output: {e}"))?;
+                stdio::stdout_result(
+                    render_format(*format, report, &options, &live, &mut out, color)
+                        .and_then(|()| out.flush()),
+                )?;
             }
         }
     }
+    if args.output.len() == formats.len() {
+        stdio::eprint_line(&summary_line(report, &live, &formats, &args.output));
+    }
     Ok(())
+}
+
+/// An error when two `--output`s name the same file: the second report would overwrite the
+/// first.
+fn check_distinct_outputs(outputs: &[PathBuf]) -> Result<(), String> {
+    let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
+    for path in outputs {
+        let key = file_identity(path);
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            return Err(format!(
+                "two reports would be written to one file: --output {} and --output {}",
+                first.display(),
+                path.display()
+            ));
+        }
+        seen.push((key, path));
+    }
+    Ok(())
+}
+
+/// The file a path names, as far as it can be told before writing: its directory resolved
+/// (symbolic links, `..`) and its file name.
+fn file_identity(path: &Path) -> PathBuf {
+    if let Ok(resolved) = path.canonicalize() {
+        return resolved;
+    }
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    match (parent.canonicalize(), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// One line for stderr when every report went to a file: the outcome and the files.
+fn summary_line(
+    report: &Report,
+    live: &Live<'_>,
+    formats: &[Format],
+    outputs: &[PathBuf],
+) -> String {
+    let outcome = match live {
+        Live::Lint(lint) => format!(
+            "{}, {}, {} in {}",
+            counted(lint.count(Severity::Error), "error"),
+            counted(lint.count(Severity::Warning), "warning"),
+            counted(lint.count(Severity::Note), "note"),
+            counted(lint.files.len(), "file")
+        ),
+        Live::Score | Live::Saved => format!(
+            "catalog score {} over {}, gate {}",
+            yardstick::report::text::score_text(report.summary.score, "-"),
+            if report.summary.entities == 1 {
+                "1 entity".to_string()
+            } else {
+                format!("{} entities", report.summary.entities)
+            },
+            if report.summary.gate.passed {
+                "passed"
+            } else {
+                "failed"
+            }
+        ),
+    };
+    let written: Vec<String> = formats
+        .iter()
+        .zip(outputs)
+        .map(|(format, path)| format!("{} to {}", format_name(*format), path.display()))
+        .collect();
+    format!("yardstick: {outcome}; wrote {}", written.join(", "))
+}
+
+/// `n noun` or `n nouns`.
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The name of a format as `--format` takes it.
+fn format_name(format: Format) -> String {
+    clap::ValueEnum::to_possible_value(&format)
+        .map_or_else(|| format!("{format:?}"), |v| v.get_name().to_string())
 }
 
 fn render_format(

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use yardstick::{Config, Facts, LintOptions, PolicySet, ScoreOptions, CONFIG_FILE_NAME};
+use yardstick::{
+    Config, Facts, LintOptions, LintReport, PolicySet, ScoreOptions, CONFIG_FILE_NAME,
+};
 
 use crate::flags::{ScanArgs, ScoringArgs};
 
@@ -60,6 +62,16 @@ pub fn scan_paths(scan: &ScanArgs) -> Vec<PathBuf> {
         vec![PathBuf::from(".")]
     } else {
         scan.paths.clone()
+    }
+}
+
+/// Warns on stderr when a scan read no catalog file: a wrong path or glob, most likely, and
+/// not the clean result an empty report would suggest.
+pub fn warn_if_empty(lint: &LintReport) {
+    if lint.files.is_empty() {
+        crate::stdio::eprint_line(
+            "yardstick: warning: no catalog files found (check the paths and --include/--exclude)",
+        );
     }
 }
 

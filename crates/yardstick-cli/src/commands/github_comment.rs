@@ -32,6 +32,8 @@ pub fn run(api: Option<&str>, repo: &str, pr: u64, body_file: &Path) -> Result<u
             &body,
         ))
         .map_err(|e| e.to_string())?;
-    eprintln!("yardstick: {action:?} the comment on {owner}/{name}#{pr}");
+    crate::stdio::eprint_line(&format!(
+        "yardstick: {action:?} the comment on {owner}/{name}#{pr}"
+    ));
     Ok(EXIT_OK)
 }

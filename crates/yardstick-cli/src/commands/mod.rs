@@ -1,6 +1,7 @@
 //! One file per subcommand: each reads its inputs, runs the library and writes the output,
 //! returning the exit code or an error message.
 
+pub mod completions;
 pub mod github_comment;
 pub mod lint;
 pub mod merge;

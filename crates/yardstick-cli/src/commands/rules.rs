@@ -23,6 +23,6 @@ pub fn run(as_json: bool) -> Result<u8, String> {
             .iter()
             .try_for_each(|r| writeln!(out, "{:<32} {:<8} {}", r.id, r.severity, r.summary))
     };
-    result.map_err(|e| format!("cannot write output: {e}"))?;
+    crate::stdio::stdout_result(result.and_then(|()| out.flush()))?;
     Ok(EXIT_OK)
 }

@@ -18,6 +18,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     let facts = load_facts(args.scoring.facts.as_deref())?;
     let lint = lint_paths(&scan_paths(&args.scan), &lint_options(&args.scan, &config))
         .map_err(|e| e.to_string())?;
+    crate::settings::warn_if_empty(&lint);
     let options = ScoreOptions {
         facts,
         config,

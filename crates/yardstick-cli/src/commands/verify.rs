@@ -33,7 +33,7 @@ pub fn run(dir: Option<PathBuf>) -> Result<u8, String> {
         }
         writeln!(out, "{} passed, {failed} failed", outcomes.len() - failed)
     };
-    write(&mut out).map_err(|e| format!("cannot write output: {e}"))?;
+    crate::stdio::stdout_result(write(&mut out).and_then(|()| out.flush()))?;
     if outcomes.is_empty() {
         return Err("no test_ rules found".into());
     }

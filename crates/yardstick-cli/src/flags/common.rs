@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use yardstick::FailOn;
+use yardstick::{Config, FailOn};
 
 /// What to scan: shared by lint and score.
 #[derive(clap::Args)]
@@ -34,7 +34,7 @@ pub struct ScoringArgs {
     #[arg(long, value_name = "DIR")]
     pub policy: Vec<PathBuf>,
     /// Fail when the catalog's mean score is below N.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = min_score)]
     pub min_score: Option<f64>,
     /// Which failing checks fail the run (default: critical).
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -42,6 +42,20 @@ pub struct ScoringArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// `--min-score N`, read exactly as the configuration file reads `gate.min-score`: a YAML
+/// number, finite and not negative (so `NaN`, `.nan`, `-1` and `.inf` are refused).
+fn min_score(text: &str) -> Result<f64, String> {
+    if text.contains(|c: char| c.is_control()) {
+        return Err("must be a non-negative number".into());
+    }
+    let config = Config::parse(&format!("gate:\n  min-score: {text}\n"))
+        .map_err(|e| e.message.replace("`min-score` ", ""))?;
+    config
+        .gate
+        .min_score
+        .ok_or_else(|| "must be a non-negative number".to_string())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,7 +11,7 @@ mod score;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 pub use common::{Format, OutputArgs, ScanArgs, ScoringArgs};
 pub use lint::LintArgs;
@@ -61,9 +61,31 @@ pub enum Command {
     /// List every lint rule with its id, severity and help.
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
     },
+    /// Print a shell completion script: e.g. `yardstick completions bash >
+    /// ~/.local/share/bash-completion/completions/yardstick`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): e.g. `yardstick manpage > yardstick.1; man ./yardstick.1`.
+    Manpage {
+        /// A subcommand, for its own page (`yardstick-lint(1)`); none for `yardstick(1)`.
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
+}
+
+/// The formats `yardstick rules` renders.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
+pub enum RulesFormat {
+    /// A table: id, severity, summary.
+    Human,
+    /// A JSON array of rules with id, severity, summary, help and url.
+    Json,
 }
 
 #[derive(Subcommand)]

@@ -1,4 +1,8 @@
 //! Rendering lint results: miette diagnostics for people, JSON for tools.
+//!
+//! Catalog text reaches the terminal only with its control characters made visible
+//! ([`yardstick::util::escape`]): messages, help, entity references and file names escaped,
+//! source snippets masked byte for byte so that spans still point at the right place.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -8,6 +12,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 use yardstick::report::Report;
+use yardstick::util::escape::{escape_controls, mask_controls};
 use yardstick::{Finding, LintReport, Severity};
 
 /// One finding as a miette diagnostic.
@@ -18,17 +23,26 @@ struct FindingDiagnostic<'a> {
 
 impl fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&escape_controls(&self.finding.message))
     }
 }
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)?;
+        f.write_str(&escape_controls(&self.finding.message))?;
         if let Some(entity) = &self.finding.entity {
-            write!(f, " ({entity})")?;
+            write!(f, " ({})", escape_controls(entity))?;
         }
         Ok(())
+    }
+}
+
+/// Help text with its control characters made visible.
+struct VisibleHelp<'a>(&'a str);
+
+impl fmt::Display for VisibleHelp<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape_controls(self.0))
     }
 }
 
@@ -49,7 +63,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         (!self.finding.help.is_empty())
-            .then(|| Box::new(&self.finding.help) as Box<dyn fmt::Display>)
+            .then(|| Box::new(VisibleHelp(&self.finding.help)) as Box<dyn fmt::Display>)
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -92,14 +106,20 @@ pub fn human(out: &mut dyn Write, report: &LintReport, color: bool) -> io::Resul
             .files
             .iter()
             .find(|f| f.display == finding.file && !f.text.is_empty())
-            .map(|f| NamedSource::new(&f.display, f.text.clone()));
+            .map(|f| {
+                let text = match mask_controls(&f.text) {
+                    std::borrow::Cow::Borrowed(_) => f.text.clone(),
+                    std::borrow::Cow::Owned(masked) => Arc::from(masked),
+                };
+                NamedSource::new(escape_controls(&f.display), text)
+            });
         let diagnostic = FindingDiagnostic { finding, source };
         let mut text = String::new();
         if handler.render_report(&mut text, &diagnostic).is_err() {
             text = format!(
                 "{}: {} [{}]\n",
-                location(finding),
-                finding.message,
+                escape_controls(&location(finding)),
+                escape_controls(&finding.message),
                 finding.rule
             );
         }

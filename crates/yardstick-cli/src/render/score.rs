@@ -1,10 +1,13 @@
 //! Rendering a score report for people: a table of entities and checks, the failing checks,
-//! aggregates by owner and system, and the gate.
+//! aggregates by owner and system, and the gate. Text from the catalog, facts and
+//! configuration goes through [`visible`], so its control characters cannot drive the
+//! terminal.
 
 use std::io::{self, Write};
 
 use yardstick::report::text::{score_text, status_symbol};
 use yardstick::report::{CheckInfo, Report};
+use yardstick::util::escape::escape_controls as visible;
 use yardstick::{CheckStatus, Severity};
 
 /// The report's status symbols, but `·` for not applicable: lighter in a terminal table.
@@ -68,7 +71,7 @@ fn entity_table(out: &mut dyn Write, report: &Report, palette: &Palette) -> io::
     let width = report
         .entities
         .iter()
-        .map(|e| e.reference.len())
+        .map(|e| visible(&e.reference).len())
         .max()
         .unwrap_or(6)
         .max(6);
@@ -85,7 +88,7 @@ fn entity_table(out: &mut dyn Write, report: &Report, palette: &Palette) -> io::
         write!(
             out,
             "{:<width$}  {:>5}  {:<6}",
-            entity.reference,
+            visible(&entity.reference),
             fmt_score(entity.score),
             entity.level.map_or("-", |l| l.as_str())
         )?;
@@ -119,9 +122,9 @@ fn check_legend(out: &mut dyn Write, checks: &[CheckInfo]) -> io::Result<()> {
             out,
             "{:>2} {} ({}): {}",
             i + 1,
-            check.id,
+            visible(&check.id),
             check.severity,
-            check.title
+            visible(&check.title)
         )?;
     }
     writeln!(
@@ -152,13 +155,16 @@ fn failing_checks(out: &mut dyn Write, report: &Report, palette: &Palette) -> io
     writeln!(out, "\n{bold}Failing checks{reset}")?;
     for (entity, result) in failing {
         let at = result.location.as_ref().map_or_else(
-            || entity.file.to_string(),
-            |l| format!("{}:{}:{}", l.file, l.line, l.column),
+            || visible(&entity.file).into_owned(),
+            |l| format!("{}:{}:{}", visible(&l.file), l.line, l.column),
         );
         writeln!(
             out,
             "{red}✗{reset} {} {} [{}] {at}\n    {}",
-            entity.reference, result.id, result.severity, result.message
+            visible(&entity.reference),
+            visible(&result.id),
+            result.severity,
+            visible(&result.message)
         )?;
         if let Some(remediation) = report
             .checks
@@ -167,7 +173,7 @@ fn failing_checks(out: &mut dyn Write, report: &Report, palette: &Palette) -> io
             .map(|check| check.remediation.as_str())
             .filter(|r| !r.is_empty())
         {
-            writeln!(out, "    fix: {remediation}")?;
+            writeln!(out, "    fix: {}", visible(remediation))?;
         }
     }
     Ok(())
@@ -187,7 +193,7 @@ fn aggregates(out: &mut dyn Write, report: &Report, palette: &Palette) -> io::Re
             writeln!(
                 out,
                 "  {:<40} {:>5}  {} entit{plural}  gold {} silver {} bronze {} none {}",
-                group.key,
+                visible(&group.key),
                 fmt_score(group.score),
                 group.entities,
                 levels.gold,
@@ -212,7 +218,10 @@ fn totals(out: &mut dyn Write, report: &Report, palette: &Palette) -> io::Result
         writeln!(
             out,
             "\n{red}expired exemption{reset} (line {}): {} / {} expired {}; it no longer exempts",
-            expired.line, expired.entity, expired.check, expired.expires
+            expired.line,
+            visible(&expired.entity),
+            visible(&expired.check),
+            visible(&expired.expires)
         )?;
     }
     let errors = report
@@ -241,7 +250,7 @@ fn totals(out: &mut dyn Write, report: &Report, palette: &Palette) -> io::Result
         writeln!(
             out,
             "{red}Gate failed{reset}: {}",
-            report.summary.gate.reasons.join("; ")
+            visible(&report.summary.gate.reasons.join("; "))
         )
     }
 }

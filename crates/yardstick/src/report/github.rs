@@ -12,6 +12,7 @@ use super::{RenderOptions, Report};
 use crate::policy::CheckSeverity;
 use crate::rules::Severity;
 use crate::score::CheckStatus;
+use crate::util::escape::{is_unsafe_control, push_visible};
 
 /// Escapes the message of a workflow command (`escapeData` in `@actions/core`).
 pub fn escape_data(text: &str) -> String {
@@ -24,6 +25,8 @@ pub fn escape_property(text: &str) -> String {
 }
 
 /// `%`, CR and LF always; `:` and `,` too in a property, where they separate the values.
+/// Other control characters take their visible form (see [`crate::util::escape`]): the
+/// runner would print them raw into the log.
 fn escape_command_text(text: &str, property: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -33,6 +36,7 @@ fn escape_command_text(text: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
+            c if is_unsafe_control(c) => push_visible(&mut out, c),
             c => out.push(c),
         }
     }

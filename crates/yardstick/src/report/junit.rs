@@ -12,6 +12,7 @@ use super::text::finding_location;
 use super::{CheckInfo, FindingRecord, RenderOptions, Report};
 use crate::rules::Severity;
 use crate::score::{CheckResult, CheckStatus, EntityScore};
+use crate::util::escape::{is_unsafe_control, push_visible};
 
 /// Whether XML 1.0 allows the character at all (`Char` production).
 fn legal(c: char) -> bool {
@@ -21,7 +22,9 @@ fn legal(c: char) -> bool {
     )
 }
 
-/// Escapes an attribute value, dropping characters XML 1.0 cannot represent. Tabs, line
+/// Escapes an attribute value, dropping characters XML 1.0 cannot represent (among them
+/// ESC and the other C0 controls but tab, LF and CR); the controls it can represent (DEL, C1)
+/// take their visible form (see [`crate::util::escape`]). Tabs, line
 /// feeds and carriage returns become character references so that attribute-value
 /// normalisation keeps them.
 pub fn escape(text: &str) -> String {
@@ -35,7 +38,7 @@ fn escape_text(text: &str) -> String {
 
 fn escape_with(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().filter(|&c| legal(c)) {
+    for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -46,6 +49,10 @@ fn escape_with(text: &str, attribute: bool) -> String {
             '\n' if attribute => out.push_str("&#10;"),
             // Parsers turn a literal CR into LF, in content too.
             '\r' => out.push_str("&#13;"),
+            // XML 1.0 cannot carry most C0 controls at all (not even as references): they
+            // are dropped. The ones it can carry (DEL, C1) take their visible form.
+            c if !legal(c) => {}
+            c if is_unsafe_control(c) => push_visible(&mut out, c),
             c => out.push(c),
         }
     }

@@ -1,4 +1,5 @@
-//! Small helpers with one home each: hashing, dates, paths, URL encoding, atomic writes.
+//! Small helpers with one home each: hashing, dates, paths, URL encoding, atomic writes,
+//! control characters made visible.
 //!
 //! They sit below every other module and import none of them. The GitHub crate and the CLI
 //! use them too, so that a value they publish (a shard, a fingerprint, a cache file name) is
@@ -6,6 +7,7 @@
 
 pub mod atomic_write;
 pub mod civil_date;
+pub mod escape;
 pub mod fnv;
 pub mod path;
 pub mod percent;

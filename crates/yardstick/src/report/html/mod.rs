@@ -8,6 +8,7 @@ use std::io::{self, Write};
 
 use super::{RenderOptions, Report};
 use crate::score::{CheckResult, EntityScore, Level};
+use crate::util::escape::{is_unsafe_control, push_visible};
 
 /// The page's Content-Security-Policy: nothing may be loaded from outside the page.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
@@ -16,7 +17,8 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe
 /// What stands for a missing score.
 const MISSING: &str = "\u{2013}";
 
-/// Escapes text for HTML element content and double- or single-quoted attribute values.
+/// Escapes text for HTML element content and double- or single-quoted attribute values;
+/// control characters take their visible form (see [`crate::util::escape`]).
 ///
 /// ```
 /// use yardstick::report::html::escape;
@@ -31,6 +33,7 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if is_unsafe_control(c) => push_visible(&mut out, c),
             c => out.push(c),
         }
     }

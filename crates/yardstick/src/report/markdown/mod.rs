@@ -19,6 +19,7 @@ use super::text::clip_trimmed;
 pub use super::text::status_symbol as symbol;
 use super::{RenderOptions, Report};
 use crate::score::Level;
+use crate::util::escape::{is_unsafe_control, push_visible};
 
 mod entities;
 mod failures;
@@ -44,7 +45,8 @@ const MAX_COMPACT_TEXT: usize = 200;
 const RESERVE: usize = 256;
 
 /// Escapes user-provided text for inline Markdown (also inside table cells): Markdown
-/// punctuation gets a backslash, `<`, `>` and `&` become entities, line breaks become spaces.
+/// punctuation gets a backslash, `<`, `>` and `&` become entities, line breaks become spaces,
+/// other control characters take their visible form (see [`crate::util::escape`]).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.replace("\r\n", "\n").chars() {
@@ -59,7 +61,7 @@ pub fn escape(text: &str) -> String {
             // An entity: `@org/team` in a catalog file must not notify anyone from a PR comment.
             '@' => out.push_str("&#64;"),
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            c if is_unsafe_control(c) => push_visible(&mut out, c),
             c => out.push(c),
         }
     }

@@ -32,6 +32,7 @@ use super::{RenderOptions, Report};
 mod log;
 mod results;
 mod rules;
+mod visible;
 
 use log::{
     AutomationDetails, BaseUri, Driver, Invocation, Log, Notification, Reference, Rule,
@@ -59,7 +60,9 @@ const MAX_DESCRIPTION: usize = 1024;
 
 /// Writes `report` as a SARIF 2.1.0 log with a single run.
 pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &build(report, options, MAX_RESULTS))?;
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut *out, visible::VisibleControls::default());
+    serde::Serialize::serialize(&build(report, options, MAX_RESULTS), &mut serializer)?;
     writeln!(out)
 }
 
