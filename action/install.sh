@@ -60,7 +60,7 @@ download() {
 install_release() {
   local version=$INPUT_VERSION target repo archive ext url dir expected actual
   if ! [[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
-    ys_die "version must name a release such as v0.2.0 (or be empty / source to build from source), not '$version'"
+    ys_die "version must name a release such as v0.1.0 (or be empty / source to build from source), not '$version'"
   fi
   target=$(release_target) ||
     ys_die "no yardstick release for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}; set version: source to build from source"
@@ -105,7 +105,7 @@ install_release() {
 
 install_source() {
   command -v cargo >/dev/null 2>&1 ||
-    ys_die "cargo is not installed: set version to a release (e.g. v0.2.0) or install Rust first"
+    ys_die "cargo is not installed: set version to a release (e.g. v0.1.0) or install Rust first"
   local target_dir=${CARGO_TARGET_DIR:-$action_path/target}
   echo "Building yardstick from $action_path"
   CARGO_TARGET_DIR=$target_dir cargo build --release --locked -p yardstick-cli \

@@ -20,6 +20,7 @@ use crate::github::progress::progress_bar;
 use crate::github::{api_url, credentials, runtime};
 use crate::output;
 use crate::settings::org_scoring;
+use crate::stdio::eprint_line;
 
 pub fn run(args: ScanOrgArgs) -> Result<u8, String> {
     let scoring = org_scoring(args.config.as_deref(), &args.scoring)?;
@@ -91,7 +92,7 @@ fn fetch(args: &ScanOrgArgs) -> Result<FetchedOrganization, String> {
 fn print_statistics(snapshot: &OrgSnapshot) {
     let stats = &snapshot.stats;
     let repos = snapshot.repositories.len();
-    eprintln!(
+    eprint_line(&format!(
         "yardstick: scanned {repos} repositories of {} with {} API requests ({:.3} per repository: {} GraphQL, {} REST of which {} answered 304 Not Modified; {} retries, {} rate-limit waits)",
         snapshot.org,
         stats.total(),
@@ -101,12 +102,12 @@ fn print_statistics(snapshot: &OrgSnapshot) {
         stats.not_modified,
         stats.retries,
         stats.rate_limit_waits,
-    );
+    ));
     let skipped = &snapshot.skipped;
-    eprintln!(
+    eprint_line(&format!(
         "yardstick: skipped {} archived, {} forks, {} empty, {} filtered out, {} in other shards",
         skipped.archived, skipped.forks, skipped.empty, skipped.filtered, skipped.other_shards
-    );
+    ));
     let gone = snapshot.repositories.iter().filter(|r| r.gone).count();
     let failed = snapshot
         .repositories
@@ -114,9 +115,9 @@ fn print_statistics(snapshot: &OrgSnapshot) {
         .filter(|r| r.error.is_some() && !r.gone)
         .count();
     if failed + gone > 0 {
-        eprintln!(
+        eprint_line(&format!(
             "yardstick: {failed} repositories could not be scanned (they fail the gate); {gone} listed repositories are gone"
-        );
+        ));
     }
 }
 
