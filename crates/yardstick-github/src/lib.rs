@@ -82,6 +82,9 @@ pub type FollowupFn = Arc<dyn Fn(&RepoSnapshot) -> Vec<String> + Send + Sync>;
 /// Called after every batch.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
+/// Called with a warning the scan survives (e.g. a corrupt state file it discards), at once.
+pub type WarningFn = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Everything [`scan_org`] needs. Build it with [`ScanOptions::new`] and change fields.
 #[derive(Clone)]
 pub struct ScanOptions {
@@ -123,6 +126,8 @@ pub struct ScanOptions {
     pub followup: Option<FollowupFn>,
     /// Progress callback.
     pub progress: Option<ProgressFn>,
+    /// Warning callback; `None`: warnings are dropped.
+    pub warning: Option<WarningFn>,
 }
 
 impl ScanOptions {
@@ -144,6 +149,7 @@ impl ScanOptions {
             request_timeout: Duration::from_secs(60),
             followup: None,
             progress: None,
+            warning: None,
         }
     }
 }
@@ -166,6 +172,7 @@ impl fmt::Debug for ScanOptions {
             .field("request_timeout", &self.request_timeout)
             .field("followup", &self.followup.as_ref().map(|_| "Fn"))
             .field("progress", &self.progress.as_ref().map(|_| "Fn"))
+            .field("warning", &self.warning.as_ref().map(|_| "Fn"))
             .finish()
     }
 }

@@ -62,6 +62,9 @@ fn fetch(args: &ScanOrgArgs) -> Result<FetchedOrganization, String> {
         techdocs_paths(&org, repo)
     }));
     options.progress = progress_bar();
+    options.warning = Some(Arc::new(|text: &str| {
+        eprint_line(&format!("yardstick: warning: {text}"));
+    }));
     let snapshot: OrgSnapshot = runtime::start()?
         .block_on(yardstick_github::scan_org(&options))
         .map_err(|e| e.to_string())?;

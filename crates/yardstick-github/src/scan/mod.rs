@@ -131,7 +131,12 @@ fn open_state(
             .shard
             .map_or_else(|| "all".to_string(), |s| s.to_string())
     );
-    StateDir::open(dir, &listing_key, &fingerprint).map(Some)
+    let warn = |text: &str| {
+        if let Some(warning) = &options.warning {
+            warning(text);
+        }
+    };
+    StateDir::open(dir, &listing_key, &fingerprint, &warn).map(Some)
 }
 
 /// The finished snapshots, sorted by name, without empty repositories (counted in `skipped`).
