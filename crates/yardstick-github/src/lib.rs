@@ -199,7 +199,9 @@ pub struct OrgSnapshot {
 }
 
 /// Counts of listed repositories left out of [`OrgSnapshot::repositories`]. Each repository
-/// counts once, for the first reason in field order.
+/// counts once: in another shard first, so that a shard's counts are of its own repositories
+/// only (and the shards' counts add up to the unsharded scan's), then for the first other
+/// reason in field order.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SkipCounts {
     /// Archived (unless [`RepoFilter::include_archived`]).
@@ -210,7 +212,7 @@ pub struct SkipCounts {
     pub empty: usize,
     /// Left out by topics, name globs or visibility.
     pub filtered: usize,
-    /// In another shard.
+    /// In another shard (whether or not it would have been skipped there).
     pub other_shards: usize,
 }
 

@@ -45,14 +45,15 @@ pub(super) fn select_repos(
     let mut skipped = SkipCounts::default();
     let mut selected = Vec::new();
     for repo in listed {
-        if repo.archived && !filter.include_archived {
+        // The shard first: a shard counts only its own repositories.
+        if options.shard.is_some_and(|s| !s.includes(&repo.name)) {
+            skipped.other_shards += 1;
+        } else if repo.archived && !filter.include_archived {
             skipped.archived += 1;
         } else if repo.fork && !filter.include_forks {
             skipped.forks += 1;
         } else if !passes_filter(filter, names, &repo) {
             skipped.filtered += 1;
-        } else if options.shard.is_some_and(|s| !s.includes(&repo.name)) {
-            skipped.other_shards += 1;
         } else {
             selected.push(repo);
         }
