@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 
 pub use auth::{Auth, Secret};
 pub use comment::{upsert_pr_comment, CommentAction};
-pub use scan::scan_org;
+pub use scan::{scan_org, scan_org_until};
 pub use shard::Shard;
 
 /// Which repositories of the organisation a scan looks at.
@@ -331,6 +331,14 @@ pub enum ScanError {
         /// What was wrong with the answer.
         message: String,
     },
+    /// The scan was stopped (see [`scan_org_until`]) after its progress was saved.
+    #[error("interrupted {}", interrupted_at(*done, *total))]
+    Interrupted {
+        /// Repositories finished (fetched, reused from the cache, or failed).
+        done: usize,
+        /// Repositories selected; `None`: stopped during the listing.
+        total: Option<usize>,
+    },
     /// The state directory could not be read or written.
     #[error("state directory {}: {message}", path.display())]
     State {
@@ -342,6 +350,14 @@ pub enum ScanError {
 }
 
 /// The fixed parts of a [`ScanError::State`].
+/// How far an interrupted scan got, e.g. `after 200 of 1000 repositories`.
+fn interrupted_at(done: usize, total: Option<usize>) -> String {
+    match total {
+        Some(total) => format!("after {done} of {total} repositories"),
+        None => "during the repository listing".into(),
+    }
+}
+
 fn state_error(path: &std::path::Path, err: impl fmt::Display) -> ScanError {
     ScanError::State {
         path: path.to_path_buf(),

@@ -100,7 +100,6 @@ pub(super) async fn list_repos(
         client.api_url
     );
     let mut seen = HashSet::new();
-    let mut pages = BTreeMap::new();
     let mut repos: BTreeMap<String, ListedRepo> = BTreeMap::new();
     let mut order = Vec::new();
     loop {
@@ -139,8 +138,9 @@ pub(super) async fn list_repos(
             }
         }
         let next = page.next.clone();
-        if !page.etag.is_empty() {
-            pages.insert(url.clone(), page);
+        // Into the state at once: an interrupted listing saves the pages read so far.
+        if let (Some(state), false) = (state.as_mut(), page.etag.is_empty()) {
+            state.pages.insert(url.clone(), page);
         }
         match next {
             Some(next) => url = next,
@@ -148,7 +148,8 @@ pub(super) async fn list_repos(
         }
     }
     if let Some(state) = state.as_mut() {
-        state.pages = pages;
+        // Pages of an earlier, longer listing are not part of this one.
+        state.pages.retain(|url, _| seen.contains(url));
         state.save_listing()?;
     }
     Ok(order
