@@ -8,6 +8,10 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code: the tool could not run.
 pub const EXIT_ERROR: u8 = 2;
+/// Exit code: stopped by SIGINT (128 + 2, as shells report it).
+pub const EXIT_SIGINT: u8 = 130;
+/// Exit code: stopped by SIGTERM (128 + 15).
+pub const EXIT_SIGTERM: u8 = 143;
 
 /// The exit code of a scored report: findings when its gate failed.
 pub fn gate_exit(report: &Report) -> u8 {

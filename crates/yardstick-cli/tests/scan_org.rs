@@ -516,6 +516,47 @@ fn an_interrupted_scan_resumes_from_its_state() {
 }
 
 #[test]
+fn a_corrupt_state_file_is_a_warning_and_the_scan_goes_on() {
+    let fake = org(40).start_blocking();
+    let dir = scratch("corrupt-state");
+    let args = [
+        "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",
+    ];
+    let cold = yardstick(&args, &dir, &fake.uri(), SECRET);
+    assert!(matches!(cold.status.code(), Some(0 | 1)));
+    let cold_report = std::fs::read_to_string(dir.join("org.json")).expect("report");
+    let files = walk(&dir.join("state"));
+    assert_eq!(files.len(), 2, "a listing and a snapshot file: {files:?}");
+    for file in &files {
+        std::fs::write(file, "{\"version\": 1, \"pages\": [trunc").expect("garble");
+    }
+    let warm = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let stderr = String::from_utf8_lossy(&warm.stderr);
+    assert!(matches!(warm.status.code(), Some(0 | 1)), "{stderr}");
+    for file in &files {
+        let name = file.file_name().and_then(|n| n.to_str()).expect("name");
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("yardstick: warning: state file")
+                    && l.contains(name)
+                    && l.contains("is corrupt")),
+            "no warning naming {name}:\n{stderr}"
+        );
+    }
+    let warm_report = std::fs::read_to_string(dir.join("org.json")).expect("report");
+    assert!(
+        cold_report == warm_report,
+        "the scan starts over and reports the same"
+    );
+    // The discarded files were written again, whole.
+    let third = yardstick(&args, &dir, &fake.uri(), SECRET);
+    assert!(!String::from_utf8_lossy(&third.stderr).contains("warning"));
+    assert_no_secret("output", &all_text(&dir, &warm));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_scan_that_fetches_no_repository_could_not_run() {
     // One listing page, then every GraphQL query fails.
     let fake = org(40).fail_after(1).start_blocking();

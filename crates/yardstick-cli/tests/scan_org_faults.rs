@@ -426,3 +426,96 @@ fn a_repository_that_breaks_its_batch_costs_only_itself() {
     assert!(states(&fake, &report).failed.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The numbers of a statistics line of stderr that starts with `prefix`, in order.
+fn stat_numbers(out: &Output, prefix: &str) -> Vec<u64> {
+    let text = stderr(out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line {prefix:?} in:\n{text}"));
+    line.split(|c: char| !c.is_ascii_digit() && c != '.')
+        .filter_map(|w| w.parse().ok())
+        .collect()
+}
+
+#[test]
+fn shards_count_their_own_repositories_and_merged_failures_fail_the_gate() {
+    let fake = org()
+        .node_fault(NodeFault::new(NodeTarget::Rollup).every(50))
+        .start_blocking();
+    let dir = scratch("shard-counts");
+    let (whole, whole_report) = scan(&fake, &dir, &[]);
+    assert_eq!(whole.status.code(), Some(1), "{}", stderr(&whole));
+    let skipped = "yardstick: skipped";
+    let mut scanned = 0;
+    let mut skips = [0; 5];
+    let mut failures = 0;
+    let mut merge_args = vec!["merge".to_string()];
+    for i in 1..=3 {
+        let (out, report) = scan(&fake, &dir, &["--shard", &format!("{i}/3")]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        // The report's repositories and the stderr counts are the shard's own.
+        let own = report["scan"]["repositories"]
+            .as_array()
+            .map_or(0, Vec::len);
+        let counted = stat_numbers(&out, "yardstick: scanned")[0];
+        assert_eq!(counted, own as u64, "{}", stderr(&out));
+        scanned += counted;
+        for (sum, n) in skips.iter_mut().zip(stat_numbers(&out, skipped)) {
+            *sum += n;
+        }
+        let text = stderr(&out);
+        failures += text
+            .lines()
+            .filter(|l| l.contains("could not be scanned"))
+            .filter_map(|l| {
+                l.strip_prefix("yardstick: ")?
+                    .split(' ')
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .sum::<u64>();
+        let name = format!("shard-{i}.json");
+        std::fs::rename(dir.join("report.json"), dir.join(&name)).expect("rename");
+        merge_args.push(name);
+    }
+    // Added up, the shards count what the unsharded scan counts; other-shard counts aside.
+    assert_eq!(scanned, stat_numbers(&whole, "yardstick: scanned")[0]);
+    let whole_skips = stat_numbers(&whole, skipped);
+    assert_eq!(skips[..4], whole_skips[..4], "{}", stderr(&whole));
+    assert_eq!(skips[4], 2 * fake.repos().len() as u64);
+    let whole_failed = whole_report["scan"]["adoption"]["failed"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(failures, whole_failed as u64);
+    assert!(whole_failed > 0);
+
+    // A merge of shards with failed repositories fails whatever --fail-on says.
+    merge_args.extend(["--format", "json", "--output", "merged.json"].map(String::from));
+    for fail_on in ["never", "critical", "any"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
+            .args(&merge_args)
+            .args(["--fail-on", fail_on])
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run merge");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "--fail-on {fail_on}: {}",
+            stderr(&out)
+        );
+        let merged: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("merged.json")).expect("read"))
+                .expect("json");
+        assert_eq!(merged["summary"]["gate"]["passed"], false);
+        assert_eq!(
+            merged["scan"]["adoption"]["failed"],
+            whole_report["scan"]["adoption"]["failed"]
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 
 pub use auth::{Auth, Secret};
 pub use comment::{upsert_pr_comment, CommentAction};
-pub use scan::scan_org;
+pub use scan::{scan_org, scan_org_until};
 pub use shard::Shard;
 
 /// Which repositories of the organisation a scan looks at.
@@ -81,6 +81,9 @@ pub type FollowupFn = Arc<dyn Fn(&RepoSnapshot) -> Vec<String> + Send + Sync>;
 
 /// Called after every batch.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// Called with a warning the scan survives (e.g. a corrupt state file it discards), at once.
+pub type WarningFn = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Everything [`scan_org`] needs. Build it with [`ScanOptions::new`] and change fields.
 #[derive(Clone)]
@@ -123,6 +126,8 @@ pub struct ScanOptions {
     pub followup: Option<FollowupFn>,
     /// Progress callback.
     pub progress: Option<ProgressFn>,
+    /// Warning callback; `None`: warnings are dropped.
+    pub warning: Option<WarningFn>,
 }
 
 impl ScanOptions {
@@ -144,6 +149,7 @@ impl ScanOptions {
             request_timeout: Duration::from_secs(60),
             followup: None,
             progress: None,
+            warning: None,
         }
     }
 }
@@ -166,6 +172,7 @@ impl fmt::Debug for ScanOptions {
             .field("request_timeout", &self.request_timeout)
             .field("followup", &self.followup.as_ref().map(|_| "Fn"))
             .field("progress", &self.progress.as_ref().map(|_| "Fn"))
+            .field("warning", &self.warning.as_ref().map(|_| "Fn"))
             .finish()
     }
 }
@@ -192,7 +199,9 @@ pub struct OrgSnapshot {
 }
 
 /// Counts of listed repositories left out of [`OrgSnapshot::repositories`]. Each repository
-/// counts once, for the first reason in field order.
+/// counts once: in another shard first, so that a shard's counts are of its own repositories
+/// only (and the shards' counts add up to the unsharded scan's), then for the first other
+/// reason in field order.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SkipCounts {
     /// Archived (unless [`RepoFilter::include_archived`]).
@@ -203,7 +212,7 @@ pub struct SkipCounts {
     pub empty: usize,
     /// Left out by topics, name globs or visibility.
     pub filtered: usize,
-    /// In another shard.
+    /// In another shard (whether or not it would have been skipped there).
     pub other_shards: usize,
 }
 
@@ -322,6 +331,14 @@ pub enum ScanError {
         /// What was wrong with the answer.
         message: String,
     },
+    /// The scan was stopped (see [`scan_org_until`]) after its progress was saved.
+    #[error("interrupted {}", interrupted_at(*done, *total))]
+    Interrupted {
+        /// Repositories finished (fetched, reused from the cache, or failed).
+        done: usize,
+        /// Repositories selected; `None`: stopped during the listing.
+        total: Option<usize>,
+    },
     /// The state directory could not be read or written.
     #[error("state directory {}: {message}", path.display())]
     State {
@@ -333,6 +350,14 @@ pub enum ScanError {
 }
 
 /// The fixed parts of a [`ScanError::State`].
+/// How far an interrupted scan got, e.g. `after 200 of 1000 repositories`.
+fn interrupted_at(done: usize, total: Option<usize>) -> String {
+    match total {
+        Some(total) => format!("after {done} of {total} repositories"),
+        None => "during the repository listing".into(),
+    }
+}
+
 fn state_error(path: &std::path::Path, err: impl fmt::Display) -> ScanError {
     ScanError::State {
         path: path.to_path_buf(),

@@ -55,12 +55,24 @@ pub(crate) struct StateDir {
     pub repos: BTreeMap<String, CachedRepo>,
 }
 
-fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> Result<T, ScanError> {
+/// The file at `path`, or the default when it is missing. A corrupt or unreadable file is a
+/// cache miss, not an error, but `warn` hears of it first: a cache that never holds is
+/// otherwise invisible until the request counts show it.
+fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path, warn: &dyn Fn(&str)) -> T {
+    let discard = |why: String| {
+        warn(&format!(
+            "state file {} {why}; discarding it (the scan fetches what it held again)",
+            path.display()
+        ));
+        T::default()
+    };
     match std::fs::read_to_string(path) {
-        // A corrupt or foreign file is a cache miss, not an error.
-        Ok(text) => Ok(serde_json::from_str(&text).unwrap_or_default()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
-        Err(e) => Err(state_error(path, e)),
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(value) => value,
+            Err(e) => discard(format!("is corrupt ({e})")),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => T::default(),
+        Err(e) => discard(format!("cannot be read ({e})")),
     }
 }
 
@@ -71,13 +83,19 @@ fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<(), Scan
 
 impl StateDir {
     /// Opens (creating the directory) the cache for `listing_key` (host + org) and
-    /// `fingerprint` (host + org + catalog paths + shard).
-    pub fn open(dir: &Path, listing_key: &str, fingerprint: &str) -> Result<StateDir, ScanError> {
+    /// `fingerprint` (host + org + catalog paths + shard). Files that cannot be used are
+    /// reported to `warn` and start empty.
+    pub fn open(
+        dir: &Path,
+        listing_key: &str,
+        fingerprint: &str,
+        warn: &dyn Fn(&str),
+    ) -> Result<StateDir, ScanError> {
         std::fs::create_dir_all(dir).map_err(|e| state_error(dir, e))?;
         let listing_path = dir.join(format!("listing-{}.json", fnv1a_64_hex(listing_key)));
         let snapshot_path = dir.join(format!("snapshots-{}.json", fnv1a_64_hex(fingerprint)));
-        let listing: ListingFile = read_json(&listing_path)?;
-        let snapshots: SnapshotFile = read_json(&snapshot_path)?;
+        let listing: ListingFile = read_json(&listing_path, warn);
+        let snapshots: SnapshotFile = read_json(&snapshot_path, warn);
         let pages = if listing.version == VERSION {
             listing.pages
         } else {
@@ -142,6 +160,7 @@ mod tests {
             dir.path(),
             "https://api.github.com\nacme",
             "https://api.github.com\nacme\ncatalog-info.yaml\ncatalog-info.yml\nall",
+            &|_| {},
         )
         .expect("state dir");
         assert_eq!(
@@ -152,5 +171,27 @@ mod tests {
             state.snapshot_path.file_name().and_then(|n| n.to_str()),
             Some("snapshots-8899f55a9a01f2aa.json")
         );
+    }
+
+    #[test]
+    fn a_corrupt_state_file_is_a_warning_and_a_miss() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let open = |warnings: &std::cell::RefCell<Vec<String>>| {
+            StateDir::open(dir.path(), "k", "f", &|w| {
+                warnings.borrow_mut().push(w.to_string())
+            })
+            .expect("state dir")
+        };
+        let warnings = std::cell::RefCell::new(Vec::new());
+        let state = open(&warnings);
+        assert!(warnings.borrow().is_empty(), "missing files are no warning");
+        std::fs::write(&state.listing_path, "{not json").expect("write");
+        std::fs::write(&state.snapshot_path, [0xff, 0xfe]).expect("write");
+        let state = open(&warnings);
+        assert!(state.pages.is_empty() && state.repos.is_empty());
+        let warnings = warnings.into_inner();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("listing-") && warnings[0].contains("is corrupt"));
+        assert!(warnings[1].contains("snapshots-") && warnings[1].contains("cannot be read"));
     }
 }

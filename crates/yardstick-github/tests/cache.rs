@@ -171,3 +171,42 @@ async fn ci_none_is_refetched_while_the_push_is_fresh() {
     assert_eq!(fake.stats().graphql_repos, 1);
     assert_eq!(ci(&warm), Some(CiStatus::Passing));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scan_stopped_during_the_listing_saves_the_pages_read() {
+    // Ten listing pages; the fifth answers late, so the stop comes while it is in flight.
+    let fake = FakeGitHub::builder()
+        .repos(1_000)
+        .fault_on_listing(
+            5,
+            github_fake::Fault::Delay(std::time::Duration::from_secs(5)),
+        )
+        .start()
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut opts = options(&fake);
+    opts.state_dir = Some(dir.path().to_path_buf());
+    let stop = async {
+        while fake.stats().rest_list < 5 {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    let stopped = yardstick_github::scan_org_until(&opts, stop).await;
+    assert!(
+        matches!(
+            stopped,
+            Err(yardstick_github::ScanError::Interrupted {
+                done: 0,
+                total: None
+            })
+        ),
+        "{stopped:?}"
+    );
+    assert_eq!(fake.stats().graphql, 0);
+
+    // The four pages read were saved: they revalidate as 304s.
+    fake.reset_stats();
+    let resumed = scan_org(&opts).await.expect("resumed scan");
+    assert_eq!(fake.stats().not_modified, 4);
+    assert_eq!(resumed.repositories.len(), scanned(&fake.repos()).len());
+}

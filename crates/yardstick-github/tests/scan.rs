@@ -192,22 +192,37 @@ async fn progress_is_reported_after_every_batch() {
 #[tokio::test(flavor = "multi_thread")]
 async fn shards_partition_the_selected_repositories() {
     let fake = FakeGitHub::builder().repos(200).start().await;
-    let all = names(&scan_org(&options(&fake)).await.expect("scan"));
+    let whole = scan_org(&options(&fake)).await.expect("scan");
+    let all = names(&whole);
     let mut union = BTreeSet::new();
     let mut total_other = 0;
+    let mut sum = yardstick_github::SkipCounts::default();
     for index in 1..=3 {
         let mut opts = options(&fake);
         opts.shard = Some(Shard { index, count: 3 });
         let snapshot = scan_org(&opts).await.expect("scan");
         let part = names(&snapshot);
+        let scanned = part.len();
         assert!(!part.is_empty());
         assert!(union.is_disjoint(&part), "shard {index} overlaps");
         union.extend(part);
         total_other += snapshot.skipped.other_shards;
+        let s = snapshot.skipped;
+        sum.archived += s.archived;
+        sum.forks += s.forks;
+        sum.empty += s.empty;
+        sum.filtered += s.filtered;
+        // A shard counts its own repositories only: it skips and scans all it lists.
+        assert_eq!(
+            s.archived + s.forks + s.empty + s.filtered + scanned + s.other_shards,
+            fake.repos().len()
+        );
     }
     assert_eq!(union, all);
-    // Every selected repository is in exactly one shard, so it is "other" for the two others.
-    assert_eq!(total_other, 2 * selected(&fake.repos()).len());
+    // Every listed repository is in exactly one shard, so it is "other" for the two others.
+    assert_eq!(total_other, 2 * fake.repos().len());
+    // The shards' skip counts add up to the unsharded scan's.
+    assert_eq!(sum, whole.skipped);
 }
 
 #[tokio::test(flavor = "multi_thread")]

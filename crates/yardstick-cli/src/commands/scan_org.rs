@@ -6,15 +6,16 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 use yardstick::report::org::{org_report, FetchedOrganization};
 use yardstick::report::{RepositoryFile, RepositoryRecord};
 use yardstick::util::path::join_lexically;
 use yardstick::{lint_sources, LintOptions};
-use yardstick_github::{CiStatus, OrgSnapshot, RepoFilter, RepoSnapshot, ScanOptions};
+use yardstick_github::{CiStatus, OrgSnapshot, RepoFilter, RepoSnapshot, ScanError, ScanOptions};
 
-use crate::exit_code::gate_exit;
+use crate::exit_code::{gate_exit, EXIT_SIGTERM};
 use crate::flags::ScanOrgArgs;
 use crate::github::progress::progress_bar;
 use crate::github::{api_url, credentials, runtime};
@@ -24,7 +25,10 @@ use crate::stdio::eprint_line;
 
 pub fn run(args: ScanOrgArgs) -> Result<u8, String> {
     let scoring = org_scoring(args.config.as_deref(), &args.scoring)?;
-    let fetched = fetch(&args)?;
+    let fetched = match fetch(&args)? {
+        Fetched::Organization(fetched) => fetched,
+        Fetched::Interrupted(code) => return Ok(code),
+    };
     let report =
         org_report(fetched, &scoring.policies, &scoring.options).map_err(|e| e.to_string())?;
     output::emit(&args.output, &report, output::Live::Saved)?;
@@ -53,8 +57,15 @@ fn scan_options(args: &ScanOrgArgs) -> Result<ScanOptions, String> {
     Ok(options)
 }
 
+/// What a scan ended with.
+enum Fetched {
+    Organization(FetchedOrganization),
+    /// Stopped by a signal: the exit code, 130 or 143.
+    Interrupted(u8),
+}
+
 /// Fetches the organisation's repositories. Request counts go to stderr.
-fn fetch(args: &ScanOrgArgs) -> Result<FetchedOrganization, String> {
+fn fetch(args: &ScanOrgArgs) -> Result<Fetched, String> {
     let mut options = scan_options(args)?;
     let selection = selection(&options);
     let org = args.org.clone();
@@ -62,9 +73,27 @@ fn fetch(args: &ScanOrgArgs) -> Result<FetchedOrganization, String> {
         techdocs_paths(&org, repo)
     }));
     options.progress = progress_bar();
-    let snapshot: OrgSnapshot = runtime::start()?
-        .block_on(yardstick_github::scan_org(&options))
-        .map_err(|e| e.to_string())?;
+    options.warning = Some(Arc::new(|text: &str| {
+        eprint_line(&format!("yardstick: warning: {text}"));
+    }));
+    let runtime = runtime::start()?;
+    let caught = Arc::new(AtomicU8::new(0));
+    // Signal handlers are installed before the scan starts, so a signal at any point of it
+    // saves progress instead of killing the process.
+    let stop = {
+        let _context = runtime.enter();
+        signals::stopped(Arc::clone(&caught))?
+    };
+    let snapshot: OrgSnapshot =
+        match runtime.block_on(yardstick_github::scan_org_until(&options, stop)) {
+            Ok(snapshot) => snapshot,
+            Err(e @ ScanError::Interrupted { .. }) => {
+                let code = caught.load(Ordering::SeqCst);
+                report_interruption(args, &e, code);
+                return Ok(Fetched::Interrupted(code));
+            }
+            Err(e) => return Err(e.to_string()),
+        };
     print_statistics(&snapshot);
     let repos = snapshot.repositories.len();
     // Gone repositories are not failures: a scan that only found those still ran.
@@ -76,7 +105,7 @@ fn fetch(args: &ScanOrgArgs) -> Result<FetchedOrganization, String> {
             ));
         }
     }
-    Ok(FetchedOrganization {
+    Ok(Fetched::Organization(FetchedOrganization {
         shard: args.shard.map(|s| format!("{}/{}", s.index, s.count)),
         selection,
         repositories: snapshot
@@ -85,7 +114,111 @@ fn fetch(args: &ScanOrgArgs) -> Result<FetchedOrganization, String> {
             .map(repository_record)
             .collect(),
         organization: snapshot.org,
-    })
+    }))
+}
+
+/// How far an interrupted scan got, and how to go on: the command that resumes it (this
+/// one: credentials come from the environment, never from arguments), or that progress is
+/// lost without `--state`.
+fn report_interruption(args: &ScanOrgArgs, error: &ScanError, code: u8) {
+    let signal = if code == EXIT_SIGTERM {
+        "SIGTERM"
+    } else {
+        "SIGINT"
+    };
+    eprint_line(&format!("yardstick: {error} (stopped by {signal})"));
+    match &args.state {
+        Some(dir) => {
+            eprint_line(&format!(
+                "yardstick: progress is saved in {}; resume with:",
+                dir.display()
+            ));
+            let command: Vec<String> = std::env::args_os()
+                .map(|a| shell_quote(&redact_url_password(&a.to_string_lossy())))
+                .collect();
+            eprint_line(&format!("  {}", command.join(" ")));
+        }
+        None => eprint_line(
+            "yardstick: progress is lost (no --state DIR): a rerun starts over; give --state DIR to resume",
+        ),
+    }
+}
+
+/// `arg` with the password of a URL in it (`--api-url https://user:pw@host`) replaced.
+fn redact_url_password(arg: &str) -> String {
+    let (flag, value) = match arg.split_once('=') {
+        Some((flag, value)) if flag.starts_with("--") => (format!("{flag}="), value),
+        _ => (String::new(), arg),
+    };
+    match url::Url::parse(value) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("REDACTED"));
+            format!("{flag}{url}")
+        }
+        _ => arg.to_string(),
+    }
+}
+
+/// `arg` as a POSIX shell word.
+fn shell_quote(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+/// The signals that stop a scan with its progress saved.
+mod signals {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::atomic::{AtomicU8, Ordering};
+    use std::sync::Arc;
+
+    use crate::exit_code::EXIT_SIGINT;
+
+    /// A future that completes at the first SIGINT or SIGTERM, after storing its exit code
+    /// in `caught`. Must be called inside the runtime.
+    #[cfg(unix)]
+    pub fn stopped(
+        caught: Arc<AtomicU8>,
+    ) -> Result<Pin<Box<dyn Future<Output = ()> + Send>>, String> {
+        use std::task::Poll;
+        use tokio::signal::unix::{signal, SignalKind};
+
+        use crate::exit_code::EXIT_SIGTERM;
+
+        let listen =
+            |kind: SignalKind| signal(kind).map_err(|e| format!("cannot listen for signals: {e}"));
+        let mut interrupt = listen(SignalKind::interrupt())?;
+        let mut terminate = listen(SignalKind::terminate())?;
+        Ok(Box::pin(std::future::poll_fn(move |cx| {
+            for (signal, code) in [
+                (&mut interrupt, EXIT_SIGINT),
+                (&mut terminate, EXIT_SIGTERM),
+            ] {
+                if let Poll::Ready(Some(())) = signal.poll_recv(cx) {
+                    caught.store(code, Ordering::SeqCst);
+                    return Poll::Ready(());
+                }
+            }
+            Poll::Pending
+        })))
+    }
+
+    /// A future that completes at the first Ctrl-C, after storing its exit code in `caught`.
+    #[cfg(not(unix))]
+    pub fn stopped(
+        caught: Arc<AtomicU8>,
+    ) -> Result<Pin<Box<dyn Future<Output = ()> + Send>>, String> {
+        Ok(Box::pin(async move {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => caught.store(EXIT_SIGINT, Ordering::SeqCst),
+                Err(_) => std::future::pending::<()>().await,
+            }
+        }))
+    }
 }
 
 /// The request counts and skipped repositories of a scan, on stderr.
@@ -235,6 +368,22 @@ fn resolve_in_repo(org: &str, repo: &str, file: &str, target: &str) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_resume_command_is_shell_words_without_url_passwords() {
+        assert_eq!(shell_quote("--state"), "--state");
+        assert_eq!(shell_quote("my dir"), "'my dir'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(
+            redact_url_password("--api-url=https://u:secret@ghe.example/api/v3"),
+            "--api-url=https://u:REDACTED@ghe.example/api/v3"
+        );
+        assert_eq!(
+            redact_url_password("https://ghe.example/api/v3"),
+            "https://ghe.example/api/v3"
+        );
+    }
 
     #[test]
     fn techdocs_dirs_resolve_inside_the_repository_as_the_core_does() {

@@ -45,14 +45,15 @@ pub(super) fn select_repos(
     let mut skipped = SkipCounts::default();
     let mut selected = Vec::new();
     for repo in listed {
-        if repo.archived && !filter.include_archived {
+        // The shard first: a shard counts only its own repositories.
+        if options.shard.is_some_and(|s| !s.includes(&repo.name)) {
+            skipped.other_shards += 1;
+        } else if repo.archived && !filter.include_archived {
             skipped.archived += 1;
         } else if repo.fork && !filter.include_forks {
             skipped.forks += 1;
         } else if !passes_filter(filter, names, &repo) {
             skipped.filtered += 1;
-        } else if options.shard.is_some_and(|s| !s.includes(&repo.name)) {
-            skipped.other_shards += 1;
         } else {
             selected.push(repo);
         }
@@ -99,7 +100,6 @@ pub(super) async fn list_repos(
         client.api_url
     );
     let mut seen = HashSet::new();
-    let mut pages = BTreeMap::new();
     let mut repos: BTreeMap<String, ListedRepo> = BTreeMap::new();
     let mut order = Vec::new();
     loop {
@@ -138,8 +138,9 @@ pub(super) async fn list_repos(
             }
         }
         let next = page.next.clone();
-        if !page.etag.is_empty() {
-            pages.insert(url.clone(), page);
+        // Into the state at once: an interrupted listing saves the pages read so far.
+        if let (Some(state), false) = (state.as_mut(), page.etag.is_empty()) {
+            state.pages.insert(url.clone(), page);
         }
         match next {
             Some(next) => url = next,
@@ -147,7 +148,8 @@ pub(super) async fn list_repos(
         }
     }
     if let Some(state) = state.as_mut() {
-        state.pages = pages;
+        // Pages of an earlier, longer listing are not part of this one.
+        state.pages.retain(|url, _| seen.contains(url));
         state.save_listing()?;
     }
     Ok(order

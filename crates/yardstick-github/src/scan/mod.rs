@@ -18,6 +18,9 @@ mod rounds;
 mod snapshots;
 
 use std::collections::{BTreeMap, HashSet};
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
 
 use crate::client::{Client, InstallationScope};
 use crate::state::{CachedRepo, StateDir};
@@ -37,6 +40,17 @@ pub(crate) use options::check_name;
 ///
 /// [`RepoFilter`]: crate::RepoFilter
 pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
+    scan_org_until(options, std::future::pending()).await
+}
+
+/// [`scan_org`], stopped when `stop` completes (e.g. on SIGINT/SIGTERM): the request in
+/// flight is dropped, the progress so far (the listing pages read included) is saved to the
+/// state directory, and the scan returns [`ScanError::Interrupted`] saying how far it got.
+pub async fn scan_org_until(
+    options: &ScanOptions,
+    stop: impl Future<Output = ()>,
+) -> Result<OrgSnapshot, ScanError> {
+    let mut stop = pin!(stop);
     let checked = CheckedOptions::check(options)?;
     let client = Client::new(
         &options.api_url,
@@ -47,8 +61,21 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
     )
     .await?;
     let mut state = open_state(options, &client, &checked.catalog_paths)?;
-    let listed = list_repos(&client, &options.org, state.as_mut()).await?;
-    let (selected, mut skipped) = select_repos(listed, options, checked.names.as_ref());
+    let listing = race(
+        list_repos(&client, &options.org, state.as_mut()),
+        stop.as_mut(),
+    )
+    .await;
+    let Some(listed) = listing else {
+        if let Some(state) = &state {
+            state.save_listing()?;
+        }
+        return Err(ScanError::Interrupted {
+            done: 0,
+            total: None,
+        });
+    };
+    let (selected, mut skipped) = select_repos(listed?, options, checked.names.as_ref());
 
     let base_probes = probe_paths(&checked.catalog_paths);
     let mut run = ScanRun {
@@ -61,9 +88,19 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
     };
     let to_fetch = run.reuse_cached(&selected, &base_probes);
     run.report_progress();
-    run.fetch_first_round(&to_fetch, &base_probes).await?;
-    if let Some(followup) = &options.followup {
-        run.probe_followups(followup).await?;
+    if race(run.fetch(&to_fetch, &base_probes), stop)
+        .await
+        .is_none()
+    {
+        // Every finished batch is saved already; this saves nothing new unless a batch
+        // finished between its save and the signal.
+        if let Some(state) = &run.state {
+            state.save_snapshots()?;
+        }
+        return Err(ScanError::Interrupted {
+            done: run.done.len(),
+            total: Some(run.total),
+        });
     }
     run.forget_unselected(&selected)?;
 
@@ -75,6 +112,19 @@ pub async fn scan_org(options: &ScanOptions) -> Result<OrgSnapshot, ScanError> {
         skipped,
         stats,
     })
+}
+
+/// `work`'s output, or `None` when `stop` completes first (`work` is then dropped).
+async fn race<T>(work: impl Future<Output = T>, stop: impl Future<Output = ()>) -> Option<T> {
+    let mut work = pin!(work);
+    let mut stop = pin!(stop);
+    poll_fn(|cx| {
+        if stop.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
+        }
+        work.as_mut().poll(cx).map(Some)
+    })
+    .await
 }
 
 /// One scan in progress: the client, the cache, and the repositories finished so far.
@@ -90,6 +140,19 @@ struct ScanRun<'a> {
 }
 
 impl ScanRun<'_> {
+    /// The first round, then the follow-up probes.
+    async fn fetch(
+        &mut self,
+        to_fetch: &[&ListedRepo],
+        base_probes: &[String],
+    ) -> Result<(), ScanError> {
+        self.fetch_first_round(to_fetch, base_probes).await?;
+        if let Some(followup) = &self.options.followup {
+            self.probe_followups(followup).await?;
+        }
+        Ok(())
+    }
+
     fn report_progress(&self) {
         if let Some(progress) = &self.options.progress {
             progress(Progress {
@@ -131,7 +194,12 @@ fn open_state(
             .shard
             .map_or_else(|| "all".to_string(), |s| s.to_string())
     );
-    StateDir::open(dir, &listing_key, &fingerprint).map(Some)
+    let warn = |text: &str| {
+        if let Some(warning) = &options.warning {
+            warning(text);
+        }
+    };
+    StateDir::open(dir, &listing_key, &fingerprint, &warn).map(Some)
 }
 
 /// The finished snapshots, sorted by name, without empty repositories (counted in `skipped`).

@@ -1,0 +1,161 @@
+//! `yardstick scan-org` stopped by SIGTERM or SIGINT, through the binary: it saves its
+//! progress, says how far it got and how to resume, exits 143 / 130, and the printed command
+//! resumes the scan with fewer requests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use github_fake::{FakeGitHub, FakeRepo, Fault};
+
+/// A token distinctive enough that finding it anywhere is certainly a leak.
+const SECRET: &str = "ghp_S1GNALyardsticktoken0123456789abcdef";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yardstick-sig-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+/// `n` generated repositories; GraphQL queries from the `slow_from`-th on answer after 3 s,
+/// so a signal lands in the middle of the scan.
+fn slow_org(n: usize, slow_from: u64) -> FakeGitHub {
+    let mut builder = FakeGitHub::builder()
+        .org("acme")
+        .token(SECRET)
+        .repos(n)
+        .repo(FakeRepo::new("org-groups"));
+    for query in slow_from..slow_from + 20 {
+        builder = builder.fault_on_graphql(query, Fault::Delay(Duration::from_secs(3)));
+    }
+    builder.start_blocking()
+}
+
+fn command(program: &str, args: &[&str], dir: &Path, fake: &FakeGitHub) -> Command {
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GH_TOKEN")
+        .env_remove("YARDSTICK_APP_ID")
+        .env("GITHUB_TOKEN", SECRET)
+        .env("GITHUB_API_URL", fake.uri())
+        .env("CI", "true")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Starts a scan, waits until `queries` GraphQL queries have arrived (the last one is then
+/// in flight, held by its delay), sends `signal` with `kill`, and returns the scan's output.
+fn scan_and_signal(
+    args: &[&str],
+    dir: &Path,
+    fake: &FakeGitHub,
+    queries: u64,
+    signal: &str,
+) -> Output {
+    let child: Child = command(env!("CARGO_BIN_EXE_yardstick"), args, dir, fake)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start yardstick");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while fake.stats().graphql < queries {
+        assert!(Instant::now() < deadline, "the scan never got that far");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill {signal} failed");
+    child.wait_with_output().expect("wait for yardstick")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn sigterm_saves_progress_and_prints_the_command_that_resumes() {
+    // 999 generated repositories and one more: ten listing pages, ten GraphQL batches.
+    let fake = slow_org(999, 3);
+    let dir = scratch("term");
+    let args = [
+        "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",
+    ];
+    // Two batches are answered and saved; the third is in flight.
+    let out = scan_and_signal(&args, &dir, &fake, 3, "-TERM");
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(143), "{text}");
+    assert!(
+        text.contains("yardstick: interrupted after 200 of ")
+            && text.contains("stopped by SIGTERM"),
+        "{text}"
+    );
+    assert!(
+        text.contains("progress is saved in state; resume with:"),
+        "{text}"
+    );
+    assert!(!text.contains(SECRET), "the token leaked:\n{text}");
+    assert!(
+        !dir.join("org.json").exists(),
+        "no report of a partial scan"
+    );
+    let resume = text
+        .lines()
+        .skip_while(|l| !l.ends_with("resume with:"))
+        .nth(1)
+        .expect("the resume command")
+        .trim()
+        .to_string();
+    assert_eq!(
+        resume,
+        format!("{} {}", env!("CARGO_BIN_EXE_yardstick"), args.join(" "))
+    );
+
+    // The printed command resumes: the listing revalidates as 304s, and only the batches
+    // not saved are asked for.
+    fake.heal();
+    fake.reset_stats();
+    let resumed = command("sh", &["-c", &resume], &dir, &fake)
+        .output()
+        .expect("resume");
+    assert!(
+        matches!(resumed.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&resumed)
+    );
+    let stats = fake.stats();
+    assert_eq!(stats.not_modified, 10, "{stats:?}");
+    assert!(stats.graphql <= 8, "{stats:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("org.json")).expect("report"))
+            .expect("json");
+    assert_eq!(report["scan"]["adoption"]["failed"], serde_json::json!([]));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sigint_without_state_says_progress_is_lost() {
+    let fake = slow_org(300, 2);
+    let dir = scratch("int");
+    let out = scan_and_signal(
+        &["scan-org", "acme", "--format", "json"],
+        &dir,
+        &fake,
+        2,
+        "-INT",
+    );
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{text}");
+    assert!(
+        text.contains("yardstick: interrupted after 100 of ") && text.contains("stopped by SIGINT"),
+        "{text}"
+    );
+    assert!(text.contains("progress is lost"), "{text}");
+    assert!(!text.contains("resume with"), "{text}");
+    assert!(!text.contains(SECRET), "the token leaked:\n{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
