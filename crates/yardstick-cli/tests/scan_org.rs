@@ -1,6 +1,8 @@
 //! `yardstick scan-org`, `yardstick merge` and `yardstick github comment` end to end: the
 //! binary against the GitHub fake on loopback, as a nightly job or the Action runs them.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -31,17 +33,6 @@ fn yardstick(args: &[&str], dir: &Path, api: &str, token: &str) -> Output {
         .expect("run yardstick")
 }
 
-fn groups_yaml() -> String {
-    (0..8)
-        .map(|i| {
-            format!(
-                "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-{i}\nspec:\n  type: team\n  children: []\n"
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("---\n")
-}
-
 /// The generated organisation of 1,000 repositories, plus one that defines the owning teams,
 /// so owner references cross repositories (and shards).
 fn org(n: usize) -> github_fake::FakeGitHubBuilder {
@@ -49,7 +40,7 @@ fn org(n: usize) -> github_fake::FakeGitHubBuilder {
         .org("acme")
         .token(SECRET)
         .repos(n)
-        .repo(FakeRepo::new("org-groups").file("catalog-info.yaml", groups_yaml()))
+        .repo(FakeRepo::new("org-groups").file("catalog-info.yaml", common::team_groups_yaml()))
 }
 
 fn json_file(path: &Path) -> Value {

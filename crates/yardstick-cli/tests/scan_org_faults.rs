@@ -3,6 +3,8 @@
 //! reported gone), failures fail the gate whatever `--fail-on` says, a warm run after the
 //! fault clears recovers everything, and no token reaches any output.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -28,18 +30,7 @@ fn org() -> FakeGitHubBuilder {
         .org("acme")
         .token(SECRET)
         .repos(REPOS)
-        .repo(FakeRepo::new("org-groups").file("catalog-info.yaml", groups_yaml()))
-}
-
-fn groups_yaml() -> String {
-    (0..8)
-        .map(|i| {
-            format!(
-                "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-{i}\nspec:\n  type: team\n  children: []\n"
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("---\n")
+        .repo(FakeRepo::new("org-groups").file("catalog-info.yaml", common::team_groups_yaml()))
 }
 
 /// One scan with `--fail-on never`, a JSON report in `report.json` and `--state state`.

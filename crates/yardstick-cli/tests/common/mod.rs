@@ -32,3 +32,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Eight team Groups (`team-0` … `team-7`) in one multi-document file: the owners the fake
+/// GitHub organisation's generated components name.
+pub fn team_groups_yaml() -> String {
+    (0..8)
+        .map(|i| {
+            format!(
+                "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-{i}\nspec:\n  type: team\n  children: []\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
