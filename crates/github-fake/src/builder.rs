@@ -161,41 +161,49 @@ impl FakeGitHubBuilder {
 
     /// Seeds an existing comment on `owner/repo`'s pull request `pr`.
     pub fn comment(
-        mut self,
+        self,
         owner: impl Into<String>,
         repo: impl Into<String>,
         pr: u64,
         body: impl Into<String>,
     ) -> Self {
-        self.comments.push(SeededComment {
-            pull: PullRequest {
-                owner: owner.into(),
-                repo: repo.into(),
-                number: pr,
-            },
-            login: None,
-            body: body.into(),
-        });
-        self
+        self.seed_comment(owner.into(), repo.into(), pr, None, body.into())
     }
 
     /// Seeds an existing comment by someone else (`login`, a user).
     pub fn comment_by(
-        mut self,
+        self,
         owner: impl Into<String>,
         repo: impl Into<String>,
         pr: u64,
         login: impl Into<String>,
         body: impl Into<String>,
     ) -> Self {
+        self.seed_comment(
+            owner.into(),
+            repo.into(),
+            pr,
+            Some(login.into()),
+            body.into(),
+        )
+    }
+
+    fn seed_comment(
+        mut self,
+        owner: String,
+        repo: String,
+        number: u64,
+        login: Option<String>,
+        body: String,
+    ) -> Self {
         self.comments.push(SeededComment {
             pull: PullRequest {
-                owner: owner.into(),
-                repo: repo.into(),
-                number: pr,
+                owner,
+                repo,
+                number,
             },
-            login: Some(login.into()),
-            body: body.into(),
+            login,
+            body,
         });
         self
     }

@@ -107,6 +107,19 @@ struct Outcome {
 
 /// Asserts every repository the scan selects ends in exactly one state, and returns the
 /// failed and gone ones.
+/// Clears the fake's faults and scans again with the same `--state`: every repository is
+/// scored, none failed or gone.
+fn assert_warm_scan_recovers(fake: &FakeGitHub, dir: &Path) {
+    fake.heal();
+    let (out, report) = scan(fake, dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcome = states(fake, &report);
+    assert!(
+        outcome.failed.is_empty() && outcome.gone.is_empty(),
+        "{outcome:?}"
+    );
+}
+
 fn states(fake: &FakeGitHub, report: &Value) -> Outcome {
     let names = |v: &Value| -> BTreeSet<String> {
         v.as_array()
@@ -199,14 +212,7 @@ fn persistent_fault_then_recovery(target: NodeTarget, field: &str, name: &str) {
     assert!(message.contains("timeout"), "{message}");
     assert!(message.contains(field), "{message}");
 
-    fake.heal();
-    let (out, report) = scan(&fake, &dir, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let outcome = states(&fake, &report);
-    assert!(
-        outcome.failed.is_empty() && outcome.gone.is_empty(),
-        "{outcome:?}"
-    );
+    assert_warm_scan_recovers(&fake, &dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -372,14 +378,7 @@ fn repositories_gone_after_listing_are_notes_outside_adoption() {
         .unwrap_or_default()
         .contains("NOT_FOUND"));
 
-    fake.heal();
-    let (out, report) = scan(&fake, &dir, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let outcome = states(&fake, &report);
-    assert!(
-        outcome.failed.is_empty() && outcome.gone.is_empty(),
-        "{outcome:?}"
-    );
+    assert_warm_scan_recovers(&fake, &dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
