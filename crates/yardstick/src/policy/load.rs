@@ -9,8 +9,29 @@ pub(crate) fn check_syntax(origin: &str, text: &str) -> Result<(), PolicyError> 
     let mut engine = regorus::Engine::new();
     engine
         .add_policy(origin.to_string(), text.to_string())
-        .map_err(|e| regorus_error(origin, &e.to_string()))?;
+        .map_err(|e| in_characters(regorus_error(origin, &e.to_string()), &[(origin, text)]))?;
     Ok(())
+}
+
+/// A regorus error with its column counted in characters, as editors count it: regorus
+/// counts a tab as four columns and a string's characters in bytes. `sources` are the
+/// `(origin, text)` pairs the error may point into.
+pub(super) fn in_characters(mut error: PolicyError, sources: &[(&str, &str)]) -> PolicyError {
+    let Some((_, text)) = sources.iter().find(|(origin, _)| *origin == error.file) else {
+        return error;
+    };
+    let Some(line) = text.lines().nth(error.line.saturating_sub(1)) else {
+        return error;
+    };
+    let mut regorus_column = 1;
+    for (index, ch) in line.chars().enumerate() {
+        if regorus_column >= error.column {
+            error.column = index + 1;
+            return error;
+        }
+        regorus_column += if ch == '\t' { 4 } else { ch.len_utf8() };
+    }
+    error
 }
 
 /// True when a module defines `rule` (possibly with `default`).
@@ -23,38 +44,89 @@ pub(super) fn defines_rule(text: &str, rule: &str) -> bool {
     })
 }
 
-/// regorus compiles a rule when it is first evaluated: evaluating the check's rules once on
-/// an empty entity surfaces unknown functions and unsafe variables at load time, with their
-/// positions, instead of as an error in every cell later.
-pub(super) fn check_compiles(origin: &str, text: &str, package: &str) -> Result<(), PolicyError> {
+/// A check without a `result` rule has nothing to say about an entity.
+pub(super) fn require_result(origin: &str, text: &str, package: &str) -> Result<(), PolicyError> {
+    if defines_rule(text, "result") {
+        return Ok(());
+    }
+    Err(PolicyError {
+        file: origin.to_string(),
+        line: 1,
+        column: 1,
+        message: format!("package {package} defines no `result` rule; see docs/policy-contract.md"),
+    })
+}
+
+/// Evaluates the rules of `checks` once on an empty entity, with every module of
+/// `modules` loaded, so that what regorus reports only when it prepares or evaluates a
+/// rule (unsafe variables, conflicts, errors on an empty entity) is a load error with its
+/// position.
+///
+/// regorus stops at the first problem of all the modules it prepares, so the module at
+/// fault is set aside and the rest tried again: one error per faulty file, each naming
+/// the right file.
+pub(super) fn check_compiles(modules: &[(&str, &str)], checks: &[&Check]) -> Vec<PolicyError> {
+    let mut active: Vec<(&str, &str)> = modules.to_vec();
+    let mut pending: Vec<&Check> = checks.to_vec();
+    let mut errors = Vec::new();
+    while let Some(failure) = first_failure(&active, &pending) {
+        let (check, error) = match failure {
+            Failure::Load(error) => (None, error),
+            Failure::Check(check, error) => (Some(check), error),
+        };
+        // The error may lie in another module the check reaches (or that regorus prepared
+        // first); that module is the one to set aside.
+        let at_fault = match active.iter().find(|(origin, _)| *origin == error.file) {
+            Some((origin, _)) => (*origin).to_string(),
+            None => check.map_or_else(|| error.file.clone(), |c| c.origin.clone()),
+        };
+        let before = (active.len(), pending.len());
+        active.retain(|(origin, _)| *origin != at_fault);
+        pending.retain(|c| c.origin != at_fault);
+        errors.push(error);
+        if (active.len(), pending.len()) == before {
+            break; // nothing set aside: trying again would fail the same way
+        }
+    }
+    errors
+}
+
+/// Why evaluating the pending checks stopped.
+enum Failure<'c> {
+    /// A module did not load (or data could not be added).
+    Load(PolicyError),
+    /// Evaluating this check's rules failed.
+    Check(&'c Check, PolicyError),
+}
+
+/// The first error of evaluating `checks` with `modules` loaded, if any.
+fn first_failure<'c>(modules: &[(&str, &str)], checks: &[&'c Check]) -> Option<Failure<'c>> {
     let mut engine = regorus::Engine::new();
-    engine
-        .add_policy(origin.to_string(), text.to_string())
-        .map_err(|e| regorus_error(origin, &e.to_string()))?;
+    for (origin, text) in modules {
+        if let Err(e) = engine.add_policy((*origin).to_string(), (*text).to_string()) {
+            let error = regorus_error(origin, &e.to_string());
+            return Some(Failure::Load(in_characters(error, modules)));
+        }
+    }
     let data = serde_json::json!({"yardstick": {"catalog": {"has_owners": false, "entities": {}}}});
+    if let Err(e) = engine.add_data(regorus::Value::from(data)) {
+        return Some(Failure::Load(regorus_error("data", &e.to_string())));
+    }
     let input =
         serde_json::json!({"entity": {}, "ref": "", "facts": {}, "params": {}, "local": {}});
-    engine
-        .add_data(regorus::Value::from(data))
-        .map_err(|e| regorus_error(origin, &e.to_string()))?;
     engine.set_input(regorus::Value::from(input));
-    let defines = |rule: &str| defines_rule(text, rule);
-    if !defines("result") {
-        return Err(PolicyError {
-            file: origin.to_string(),
-            line: 1,
-            column: 1,
-            message: format!(
-                "package {package} defines no `result` rule; see docs/policy-contract.md"
-            ),
-        });
+    for check in checks {
+        let rules = ["applicable", "result"]
+            .into_iter()
+            .filter(|rule| defines_rule(&check.source, rule));
+        for rule in rules {
+            if let Err(e) = engine.eval_rule(format!("data.{}.{rule}", check.package)) {
+                let error = regorus_error(&check.origin, &e.to_string());
+                return Some(Failure::Check(check, in_characters(error, modules)));
+            }
+        }
     }
-    for rule in ["applicable", "result"].into_iter().filter(|r| defines(r)) {
-        engine
-            .eval_rule(format!("data.{package}.{rule}"))
-            .map_err(|e| regorus_error(origin, &e.to_string()))?;
-    }
-    Ok(())
+    None
 }
 
 /// Turns a regorus error (`--> file:line:col`, a source excerpt, `error: message`) into a

@@ -29,9 +29,7 @@ fn builtin_metadata() {
 
 #[test]
 fn syntax_errors_have_positions() {
-    let e = PolicySet::default()
-        .add_source("mine.rego", "package x\n\nresult := {\n")
-        .unwrap_err();
+    let e = only_error(PolicySet::default().add_source("mine.rego", "package x\n\nresult := {\n"));
     assert_eq!(
         (e.file.as_str(), e.line, e.column),
         ("mine.rego", 4, 1),
@@ -42,10 +40,9 @@ fn syntax_errors_have_positions() {
 
 #[test]
 fn compile_errors_are_caught_when_loading() {
-    let e = PolicySet::default()
-        .add_source("m.rego", "# METADATA\n# custom:\n#   id: m\n#   severity: low\npackage m\nimport rego.v1\nresult := foo(1)\n")
-        .unwrap_err();
-    assert_eq!((e.line, e.column), (7, 14), "{e}");
+    let e = only_error(PolicySet::default()
+        .add_source("m.rego", "# METADATA\n# custom:\n#   id: m\n#   severity: low\npackage m\nimport rego.v1\nresult := foo(1)\n"));
+    assert_eq!((e.line, e.column), (7, 11), "{e}");
     assert!(e.message.contains("foo"), "{e}");
 }
 
@@ -67,4 +64,203 @@ fn builtin_tests_pass() {
     assert!(outcomes.len() > 40);
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
     assert!(failed.is_empty(), "{failed:?}");
+}
+
+/// The single error of a failed load.
+fn only_error(result: Result<(), PolicyErrors>) -> PolicyError {
+    let errors = result.unwrap_err().errors;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    errors.into_iter().next().unwrap()
+}
+
+/// A check module `id` (package `checks.<id>`) with `body` after its `import rego.v1`,
+/// which is on line 6.
+fn check_module(id: &str, body: &str) -> String {
+    format!("# METADATA\n# custom:\n#   id: {id}\n#   severity: low\npackage checks.{id}\nimport rego.v1\n{body}")
+}
+
+const PASS: &str = r#"{"status": "pass", "message": "ok", "pointer": ""}"#;
+
+#[test]
+fn misspelled_builtin_in_guarded_helper_with_else_is_a_load_error() {
+    let body = format!(
+        "_replicas(e) := n if {{\n\te.spec.replicas\n\tis_numbr(e.spec.replicas)\n\tn := e.spec.replicas\n}} else := 0\n\nresult := {PASS} if _replicas(input.entity) >= 0\n"
+    );
+    let e = only_error(
+        PolicySet::default().add_source("guarded.rego", &check_module("guarded", &body)),
+    );
+    assert_eq!(
+        (e.file.as_str(), e.line, e.column),
+        ("guarded.rego", 9, 2),
+        "{e}"
+    );
+    assert_eq!(
+        e.message,
+        "unknown function `is_numbr`; did you mean `is_number`?"
+    );
+}
+
+#[test]
+fn wrong_arity_is_a_load_error() {
+    let body = format!(
+        "_twice(x) := x * 2\n\nresult := {PASS} if {{\n\tinput.entity.kind == \"never\"\n\tcount(input.entity, 1) > _twice(1, 2)\n}}\n"
+    );
+    let errors = PolicySet::default()
+        .add_source("arity.rego", &check_module("arity", &body))
+        .unwrap_err()
+        .errors;
+    let found: Vec<(usize, usize, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.column, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (11, 2, "`count` takes 1 argument, but is given 2"),
+            (11, 27, "`_twice` takes 1 argument, but is given 2"),
+        ]
+    );
+}
+
+#[test]
+fn output_argument_is_allowed_only_for_a_whole_statement() {
+    let ok = format!("result := {PASS} if {{\n\tcount([1], n)\n\tn == 1\n}}\n");
+    PolicySet::default()
+        .add_source("out.rego", &check_module("out", &ok))
+        .unwrap();
+    let nested = format!("result := {PASS} if {{\n\tinput.x\n\tcount([1], n) == 1\n}}\n");
+    let e = only_error(PolicySet::default().add_source("out.rego", &check_module("out", &nested)));
+    assert_eq!((e.line, e.column), (9, 2), "{e}");
+    assert_eq!(e.message, "`count` takes 1 argument, but is given 2");
+}
+
+#[test]
+fn unknown_function_in_a_comprehension_is_a_load_error() {
+    let body = format!(
+        "_names := [upper(n) | some n in input.entity.names; startswith(n, \"a\")]\n_odd := {{n | some n in input.entity.names; upperr(n)}}\nresult := {PASS}\n"
+    );
+    let e =
+        only_error(PolicySet::default().add_source("compr.rego", &check_module("compr", &body)));
+    assert_eq!((e.line, e.column), (8, 44), "{e}");
+    assert_eq!(
+        e.message,
+        "unknown function `upperr`; did you mean `upper`?"
+    );
+}
+
+#[test]
+fn functions_of_other_packages_resolve_through_imports_and_data_paths() {
+    let lib = format!(
+        "default is_prod(_) := false\nis_prod(e) if e.spec.lifecycle == \"production\"\n_tier(e) := e.spec.tier\nresult := {PASS}\n"
+    );
+    let user = format!(
+        "import data.checks.lib\nimport data.checks.lib as helpers\nresult := {PASS} if {{\n\tinput.entity.kind == \"never\"\n\tlib.is_prod(input.entity)\n\thelpers._tier(input.entity)\n\tdata.checks.lib._tier(input.entity)\n\tprint(\"a\", 1, input)\n}}\n"
+    );
+    let mut set = PolicySet::default();
+    set.add_sources(&[
+        ("user.rego".into(), check_module("user", &user)),
+        ("lib.rego".into(), check_module("lib", &lib)),
+    ])
+    .unwrap();
+    assert_eq!(set.checks().len(), 2);
+
+    // Loaded one at a time, the second still sees the first.
+    let mut set = PolicySet::default();
+    set.add_source("lib.rego", &check_module("lib", &lib))
+        .unwrap();
+    set.add_source("user.rego", &check_module("user", &user))
+        .unwrap();
+
+    // A function the imported package lacks is unknown.
+    let typo = user.replace("lib.is_prod(", "lib.is_prd(");
+    let e = only_error(PolicySet::default().add_sources(&[
+        ("user.rego".into(), check_module("user", &typo)),
+        ("lib.rego".into(), check_module("lib", &lib)),
+    ]));
+    assert_eq!(
+        (e.file.as_str(), e.line, e.column),
+        ("user.rego", 11, 2),
+        "{e}"
+    );
+    assert_eq!(
+        e.message,
+        "unknown function `lib.is_prd`; did you mean `lib.is_prod`?"
+    );
+}
+
+#[test]
+fn builtin_missing_from_this_build_is_a_load_error() {
+    let body = format!(
+        "result := {PASS} if {{\n\tinput.x\n\ttime.now_ns() > 0\n\tcrypto.sha256(\"a\")\n}}\n"
+    );
+    let errors = PolicySet::default()
+        .add_source("time.rego", &check_module("time", &body))
+        .unwrap_err()
+        .errors;
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`time.now_ns` is an OPA built-in that needs regorus's `time` feature, which is not available in yardstick",
+            "`crypto.sha256` is an OPA built-in that regorus does not implement, which is not available in yardstick",
+        ]
+    );
+}
+
+#[test]
+fn unsafe_variable_in_guarded_helper_is_a_load_error() {
+    let body = format!(
+        "_bad(e) := n if {{\n\te.spec.never\n\tn := m + 1\n}} else := 0\n\nresult := {PASS} if _bad(input.entity) >= 0\n"
+    );
+    let e =
+        only_error(PolicySet::default().add_source("unsafe.rego", &check_module("unsafe", &body)));
+    assert_eq!(
+        (e.file.as_str(), e.line, e.column),
+        ("unsafe.rego", 9, 7),
+        "{e}"
+    );
+    assert!(e.message.contains("`m` is unsafe"), "{e}");
+}
+
+#[test]
+fn every_problem_of_every_file_is_reported_and_nothing_is_added() {
+    let bad = |f: &str| format!("result := {PASS} if {{\n\tinput.x\n\t{f}(1)\n}}\n");
+    let unsafe_var = format!("result := {PASS} if {{\n\tinput.x == y\n}}\n");
+    let mut set = PolicySet::builtin().unwrap();
+    let errors = set
+        .add_sources(&[
+            ("a.rego".into(), check_module("a", &bad("nope"))),
+            (
+                "b.rego".into(),
+                check_module("b", &format!("{}_x := nada(2)\n", bad("zilch"))),
+            ),
+            ("c.rego".into(), check_module("c", &unsafe_var)),
+            ("d.rego".into(), "package d\n".into()),
+        ])
+        .unwrap_err()
+        .errors;
+    let found: Vec<(&str, usize)> = errors.iter().map(|e| (e.file.as_str(), e.line)).collect();
+    assert_eq!(
+        found,
+        [
+            ("a.rego", 9),
+            ("b.rego", 9),
+            ("b.rego", 11),
+            ("c.rego", 8),
+            ("d.rego", 1)
+        ],
+        "{errors:?}"
+    );
+    assert_eq!(set.checks().len(), 7);
+}
+
+#[test]
+fn builtin_checks_and_tests_call_only_known_functions() {
+    let modules = builtin_modules();
+    let sources: Vec<(&str, &str)> = modules
+        .iter()
+        .map(|(o, t)| (o.as_str(), t.as_str()))
+        .collect();
+    let all = sources.iter().map(|(o, _)| *o).collect();
+    assert_eq!(calls::check_calls(&sources, &all), []);
 }
