@@ -264,3 +264,33 @@ fn builtin_checks_and_tests_call_only_known_functions() {
     let all = sources.iter().map(|(o, _)| *o).collect();
     assert_eq!(calls::check_calls(&sources, &all), []);
 }
+
+#[test]
+fn calls_are_found_in_every_position() {
+    let body = format!(
+        "_a := bad1(1) if input.never\n_b := 1 if input.never else := bad2(2)\n_c if every x in input.xs {{ bad3(x) }}\n_d if {{ some x in bad4(input.xs); x }}\n_e := {{k: v | some k, v in input.o; v == bad5(k)}}\n_f if {{ count(input.xs) with input as bad6(1) }}\n_g(x) := bad7(x)\nresult := {PASS}\n"
+    );
+    let errors = PolicySet::default()
+        .add_source("places.rego", &check_module("places", &body))
+        .unwrap_err()
+        .errors;
+    let found: Vec<(usize, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect();
+    let expected: Vec<(usize, String)> = (1..=7)
+        .map(|i| (6 + i, format!("unknown function `bad{i}`")))
+        .collect();
+    let expected: Vec<(usize, &str)> = expected.iter().map(|(l, m)| (*l, m.as_str())).collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn user_function_takes_an_output_argument_like_a_builtin() {
+    let body =
+        format!("_twice(x) := x * 2\n\nresult := {PASS} if {{\n\t_twice(2, out)\n\tout == 4\n}}\n");
+    let mut set = PolicySet::default();
+    set.add_source("out.rego", &check_module("out", &body))
+        .unwrap();
+    assert_eq!(set.checks().len(), 1);
+}
