@@ -3,7 +3,7 @@
 
 Generates a synthetic catalog with the workspace's generator, builds the exact
 per-entity inputs of docs/policy-contract.md, evaluates the check modules of
-policies/ with OPA (opa-golib-python-bindings: OPA's Go engine as a shared
+crates/yardstick/policies/ with OPA (opa-golib-python-bindings: OPA's Go engine as a shared
 library) one input per entity, as conftest does, and compares that with the
 scoring phase of yardstick as timed by benches/examples/phases.rs.
 
@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-POLICIES = REPO / "policies"
+POLICIES = REPO / "crates" / "yardstick" / "policies"
 CATALOG = "catalog"  # catalog directory, relative to the work directory
 TARGET_RATIO = 10.0
 
@@ -177,7 +177,7 @@ def local_facts(entity: dict, display: str, workdir: Path) -> dict:
 
 
 def parse_checks() -> list[dict]:
-    """The check modules of policies/ (not the *_test.rego files) and their METADATA."""
+    """The check modules of crates/yardstick/policies/ (not the *_test.rego files) and their METADATA."""
     checks = []
     for f in sorted(glob.glob(str(POLICIES / "*.rego"))):
         if f.endswith("_test.rego"):
@@ -375,7 +375,7 @@ def run(args, workdir: Path, cat: Path) -> int:
     print(f"  {entities} entities accepted by yardstick, {pairs} (entity, check) evaluations, {len(checks)} checks")
 
     # (c) OPA ------------------------------------------------------------------------------
-    print(f"\n[3/5] OPA: {len(checks)} modules from policies/, best of {args.runs}")
+    print(f"\n[3/5] OPA: {len(checks)} modules from crates/yardstick/policies/, best of {args.runs}")
     engine = OpaEngine()
     for c in checks:
         engine.add_policy(c["file"], c["source"])

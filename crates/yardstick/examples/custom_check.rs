@@ -1,31 +1,14 @@
 //! A custom check written in Rego, added from a string, overriding nothing and scored with
 //! the built-ins. The same contract as the built-in checks: docs/policy-contract.md.
 //!
-//! Run with `cargo run -p yardstick --example custom_check`.
+//! Run with `cargo run -p yardstick --example custom_check` from a clone of the repository
+//! (the check is `policies/has_runbook.rego`, so this example is not in the published crate).
 
 use yardstick::{lint_sources, score, CheckStatus, LintOptions, PolicySet, ScoreOptions};
 
-const HAS_LIFECYCLE_PRODUCTION_DOCS: &str = r#"# METADATA
-# title: Production components link a runbook
-# description: Components in production carry a link of type runbook.
-# custom:
-#   id: has-runbook
-#   severity: high
-#   remediation: Add a metadata.links entry with type runbook.
-#   applies_to: [Component]
-package acme.checks.has_runbook
-
-import rego.v1
-
-default applicable := true
-
-applicable := false if input.entity.spec.lifecycle != "production"
-
-result := {"status": "pass", "message": "a runbook is linked", "pointer": "/metadata/links"} if {
-	some link in input.entity.metadata.links
-	link.type == "runbook"
-} else := {"status": "fail", "message": "no link of type runbook", "pointer": "/metadata/links"}
-"#;
+/// The example custom check of the repository's `policies/` directory, whose Rego unit test
+/// `yardstick verify policies` runs in CI.
+const HAS_RUNBOOK: &str = include_str!("../../../policies/has_runbook.rego");
 
 const CATALOG: &str = "\
 apiVersion: backstage.io/v1alpha1
@@ -51,7 +34,7 @@ spec: {type: service, lifecycle: experimental, owner: team-a}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut policies = PolicySet::builtin()?;
-    policies.add_source("has_runbook.rego", HAS_LIFECYCLE_PRODUCTION_DOCS)?;
+    policies.add_source("has_runbook.rego", HAS_RUNBOOK)?;
     let lint = lint_sources(&[("catalog-info.yaml", CATALOG)], &LintOptions::default());
     let card = score(&lint, &policies, &ScoreOptions::default())?;
     for e in &card.entities {

@@ -63,3 +63,8 @@ pub use util::shared_str::SharedStr;
 pub use yaml::{
     parse_stream, Document, Entry, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind,
 };
+
+/// The crate README's example (the crates.io page), run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctest;

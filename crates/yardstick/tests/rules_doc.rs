@@ -36,7 +36,8 @@ fn rules_doc_is_current() {
 /// docs/checks.md, generated from the built-in checks' METADATA (SARIF links each check here).
 fn render_checks() -> String {
     let mut out = String::from(
-        "# Built-in checks\n\nGenerated from the `# METADATA` blocks in `policies/` by \
+        "# Built-in checks\n\nGenerated from the `# METADATA` blocks in \
+`crates/yardstick/policies/` by \
 `UPDATE_RULES_DOC=1 cargo test -p yardstick --test rules_doc`. Severity weights: critical 10, \
 high 7.5, medium 5, low 2.5. Parameters and facts: [configuration.md](configuration.md), \
 [facts.md](facts.md).\n",

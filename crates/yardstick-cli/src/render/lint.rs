@@ -158,11 +158,23 @@ fn location(finding: &Finding) -> String {
     }
 }
 
-/// `{"findings": [...]}` as documented in docs/json-format.md.
+/// The version of the lint JSON format (docs/json-format.md); bumped on incompatible changes,
+/// like the score report's `version`.
+pub const LINT_JSON_VERSION: u32 = 1;
+
+/// `{"version": 1, "findings": [...]}` as documented in docs/json-format.md.
 pub fn findings_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    serde_json::to_writer_pretty(
-        &mut *out,
-        &serde_json::json!({ "findings": report.findings }),
-    )?;
+    /// `version` first, as in the score report; each finding's keys stay in the sorted order
+    /// they have always had (a `serde_json::Value` object).
+    #[derive(serde::Serialize)]
+    struct LintJson {
+        version: u32,
+        findings: serde_json::Value,
+    }
+    let json = LintJson {
+        version: LINT_JSON_VERSION,
+        findings: serde_json::to_value(&report.findings)?,
+    };
+    serde_json::to_writer_pretty(&mut *out, &json)?;
     writeln!(out)
 }
