@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Renders the demo HTML scorecard in headless Chromium and checks that
-#   1. the screenshot is a real rendering (right size, many colours, not blank), and
-#   2. the page made no network request at all (from Chromium's net log),
+# Renders the demo HTML scorecard and the demo lint page in headless Chromium and checks that
+#   1. each screenshot is a real rendering (right size, many colours, not blank), and
+#   2. neither page made any network request at all (from Chromium's net log),
 # with negative controls proving each check can fail:
 #   - a page with <img src="http://127.0.0.1:9/x.png"> must be caught by the net-log check
 #     (port 9 is one Chromium refuses to connect to, so even the control sends nothing);
 #   - the same <img> under the scorecard's Content-Security-Policy must make no request;
 #   - an empty page must fail the blank-screenshot check.
 #
-# Usage: tests/html/check-in-chromium.sh [--page FILE.html] [--save-screenshot OUT.png]
-#   --page             check this HTML file instead of building the demo page
+# Usage: tests/html/check-in-chromium.sh [--page FILE.html] [--lint-page FILE.html]
+#                                         [--save-screenshot OUT.png]
+#   --page             check this scorecard instead of building the demo page
+#   --lint-page        check this lint page too (without --page: the demo lint page is built)
 #   --save-screenshot  copy the demo screenshot here (docs/img/scorecard.png)
 # Needs cargo (unless --page), python3 and chromium; installs Debian's chromium when
 # it is missing and we are root. Exits non-zero on any failure.
@@ -18,12 +20,14 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$repo/tests/html"
 page=""
+lint_page=""
 save=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --page) page=$(realpath "$2"); shift 2 ;;
+        --lint-page) lint_page=$(realpath "$2"); shift 2 ;;
         --save-screenshot) save=$2; shift 2 ;;
-        *) echo "usage: $0 [--page FILE.html] [--save-screenshot OUT.png]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--page FILE.html] [--lint-page FILE.html] [--save-screenshot OUT.png]" >&2; exit 2 ;;
     esac
 done
 
@@ -47,15 +51,19 @@ echo "html-check: $(chromium --version 2>/dev/null | head -1)"
 
 if [ -z "$page" ]; then
     page="$work/yardstick-demo.html"
-    echo "html-check: building the demo page (cargo test -p yardstick --test report_html)"
-    if ! (cd "$repo" && YARDSTICK_DEMO_HTML="$page" cargo test -q -p yardstick --test report_html \
-        demo_page_is_self_contained_complete_and_stable); then
-        echo "html-check: FAIL - building the demo page (its test failed)"
+    lint_page="$work/yardstick-lint.html"
+    echo "html-check: building the demo pages (cargo test -p yardstick --test report_html)"
+    if ! (cd "$repo" && YARDSTICK_DEMO_HTML="$page" YARDSTICK_LINT_HTML="$lint_page" \
+        cargo test -q -p yardstick --test report_html -- --exact \
+        demo_page_is_self_contained_complete_and_stable \
+        lint_page_groups_findings_by_file_and_stays_self_contained); then
+        echo "html-check: FAIL - building the demo pages (their tests failed)"
         echo "html-check: 0 passed, 1 failed"
         exit 1
     fi
 fi
 [ -s "$page" ] || { echo "html-check: no page at $page" >&2; exit 1; }
+[ -z "$lint_page" ] || [ -s "$lint_page" ] || { echo "html-check: no lint page at $lint_page" >&2; exit 1; }
 
 # render HTML PNG NETLOG WIDTH,HEIGHT: one headless Chromium run with a fresh profile.
 # --host-resolver-rules makes every host name fail to resolve inside Chromium, so nothing
@@ -89,6 +97,26 @@ if python3 "$here/netlog_check.py" "$work/demo-netlog.json"; then
     ok "the scorecard made no network request"
 else
     bad "the scorecard made network requests"
+fi
+
+# 1b. The lint page: the same checks (it has fewer colours than the scorecard's charts).
+if [ -n "$lint_page" ]; then
+    render "$lint_page" "$work/lint.png" "$work/lint-netlog.json" 1400,1400
+    if python3 "$here/png_check.py" "$work/lint.png" --width 1400 --height 1400 --min-colours 32 --min-ink 0.1; then
+        ok "lint page screenshot is a real rendering, not a blank page"
+    else
+        bad "lint page screenshot looks blank"
+    fi
+    if python3 "$here/netlog_check.py" "$work/lint-netlog.json"; then
+        ok "the lint page made no network request"
+    else
+        bad "the lint page made network requests"
+    fi
+    if grep -qF "$(grep -o '<meta http-equiv="Content-Security-Policy"[^>]*>' "$page" | head -1)" "$lint_page"; then
+        ok "the lint page has the scorecard's Content-Security-Policy"
+    else
+        bad "the lint page's Content-Security-Policy differs from the scorecard's"
+    fi
 fi
 
 # 2. Negative control: a page that loads an image over HTTP must be caught.

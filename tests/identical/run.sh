@@ -41,11 +41,11 @@ for catalog in demo bench10k; do
   facts=()
   [ -f "$work/$catalog/facts.json" ] && facts=(--facts "$catalog/facts.json")
   run "$catalog.lint.human" lint "$catalog" --no-color
-  for format in json sarif markdown junit github; do
+  for format in json sarif markdown junit github html github-output; do
     run "$catalog.lint.$format" lint "$catalog" --format "$format"
   done
   run "$catalog.score.human" score "$catalog" "${facts[@]}" --no-color
-  for format in json sarif markdown junit github html; do
+  for format in json sarif markdown junit github html github-output; do
     run "$catalog.score.$format" score "$catalog" "${facts[@]}" --format "$format"
   done
 done

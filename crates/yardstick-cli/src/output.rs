@@ -176,7 +176,13 @@ fn render_format(
         (Format::Markdown, _) => report::markdown::write(report, options, out),
         (Format::Junit, _) => report::junit::write(report, options, out),
         (Format::Github, _) => report::github::write(report, options, out),
+        (Format::Html, Live::Lint(lint)) => {
+            report::html::lint_page::write(report, lint.files.len(), out)
+        }
         (Format::Html, _) => report::html::write(report, options, out),
+        (Format::GithubOutput, Live::Lint(lint)) => {
+            report::github::write_lint_outputs(report, lint.files.len(), out)
+        }
         (Format::GithubOutput, _) => render::score::github_output(out, report),
     }
 }

@@ -5,8 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+use yardstick::report::html::lint_page;
 use yardstick::report::{html, RenderOptions, Report};
-use yardstick::LintOptions;
+use yardstick::{LintOptions, RULES_DOC_URL};
 
 mod common;
 use common::repo;
@@ -89,8 +90,14 @@ fn styles(page: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Asserts the page can load nothing from outside itself.
+/// Asserts the page can load nothing from outside itself, and links nowhere outside itself.
 fn assert_self_contained(page: &str) {
+    assert_loads_nothing(page, None);
+}
+
+/// Asserts the page can load nothing from outside itself; its links stay inside the page or,
+/// with `links_to`, lead to addresses that start with it.
+fn assert_loads_nothing(page: &str, links_to: Option<&str>) {
     let tags = tags(page);
     let names: Vec<&str> = tags.iter().map(|(name, _)| name.as_str()).collect();
     for tag in [
@@ -126,7 +133,7 @@ fn assert_self_contained(page: &str) {
             );
             match attr.as_str() {
                 "href" | "xlink:href" => assert!(
-                    value.starts_with('#'),
+                    value.starts_with('#') || links_to.is_some_and(|to| value.starts_with(to)),
                     "link leaves the page: <{name} {attr}={value:?}>"
                 ),
                 "src" | "srcset" | "action" | "formaction" | "poster" | "data" | "background"
@@ -151,7 +158,10 @@ fn assert_self_contained(page: &str) {
         assert!(!css.contains("@import"), "CSS @import");
         assert!(!css.contains("@font-face"), "CSS @font-face");
     }
-    let lower = page.to_ascii_lowercase();
+    let mut lower = page.to_ascii_lowercase();
+    if let Some(to) = links_to {
+        lower = lower.replace(&format!("href=\"{}", to.to_ascii_lowercase()), "");
+    }
     assert!(
         !lower.contains("http://") && !lower.contains("https://"),
         "page mentions a URL"
@@ -295,8 +305,15 @@ fn hostile_text_is_escaped() {
     report.findings[0].message = format!("{XSS}{QUOTES}");
     report.findings[0].entity = Some(hostile.clone());
     report.findings[0].help = QUOTES.into();
+    report.checks[1].title = "\u{1b}[41mred\u{9b}".into();
+    report.summary.owners[1].key = "\u{7f}".into();
 
     let page = render(&report);
+    assert!(
+        !page.contains(['\u{1b}', '\u{9b}', '\u{7f}']),
+        "raw control character"
+    );
+    assert!(page.contains("\\x1b[41mred\\u{9b}") && page.contains("\\x7f"));
     assert!(!page.contains(XSS), "raw script tag in the page");
     assert!(!page.contains("alert(1)</script>"));
     assert!(!page.contains("<img"));
@@ -345,5 +362,132 @@ fn empty_report_renders() {
     assert!(page.contains("No checks ran."));
     assert!(page.contains("Content-Security-Policy"));
     assert!(page.ends_with("</html>\n"));
+    assert_self_contained(&page);
+}
+
+/// The demo catalog's lint findings as a report, and the number of files read.
+fn demo_lint_report() -> (Report, usize) {
+    let repo = repo();
+    let lint = yardstick::lint_paths(
+        &[repo.join("fixtures/demo")],
+        &LintOptions {
+            display_base: Some(repo.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (Report::from_lint(&lint), lint.files.len())
+}
+
+/// The text between `start` and the next `end` after it, for every `start` in `page`.
+fn between<'a>(page: &'a str, start: &str, end: &str) -> Vec<&'a str> {
+    page.split(start)
+        .skip(1)
+        .map(|s| s.split(end).next().unwrap())
+        .collect()
+}
+
+#[test]
+fn lint_page_groups_findings_by_file_and_stays_self_contained() {
+    let (report, files) = demo_lint_report();
+    let page = lint_page::render(&report, files);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains(&format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+        html::CONTENT_SECURITY_POLICY
+    )));
+    assert!(page.find("Content-Security-Policy").unwrap() < page.find("<style>").unwrap());
+    assert_loads_nothing(&page, Some(RULES_DOC_URL));
+    // The same style sheet as the scorecard.
+    assert_eq!(styles(&page), styles(&render(&demo_report())));
+
+    assert!(report.findings.len() >= 3, "the demo has lint findings");
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == yardstick::Severity::Error)
+        .count();
+    assert!(page.contains(&format!("<dt>Errors</dt><dd>{errors}</dd>")));
+    assert!(page.contains(&format!("<dt>Files scanned</dt><dd>{files}</dd>")));
+
+    // One article per file with findings, in file name order, each holding exactly its
+    // findings, by line, every rule linked to its documentation.
+    let mut names: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let articles = between(&page, "<article class=\"check\"", "</article>");
+    assert_eq!(articles.len(), names.len());
+    for (article, name) in articles.iter().zip(&names) {
+        assert!(article.contains(&format!("<h3><code>{}</code></h3>", html::escape(name))));
+        let lines: Vec<usize> = between(article, "<tr><td class=\"num\">", "<")
+            .iter()
+            .map(|place| place.split(':').next().unwrap().parse().unwrap())
+            .collect();
+        let mine: Vec<_> = report.findings.iter().filter(|f| f.file == *name).collect();
+        assert_eq!(lines.len(), mine.len(), "{name}");
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{name}: {lines:?}");
+        for f in mine {
+            assert!(article.contains(&html::escape(&f.message)), "{}", f.message);
+            let url = f.url.as_deref().expect("built-in rules have docs");
+            assert!(article.contains(&format!(
+                "<a href=\"{}\" rel=\"noreferrer\"><code>{}</code></a>",
+                html::escape(url),
+                html::escape(&f.rule)
+            )));
+        }
+    }
+    assert_eq!(page, lint_page::render(&report, files), "stable");
+
+    let out = std::env::var_os("YARDSTICK_LINT_HTML")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("yardstick-lint.html"));
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(&out, &page).unwrap();
+
+    insta::assert_snapshot!("lint_demo", page);
+}
+
+#[test]
+fn lint_page_escapes_hostile_text() {
+    const HOSTILE: &str = "<script>alert(1)</script>\" onmouseover='x' \u{1b}[41m\u{9b}";
+    let (mut report, files) = demo_lint_report();
+    for f in &mut report.findings {
+        f.message = HOSTILE.into();
+        f.help = HOSTILE.into();
+        f.entity = Some(HOSTILE.into());
+        f.file = format!("{HOSTILE}.yaml");
+        f.rule = HOSTILE.into();
+    }
+    report.findings[0].url = Some("javascript:alert(1)".into());
+    let page = lint_page::render(&report, files);
+    assert!(!page.contains("alert(1)</script>"));
+    assert!(!page.contains("javascript:"));
+    assert!(
+        !page.contains(['\u{1b}', '\u{9b}']),
+        "raw control character"
+    );
+    assert!(page.contains("\\x1b[41m\\u{9b}"));
+    assert!(!page.contains("onmouseover='"));
+    assert_eq!(page.matches("<script").count(), 1);
+    for id in attribute_values(&page, "id") {
+        assert!(
+            !id.contains(['<', '>', '"', '\'', '&', ' ']),
+            "unsafe id {id:?}"
+        );
+    }
+    assert_loads_nothing(&page, Some(RULES_DOC_URL));
+}
+
+#[test]
+fn lint_page_without_findings() {
+    let lint = yardstick::lint_paths(&[repo().join("fixtures/demo/org")], &LintOptions::default())
+        .unwrap();
+    assert!(lint.findings.is_empty());
+    let page = lint_page::render(&Report::from_lint(&lint), lint.files.len());
+    assert!(page.contains("No lint findings."));
+    assert!(page.contains("<strong>No errors</strong>"));
+    assert!(!page.contains("<article"));
     assert_self_contained(&page);
 }

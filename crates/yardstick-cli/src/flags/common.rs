@@ -94,7 +94,8 @@ pub enum Format {
     Github,
     /// One self-contained HTML page.
     Html,
-    /// `key=value` lines for `$GITHUB_OUTPUT`: score, level (the lowest), passed, entities.
+    /// `key=value` lines for `$GITHUB_OUTPUT`: score, level (the lowest), passed, entities;
+    /// for lint: errors, warnings, notes, findings, files.
     GithubOutput,
 }
 

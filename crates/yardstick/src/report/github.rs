@@ -179,3 +179,33 @@ fn write_finding_annotations(report: &Report, out: &mut dyn Write) -> io::Result
     }
     Ok(())
 }
+
+/// Writes the step outputs of a lint run (`--format github-output`, for `$GITHUB_OUTPUT`):
+/// `errors`, `warnings`, `notes` and `findings` count the findings, `files` the catalog files
+/// read (`files_scanned`).
+///
+/// ```
+/// use yardstick::report::{github, Report};
+/// # let lint = yardstick::lint_paths(&[], &yardstick::LintOptions::default()).unwrap();
+/// let mut out = Vec::new();
+/// github::write_lint_outputs(&Report::from_lint(&lint), 0, &mut out).unwrap();
+/// assert_eq!(out, b"errors=0\nwarnings=0\nnotes=0\nfindings=0\nfiles=0\n");
+/// ```
+pub fn write_lint_outputs(
+    report: &Report,
+    files_scanned: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let count = |severity: Severity| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    writeln!(out, "errors={}", count(Severity::Error))?;
+    writeln!(out, "warnings={}", count(Severity::Warning))?;
+    writeln!(out, "notes={}", count(Severity::Note))?;
+    writeln!(out, "findings={}", report.findings.len())?;
+    writeln!(out, "files={files_scanned}")
+}
