@@ -221,7 +221,8 @@ impl FakeGitHub {
         })
     }
 
-    /// The query strings of the REST listing requests so far, oldest first.
+    /// The listing requests so far, oldest first: a REST page's URL query string, or the
+    /// arguments of a GraphQL page's `repositories(...)`.
     pub fn listing_queries(&self) -> Vec<String> {
         lock(&self.state.listing_queries).clone()
     }

@@ -84,6 +84,7 @@ impl ServerState {
             .captures(query)
             .and_then(|c| c.get(1))
             .map_or("", |m| m.as_str());
+        lock(&self.listing_queries).push(args.to_string());
         let first = match int_arg(args, "first") {
             None => {
                 return query_error(
