@@ -187,14 +187,14 @@ async fn read_page(
     let mut tries = 0;
     loop {
         let answer = post_query(client, &query, client.policy.max_retries).await??;
-        match parse_page(client, &answer) {
+        match parse_page(&answer) {
             Ok(page) => return Ok(page),
             Err(PageError::Retry(_)) if tries < client.policy.max_retries => {
                 tries += 1;
                 client.backoff(tries).await;
             }
             Err(PageError::Retry(message) | PageError::Final(message)) => {
-                return Err(listing_error(org, message))
+                return Err(listing_error(org, client.redact(&message)))
             }
         }
     }
@@ -221,7 +221,7 @@ fn listing_error(org: &str, message: String) -> ScanError {
 }
 
 /// A page of the answer, or why it cannot be used.
-fn parse_page(client: &Client, answer: &GraphqlAnswer) -> Result<ListingPage, PageError> {
+fn parse_page(answer: &GraphqlAnswer) -> Result<ListingPage, PageError> {
     let node_path = ["organization", "repositories", "nodes"];
     let mut incomplete = HashSet::new();
     for error in &answer.errors {
@@ -238,7 +238,7 @@ fn parse_page(client: &Client, answer: &GraphqlAnswer) -> Result<ListingPage, Pa
                 incomplete.insert(index);
             }
             _ => {
-                let message = describe_error(client, error);
+                let message = describe_error(error);
                 let kind = error.get("type").and_then(Value::as_str);
                 return Err(if matches!(kind, Some("NOT_FOUND" | "FORBIDDEN")) {
                     PageError::Final(message)
@@ -278,8 +278,8 @@ fn parse_page(client: &Client, answer: &GraphqlAnswer) -> Result<ListingPage, Pa
     Ok(ListingPage { repos, next })
 }
 
-/// A GraphQL error, for the message of a listing that cannot be read.
-fn describe_error(client: &Client, error: &Value) -> String {
+/// A GraphQL error, for the message of a listing that cannot be read (not redacted yet).
+fn describe_error(error: &Value) -> String {
     let text = |key: &str| error.get(key).and_then(Value::as_str).unwrap_or("");
     let path = error
         .get("path")
@@ -296,7 +296,7 @@ fn describe_error(client: &Client, error: &Value) -> String {
     } else {
         format!(" at {path}")
     };
-    client.redact(&format!(
+    format!(
         "GitHub GraphQL {}{at}: {}",
         if text("type").is_empty() {
             "ERROR"
@@ -304,7 +304,7 @@ fn describe_error(client: &Client, error: &Value) -> String {
             text("type")
         },
         text("message")
-    ))
+    )
 }
 
 /// One node of the listing; `None` without a name. `complete`: no error below its default
@@ -359,6 +359,60 @@ mod tests {
         assert!(first.contains("orderBy: {field: NAME, direction: ASC}"));
         let next = listing_query("acme", Some("Y3Vyc29y\"x"));
         assert!(next.contains(r#"after: "Y3Vyc29y\"x""#), "{next}");
+    }
+
+    fn answer(data: Value, errors: Value) -> GraphqlAnswer {
+        GraphqlAnswer {
+            data,
+            errors: errors.as_array().cloned().unwrap_or_default(),
+        }
+    }
+
+    fn page(nodes: Value, next: Option<&str>) -> Value {
+        serde_json::json!({"organization": {"repositories": {"totalCount": 2,
+            "pageInfo": {"hasNextPage": next.is_some(), "endCursor": next},
+            "nodes": nodes}}})
+    }
+
+    #[test]
+    fn listing_errors_below_a_branch_leave_ci_unknown_and_others_spoil_the_page() {
+        let nodes = serde_json::json!([
+            {"name": "a", "defaultBranchRef": {"name": "main", "target": {"oid": "1",
+                "statusCheckRollup": null}}},
+            {"name": "b", "defaultBranchRef": {"name": "main", "target": {"oid": "2",
+                "statusCheckRollup": {"state": "SUCCESS"}}}},
+        ]);
+        let rollup_error = serde_json::json!([{"type": "SERVICE_UNAVAILABLE", "message": "timeout",
+            "path": ["organization", "repositories", "nodes", 0, "defaultBranchRef", "target",
+                "statusCheckRollup"]}]);
+        let read = parse_page(&answer(page(nodes.clone(), Some("c2")), rollup_error))
+            .ok()
+            .expect("a page");
+        assert_eq!(read.next.as_deref(), Some("c2"));
+        assert_eq!(read.repos[0].ci, None, "unknown, not none");
+        assert_eq!(read.repos[1].ci, Some(CiStatus::Passing));
+
+        // An error on a filter field or a whole node: the page is asked again.
+        let topics_error = serde_json::json!([{"type": "SERVICE_UNAVAILABLE", "message": "timeout",
+            "path": ["organization", "repositories", "nodes", 1, "repositoryTopics"]}]);
+        let spoiled = parse_page(&answer(page(nodes.clone(), None), topics_error));
+        assert!(
+            matches!(&spoiled, Err(PageError::Retry(m)) if m.contains("nodes.1.repositoryTopics")),
+            "{}",
+            spoiled.is_ok()
+        );
+        // An unknown organisation is final.
+        let missing = serde_json::json!([{"type": "NOT_FOUND", "path": ["organization"],
+            "message": "Could not resolve to an Organization with the login of 'x'."}]);
+        let data = serde_json::json!({"organization": null});
+        assert!(matches!(
+            parse_page(&answer(data, missing)),
+            Err(PageError::Final(m)) if m.contains("NOT_FOUND at organization")
+        ));
+        // A next page without a cursor would loop or stop short.
+        let mut no_cursor = page(nodes, None);
+        no_cursor["organization"]["repositories"]["pageInfo"]["hasNextPage"] = true.into();
+        assert!(parse_page(&answer(no_cursor, Value::Null)).is_err());
     }
 
     #[test]
