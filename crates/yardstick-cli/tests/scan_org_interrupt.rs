@@ -88,7 +88,7 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn sigterm_saves_progress_and_prints_the_command_that_resumes() {
-    // 999 generated repositories and one more: ten listing pages, ten GraphQL batches.
+    // 999 generated repositories and one more: ten listing pages, nine GraphQL batches (the 20 empty ones are not fetched).
     let fake = slow_org(999, 3);
     let dir = scratch("term");
     let args = [
