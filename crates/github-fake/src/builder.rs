@@ -13,7 +13,7 @@ use crate::comments::{Author, Comment, PullRequest};
 use crate::faults::FaultPlan;
 use crate::routing::Responder;
 use crate::state::{lock, ServerState};
-use crate::{FakeGitHub, FakeRepo, FakeStats, Fault};
+use crate::{FakeCi, FakeGitHub, FakeRepo, FakeStats, Fault};
 
 /// Configures a [`FakeGitHub`]; see the crate documentation for an example.
 #[must_use]
@@ -28,6 +28,7 @@ pub struct FakeGitHubBuilder {
     pub(crate) comments: Vec<SeededComment>,
     pub(crate) token_login: String,
     pub(crate) token_is_installation: bool,
+    pub(crate) pending_percent: Option<usize>,
 }
 
 impl FakeGitHubBuilder {
@@ -40,6 +41,14 @@ impl FakeGitHubBuilder {
     /// Appends `n` generated repositories, [`FakeRepo::generated`]`(0..n)`.
     pub fn repos(mut self, n: usize) -> Self {
         self.repos.extend((0..n).map(FakeRepo::generated));
+        self
+    }
+
+    /// Gives `percent` of the repositories (of every 100 consecutive ones, spread evenly;
+    /// empty ones left out) a `PENDING` rollup, as when checks are still running at night.
+    /// [`FakeGitHub::settle_pending`](crate::FakeGitHub::settle_pending) turns them green.
+    pub fn pending_percent(mut self, percent: usize) -> Self {
+        self.pending_percent = Some(percent.min(100));
         self
     }
 
@@ -127,13 +136,14 @@ impl FakeGitHubBuilder {
         self
     }
 
-    /// Serves `fault` instead of the `n`-th GraphQL request (1-based).
+    /// Serves `fault` instead of the `n`-th GraphQL repository query (1-based; listing pages
+    /// are not counted here but by [`fault_on_listing`](Self::fault_on_listing)).
     pub fn fault_on_graphql(mut self, n: u64, fault: Fault) -> Self {
         self.faults.on_graphql.insert(n, fault);
         self
     }
 
-    /// Serves `fault` instead of the `n`-th repository listing request (1-based).
+    /// Serves `fault` instead of the `n`-th repository listing page (1-based), REST or GraphQL.
     pub fn fault_on_listing(mut self, n: u64, fault: Fault) -> Self {
         self.faults.on_listing.insert(n, fault);
         self
@@ -219,6 +229,10 @@ impl FakeGitHubBuilder {
         }
         .to_string();
         let (comments, next_id) = seed_comments(self.comments, &self.token_login);
+        let mut repos = self.repos;
+        if let Some(percent) = self.pending_percent {
+            mark_pending(&mut repos, percent);
+        }
         let state = Arc::new(ServerState {
             org: self.org,
             org_id: self.org_id,
@@ -227,7 +241,7 @@ impl FakeGitHubBuilder {
             origin: Mutex::new(String::new()),
             token: self.token,
             app: self.app,
-            repos: Mutex::new(self.repos),
+            repos: Mutex::new(repos),
             faults: Mutex::new(self.faults),
             stats: Mutex::new(FakeStats::default()),
             graphql_seen: Mutex::new(0),
@@ -247,6 +261,12 @@ impl FakeGitHubBuilder {
                 r#"([A-Za-z_][A-Za-z0-9_]*)\s*:\s*object\s*\(\s*expression\s*:\s*("(?:[^"\\]|\\.)*")\s*\)"#,
             )
             .unwrap_or_else(|e| panic!("fake's own regex: {e}")),
+            organization_field: Regex::new(
+                r#"\borganization\s*\(\s*login\s*:\s*("(?:[^"\\]|\\.)*")\s*\)"#,
+            )
+            .unwrap_or_else(|e| panic!("fake's own regex: {e}")),
+            repositories_args: Regex::new(r"\brepositories\s*\(([^)]*)\)")
+                .unwrap_or_else(|e| panic!("fake's own regex: {e}")),
         });
         let server = MockServer::builder().start().await;
         *lock(&state.origin) = server.uri();
@@ -265,6 +285,16 @@ impl FakeGitHubBuilder {
             .build()
             .unwrap_or_else(|e| panic!("cannot build a tokio runtime for the fake: {e}"));
         runtime.block_on(self.start())
+    }
+}
+
+/// Sets the rollup of `percent` % of `repos` (positions where `⌊i·p/100⌋` steps) to
+/// `PENDING`.
+fn mark_pending(repos: &mut [FakeRepo], percent: usize) {
+    for (i, repo) in repos.iter_mut().enumerate() {
+        if !repo.empty && (i * percent) / 100 != ((i + 1) * percent) / 100 {
+            repo.ci = FakeCi::Pending;
+        }
     }
 }
 

@@ -7,7 +7,6 @@ use std::collections::{BTreeSet, HashMap};
 use regex::Captures;
 use serde_json::{json, Map, Value};
 use wiremock::{Request, ResponseTemplate};
-use yardstick::util::fnv::fnv1a_64;
 
 use crate::dates::{now_secs, rfc3339};
 use crate::faults::{fault_response, NodeFault, NodeTarget};
@@ -49,19 +48,24 @@ impl<'q> RepositoryField<'q> {
 }
 
 /// What the fault plan says about GraphQL answers.
-struct GraphqlFaults {
+pub(crate) struct GraphqlFaults {
     node_errors: BTreeSet<String>,
     top_level_error: Option<String>,
     /// Node faults not spent, with their index in the plan.
     node: Vec<(usize, NodeFault)>,
     /// Fail-once node faults served by this answer.
-    spent: Vec<(usize, String)>,
+    pub(crate) spent: Vec<(usize, String)>,
 }
 
 impl GraphqlFaults {
     /// The first node fault on `target` that hits the repository at `pos`, marked spent when
     /// it fails once.
-    fn take(&mut self, target: &NodeTarget, pos: usize, name: &str) -> Option<NodeFault> {
+    pub(crate) fn take(
+        &mut self,
+        target: &NodeTarget,
+        pos: usize,
+        name: &str,
+    ) -> Option<NodeFault> {
         let (index, fault) = self
             .node
             .iter()
@@ -79,13 +83,14 @@ impl GraphqlFaults {
 }
 
 /// A GraphQL error at `path`.
-fn node_error(fault: &NodeFault, path: Value) -> Value {
+pub(crate) fn node_error(fault: &NodeFault, path: Value) -> Value {
     json!({"type": fault.error_type, "path": path,
         "locations": [{"line": 1, "column": 1}], "message": fault.message})
 }
 
 impl ServerState {
-    /// `POST /graphql`: every repository field answered, plus `rateLimit` when asked.
+    /// `POST /graphql`: the organisation's repository listing (see `org_listing`), or every
+    /// repository field answered, plus `rateLimit` when asked.
     pub fn graphql(&self, req: &Request) -> ResponseTemplate {
         let query = match graphql_query(req) {
             Ok(query) => query,
@@ -94,6 +99,9 @@ impl ServerState {
                 return error_response(400, problem);
             }
         };
+        if self.organization_field.is_match(&query) {
+            return self.org_listing(&query);
+        }
         let repos = lock(&self.repos);
         let index: HashMap<String, (usize, &FakeRepo)> = repos
             .iter()
@@ -162,7 +170,7 @@ impl ServerState {
     }
 
     /// The fault plan's GraphQL part, as it stands.
-    fn graphql_faults(&self) -> GraphqlFaults {
+    pub(crate) fn graphql_faults(&self) -> GraphqlFaults {
         let plan = lock(&self.faults);
         GraphqlFaults {
             node_errors: plan.node_errors.clone(),
@@ -173,7 +181,7 @@ impl ServerState {
     }
 
     /// Records the fail-once node faults served.
-    fn spend(&self, spent: Vec<(usize, String)>) {
+    pub(crate) fn spend(&self, spent: Vec<(usize, String)>) {
         lock(&self.faults).node_faults_spent.extend(spent);
     }
 
@@ -217,7 +225,7 @@ impl ServerState {
                 .flatten();
             node.insert(
                 "defaultBranchRef".into(),
-                default_branch(repo, alias, rollup_fault.as_ref(), errors),
+                default_branch(repo, &[json!(alias)], rollup_fault.as_ref(), errors),
             );
         }
         for obj in self.object_field.captures_iter(field.selections) {
@@ -240,7 +248,7 @@ impl ServerState {
 }
 
 /// The request's `query` text, or why GitHub would answer `400`.
-fn graphql_query(req: &Request) -> Result<String, &'static str> {
+pub(crate) fn graphql_query(req: &Request) -> Result<String, &'static str> {
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         return Err("Problems parsing JSON");
     };
@@ -250,39 +258,36 @@ fn graphql_query(req: &Request) -> Result<String, &'static str> {
     }
 }
 
-/// `defaultBranchRef`: `null` for an empty repository, else `main` with a head commit whose
-/// id changes with every push or CI change.
-fn default_branch(
+/// `defaultBranchRef`: `null` for an empty repository, else the default branch with its head
+/// commit (see [`FakeRepo::head_oid`]) and rollup.
+pub(crate) fn default_branch(
     repo: &FakeRepo,
-    alias: &str,
+    node_path: &[Value],
     fault: Option<&NodeFault>,
     errors: &mut Vec<Value>,
 ) -> Value {
+    let rollup_path = || {
+        let mut path = node_path.to_vec();
+        path.extend(["defaultBranchRef", "target", "statusCheckRollup"].map(Value::from));
+        Value::Array(path)
+    };
     if repo.empty {
         return Value::Null;
     }
-    let oid = format!(
-        "{:016x}{:016x}{:08x}",
-        fnv1a_64(repo.name.as_bytes()),
-        fnv1a_64(repo.pushed_at.as_bytes()),
-        fnv1a_64(format!("{:?}", repo.ci).as_bytes()) as u32
-    );
+    let oid = repo.head_oid();
     let rollup = if let Some(fault) = fault {
-        errors.push(node_error(
-            fault,
-            json!([alias, "defaultBranchRef", "target", "statusCheckRollup"]),
-        ));
+        errors.push(node_error(fault, rollup_path()));
         Value::Null
     } else if repo.ci_error {
         errors.push(json!({"type": "FORBIDDEN",
-            "path": [alias, "defaultBranchRef", "target", "statusCheckRollup"],
+            "path": rollup_path(),
             "locations": [{"line": 1, "column": 1}],
             "message": "Resource not accessible by integration"}));
         Value::Null
     } else {
         repo.ci.rollup()
     };
-    json!({"name": "main", "target": {"__typename": "Commit", "oid": oid,
+    json!({"name": repo.default_branch, "target": {"__typename": "Commit", "oid": oid,
         "statusCheckRollup": rollup}})
 }
 

@@ -1,12 +1,16 @@
 //! A GitHub API fake served on loopback, for yardstick's tests.
 //!
 //! It answers the REST and GraphQL calls an org-wide scan makes, realistically enough to catch
-//! the usual mistakes: the repository listing is paginated with `Link` headers that point at
-//! `/organizations/{id}/repos`, every listing page carries an ETag and answers `304` to a
-//! matching `If-None-Match`, GraphQL queries are parsed (aliases, `repository(owner:, name:)`,
-//! `object(expression: "HEAD:path")`) and answered from the fake repositories, and faults
-//! (rate limits of every kind, 502s, per-node GraphQL errors, an outage after the n-th request)
-//! are served on demand. Requests without the expected `Authorization` header get a `401`.
+//! the usual mistakes: the GraphQL repository listing (`organization(login:) { repositories(first:,
+//! after:) { totalCount pageInfo { hasNextPage endCursor } nodes { … } } }`) pages with opaque
+//! cursors and refuses `first` over 100; the REST listing is paginated with `Link` headers
+//! that point at `/organizations/{id}/repos`, and every page carries an ETag and answers `304`
+//! to a matching `If-None-Match`; GraphQL queries are read by pattern (aliases,
+//! `repository(owner:, name:)`, `object(expression: "HEAD:path")`) and answered from the fake
+//! repositories; and faults (rate limits of every kind, 502s, per-node GraphQL errors, a
+//! default-branch switch without a push, `PENDING` rollups that later turn green, an outage
+//! after the n-th request) are served on demand. Requests without the expected
+//! `Authorization` header get a `401`.
 //!
 //! The server runs on its own thread (wiremock's), so it keeps serving while the thread that
 //! started it is blocked, e.g. on a subprocess. Start it from any tokio runtime with
@@ -25,7 +29,8 @@
 //!     .await;
 //! let api_url = fake.uri(); // REST base; GraphQL is at fake.graphql_uri()
 //! // ... run the scan against api_url ...
-//! assert_eq!(fake.stats().graphql, 11);
+//! assert_eq!(fake.stats().graphql_listing, 10);
+//! assert_eq!(fake.stats().graphql, 11); // 10 batches, one of them twice
 //! # }
 //! ```
 #![warn(missing_docs)]
@@ -37,6 +42,7 @@ mod dates;
 mod faults;
 mod graphql;
 mod listing;
+mod org_listing;
 mod repo;
 mod responses;
 mod routing;
@@ -112,6 +118,7 @@ impl FakeGitHub {
             comments: Vec::new(),
             token_login: "yardstick-user".into(),
             token_is_installation: false,
+            pending_percent: None,
         }
     }
 
@@ -159,7 +166,8 @@ impl FakeGitHub {
         lock(&self.state.faults).node_faults.push(fault);
     }
 
-    /// Serves `fault` instead of the `n`-th GraphQL request counted from now (1-based).
+    /// Serves `fault` instead of the `n`-th GraphQL repository query counted from now
+    /// (1-based; listing pages not counted).
     pub fn fault_next_graphql(&self, n: u64, fault: Fault) {
         let seen = *lock(&self.state.graphql_seen);
         lock(&self.state.faults).on_graphql.insert(seen + n, fault);
@@ -183,7 +191,38 @@ impl FakeGitHub {
         }
     }
 
-    /// The query strings of the listing requests so far, oldest first.
+    /// Turns every `PENDING` rollup `SUCCESS` (the checks finished; no commit moves) and
+    /// returns the names of the repositories changed.
+    pub fn settle_pending(&self) -> Vec<String> {
+        let mut repos = lock(&self.state.repos);
+        let mut settled = Vec::new();
+        for repo in repos.iter_mut().filter(|r| r.ci == FakeCi::Pending) {
+            repo.ci = FakeCi::Success;
+            settled.push(repo.name.clone());
+        }
+        settled
+    }
+
+    /// The default-branch-switch fault: `name`'s default branch becomes `branch`, whose head
+    /// holds `files` (another head commit), while `pushed_at` stays as it is, as when an admin
+    /// switches the default branch to one pushed earlier. Returns false when there is no such
+    /// repository.
+    pub fn switch_default_branch(
+        &self,
+        name: &str,
+        branch: &str,
+        files: std::collections::BTreeMap<String, String>,
+    ) -> bool {
+        self.update_repo(name, |repo| {
+            repo.default_branch = branch.to_string();
+            repo.files = files;
+            repo.binary.clear();
+            repo.submodules.clear();
+        })
+    }
+
+    /// The listing requests so far, oldest first: a REST page's URL query string, or the
+    /// arguments of a GraphQL page's `repositories(...)`.
     pub fn listing_queries(&self) -> Vec<String> {
         lock(&self.state.listing_queries).clone()
     }

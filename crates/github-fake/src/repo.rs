@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
+use yardstick::util::fnv::fnv1a_64;
 
 use crate::dates::{now_secs, rfc3339};
 
@@ -51,6 +52,8 @@ pub struct FakeRepo {
     pub visibility: String,
     /// `pushed_at` in the listing (RFC 3339).
     pub pushed_at: String,
+    /// The default branch's name (`main` unless changed).
+    pub default_branch: String,
     /// The files of the default branch's head, path to text. Directories exist implicitly.
     pub files: BTreeMap<String, String>,
     /// CI state of the default branch's head.
@@ -75,12 +78,31 @@ impl FakeRepo {
             topics: Vec::new(),
             visibility: "public".into(),
             pushed_at: "2026-01-01T12:00:00Z".into(),
+            default_branch: "main".into(),
             files: BTreeMap::new(),
             ci: FakeCi::None,
             submodules: BTreeSet::new(),
             binary: BTreeSet::new(),
             ci_error: false,
         }
+    }
+
+    /// The default branch's head commit id: it changes with a push (`pushed_at`), a switch of
+    /// the default branch and the files, not with CI (a check finishing moves no commit).
+    pub fn head_oid(&self) -> String {
+        let mut content = String::new();
+        for (path, text) in &self.files {
+            content.push_str(path);
+            content.push('\0');
+            content.push_str(text);
+            content.push('\0');
+        }
+        format!(
+            "{:016x}{:016x}{:08x}",
+            fnv1a_64(self.name.as_bytes()),
+            fnv1a_64(format!("{}\n{}", self.default_branch, self.pushed_at).as_bytes()),
+            fnv1a_64(content.as_bytes()) as u32
+        )
     }
 
     /// Adds a submodule at `path`.

@@ -7,6 +7,7 @@ use wiremock::{Request, Respond, ResponseTemplate};
 
 use crate::auth::Caller;
 use crate::faults::{fault_response, Fault};
+use crate::graphql::graphql_query;
 use crate::responses::error_response;
 use crate::state::{lock, ServerState};
 
@@ -24,6 +25,8 @@ struct Route<'r> {
     method: &'r str,
     segments: Vec<&'r str>,
     is_graphql: bool,
+    /// A GraphQL `organization { repositories }` listing page.
+    is_graphql_listing: bool,
 }
 
 impl<'r> Route<'r> {
@@ -31,10 +34,14 @@ impl<'r> Route<'r> {
         let path = req.url.path();
         let method = req.method.as_str();
         let rest = path.strip_prefix(state.rest_prefix.as_str()).unwrap_or("");
+        let is_graphql = method == "POST" && path == state.graphql_path;
+        let is_graphql_listing =
+            is_graphql && graphql_query(req).is_ok_and(|q| state.organization_field.is_match(&q));
         Route {
             method,
             segments: rest.trim_start_matches('/').split('/').collect(),
-            is_graphql: method == "POST" && path == state.graphql_path,
+            is_graphql,
+            is_graphql_listing,
         }
     }
 
@@ -49,12 +56,14 @@ impl<'r> Route<'r> {
         )
     }
 
+    /// A listing page: REST (`GET …/repos`) or GraphQL.
     fn is_listing(&self) -> bool {
-        self.method == "GET"
-            && matches!(
-                self.segments.as_slice(),
-                ["orgs", _, "repos"] | ["organizations", _, "repos"]
-            )
+        self.is_graphql_listing
+            || (self.method == "GET"
+                && matches!(
+                    self.segments.as_slice(),
+                    ["orgs", _, "repos"] | ["organizations", _, "repos"]
+                ))
     }
 }
 
@@ -99,15 +108,16 @@ impl ServerState {
         }
     }
 
-    /// The fault planned for this request, if any: by request number, by GraphQL or listing
-    /// request number, or an outage. Counts GraphQL and listing requests as it goes.
+    /// The fault planned for this request, if any: by request number, by GraphQL repository
+    /// query number or listing page number (GraphQL listing pages count as listing pages,
+    /// not as GraphQL queries), or an outage. Counts them as it goes.
     fn scheduled_fault(&self, request_number: u64, route: &Route<'_>) -> Option<Fault> {
         let mut faults = lock(&self.faults);
         let mut fault = faults.on_request.remove(&request_number);
         if faults.fail_after.is_some_and(|k| request_number > k) {
             fault = Some(Fault::InternalError);
         }
-        if route.is_graphql {
+        if route.is_graphql && !route.is_graphql_listing {
             let mut seen = lock(&self.graphql_seen);
             *seen += 1;
             if let Some(f) = faults.on_graphql.remove(&*seen) {

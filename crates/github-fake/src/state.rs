@@ -24,9 +24,9 @@ pub(crate) struct ServerState {
     pub repos: Mutex<Vec<FakeRepo>>,
     pub faults: Mutex<FaultPlan>,
     pub stats: Mutex<FakeStats>,
-    /// GraphQL requests received, for [`FaultPlan::on_graphql`].
+    /// GraphQL repository queries (not listing pages) received, for [`FaultPlan::on_graphql`].
     pub graphql_seen: Mutex<u64>,
-    /// Listing requests received, for [`FaultPlan::on_listing`].
+    /// Listing requests (REST pages and GraphQL pages) received, for [`FaultPlan::on_listing`].
     pub listing_seen: Mutex<u64>,
     pub issued: Mutex<Vec<IssuedToken>>,
     pub comments: Mutex<BTreeMap<PullRequest, Vec<Comment>>>,
@@ -40,6 +40,10 @@ pub(crate) struct ServerState {
     pub repository_field: Regex,
     /// `alias: object(expression: "...")` in a GraphQL query.
     pub object_field: Regex,
+    /// `organization(login: "...")` in a GraphQL query: the repository listing.
+    pub organization_field: Regex,
+    /// The arguments of `repositories(...)` in a listing query.
+    pub repositories_args: Regex,
 }
 
 /// A lock that survives a panicked holder: the fake's state stays usable for the next test.

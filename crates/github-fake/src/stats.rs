@@ -6,12 +6,14 @@
 pub struct FakeStats {
     /// Every request received.
     pub total: u64,
-    /// Repository listing pages answered `200`.
+    /// REST repository listing pages answered `200`.
     pub rest_list: u64,
     /// Listing pages answered `304 Not Modified`.
     pub not_modified: u64,
-    /// GraphQL queries answered.
+    /// GraphQL repository queries answered (listing pages not included).
     pub graphql: u64,
+    /// GraphQL listing pages (`organization { repositories }`) answered, errors included.
+    pub graphql_listing: u64,
     /// Repositories (`repository(...)` fields) in the GraphQL queries answered.
     pub graphql_repos: u64,
     /// App installation look-ups and installation token requests.

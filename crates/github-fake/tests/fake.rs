@@ -159,3 +159,123 @@ fn graphql_answers_aliases_objects_and_unknown_repos() {
     assert!(answer["data"]["c"]["defaultBranchRef"].is_null()); // empty repository
     assert_eq!(fake.stats().graphql_repos, 3);
 }
+
+/// Posts a GraphQL query and returns the answer.
+fn graphql(fake: &FakeGitHub, query: &str) -> serde_json::Value {
+    let body = serde_json::json!({ "query": query }).to_string();
+    let reply = send(
+        &fake.graphql_uri().replace("/graphql", ""),
+        "POST",
+        "/graphql",
+        &[AUTH],
+        &body,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).expect("json")
+}
+
+fn listing_query(org: &str, first: usize, after: Option<&str>) -> String {
+    let after = after.map_or_else(|| "null".to_string(), |c| format!("{c:?}"));
+    format!(
+        "query {{ organization(login: {org:?}) {{ repositories(first: {first}, after: {after}, \
+         orderBy: {{field: NAME, direction: ASC}}) {{ totalCount pageInfo {{ hasNextPage endCursor }} \
+         nodes {{ name pushedAt defaultBranchRef {{ name target {{ ... on Commit {{ oid \
+         statusCheckRollup {{ state }} }} }} }} }} }} }} }}"
+    )
+}
+
+#[test]
+fn the_graphql_listing_pages_by_cursor_in_name_order() {
+    let fake = FakeGitHub::builder()
+        .repo(github_fake::FakeRepo::new("zeta"))
+        .repos(150)
+        .pending_percent(8)
+        .start_blocking();
+    let mut names = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let answer = graphql(&fake, &listing_query("acme", 100, after.as_deref()));
+        let connection = &answer["data"]["organization"]["repositories"];
+        assert_eq!(connection["totalCount"], 151);
+        for node in connection["nodes"].as_array().expect("nodes") {
+            names.push(node["name"].as_str().expect("name").to_string());
+        }
+        pages += 1;
+        if connection["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        let cursor = connection["pageInfo"]["endCursor"]
+            .as_str()
+            .expect("cursor");
+        assert!(!cursor.contains("service"), "cursors are opaque: {cursor}");
+        after = Some(cursor.to_string());
+    }
+    assert_eq!(pages, 2);
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert_eq!(names.len(), 151);
+    assert_eq!(fake.stats().graphql_listing, 2);
+    assert_eq!(
+        fake.stats().graphql,
+        0,
+        "listing pages are not repository queries"
+    );
+    // 8 of every 100 positions are PENDING (none of them empty).
+    let pending = fake
+        .repos()
+        .iter()
+        .filter(|r| r.ci == github_fake::FakeCi::Pending)
+        .count();
+    assert!((11..=12).contains(&pending), "{pending}");
+
+    // GitHub's limits and errors.
+    let too_many = graphql(&fake, &listing_query("acme", 101, None));
+    assert_eq!(too_many["errors"][0]["type"], "EXCESSIVE_PAGINATION");
+    assert!(too_many.get("data").is_none());
+    let bad_cursor = graphql(&fake, &listing_query("acme", 10, Some("bm9wZQ==")));
+    assert_eq!(bad_cursor["errors"][0]["type"], "INVALID_CURSOR_ARGUMENTS");
+    let nobody = graphql(&fake, &listing_query("nobody", 10, None));
+    assert!(nobody["data"]["organization"].is_null());
+    assert_eq!(nobody["errors"][0]["type"], "NOT_FOUND");
+    assert_eq!(nobody["errors"][0]["path"][0], "organization");
+}
+
+#[test]
+fn a_default_branch_switch_moves_the_head_but_not_pushed_at() {
+    let fake = FakeGitHub::builder().repos(3).start_blocking();
+    let node = |fake: &FakeGitHub| {
+        let answer = graphql(fake, &listing_query("acme", 100, None));
+        answer["data"]["organization"]["repositories"]["nodes"][0].clone()
+    };
+    let before = node(&fake);
+    assert_eq!(before["defaultBranchRef"]["name"], "main");
+    // A PENDING rollup turning green moves no commit.
+    assert!(fake.update_repo("service-0000", |r| r.ci = github_fake::FakeCi::Pending));
+    let pending = node(&fake);
+    assert_eq!(
+        pending["defaultBranchRef"]["target"]["statusCheckRollup"]["state"],
+        "PENDING"
+    );
+    assert_eq!(fake.settle_pending(), vec!["service-0000".to_string()]);
+    let settled = node(&fake);
+    assert_eq!(
+        settled["defaultBranchRef"]["target"]["statusCheckRollup"]["state"],
+        "SUCCESS"
+    );
+    assert_eq!(
+        settled["defaultBranchRef"]["target"]["oid"],
+        before["defaultBranchRef"]["target"]["oid"]
+    );
+
+    let files = [("catalog-info.yaml".to_string(), "kind: Group\n".to_string())].into();
+    assert!(fake.switch_default_branch("service-0000", "develop", files));
+    let after = node(&fake);
+    assert_eq!(after["defaultBranchRef"]["name"], "develop");
+    assert_eq!(after["pushedAt"], before["pushedAt"]);
+    assert_ne!(
+        after["defaultBranchRef"]["target"]["oid"],
+        before["defaultBranchRef"]["target"]["oid"]
+    );
+}

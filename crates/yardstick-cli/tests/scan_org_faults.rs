@@ -509,3 +509,61 @@ fn shards_count_their_own_repositories_and_merged_failures_fail_the_gate() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_default_branch_switch_without_a_push_is_noticed_on_the_warm_run() {
+    let fake = org().start_blocking();
+    let dir = scratch("branch-switch");
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(states(&fake, &report).failed.is_empty());
+    let entities = |report: &Value| -> BTreeSet<String> {
+        report["entities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["ref"].as_str().map(str::to_string))
+            .collect()
+    };
+
+    // The fault: every 50th repository's default branch becomes `develop`, whose catalog
+    // file holds a second component; pushed_at does not move.
+    let switched: Vec<String> = every_50th(&fake)
+        .into_iter()
+        .filter(|name| {
+            name != "org-groups" && !fake.repos().iter().any(|r| &r.name == name && r.empty)
+        })
+        .collect();
+    assert!(switched.len() >= 9, "{switched:?}");
+    for name in &switched {
+        let text = format!(
+            "{}---\n{}",
+            FakeRepo::component_yaml(name, "team-4"),
+            FakeRepo::component_yaml(&format!("{name}-develop"), "team-4")
+        );
+        let files = [("catalog-info.yaml".to_string(), text)].into();
+        assert!(fake.switch_default_branch(name, "develop", files));
+    }
+    fake.reset_stats();
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Every repository ends scored, failed or gone (here: scored), and the switched ones
+    // are read again: exactly them, and the new branch's catalog is what is scored.
+    let outcome = states(&fake, &report);
+    assert!(
+        outcome.failed.is_empty() && outcome.gone.is_empty(),
+        "{outcome:?}"
+    );
+    assert_eq!(fake.stats().graphql_repos, switched.len() as u64);
+    let scored = entities(&report);
+    for name in &switched {
+        assert!(
+            scored.contains(&format!("component:default/{name}-develop")),
+            "{name}'s develop catalog is not scored"
+        );
+    }
+    let entry = cached_repo(&dir, &switched[0]);
+    assert_eq!(entry["snapshot"]["default_branch"], "develop");
+    // `scan` asserted that no token reached stdout, stderr, the report or the state files.
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,9 +1,11 @@
 //! The GitHub side of yardstick's org-wide scan, and the only yardstick crate that does network.
 //!
-//! [`scan_org`] lists an organisation's repositories over REST (ETag-cached, `Link`-paginated),
-//! filters and shards them, then fetches every repository's catalog files, default-branch head,
-//! CI rollup and a few probe paths in batched GraphQL queries of up to 100 repositories each.
-//! With a [`ScanOptions::state_dir`], unchanged repositories are not queried again and an
+//! [`scan_org`] lists an organisation's repositories with GraphQL (100 a page, cursor-paginated,
+//! each with its default branch, head commit and CI rollup), filters and shards them, then
+//! fetches every repository's catalog files and a few probe paths in batched GraphQL queries of
+//! up to 100 repositories each. With a [`ScanOptions::state_dir`], a repository whose
+//! `pushed_at`, default branch and head commit are those of its cached snapshot is not queried
+//! again (its CI state comes from the listing, so a check that finished since is seen), and an
 //! interrupted run resumes where it stopped. Rate limits (REST primary and secondary, GraphQL
 //! `RATE_LIMITED`) are waited out, 5xx answers and timeouts are retried with exponential backoff,
 //! a batch that still fails is split down to single repositories, and repositories whose
@@ -105,8 +107,9 @@ pub struct ScanOptions {
     pub catalog_paths: Vec<String>,
     /// Scan only this shard of the selected repositories (1 ≤ index ≤ count).
     pub shard: Option<Shard>,
-    /// Directory for the listing ETag cache, the per-repository snapshot cache and resume
-    /// progress. Created when missing. `None`: no cache.
+    /// Directory for the per-repository snapshot cache and resume progress (the snapshots
+    /// fetched, and the listing pages read by a run stopped during the listing). Created when
+    /// missing. `None`: no cache.
     pub state_dir: Option<PathBuf>,
     /// Retries of a request that failed with 5xx, a timeout or a connection error (default 4,
     /// at most 10).
@@ -271,14 +274,15 @@ pub enum CiStatus {
 }
 
 /// Requests made. `rest` counts every REST request sent (retries and `304`s included),
-/// `graphql` every GraphQL request sent; GitHub App token minting is not counted.
+/// `graphql` every GraphQL request sent (listing pages, batches, retries); GitHub App token
+/// minting is not counted. An org scan with a token sends GraphQL only.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RequestStats {
     /// REST requests sent.
     pub rest: u64,
     /// GraphQL requests sent.
     pub graphql: u64,
-    /// REST answers `304 Not Modified` (part of `rest`).
+    /// REST answers `304 Not Modified` (part of `rest`; the GraphQL listing has no ETags).
     pub not_modified: u64,
     /// Requests sent again after a 5xx, a timeout, a connection error or malformed JSON.
     pub retries: u64,

@@ -1,5 +1,6 @@
-//! The state directory: listing ETag cache and per-repository snapshot cache (which doubles as
-//! resume progress). Every file is written atomically (temporary file, then rename).
+//! The state directory: the progress of an interrupted listing, and the per-repository
+//! snapshot cache (which doubles as resume progress). Every file is written atomically
+//! (temporary file, then rename).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,23 +10,44 @@ use serde::{Deserialize, Serialize};
 use yardstick::util::atomic_write::write_atomically;
 use yardstick::util::fnv::fnv1a_64_hex;
 
+use crate::scan::ListedRepo;
 use crate::{state_error, RepoSnapshot, ScanError};
 
-/// Bumped when the files' shape changes; older files are ignored.
-const VERSION: u32 = 1;
+/// Our clock, in seconds since the epoch.
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
 
-/// One cached listing page.
-#[derive(Serialize, Deserialize, Clone, Debug)]
-pub(crate) struct CachedPage {
-    pub etag: String,
-    pub body: String,
-    pub next: Option<String>,
+/// Bumped when a file's shape changes; older files are ignored. (Version 1 of the listing
+/// file held REST listing pages with their ETags.)
+const LISTING_VERSION: u32 = 2;
+const SNAPSHOT_VERSION: u32 = 1;
+
+/// How long the listing progress of an interrupted run is resumed from: the pages read are
+/// taken as they were, so a rerun much later lists again from the start instead (a stale
+/// page would hide pushes and CI changes).
+const LISTING_RESUME_SECS: u64 = 3_600;
+
+/// The listing read so far by a run that was stopped during it.
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+pub(crate) struct ListingProgress {
+    /// The cursor after the last page read; `None` before the first.
+    pub cursor: Option<String>,
+    /// The repositories of the pages read, in listing order.
+    pub repos: Vec<ListedRepo>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
 struct ListingFile {
     version: u32,
-    pages: BTreeMap<String, CachedPage>,
+    /// When it was saved (seconds since the epoch, our clock).
+    #[serde(default)]
+    saved_at: u64,
+    #[serde(default)]
+    progress: Option<ListingProgress>,
 }
 
 /// One repository's cached snapshot.
@@ -51,7 +73,8 @@ pub(crate) struct StateDir {
     listing_path: PathBuf,
     snapshot_path: PathBuf,
     fingerprint: String,
-    pub pages: BTreeMap<String, CachedPage>,
+    /// The listing in progress (or resumed); `None` once the listing is complete.
+    pub listing: Option<ListingProgress>,
     pub repos: BTreeMap<String, CachedRepo>,
 }
 
@@ -96,12 +119,12 @@ impl StateDir {
         let snapshot_path = dir.join(format!("snapshots-{}.json", fnv1a_64_hex(fingerprint)));
         let listing: ListingFile = read_json(&listing_path, warn);
         let snapshots: SnapshotFile = read_json(&snapshot_path, warn);
-        let pages = if listing.version == VERSION {
-            listing.pages
-        } else {
-            BTreeMap::new()
-        };
-        let repos = if snapshots.version == VERSION && snapshots.fingerprint == fingerprint {
+        let fresh = listing.saved_at.saturating_add(LISTING_RESUME_SECS) >= now_secs();
+        let progress = listing
+            .progress
+            .filter(|_| listing.version == LISTING_VERSION && fresh);
+        let repos = if snapshots.version == SNAPSHOT_VERSION && snapshots.fingerprint == fingerprint
+        {
             snapshots.repos
         } else {
             BTreeMap::new()
@@ -110,22 +133,25 @@ impl StateDir {
             listing_path,
             snapshot_path,
             fingerprint: fingerprint.to_string(),
-            pages,
+            listing: progress,
             repos,
         })
     }
 
+    /// Saves the listing progress (none, once the listing is complete).
     pub fn save_listing(&self) -> Result<(), ScanError> {
         #[derive(Serialize)]
         struct ListingFileRef<'a> {
             version: u32,
-            pages: &'a BTreeMap<String, CachedPage>,
+            saved_at: u64,
+            progress: Option<&'a ListingProgress>,
         }
         write_json_atomically(
             &self.listing_path,
             &ListingFileRef {
-                version: VERSION,
-                pages: &self.pages,
+                version: LISTING_VERSION,
+                saved_at: now_secs(),
+                progress: self.listing.as_ref(),
             },
         )
     }
@@ -140,7 +166,7 @@ impl StateDir {
         write_json_atomically(
             &self.snapshot_path,
             &SnapshotFileRef {
-                version: VERSION,
+                version: SNAPSHOT_VERSION,
                 fingerprint: &self.fingerprint,
                 repos: &self.repos,
             },
@@ -188,10 +214,39 @@ mod tests {
         std::fs::write(&state.listing_path, "{not json").expect("write");
         std::fs::write(&state.snapshot_path, [0xff, 0xfe]).expect("write");
         let state = open(&warnings);
-        assert!(state.pages.is_empty() && state.repos.is_empty());
+        assert!(state.listing.is_none() && state.repos.is_empty());
         let warnings = warnings.into_inner();
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(warnings[0].contains("listing-") && warnings[0].contains("is corrupt"));
         assert!(warnings[1].contains("snapshots-") && warnings[1].contains("cannot be read"));
+    }
+
+    #[test]
+    fn listing_progress_is_resumed_within_the_hour_only() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let open = || StateDir::open(dir.path(), "k", "f", &|w| panic!("{w}")).expect("state");
+        let mut state = open();
+        state.listing = Some(ListingProgress {
+            cursor: Some("Y3Vyc29y".into()),
+            repos: Vec::new(),
+        });
+        state.save_listing().expect("save");
+        let resumed = open().listing.expect("resumed");
+        assert_eq!(resumed.cursor.as_deref(), Some("Y3Vyc29y"));
+
+        // Saved two hours ago: the pages may hide pushes since, so the listing starts over.
+        let text = std::fs::read_to_string(&state.listing_path).expect("read");
+        let mut file: serde_json::Value = serde_json::from_str(&text).expect("json");
+        file["saved_at"] = serde_json::json!(now_secs() - 7_200);
+        std::fs::write(&state.listing_path, file.to_string()).expect("write");
+        assert!(open().listing.is_none());
+
+        // A version 1 file (REST pages with ETags) is ignored without a warning.
+        std::fs::write(
+            &state.listing_path,
+            r#"{"version":1,"pages":{"https://x/orgs/a/repos":{"etag":"e","body":"[]","next":null}}}"#,
+        )
+        .expect("write");
+        assert!(open().listing.is_none());
     }
 }

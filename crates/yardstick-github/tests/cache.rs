@@ -1,78 +1,151 @@
-//! The state directory: ETag-cached listing, snapshot cache keyed by `pushed_at`, resume.
+//! The state directory and the GraphQL listing: snapshots reused while `pushed_at`, default
+//! branch and head commit match, CI refreshed from the listing on every run, resume.
 
 mod common;
 
 use std::sync::Arc;
 
-use common::{batches, options, scanned, selected};
-use github_fake::{FakeCi, FakeGitHub};
-use yardstick_github::{scan_org, CiStatus};
+use common::{batches, options, scanned};
+use github_fake::{FakeCi, FakeGitHub, FakeRepo};
+use yardstick_github::{scan_org, CiStatus, OrgSnapshot, RepoSnapshot};
+
+fn repo<'s>(snapshot: &'s OrgSnapshot, name: &str) -> &'s RepoSnapshot {
+    snapshot
+        .repositories
+        .iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("{name} not in the snapshot"))
+}
 
 #[tokio::test(flavor = "multi_thread")]
-async fn cold_and_warm_scans_of_1000_repos_stay_within_the_request_budget() {
-    let fake = FakeGitHub::builder().repos(1_000).start().await;
+async fn cold_and_warm_scans_of_1000_repos_8_percent_pending_stay_within_the_budget() {
+    let fake = FakeGitHub::builder()
+        .repos(1_000)
+        .pending_percent(8)
+        .start()
+        .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut opts = options(&fake);
     opts.state_dir = Some(dir.path().to_path_buf());
-    let selected = selected(&fake.repos()).len();
+    let listed = fake.repos().len() as f64;
+    let scanned = scanned(&fake.repos()).len();
 
-    // Cold: 10 listing pages + one GraphQL query per 100 selected repositories.
+    // Cold: 10 listing pages + one GraphQL query per 100 non-empty selected repositories.
     let cold = scan_org(&opts).await.expect("cold scan");
-    assert_eq!(cold.stats.rest, 10);
-    assert_eq!(cold.stats.graphql, batches(selected));
-    assert_eq!(cold.stats.total(), 20);
-    assert!(cold.stats.total() as f64 / 1_000.0 <= 0.05);
-    assert_eq!(fake.stats().total, 20);
+    let stats = fake.stats();
+    assert_eq!(stats.graphql_listing, 10);
+    assert_eq!(stats.graphql, batches(scanned));
+    assert_eq!(stats.total, stats.graphql_listing + stats.graphql);
+    assert_eq!(cold.stats.rest, 0);
+    assert_eq!(cold.stats.total(), stats.total);
+    let cold_per_repo = stats.total as f64 / listed;
+    assert!(cold_per_repo <= 0.05, "cold: {cold_per_repo}");
+    let pending: Vec<String> = cold
+        .repositories
+        .iter()
+        .filter(|r| r.ci == CiStatus::Pending)
+        .map(|r| r.name.clone())
+        .collect();
+    assert!(pending.len() >= 60, "about 8 % pending: {}", pending.len());
 
-    // Warm, nothing changed: 10 listing pages answered 304, no GraphQL at all.
+    // Warm, the checks finished meanwhile: the 10 listing pages re-check every repository's
+    // CI, and no repository is fetched again.
+    fake.settle_pending();
     fake.reset_stats();
     let warm = scan_org(&opts).await.expect("warm scan");
-    assert_eq!(warm.stats.rest, 10);
-    assert_eq!(warm.stats.not_modified, 10);
-    assert_eq!(warm.stats.graphql, 0);
-    assert!(warm.stats.total() as f64 / 1_000.0 <= 0.01);
-    assert_eq!(fake.stats().not_modified, 10);
-    assert_eq!(fake.stats().graphql, 0);
-    assert_eq!(warm.repositories, cold.repositories);
+    let stats = fake.stats();
+    assert_eq!((stats.graphql_listing, stats.graphql), (10, 0), "{stats:?}");
+    assert_eq!(stats.total, 10, "every request counted: {stats:?}");
+    let warm_per_repo = stats.total as f64 / listed;
+    assert!(warm_per_repo <= 0.01, "warm: {warm_per_repo}");
+    eprintln!(
+        "1,000 repositories, {} PENDING: cold {cold_per_repo:.3}, warm {warm_per_repo:.3} requests per listed repository",
+        pending.len()
+    );
+    for name in &pending {
+        assert_eq!(repo(&warm, name).ci, CiStatus::Passing, "{name}");
+    }
+    let unchanged = |s: &OrgSnapshot| -> Vec<RepoSnapshot> {
+        s.repositories
+            .iter()
+            .filter(|r| !pending.contains(&r.name))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(unchanged(&warm), unchanged(&cold));
     assert_eq!(warm.skipped, cold.skipped);
 
-    // A push to one repository changes its listing page and re-queries that repository only.
+    // A push to one repository re-queries that repository only.
     assert!(fake.update_repo("service-0010", |r| {
         r.pushed_at = "2026-02-01T00:00:00Z".into();
         r.ci = FakeCi::Success;
     }));
     fake.reset_stats();
     let after_push = scan_org(&opts).await.expect("scan after push");
-    assert_eq!(after_push.stats.graphql, 1);
+    assert_eq!(fake.stats().graphql_listing, 10);
+    assert_eq!(fake.stats().graphql, 1);
     assert_eq!(fake.stats().graphql_repos, 1);
-    assert_eq!(fake.stats().rest_list, 1);
-    assert_eq!(fake.stats().not_modified, 9);
-    let repo = after_push
-        .repositories
-        .iter()
-        .find(|r| r.name == "service-0010")
-        .expect("service-0010");
-    assert_eq!(repo.ci, CiStatus::Passing);
+    assert_eq!(repo(&after_push, "service-0010").ci, CiStatus::Passing);
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn pending_ci_and_failed_repos_are_queried_again_on_a_warm_run() {
+async fn a_default_branch_switch_without_a_push_is_fetched_again() {
+    let fake = FakeGitHub::builder().repos(30).start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut opts = options(&fake);
+    opts.state_dir = Some(dir.path().to_path_buf());
+    let cold = scan_org(&opts).await.expect("cold");
+    assert_eq!(
+        repo(&cold, "service-0010").default_branch.as_deref(),
+        Some("main")
+    );
+
+    // `develop` becomes the default branch; pushed_at does not move.
+    let next = FakeRepo::component_yaml("service-0010-next", "team-2");
+    let files = [("catalog-info.yaml".to_string(), next.clone())].into();
+    assert!(fake.switch_default_branch("service-0010", "develop", files));
+    fake.reset_stats();
+    let warm = scan_org(&opts).await.expect("warm");
+    assert_eq!(
+        fake.stats().graphql_repos,
+        1,
+        "only the switched repository"
+    );
+    let switched = repo(&warm, "service-0010");
+    assert_eq!(switched.default_branch.as_deref(), Some("develop"));
+    assert_ne!(switched.head, repo(&cold, "service-0010").head);
+    assert_eq!(switched.files.len(), 1);
+    assert_eq!(switched.files[0].text, next);
+    assert!(switched.present.is_empty(), "mkdocs.yml is not on develop");
+
+    // And the new snapshot is cached in turn.
+    fake.reset_stats();
+    let again = scan_org(&opts).await.expect("third run");
+    assert_eq!(fake.stats().graphql, 0);
+    assert_eq!(again.repositories, warm.repositories);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_repos_are_queried_again_and_pending_ci_is_rechecked_by_the_listing() {
     let fake = FakeGitHub::builder()
         .repos(30)
-        .repo(github_fake::FakeRepo::new("building").ci(FakeCi::Pending))
+        .repo(FakeRepo::new("building").ci(FakeCi::Pending))
         .graphql_node_error("service-0001")
         .start()
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut opts = options(&fake);
     opts.state_dir = Some(dir.path().to_path_buf());
-    scan_org(&opts).await.expect("first scan");
+    let first = scan_org(&opts).await.expect("first scan");
+    assert_eq!(repo(&first, "building").ci, CiStatus::Pending);
     fake.heal();
+    assert!(fake.update_repo("building", |r| r.ci = FakeCi::Success));
     fake.reset_stats();
     let second = scan_org(&opts).await.expect("second scan");
     assert_eq!(fake.stats().graphql, 1);
-    assert_eq!(fake.stats().graphql_repos, 2); // "building" (pending) and service-0001 (error)
+    assert_eq!(fake.stats().graphql_repos, 1); // service-0001 (error); not "building"
     assert!(second.repositories.iter().all(|r| r.error.is_none()));
+    assert_eq!(repo(&second, "building").ci, CiStatus::Passing);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -87,7 +160,8 @@ async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
     let mut opts = options(&fake);
     opts.state_dir = Some(dir.path().to_path_buf());
     opts.max_retries = 0;
-    let selected = selected(&fake.repos()).len();
+    // Empty repositories are known from the listing: nothing to fetch.
+    let scanned_count = scanned(&fake.repos()).len();
 
     let interrupted = scan_org(&opts).await.expect("the scan goes on");
     let failed = interrupted
@@ -95,7 +169,7 @@ async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
         .iter()
         .filter(|r| r.error.is_some())
         .count();
-    assert_eq!(failed, selected - 200);
+    assert_eq!(failed, scanned_count - 200);
     let first = fake.stats();
     assert_eq!(first.graphql_repos, 200);
 
@@ -103,9 +177,9 @@ async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
     fake.reset_stats();
     let resumed = scan_org(&opts).await.expect("resumed scan");
     let second = fake.stats();
-    assert_eq!(second.not_modified, 5);
-    assert_eq!(second.graphql_repos as usize, selected - 200);
-    assert_eq!(second.graphql, batches(selected - 200));
+    assert_eq!(second.graphql_listing, 5);
+    assert_eq!(second.graphql_repos as usize, scanned_count - 200);
+    assert_eq!(second.graphql, batches(scanned_count - 200));
     assert!(resumed.repositories.iter().all(|r| r.error.is_none()));
     assert_eq!(
         resumed
@@ -116,12 +190,16 @@ async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
         scanned(&fake.repos())
     );
     // Across both runs every repository was fetched exactly once, like one cold run.
-    assert_eq!(first.graphql_repos + second.graphql_repos, selected as u64);
+    assert_eq!(
+        first.graphql_repos + second.graphql_repos,
+        scanned_count as u64
+    );
 
     // And the finished run left a valid cache behind.
     fake.reset_stats();
     let warm = scan_org(&opts).await.expect("warm scan");
-    assert_eq!(warm.stats.graphql, 0);
+    assert_eq!(fake.stats().graphql, 0);
+    assert_eq!(warm.stats.graphql, 5, "the listing pages only");
     assert_eq!(warm.repositories, resumed.repositories);
 }
 
@@ -131,7 +209,7 @@ async fn followup_probes_are_cached_too() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut opts = options(&fake);
     opts.state_dir = Some(dir.path().to_path_buf());
-    opts.followup = Some(Arc::new(|repo: &yardstick_github::RepoSnapshot| {
+    opts.followup = Some(Arc::new(|repo: &RepoSnapshot| {
         if repo.files.iter().any(|f| f.text.contains("techdocs-ref")) {
             vec!["docs".to_string()]
         } else {
@@ -139,41 +217,42 @@ async fn followup_probes_are_cached_too() {
         }
     }));
     let cold = scan_org(&opts).await.expect("cold");
-    assert_eq!(cold.stats.graphql, 2);
+    assert_eq!(
+        cold.stats.graphql,
+        1 + 2,
+        "a listing page, a batch, a follow-up"
+    );
     let warm = scan_org(&opts).await.expect("warm");
-    assert_eq!(warm.stats.graphql, 0);
+    assert_eq!(warm.stats.graphql, 1, "the listing page only");
     assert_eq!(warm.repositories, cold.repositories);
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn ci_none_is_refetched_while_the_push_is_fresh() {
+async fn ci_changes_without_a_push_are_read_from_the_listing() {
     let fake = FakeGitHub::builder()
         .repos(20)
-        .repo(github_fake::FakeRepo::new("just-pushed").pushed_secs_ago(3_600))
+        .repo(FakeRepo::new("just-pushed").pushed_secs_ago(3_600))
         .start()
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut opts = options(&fake);
     opts.state_dir = Some(dir.path().to_path_buf());
     let cold = scan_org(&opts).await.expect("cold");
-    let ci = |s: &yardstick_github::OrgSnapshot| {
-        s.repositories
-            .iter()
-            .find(|r| r.name == "just-pushed")
-            .map(|r| r.ci)
-    };
-    assert_eq!(ci(&cold), Some(CiStatus::None));
-    // The first check registers; the head (and pushed_at) stay the same.
+    assert_eq!(repo(&cold, "just-pushed").ci, CiStatus::None);
+    assert_eq!(repo(&cold, "service-0001").ci, CiStatus::Failing);
+    // The first check registers on a fresh push, and a red run is re-run green, a month
+    // after its push: neither moves the head.
     assert!(fake.update_repo("just-pushed", |r| r.ci = FakeCi::Success));
+    assert!(fake.update_repo("service-0001", |r| r.ci = FakeCi::Success));
     fake.reset_stats();
     let warm = scan_org(&opts).await.expect("warm");
-    // Only the freshly pushed repository is asked again; old `none`s stay cached.
-    assert_eq!(fake.stats().graphql_repos, 1);
-    assert_eq!(ci(&warm), Some(CiStatus::Passing));
+    assert_eq!(fake.stats().graphql_repos, 0, "no files fetched again");
+    assert_eq!(repo(&warm, "just-pushed").ci, CiStatus::Passing);
+    assert_eq!(repo(&warm, "service-0001").ci, CiStatus::Passing);
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_scan_stopped_during_the_listing_saves_the_pages_read() {
+async fn a_scan_stopped_during_the_listing_resumes_from_its_cursor() {
     // Ten listing pages; the fifth answers late, so the stop comes while it is in flight.
     let fake = FakeGitHub::builder()
         .repos(1_000)
@@ -187,7 +266,7 @@ async fn a_scan_stopped_during_the_listing_saves_the_pages_read() {
     let mut opts = options(&fake);
     opts.state_dir = Some(dir.path().to_path_buf());
     let stop = async {
-        while fake.stats().rest_list < 5 {
+        while fake.stats().graphql_listing < 5 {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     };
@@ -204,9 +283,17 @@ async fn a_scan_stopped_during_the_listing_saves_the_pages_read() {
     );
     assert_eq!(fake.stats().graphql, 0);
 
-    // The four pages read were saved: they revalidate as 304s.
+    // The four pages read were saved with the cursor after them: the resumed run reads
+    // pages 5 to 10 only, and ends as a plain scan does.
     fake.reset_stats();
     let resumed = scan_org(&opts).await.expect("resumed scan");
-    assert_eq!(fake.stats().not_modified, 4);
-    assert_eq!(resumed.repositories.len(), scanned(&fake.repos()).len());
+    assert_eq!(fake.stats().graphql_listing, 6);
+    let plain = scan_org(&options(&fake)).await.expect("plain scan");
+    assert_eq!(resumed.repositories, plain.repositories);
+    assert_eq!(resumed.skipped, plain.skipped);
+
+    // A listing completed is not resumed: the next run lists from the start.
+    fake.reset_stats();
+    scan_org(&opts).await.expect("warm scan");
+    assert_eq!(fake.stats().graphql_listing, 10);
 }

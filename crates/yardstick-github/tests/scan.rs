@@ -19,16 +19,17 @@ fn names(snapshot: &yardstick_github::OrgSnapshot) -> BTreeSet<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn listing_follows_link_pages_through_organizations_urls() {
+async fn listing_follows_graphql_cursors_page_by_page() {
     let fake = FakeGitHub::builder().repos(250).start().await;
     let snapshot = scan_org(&options(&fake)).await.expect("scan");
 
     let repos = fake.repos();
     assert_eq!(names(&snapshot), scanned(&repos));
-    // 3 listing pages (page 2 and 3 via /organizations/{id}/repos), 2 GraphQL batches.
-    assert_eq!(fake.stats().rest_list, 3);
-    assert_eq!(snapshot.stats.rest, 3);
-    assert_eq!(snapshot.stats.graphql, batches(selected(&repos).len()));
+    // 3 GraphQL listing pages, then 3 batches of the non-empty selected repositories; no REST.
+    assert_eq!(fake.stats().graphql_listing, 3);
+    assert_eq!(snapshot.stats.rest, 0);
+    assert_eq!(fake.stats().graphql, batches(scanned(&repos).len()));
+    assert_eq!(snapshot.stats.graphql, 3 + batches(scanned(&repos).len()));
     assert_eq!(fake.stats().unauthorized, 0);
 }
 
@@ -167,9 +168,10 @@ async fn followup_paths_are_probed_in_one_extra_batched_round() {
         .find(|r| r.name == "service-0010")
         .expect("service-0010");
     assert_eq!(docs.present, vec!["docs", "mkdocs.yml"]);
-    // Two first-round batches plus one follow-up batch for the ~10 repos with docs.
-    let first_round = batches(selected(&fake.repos()).len());
-    assert_eq!(snapshot.stats.graphql, first_round + 1);
+    // Two listing pages, two first-round batches plus one follow-up batch for the ~10 repos
+    // with docs.
+    let first_round = batches(scanned(&fake.repos()).len());
+    assert_eq!(snapshot.stats.graphql, 2 + first_round + 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -184,9 +186,11 @@ async fn progress_is_reported_after_every_batch() {
     scan_org(&opts).await.expect("scan");
     let seen = seen.lock().map(|v| v.clone()).unwrap_or_default();
     let total = selected(&fake.repos()).len();
-    assert_eq!(seen.first(), Some(&Progress { done: 0, total }));
+    // Empty repositories are done from the listing, before any batch.
+    let empty = total - scanned(&fake.repos()).len();
+    assert_eq!(seen.first(), Some(&Progress { done: empty, total }));
     assert_eq!(seen.last(), Some(&Progress { done: total, total }));
-    assert_eq!(seen.len(), 1 + batches(total) as usize);
+    assert_eq!(seen.len(), 1 + batches(total - empty) as usize);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -270,7 +274,11 @@ async fn graphql_rate_limited_with_http_200_is_waited_out() {
         .await;
     let snapshot = scan_org(&options(&fake)).await.expect("scan");
     assert_eq!(snapshot.stats.rate_limit_waits, 1);
-    assert_eq!(snapshot.stats.graphql, 2);
+    assert_eq!(
+        snapshot.stats.graphql,
+        1 + 2,
+        "the listing page, the batch twice"
+    );
     assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
     assert_eq!(names(&snapshot), scanned(&fake.repos()));
 }
@@ -299,7 +307,8 @@ async fn bad_gateways_are_retried_with_backoff() {
         .await;
     let snapshot = scan_org(&options(&fake)).await.expect("scan");
     assert_eq!(snapshot.stats.retries, 3);
-    assert_eq!(snapshot.stats.graphql, 3);
+    // The (GraphQL) listing page twice, the batch three times.
+    assert_eq!(snapshot.stats.graphql, 2 + 3);
     assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
 }
 
@@ -355,7 +364,11 @@ async fn a_graphql_partial_error_marks_only_its_repo() {
         }
     }
     assert_eq!(names(&snapshot), scanned(&fake.repos()));
-    assert_eq!(snapshot.stats.graphql, 1);
+    assert_eq!(
+        snapshot.stats.graphql,
+        1 + 1,
+        "the listing page and one batch"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -375,8 +388,12 @@ async fn an_unknown_org_or_a_listing_error_ends_the_scan() {
     let fake = FakeGitHub::builder().repos(5).start().await;
     let mut opts = options(&fake);
     opts.org = "nobody".into();
-    let err = scan_org(&opts).await.expect_err("404");
-    assert!(matches!(err, ScanError::Api { status: 404, .. }), "{err}");
+    // GraphQL answers 200 with `organization: null` and a NOT_FOUND error; not retried.
+    let err = scan_org(&opts).await.expect_err("not found");
+    assert!(matches!(err, ScanError::Decode { .. }), "{err}");
+    assert!(err.to_string().contains("NOT_FOUND"), "{err}");
+    assert!(err.to_string().contains("'nobody'"), "{err}");
+    assert_eq!(fake.stats().graphql_listing, 1);
     opts.org = "../etc".into();
     assert!(matches!(
         scan_org(&opts).await,
@@ -396,8 +413,8 @@ async fn a_half_that_fails_again_is_split_again() {
     let mut opts = options(&fake);
     opts.max_retries = 1;
     let snapshot = scan_org(&opts).await.expect("scan");
-    // Query, retry, the two halves, then the second half's two quarters.
-    assert_eq!(snapshot.stats.graphql, 6);
+    // The listing page; query, retry, the two halves, then the second half's two quarters.
+    assert_eq!(snapshot.stats.graphql, 1 + 6);
     assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
     assert_eq!(names(&snapshot), scanned(&fake.repos()));
 }
@@ -466,11 +483,11 @@ async fn followup_probes_are_capped_per_repo_and_batches_are_sized_by_objects() 
     }));
     let snapshot = scan_org(&opts).await.expect("scan");
     // 12 repositories with docs, 50 probes each (1 + 50 objects): 9 per query of ≤ 500.
-    let first_round = batches(selected(&fake.repos()).len());
-    assert_eq!(snapshot.stats.graphql, first_round + 2);
+    let first_round = batches(scanned(&fake.repos()).len());
+    assert_eq!(snapshot.stats.graphql, 2 + first_round + 2);
     assert_eq!(
         fake.stats().graphql_repos,
-        selected(&fake.repos()).len() as u64 + 12
+        scanned(&fake.repos()).len() as u64 + 12
     );
     assert!(snapshot.repositories.iter().all(|r| r.error.is_none()));
 }
@@ -494,8 +511,9 @@ async fn a_deep_graphql_error_fails_the_repo_and_names_the_field() {
     assert!(error.contains("statusCheckRollup"), "{error}");
     assert!(repo.files.is_empty());
     assert!(!repo.gone);
-    // FORBIDDEN does not pass on a retry, so none was made.
-    assert_eq!(snapshot.stats.graphql, 1);
+    // FORBIDDEN does not pass on a retry, so none was made (the listing's rollup error
+    // only sends the repository to the batch).
+    assert_eq!(snapshot.stats.graphql, 1 + 1);
     assert_eq!(
         snapshot
             .repositories
@@ -570,10 +588,15 @@ async fn the_listing_asks_for_a_stable_order() {
     assert_eq!(snapshot.repositories.len(), scanned(&fake.repos()).len());
     let queries = fake.listing_queries();
     assert_eq!(queries.len(), 2);
-    for query in queries {
-        assert!(query.contains("sort=full_name"), "{query}");
-        assert!(query.contains("direction=asc"), "{query}");
+    for query in &queries {
+        assert!(query.contains("first: 100"), "{query}");
+        assert!(
+            query.contains("orderBy: {field: NAME, direction: ASC}"),
+            "{query}"
+        );
     }
+    assert!(queries[0].contains("after: null"), "{}", queries[0]);
+    assert!(!queries[1].contains("after: null"), "{}", queries[1]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -638,8 +661,8 @@ async fn a_probe_error_fails_the_repo_and_a_missing_node_is_gone() {
         .unwrap_or_default()
         .contains("NOT_FOUND"));
     // First query, then two retry rounds of the probe-failed repository alone; the gone one
-    // is not retried.
-    assert_eq!(snapshot.stats.graphql, 3);
+    // is not retried. (And the listing page.)
+    assert_eq!(snapshot.stats.graphql, 1 + 3);
     assert_eq!(
         snapshot
             .repositories

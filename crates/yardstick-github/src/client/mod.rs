@@ -43,10 +43,6 @@ pub(crate) struct ApiResponse {
 }
 
 impl ApiResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
     /// GitHub's `message`, or the start of the body.
     pub fn message(&self) -> String {
         serde_json::from_str::<Value>(&self.body)

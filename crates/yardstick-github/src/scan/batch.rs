@@ -151,7 +151,7 @@ async fn query_batch(
     let text = build_query(org, catalog_paths, queries);
     let answer = match post_query(client, &text, max_retries).await? {
         Ok(answer) => answer,
-        Err(message) => return Ok(Err(client.redact(&message))),
+        Err(error) => return Ok(Err(client.redact(&error.to_string()))),
     };
     Ok(Ok(read_repositories(
         client,

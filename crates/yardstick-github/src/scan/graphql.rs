@@ -14,12 +14,13 @@ pub(super) struct GraphqlAnswer {
 }
 
 /// Posts a query; waits out `RATE_LIMITED` and secondary rate limits, retries malformed JSON.
-/// `Ok(Err(_))`: the query failed for good.
+/// `Ok(Err(_))`: the query failed for good (after retries), which a batch survives by
+/// splitting and the listing does not; `Err(_)` ends the scan (credentials, rate limits).
 pub(super) async fn post_query(
     client: &Client,
     query: &str,
     max_retries: u32,
-) -> Result<Result<GraphqlAnswer, String>, ScanError> {
+) -> Result<Result<GraphqlAnswer, ScanError>, ScanError> {
     let body = json!({ "query": query });
     let mut bad_json = 0u32;
     let mut waits = 0u32;
@@ -36,21 +37,19 @@ pub(super) async fn post_query(
             .await
         {
             Ok(response) => response,
-            Err(e @ ScanError::Network { .. }) => return Ok(Err(e.to_string())),
+            Err(e @ ScanError::Network { .. }) => return Ok(Err(e)),
             Err(e) => return Err(e),
         };
         if response.status == 401 {
             return Err(client.api_error(&Method::POST, &client.graphql_url, 401, &response));
         }
         if response.status != 200 {
-            return Ok(Err(client
-                .api_error(
-                    &Method::POST,
-                    &client.graphql_url,
-                    response.status,
-                    &response,
-                )
-                .to_string()));
+            return Ok(Err(client.api_error(
+                &Method::POST,
+                &client.graphql_url,
+                response.status,
+                &response,
+            )));
         }
         let Ok(json) = serde_json::from_str::<Value>(&response.body) else {
             if bad_json < max_retries {
@@ -58,7 +57,10 @@ pub(super) async fn post_query(
                 client.backoff(bad_json).await;
                 continue;
             }
-            return Ok(Err("GitHub GraphQL answered malformed JSON".into()));
+            return Ok(Err(failed(
+                client,
+                "GitHub GraphQL answered malformed JSON".into(),
+            )));
         };
         let errors = json
             .get("errors")
@@ -83,9 +85,20 @@ pub(super) async fn post_query(
                     .and_then(|e| e.get("message"))
                     .and_then(Value::as_str)
                     .unwrap_or("no data and no error");
-                Err(format!("GitHub GraphQL query failed: {first}"))
+                Err(failed(
+                    client,
+                    format!("GitHub GraphQL query failed: {first}"),
+                ))
             }
         });
+    }
+}
+
+/// A query that failed with an answer that is not an HTTP error.
+fn failed(client: &Client, message: String) -> ScanError {
+    ScanError::Decode {
+        what: client.describe(&Method::POST, &client.graphql_url),
+        message,
     }
 }
 

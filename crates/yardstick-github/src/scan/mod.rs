@@ -1,8 +1,10 @@
 //! The org scan: listing, filter, shard, batched GraphQL, cache and resume.
 //!
 //! - [`options`]: checking and normalising the options;
-//! - [`listing`]: the REST repository listing, filters and shard;
-//! - [`snapshots`]: which cached snapshots still stand, and snapshots of fetched repositories;
+//! - [`listing`]: the GraphQL repository listing (with each head and CI state), filters and
+//!   shard;
+//! - [`snapshots`]: which cached snapshots still stand (their CI refreshed from the listing),
+//!   and snapshots of fetched repositories;
 //! - [`rounds`]: the first round (everything per repository) and the follow-up probes, each
 //!   with retry rounds for incomplete answers;
 //! - [`batch`]: cutting repositories into GraphQL queries, with retries and splitting;
@@ -25,7 +27,9 @@ use std::task::Poll;
 use crate::client::{Client, InstallationScope};
 use crate::state::{CachedRepo, StateDir};
 use crate::{OrgSnapshot, Progress, RepoSnapshot, ScanError, ScanOptions, SkipCounts};
-use listing::{list_repos, select_repos, ListedRepo};
+use listing::{list_repos, select_repos};
+
+pub(crate) use listing::ListedRepo;
 use options::{probe_paths, CheckedOptions};
 
 pub(crate) use options::check_name;
@@ -86,7 +90,7 @@ pub async fn scan_org_until(
         total: selected.len(),
         done: BTreeMap::new(),
     };
-    let to_fetch = run.reuse_cached(&selected, &base_probes);
+    let to_fetch = run.reuse_cached(&selected, &base_probes)?;
     run.report_progress();
     if race(run.fetch(&to_fetch, &base_probes), stop)
         .await
@@ -176,7 +180,7 @@ impl ScanRun<'_> {
     }
 }
 
-/// Opens the state directory, if any. The listing cache is per host and org; the snapshot
+/// Opens the state directory, if any. The listing progress is per host and org; the snapshot
 /// cache also depends on the catalog paths and the shard.
 fn open_state(
     options: &ScanOptions,

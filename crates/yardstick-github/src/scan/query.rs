@@ -10,7 +10,7 @@ use super::graphql::GraphqlAnswer;
 use crate::client::Client;
 use crate::{CiStatus, RepoFile};
 
-fn gql_string(text: &str) -> String {
+pub(super) fn gql_string(text: &str) -> String {
     // JSON string escapes are valid GraphQL string escapes.
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
@@ -208,7 +208,7 @@ fn read_repository(node: &Value, catalog_paths: &[String], query: &RepoQuery) ->
 }
 
 /// The CI state of the head commit's `statusCheckRollup`.
-fn ci_status(target: Option<&Value>) -> CiStatus {
+pub(super) fn ci_status(target: Option<&Value>) -> CiStatus {
     match target
         .and_then(|t| t.get("statusCheckRollup"))
         .and_then(|r| r.get("state"))

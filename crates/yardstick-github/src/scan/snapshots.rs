@@ -1,89 +1,87 @@
 //! Per-repository snapshots: which cached ones still stand, and the snapshot of a fetch.
 
-use yardstick::util::civil_date::days_from_civil;
-
 use super::batch::{FailureKind, RepoFailure, RepoOutcome};
 use super::listing::ListedRepo;
 use super::ScanRun;
 use crate::state::CachedRepo;
-use crate::{CiStatus, RepoSnapshot};
-
-/// A cached `ci: none` is trusted only for repositories not pushed to within this long: CI
-/// may not have registered its first check yet (see `reusable`).
-const FRESH_PUSH_SECS: u64 = 24 * 3_600;
+use crate::{CiStatus, RepoSnapshot, ScanError};
 
 impl ScanRun<'_> {
-    /// Takes every selected repository whose cached snapshot still stands as done, and
-    /// returns the rest, to fetch.
+    /// Takes every selected repository whose cached snapshot still stands as done, with its CI
+    /// state from the listing, and every empty one (nothing to fetch); returns the rest, to
+    /// fetch.
     pub(super) fn reuse_cached<'r>(
         &mut self,
         selected: &'r [ListedRepo],
         base_probes: &[String],
-    ) -> Vec<&'r ListedRepo> {
+    ) -> Result<Vec<&'r ListedRepo>, ScanError> {
         let mut to_fetch = Vec::new();
-        let now = now_secs();
+        let mut refreshed = false;
         for repo in selected {
-            let reusable = self
-                .state
-                .as_ref()
-                .and_then(|s| s.repos.get(&repo.name))
-                .filter(|c| reusable(repo, c, base_probes, now))
-                .cloned();
-            match reusable {
-                Some(mut cached) => {
-                    cached.snapshot.html_url = repo.html_url.clone();
-                    self.done.insert(repo.name.clone(), cached);
-                }
-                None => to_fetch.push(repo),
+            if repo.is_empty() {
+                let cached = CachedRepo {
+                    pushed_at: repo.pushed_at.clone().unwrap_or_default(),
+                    probed: base_probes.iter().cloned().collect(),
+                    snapshot: empty_snapshot(repo),
+                };
+                self.done.insert(repo.name.clone(), cached);
+                continue;
             }
+            let cached = self
+                .state
+                .as_mut()
+                .and_then(|s| s.repos.get_mut(&repo.name));
+            let Some((cached, ci)) =
+                cached.and_then(|c| reusable(repo, c, base_probes).map(|ci| (c, ci)))
+            else {
+                to_fetch.push(repo);
+                continue;
+            };
+            if cached.snapshot.ci != ci {
+                // Checks finished (or re-ran) without a push: the files stand, the CI moves.
+                cached.snapshot.ci = ci;
+                refreshed = true;
+            }
+            let mut done = cached.clone();
+            done.snapshot.html_url = repo.html_url.clone();
+            self.done.insert(repo.name.clone(), done);
         }
-        to_fetch
+        if let (true, Some(state)) = (refreshed, &self.state) {
+            state.save_snapshots()?;
+        }
+        Ok(to_fetch)
     }
 }
 
-/// Whether a cached snapshot can stand in for a fetch: same `pushed_at`, every base probe
-/// done, no error, and a settled CI state. `pending` is always fetched again; so is `none`
-/// for a repository pushed to within the last 24 hours, since GitHub shows no rollup until
-/// the first check or status of a new head registers (older `none` stays cached: CI that
-/// has not shown up after a day is taken as absent until the next push).
-fn reusable(repo: &ListedRepo, cached: &CachedRepo, base_probes: &[String], now: u64) -> bool {
-    let pushed = repo.pushed_at.as_deref();
-    let recent = pushed
-        .and_then(parse_rfc3339)
-        .is_none_or(|at| at.saturating_add(FRESH_PUSH_SECS) > now);
-    pushed.is_some_and(|p| p == cached.pushed_at)
-        && base_probes.iter().all(|p| cached.probed.contains(p))
-        && cached.snapshot.error.is_none()
-        && cached.snapshot.ci != CiStatus::Pending
-        && !(cached.snapshot.ci == CiStatus::None && recent)
+/// The listing's CI state when a cached snapshot can stand in for a fetch: the listing knows
+/// the head and CI, and the same `pushed_at`, default branch and head commit as the cache
+/// (a default branch switched without a push changes the last two), every base probe done,
+/// no error. The listing carries every repository's rollup, so a CI state that changes
+/// without a push (`PENDING` turning green, a re-run) is taken from it on every run.
+fn reusable(repo: &ListedRepo, cached: &CachedRepo, base_probes: &[String]) -> Option<CiStatus> {
+    let same_head = repo.pushed_at.as_deref() == Some(cached.pushed_at.as_str())
+        && repo.default_branch.is_some()
+        && repo.default_branch == cached.snapshot.default_branch
+        && repo.head.is_some()
+        && repo.head == cached.snapshot.head;
+    let complete =
+        base_probes.iter().all(|p| cached.probed.contains(p)) && cached.snapshot.error.is_none();
+    repo.ci.filter(|_| same_head && complete)
 }
 
-/// Our clock, in seconds since the epoch.
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// `YYYY-MM-DDTHH:MM:SS` followed by `Z` or fractional seconds and `Z` (GitHub's form) as
-/// epoch seconds.
-fn parse_rfc3339(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = text.get(range)?;
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| part.parse().ok())
-            .flatten()
-    };
-    if text.len() < 20 || text.as_bytes()[10] != b'T' {
-        return None;
+/// The snapshot of a repository the listing shows without commits.
+fn empty_snapshot(repo: &ListedRepo) -> RepoSnapshot {
+    RepoSnapshot {
+        name: repo.name.clone(),
+        html_url: repo.html_url.clone(),
+        default_branch: None,
+        head: None,
+        files: Vec::new(),
+        present: Vec::new(),
+        ci: CiStatus::None,
+        error: None,
+        gone: false,
     }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3_600 + mi * 60 + s;
-    u64::try_from(secs).ok()
 }
 
 /// The snapshot of a first-round fetch, or of its failure.
