@@ -284,3 +284,63 @@ fn tempfile_dir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn wrapping_keeps_escaped_control_characters_escaped_and_whole() {
+    let dir = tempfile_dir("terminal-escapes");
+    let catalog = r#"apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: team
+spec:
+  type: team
+  children: []
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: escaper
+spec:
+  type: service
+  lifecycle: production
+  owner: "group:default/the-\e[41m-red-\e[0m-team-with-a-long-name"
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: bad-tag
+  tags: ["bad\e[0mtag"]
+spec:
+  type: service
+  lifecycle: production
+  owner: team
+"#;
+    std::fs::write(dir.join("catalog-info.yaml"), catalog).unwrap();
+    for args in [&["lint", "."][..], &["score", "."][..]] {
+        let unwrapped = stdout(&yardstick(args, &dir));
+        let wrapped = stdout(&with_columns("50", args, &dir));
+        for text in [&unwrapped, &wrapped] {
+            assert!(!text.contains('\u{1b}'), "{args:?}: raw ESC in\n{text}");
+        }
+        // Every visible escape survives whole: none is split across lines.
+        assert!(unwrapped.contains("\\x1b"), "{args:?}: {unwrapped}");
+        assert_eq!(
+            wrapped.matches("\\x1b").count(),
+            unwrapped.matches("\\x1b").count(),
+            "{args:?}:\n{wrapped}"
+        );
+        for line in wrapped.lines().filter(|l| !is_source_line(l)) {
+            assert!(line.chars().count() <= 50, "{args:?}: {line:?}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A line of a lint diagnostic's source snippet (clipped, not wrapped, so it may end in an
+/// escape cut short by the clip).
+fn is_source_line(line: &str) -> bool {
+    let rest = line
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.trim_start().starts_with(['│', '·', '╭', '╰'])
+}

@@ -215,7 +215,8 @@ fn check_legend(out: &mut dyn Write, checks: &[CheckInfo], style: &Style) -> io:
 }
 
 /// Scores and levels by owner and by system: one line per group, or, when that does not
-/// fit the width, the group on one line and its figures wrapped under it.
+/// fit the width, the group (wrapped, never clipped: it may be any owner text) and its
+/// figures under it.
 fn aggregates(
     out: &mut dyn Write,
     report: &Report,
@@ -242,7 +243,7 @@ fn aggregates(
             let line = format!("  {key:<40} {score:>5}  {entities:<count_width$}  {levels}");
             match style.width {
                 Some(width) if display_width(&line) > width => {
-                    writeln!(out, "  {}", clip(&key, width.saturating_sub(2)))?;
+                    writeln!(out, "{}", wrap(&key, style.width, "  ", "    "))?;
                     let figures = [score.as_str(), entities.as_str(), levels.as_str()];
                     writeln!(out, "{}", pack(figures, "  ", style.width, "    ", "    "))?;
                 }

@@ -7,6 +7,23 @@ use std::cmp::Ordering;
 
 use yardstick::{CheckStatus, EntityRef, EntityScore, DEFAULT_NAMESPACE};
 
+/// The `--owner` argument: an entity reference as Backstage reads `spec.owner` (kind Group
+/// and namespace `default` unless given), so `team-a`, `group:team-a` and
+/// `group:default/team-a` name the same owner.
+pub fn owner_ref(text: &str) -> Result<EntityRef, String> {
+    EntityRef::parse(text, Some("Group"), DEFAULT_NAMESPACE).map_err(|e| e.to_string())
+}
+
+/// The entities to show, and how many were left out and why.
+pub struct Selection<'a> {
+    /// Worst first: lowest score, then lowest level, then by reference.
+    pub shown: Vec<&'a EntityScore>,
+    /// Left out by `--only-failing`, `--owner` or `--kind`.
+    pub filtered_out: usize,
+    /// Matching, but with nothing scored, and `--all` was not given.
+    pub unscored_hidden: usize,
+}
+
 /// What the human table shows.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
@@ -59,30 +76,11 @@ impl Rows {
                 entity
                     .owner
                     .as_deref()
-                    .and_then(|o| EntityRef::parse(o, Some("Group"), DEFAULT_NAMESPACE).ok())
+                    .and_then(|o| owner_ref(o).ok())
                     .is_some_and(|o| o == *owner)
             })
     }
-}
 
-/// The `--owner` argument: an entity reference as Backstage reads `spec.owner` (kind Group
-/// and namespace `default` unless given), so `team-a`, `group:team-a` and
-/// `group:default/team-a` name the same owner.
-pub fn owner_ref(text: &str) -> Result<EntityRef, String> {
-    EntityRef::parse(text, Some("Group"), DEFAULT_NAMESPACE).map_err(|e| e.to_string())
-}
-
-/// The entities to show, and how many were left out and why.
-pub struct Selection<'a> {
-    /// Worst first: lowest score, then lowest level, then by reference.
-    pub shown: Vec<&'a EntityScore>,
-    /// Left out by `--only-failing`, `--owner` or `--kind`.
-    pub filtered_out: usize,
-    /// Matching, but with nothing scored, and `--all` was not given.
-    pub unscored_hidden: usize,
-}
-
-impl Rows {
     /// The entities of `entities` this table shows, worst first.
     pub fn select<'a>(&self, entities: &'a [EntityScore]) -> Selection<'a> {
         let matching: Vec<&EntityScore> = entities.iter().filter(|e| self.matches(e)).collect();
