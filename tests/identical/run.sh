@@ -9,6 +9,8 @@
 # committed ones. YARDSTICK_BIN and GEN_CATALOG_BIN may name prebuilt binaries; otherwise the
 # release binaries are built. Exit 0: identical; 1: a digest differs; 2: could not run.
 set -euo pipefail
+# COLUMNS would wrap the human outputs (they are not written to a terminal here).
+unset COLUMNS
 cd "$(dirname "$0")/../.."
 repo=$PWD
 digests="$repo/tests/identical/digests.txt"

@@ -6,6 +6,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use yardstick::report::text::plural;
 use yardstick::report::{self, RenderOptions, Report};
 use yardstick::util::atomic_write::write_atomically;
 use yardstick::{LintReport, Severity};
@@ -18,8 +19,8 @@ use crate::stdio;
 pub enum Live<'a> {
     /// `yardstick lint`.
     Lint(&'a LintReport),
-    /// `yardstick score`.
-    Score,
+    /// `yardstick score`, with what its human table shows.
+    Score(&'a render::score::Rows),
     /// `yardstick report --from`.
     Saved,
 }
@@ -52,19 +53,22 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
         match args.output.get(index) {
             Some(path) => {
                 let mut buffer = Vec::new();
-                render_format(*format, report, &options, &live, &mut buffer, false)
+                let style = render::Style::default();
+                render_format(*format, report, &options, &live, &mut buffer, &style)
                     .map_err(|e| format!("cannot render {format:?}: {e}"))?;
                 write_atomically(path, &buffer)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             None => {
                 let stdout = std::io::stdout();
-                let color = !args.no_color
-                    && std::env::var_os("NO_COLOR").is_none()
-                    && stdout.is_terminal();
+                let terminal = stdout.is_terminal();
+                let style = render::Style {
+                    color: !args.no_color && std::env::var_os("NO_COLOR").is_none() && terminal,
+                    width: render::width::output_width(terminal),
+                };
                 let mut out = stdout.lock();
                 stdio::stdout_result(
-                    render_format(*format, report, &options, &live, &mut out, color)
+                    render_format(*format, report, &options, &live, &mut out, &style)
                         .and_then(|()| out.flush()),
                 )?;
             }
@@ -120,19 +124,15 @@ fn summary_line(
     let outcome = match live {
         Live::Lint(lint) => format!(
             "{}, {}, {} in {}",
-            counted(lint.count(Severity::Error), "error"),
-            counted(lint.count(Severity::Warning), "warning"),
-            counted(lint.count(Severity::Note), "note"),
-            counted(lint.files.len(), "file")
+            plural(lint.count(Severity::Error), "error", "errors"),
+            plural(lint.count(Severity::Warning), "warning", "warnings"),
+            plural(lint.count(Severity::Note), "note", "notes"),
+            plural(lint.files.len(), "file", "files")
         ),
-        Live::Score | Live::Saved => format!(
+        Live::Score(_) | Live::Saved => format!(
             "catalog score {} over {}, gate {}",
             yardstick::report::text::score_text(report.summary.score, "-"),
-            if report.summary.entities == 1 {
-                "1 entity".to_string()
-            } else {
-                format!("{} entities", report.summary.entities)
-            },
+            plural(report.summary.entities, "entity", "entities"),
             if report.summary.gate.passed {
                 "passed"
             } else {
@@ -148,11 +148,6 @@ fn summary_line(
     format!("yardstick: {outcome}; wrote {}", written.join(", "))
 }
 
-/// `n noun` or `n nouns`.
-fn counted(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
 /// The name of a format as `--format` takes it.
 fn format_name(format: Format) -> String {
     clap::ValueEnum::to_possible_value(&format)
@@ -165,11 +160,14 @@ fn render_format(
     options: &RenderOptions,
     live: &Live<'_>,
     out: &mut dyn Write,
-    color: bool,
+    style: &render::Style,
 ) -> std::io::Result<()> {
     match (format, live) {
-        (Format::Human, Live::Lint(lint)) => render::lint::human(out, lint, color),
-        (Format::Human, _) => render::score::human(out, report, color),
+        (Format::Human, Live::Lint(lint)) => render::lint::human(out, lint, style),
+        (Format::Human, Live::Score(rows)) => render::score::human(out, report, style, rows),
+        (Format::Human, Live::Saved) => {
+            render::score::human(out, report, style, &render::score::Rows::everything())
+        }
         (Format::Json, Live::Lint(_)) => render::lint::findings_json(out, report),
         (Format::Json, _) => report.write_json(out),
         (Format::Sarif, _) => report::sarif::write(report, options, out),

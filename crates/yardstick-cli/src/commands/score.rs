@@ -10,6 +10,7 @@ use yardstick::{lint_paths, ScoreOptions};
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::flags::ScoreArgs;
 use crate::output;
+use crate::render::score::Rows;
 use crate::settings::{lint_options, load_facts, load_policies, scan_config, scan_paths};
 
 pub fn run(args: ScoreArgs) -> Result<u8, String> {
@@ -51,7 +52,14 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
         let baseline = Report::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         report.compare_with(&baseline);
     }
-    output::emit(&args.output, &report, output::Live::Score)?;
+    let rows = Rows {
+        all: args.all,
+        only_failing: args.only_failing,
+        owner: args.owner.clone(),
+        kind: args.kind.clone(),
+        has_all_flag: true,
+    };
+    output::emit(&args.output, &report, output::Live::Score(&rows))?;
     Ok(if scorecard.summary.gate.passed {
         EXIT_OK
     } else {

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use yardstick::EntityRef;
+
 use super::common::{OutputArgs, ScanArgs, ScoringArgs};
+use crate::render::score::owner_ref;
 
 #[derive(clap::Args)]
 pub struct ScoreArgs {
@@ -21,4 +24,17 @@ pub struct ScoreArgs {
     /// entity shows its score change.
     #[arg(long, value_name = "REPORT")]
     pub baseline: Option<PathBuf>,
+    /// Human table: also show entities with nothing scored (hidden by default).
+    #[arg(long)]
+    pub all: bool,
+    /// Human table: only entities with a failing check (or one that could not be evaluated).
+    #[arg(long)]
+    pub only_failing: bool,
+    /// Human table: only entities owned by REF (`team-a`, `group:team-a` or
+    /// `group:default/team-a`; the kind defaults to Group).
+    #[arg(long, value_name = "REF", value_parser = owner_ref)]
+    pub owner: Option<EntityRef>,
+    /// Human table: only entities of KIND (case-insensitive, e.g. component).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
 }

@@ -11,9 +11,13 @@ use std::sync::Arc;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
+use yardstick::report::text::plural;
 use yardstick::report::Report;
 use yardstick::util::escape::{escape_controls, mask_controls};
 use yardstick::{Finding, LintReport, Severity};
+
+use super::wrap::{fit_lines, wrap};
+use super::Style;
 
 /// One finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {
@@ -91,16 +95,22 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// Human-readable diagnostics followed by a one-line summary.
-pub fn human(out: &mut dyn Write, report: &LintReport, color: bool) -> io::Result<()> {
-    let theme = if color {
+/// Human-readable diagnostics followed by a one-line summary. With a width, miette wraps
+/// messages and help to it, and [`fit_lines`] fits what miette leaves longer (the header
+/// with its link, source lines); without one, nothing is wrapped.
+pub fn human(out: &mut dyn Write, report: &LintReport, style: &Style) -> io::Result<()> {
+    let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
-        .with_links(color);
+        .with_links(style.color);
+    let handler = match style.width {
+        Some(width) => handler.with_width(width),
+        None => handler.with_wrap_lines(false),
+    };
     for finding in &report.findings {
         let source = report
             .files
@@ -123,32 +133,26 @@ pub fn human(out: &mut dyn Write, report: &LintReport, color: bool) -> io::Resul
                 finding.rule
             );
         }
-        writeln!(out, "{text}")?;
+        match style.width {
+            Some(width) => writeln!(out, "{}", fit_lines(&text, width))?,
+            None => writeln!(out, "{text}")?,
+        }
     }
     let (errors, warnings, notes) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),
         report.count(Severity::Note),
     );
-    writeln!(
-        out,
-        "{errors} error{}, {warnings} warning{}, {notes} note{} in {} file{} ({} documents, {} entities accepted)",
-        plural(errors),
-        plural(warnings),
-        plural(notes),
-        report.files.len(),
-        plural(report.files.len()),
-        report.documents,
-        report.catalog.len()
-    )
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
+    let summary = format!(
+        "{}, {}, {} in {} ({}, {} accepted)",
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+        plural(notes, "note", "notes"),
+        plural(report.files.len(), "file", "files"),
+        plural(report.documents, "document", "documents"),
+        plural(report.catalog.len(), "entity", "entities"),
+    );
+    writeln!(out, "{}", wrap(&summary, style.width, "", "  "))
 }
 
 fn location(finding: &Finding) -> String {

@@ -9,12 +9,14 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Runs the `yardstick` binary in `dir`, without colour.
+/// Runs the `yardstick` binary in `dir`, without colour and without wrapping (a `COLUMNS`
+/// from the shell that runs the tests would wrap human output).
 pub fn yardstick(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_yardstick"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .output()
         .expect("run yardstick")
 }

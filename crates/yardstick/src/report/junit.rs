@@ -153,7 +153,7 @@ fn write_entity(report: &Report, entity: &EntityScore, out: &mut String) {
         property("score", &format!("{score:.1}"));
     }
     if let Some(level) = entity.level {
-        property("level", level.as_str());
+        property("level", super::text::level_label(level));
     }
     out.push_str("    </properties>\n");
     for result in &entity.checks {

@@ -1,7 +1,9 @@
 //! Small pieces of text that several renderers (and the CLI) write the same way: scores,
-//! check-status symbols, counted nouns, finding locations and clipped user text.
+//! levels, check-status symbols, counted nouns, finding locations and clipped user text.
+//! One spelling per concept: a level is `gold`, `silver`, `bronze` or `none` (as the JSON
+//! writes it), an entity without a level is "not scored", and a count agrees with its noun.
 
-use crate::score::CheckStatus;
+use crate::score::{CheckStatus, Level, LevelCounts};
 
 use super::FindingRecord;
 
@@ -35,8 +37,72 @@ pub fn status_symbol(status: CheckStatus) -> &'static str {
     }
 }
 
+/// A level as every report names it for people: `gold`, `silver`, `bronze`, and `none` for
+/// an entity that reaches no level (the name the JSON report and the docs use).
+///
+/// ```
+/// use yardstick::report::text::level_label;
+/// use yardstick::Level;
+/// assert_eq!(level_label(Level::Bronze), "bronze");
+/// assert_eq!(level_label(Level::None), "none");
+/// ```
+pub fn level_label(level: Level) -> &'static str {
+    match level {
+        Level::Gold => "gold",
+        Level::Silver => "silver",
+        Level::Bronze => "bronze",
+        Level::None => "none",
+    }
+}
+
+/// What reports call an entity that has no level because no check was scored.
+pub const NOT_SCORED: &str = "not scored";
+
+/// A level, or `missing` when the entity was not scored (a table's placeholder, like
+/// [`score_text`]'s, or [`NOT_SCORED`] in prose).
+///
+/// ```
+/// use yardstick::report::text::{level_text, NOT_SCORED};
+/// use yardstick::Level;
+/// assert_eq!(level_text(Some(Level::Gold), "-"), "gold");
+/// assert_eq!(level_text(None, NOT_SCORED), "not scored");
+/// ```
+pub fn level_text(level: Option<Level>, missing: &str) -> &str {
+    match level {
+        Some(level) => level_label(level),
+        None => missing,
+    }
+}
+
+/// How many entities are at each level, in level order: `gold 13, silver 1, bronze 2, none 2`.
+///
+/// ```
+/// use yardstick::report::text::level_counts_text;
+/// use yardstick::LevelCounts;
+/// let counts = LevelCounts { gold: 3, silver: 0, bronze: 1, none: 2 };
+/// assert_eq!(level_counts_text(&counts), "gold 3, silver 0, bronze 1, none 2");
+/// ```
+pub fn level_counts_text(levels: &LevelCounts) -> String {
+    [
+        (Level::Gold, levels.gold),
+        (Level::Silver, levels.silver),
+        (Level::Bronze, levels.bronze),
+        (Level::None, levels.none),
+    ]
+    .iter()
+    .map(|(level, n)| format!("{} {n}", level_label(*level)))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 /// `n` and the noun that fits it: `1 error`, `2 errors`.
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+///
+/// ```
+/// use yardstick::report::text::plural;
+/// assert_eq!(plural(1, "entity", "entities"), "1 entity");
+/// assert_eq!(plural(0, "entity", "entities"), "0 entities");
+/// ```
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -50,8 +116,14 @@ pub(crate) fn finding_location(finding: &FindingRecord) -> String {
 }
 
 /// At most `max` characters of `text`; when it is cut, the last of them is `…`. For fields
-/// with a hard length limit (SARIF names, chart labels).
-pub(crate) fn clip(text: &str, max: usize) -> String {
+/// with a hard length limit (SARIF names, chart labels, a terminal table's column).
+///
+/// ```
+/// use yardstick::report::text::clip;
+/// assert_eq!(clip("component:default/route-planner", 12), "component:d…");
+/// assert_eq!(clip("short", 12), "short");
+/// ```
+pub fn clip(text: &str, max: usize) -> String {
     match head_if_longer(text, max) {
         Some(head) => {
             let mut clipped = head.to_string();

@@ -89,7 +89,7 @@ pub(super) fn table(report: &Report, detail: Detail) -> Option<Section> {
     Some(Section {
         head,
         items,
-        more: |n| format!("\n_… and {n} more entities_\n"),
+        more: |n| format!("\n_… and {}_\n", plural(n, "more entity", "more entities")),
         tail: details_end(detail == Detail::Collapsed),
         omitted: format!(
             "\n_{} not shown: the report is too large._\n",
@@ -204,7 +204,7 @@ pub(super) fn changes(report: &Report, detail: Detail) -> Option<Section> {
     Some(Section {
         head,
         items,
-        more: |n| format!("\n_… and {n} more entities_\n"),
+        more: |n| format!("\n_… and {}_\n", plural(n, "more entity", "more entities")),
         tail: String::new(),
         omitted: format!(
             "\n_{} not shown: the report is too large._\n",

@@ -92,7 +92,7 @@ pub(super) const MISSING: &str = "–";
 
 /// A level as the tables write it.
 pub(super) fn level_text(level: Option<Level>) -> &'static str {
-    level.map_or(MISSING, |l| l.as_str())
+    super::text::level_text(level, MISSING)
 }
 
 /// The end of a section: closes its `<details>` block when collapsed.
