@@ -1,29 +1,24 @@
-//! The words the pages use for maturity levels, in one place: badges and score changes use
-//! [`level_label`], the level chart's legend uses [`level_legend`].
+//! The words the pages use for maturity levels, in one place. They are the words of every
+//! other format ([`crate::report::text::level_label`], `none` below bronze, `not scored`); the
+//! level chart's legend capitalises them.
 
+use crate::report::text::{level_text, NOT_SCORED};
 use crate::score::Level;
 
-/// A level as a badge or a score change names it: `gold` … `below bronze`, `not scored`.
+/// A level as a badge or a score change names it: `gold` … `none`, `not scored`.
 pub(crate) fn level_label(level: Option<Level>) -> &'static str {
-    match level {
-        Some(Level::Gold) => "gold",
-        Some(Level::Silver) => "silver",
-        Some(Level::Bronze) => "bronze",
-        Some(Level::None) => "below bronze",
-        None => "not scored",
+    level_text(level, NOT_SCORED)
+}
+
+/// A level as the legend of the level chart names it: `Gold` … `None`, `Not scored`.
+pub(crate) fn level_legend(level: Option<Level>) -> String {
+    let label = level_label(level);
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
-/// A level as the legend of the level chart names it: `Gold` … `Below bronze`, `Not scored`.
-pub(crate) fn level_legend(level: Option<Level>) -> &'static str {
-    match level {
-        Some(Level::Gold) => "Gold",
-        Some(Level::Silver) => "Silver",
-        Some(Level::Bronze) => "Bronze",
-        Some(Level::None) => "Below bronze",
-        None => "Not scored",
-    }
-}
-
-/// The heading of the group tables' column that counts entities below bronze.
-pub(crate) const BELOW_HEADING: &str = "Below";
+/// The heading of the group tables' column that counts entities below bronze (level `none`).
+pub(crate) const BELOW_HEADING: &str = "None";

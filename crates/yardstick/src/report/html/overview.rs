@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::{fix_anchor, level_legend, score_band, Text, MISSING};
-use crate::report::text::{clip, score_text};
+use crate::report::text::{clip, plural, score_text};
 use crate::report::Report;
 use crate::rules::Severity;
 use crate::score::{CheckStatus, EntityScore, Level, LevelCounts};
@@ -24,8 +24,9 @@ pub(super) fn header(report: &Report) -> Markup {
                 div {
                     h1 { "Catalog scorecard" }
                     p class="sub" {
-                        (report.summary.entities) " entities \u{b7} " (report.checks.len())
-                        " checks \u{b7} " (report.findings.len()) " lint findings"
+                        (plural(report.summary.entities, "entity", "entities")) " \u{b7} "
+                        (plural(report.checks.len(), "check", "checks")) " \u{b7} "
+                        (plural(report.findings.len(), "lint finding", "lint findings"))
                     }
                 }
             } "\n"
@@ -110,15 +111,17 @@ fn gauge(report: &Report) -> Markup {
                 text x="110" y="124" class="small" { "out of 100" }
             } "\n"
             p class="note" {
-                "Mean of " (scored) " scored entities (" (entities) " in the catalog)."
+                "Mean of " (plural(scored, "scored entity", "scored entities")) " ("
+                (entities) " in the catalog)."
             } "\n"
             dl class="stats" {
                 dt { "Failing checks" }
-                dd { (failures) " in " (failing.len()) " entities" }
+                dd { (failures) " in " (plural(failing.len(), "entity", "entities")) }
                 dt { "Lint findings" }
                 dd {
-                    (count(Severity::Error)) " errors, " (count(Severity::Warning))
-                    " warnings, " (count(Severity::Note)) " notes"
+                    (plural(count(Severity::Error), "error", "errors")) ", "
+                    (plural(count(Severity::Warning), "warning", "warnings")) ", "
+                    (plural(count(Severity::Note), "note", "notes"))
                 }
             } "\n"
         } "\n"

@@ -7,7 +7,7 @@ use super::{
     entity_anchor, fix_anchor, level_label, location_text, score_band, sort_button, Text,
     BELOW_HEADING, MISSING,
 };
-use crate::report::text::{score_text, status_symbol};
+use crate::report::text::{plural, score_text, status_symbol};
 use crate::report::{CheckInfo, Report};
 use crate::score::{Aggregate, CheckResult, CheckStatus, EntityScore, Level};
 
@@ -52,7 +52,7 @@ pub(super) fn heatmap(report: &Report) -> Markup {
             }
             @if !unscored.is_empty() {
                 details class="unscored" {
-                    summary { (unscored.len()) " entities with no applicable check" }
+                    summary { (plural(unscored.len(), "entity", "entities")) " with nothing scored" }
                     ul {
                         @for e in unscored {
                             li id=(entity_anchor(&e.reference)) {
