@@ -1,10 +1,9 @@
 //! Per-repository snapshots: which cached ones still stand, and the snapshot of a fetch.
 
-use yardstick::util::civil_date::days_from_civil;
-
 use super::batch::{FailureKind, RepoFailure, RepoOutcome};
 use super::listing::ListedRepo;
 use super::ScanRun;
+use crate::dates::parse_rfc3339;
 use crate::state::CachedRepo;
 use crate::{CiStatus, RepoSnapshot};
 
@@ -64,26 +63,6 @@ fn now_secs() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-/// `YYYY-MM-DDTHH:MM:SS` followed by `Z` or fractional seconds and `Z` (GitHub's form) as
-/// epoch seconds.
-fn parse_rfc3339(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = text.get(range)?;
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| part.parse().ok())
-            .flatten()
-    };
-    if text.len() < 20 || text.as_bytes()[10] != b'T' {
-        return None;
-    }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3_600 + mi * 60 + s;
-    u64::try_from(secs).ok()
 }
 
 /// The snapshot of a first-round fetch, or of its failure.
