@@ -35,6 +35,7 @@
 mod auth;
 mod client;
 mod comment;
+mod dates;
 mod scan;
 mod shard;
 mod state;

@@ -287,7 +287,9 @@ fn parse_xml(xml: &str) -> Result<Vec<(String, Vec<(String, String)>)>, String> 
             if attrs.iter().any(|(k, _)| k == key) {
                 return Err(format!("duplicate attribute {key}"));
             }
-            attrs.push((key.to_string(), check_entities(raw)?));
+            // Attribute-value normalisation: literal whitespace reads as a space.
+            let raw = raw.replace(['\t', '\n', '\r'], " ");
+            attrs.push((key.to_string(), check_entities(&raw)?));
             a = quoted[close + 1..].trim_start();
         }
         if stack.is_empty() {
@@ -366,8 +368,8 @@ fn junit_is_well_formed_and_counts_match() {
     assert_eq!(attr(suites.last().unwrap(), "name"), "lint");
     assert_eq!(
         attr(suites[17], "name"),
-        "component:default/a&b<c>\"d'",
-        "escaped, with the control character dropped"
+        "component:default/a&b<c>\"d'\\x01",
+        "escaped, with the control character visible"
     );
 
     let checks: usize = report.entities.iter().map(|e| e.checks.len()).sum();
@@ -401,7 +403,8 @@ fn junit_is_well_formed_and_counts_match() {
     let error = elements.iter().find(|e| e.0 == "error").unwrap();
     assert_eq!(
         attr(error, "message"),
-        "rego: <undefined> & [31m 'x' \"y\"\r\nline"
+        "rego: <undefined> & \\x00\\x1b[31m 'x' \"y\"\\x0d line",
+        "controls visible; the line feed, literal in the attribute, reads as a space"
     );
     assert_eq!(attr(error, "type"), "critical");
     let testcase = elements

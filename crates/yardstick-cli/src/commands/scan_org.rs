@@ -17,7 +17,7 @@ use yardstick_github::{CiStatus, OrgSnapshot, RepoFilter, RepoSnapshot, ScanErro
 
 use crate::exit_code::{gate_exit, EXIT_SIGTERM};
 use crate::flags::ScanOrgArgs;
-use crate::github::progress::progress_bar;
+use crate::github::progress::ScanProgress;
 use crate::github::{api_url, credentials, runtime};
 use crate::output;
 use crate::settings::org_scoring;
@@ -72,9 +72,11 @@ fn fetch(args: &ScanOrgArgs) -> Result<Fetched, String> {
     options.followup = Some(Arc::new(move |repo: &RepoSnapshot| {
         techdocs_paths(&org, repo)
     }));
-    options.progress = progress_bar();
-    options.warning = Some(Arc::new(|text: &str| {
-        eprint_line(&format!("yardstick: warning: {text}"));
+    let progress = ScanProgress::for_stderr();
+    options.progress = progress.callback();
+    let bar = progress.clone();
+    options.warning = Some(Arc::new(move |text: &str| {
+        bar.suspend(|| eprint_line(&format!("yardstick: warning: {text}")));
     }));
     let runtime = runtime::start()?;
     let caught = Arc::new(AtomicU8::new(0));
@@ -84,16 +86,17 @@ fn fetch(args: &ScanOrgArgs) -> Result<Fetched, String> {
         let _context = runtime.enter();
         signals::stopped(Arc::clone(&caught))?
     };
-    let snapshot: OrgSnapshot =
-        match runtime.block_on(yardstick_github::scan_org_until(&options, stop)) {
-            Ok(snapshot) => snapshot,
-            Err(e @ ScanError::Interrupted { .. }) => {
-                let code = caught.load(Ordering::SeqCst);
-                report_interruption(args, &e, code);
-                return Ok(Fetched::Interrupted(code));
-            }
-            Err(e) => return Err(e.to_string()),
-        };
+    let scanned = runtime.block_on(yardstick_github::scan_org_until(&options, stop));
+    progress.clear();
+    let snapshot: OrgSnapshot = match scanned {
+        Ok(snapshot) => snapshot,
+        Err(e @ ScanError::Interrupted { .. }) => {
+            let code = caught.load(Ordering::SeqCst);
+            report_interruption(args, &e, code);
+            return Ok(Fetched::Interrupted(code));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     print_statistics(&snapshot);
     let repos = snapshot.repositories.len();
     // Gone repositories are not failures: a scan that only found those still ran.

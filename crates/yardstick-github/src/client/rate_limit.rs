@@ -4,8 +4,9 @@ use std::time::Duration;
 
 use http::header::HeaderMap;
 
-use super::headers::{header_text, now_millis, parse_http_date};
+use super::headers::{header_text, now_millis};
 use super::ApiResponse;
+use crate::dates::parse_http_date;
 
 /// Consecutive rate-limit waits accepted for one request before giving up.
 pub(super) const MAX_RATE_LIMIT_WAITS: u32 = 10;
@@ -119,7 +120,6 @@ pub(crate) fn graphql_rate_limit_wait(
 #[cfg(test)]
 mod tests {
     use http::header::HeaderValue;
-    use yardstick::util::civil_date::days_from_civil;
 
     use super::*;
 
@@ -187,30 +187,11 @@ mod tests {
     }
 
     fn github_date(secs: u64) -> String {
-        let days = (secs / 86_400) as i64;
-        // Find y/m/d by search: fine for a test.
-        let mut y = 1970;
-        while days_from_civil(y + 1, 1, 1) <= days {
-            y += 1;
-        }
-        let mut m = 1;
-        while m < 12 && days_from_civil(y, m + 1, 1) <= days {
-            m += 1;
-        }
-        let d = days - days_from_civil(y, m, 1) + 1;
-        let rem = secs % 86_400;
-        let months = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-        format!(
-            "{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT",
-            weekdays[(days % 7) as usize],
-            months[(m - 1) as usize],
-            rem / 3_600,
-            rem % 3_600 / 60,
-            rem % 60
-        )
+        let at = i64::try_from(secs)
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .expect("a date chrono can hold");
+        at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
     }
 
     #[test]

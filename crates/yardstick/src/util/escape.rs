@@ -5,8 +5,7 @@
 //! terminal or a CI log, moves the cursor or hides what follows. Every renderer that is not
 //! JSON (where `serde_json` writes `\u001b`) passes user text through this module, which
 //! writes each control character as a visible escape: `\x1b` for C0 controls and DEL,
-//! `\u{9b}` for C1 controls. Line feeds and tabs are layout, not attacks, and stay. (JUnit
-//! XML drops the C0 controls XML 1.0 cannot represent, and uses this for the rest.)
+//! `\u{9b}` for C1 controls. Line feeds and tabs are layout, not attacks, and stay.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -1,12 +1,17 @@
 //! SARIF 2.1.0 rendering of a [`Report`] for GitHub code scanning.
 //!
-//! Why plain `serde` structs rather than the `serde-sarif` crate: `serde-sarif` 0.8 generates
-//! its types at build time from the whole SARIF schema, so every nested optional field needs a
-//! typed builder, several fields are untyped `serde_json::Value`s and rule properties go
-//! through a flattened map. We write a small, fixed subset (what GitHub reads), so a dozen
-//! private structs are shorter, check field names at compile time, and serialise their keys
-//! in declaration order whatever features `serde_json` is built with. The test suite validates
-//! the output against the official 2.1.0 schema.
+//! The log is built from `serde-sarif`'s typed model (generated from the official 2.1.0
+//! schema). A few things it leaves untyped, which we fill in by hand:
+//! - `version`, `run.columnKind`, `notification.level` and
+//!   `reportingConfiguration.level` are `serde_json::Value`s (the crate's `Version`,
+//!   `ResultColumnKind` and level enums are written into them as their strings);
+//! - GitHub's rule properties (`precision`, `problem.severity`, `security-severity`, a string
+//!   such as `"7.0"`) and our own run and result properties have no typed field: they go into
+//!   a property bag's `additional_properties` map;
+//! - indexes are `i64`.
+//!
+//! Keys come out in the model's (alphabetical) order. The test suite validates the output
+//! against the official 2.1.0 schema.
 //!
 //! GitHub specifics (docs.github.com, "SARIF support for code scanning" and "SARIF results
 //! exceed one or more limits"):
@@ -26,18 +31,20 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use serde_json::Value;
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Message, Notification, NotificationLevel, PropertyBag,
+    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultColumnKind,
+    Run, RunAutomationDetails, Sarif, Tool, ToolComponent, Version,
+};
+
 use super::text::plural;
 use super::{RenderOptions, Report};
 
-mod log;
 mod results;
 mod rules;
 mod visible;
 
-use log::{
-    AutomationDetails, BaseUri, Driver, Invocation, Log, Notification, Reference, Rule,
-    RuleReference, Run, RunProperties, SarifResult, Text, Tool,
-};
 use results::CheckError;
 use rules::Rules;
 
@@ -67,7 +74,7 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> i
 }
 
 /// The SARIF log of a report, keeping at most `max_results` results.
-fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Log {
+fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Sarif {
     let mut rules = Rules::for_report(report, options);
     let (mut pending, check_errors) = results::check_results(report, &mut rules, options);
     pending.extend(results::finding_results(report, &mut rules, options));
@@ -107,89 +114,114 @@ fn truncation_notice(
     total: usize,
     max_results: usize,
     dropped: usize,
-) -> (Notification, RunProperties) {
+) -> (Notification, PropertyBag) {
     let note = format!(
         "{total} results exceed GitHub's limit of {max_results} per run; \
          kept the {max_results} most severe and dropped {dropped}."
     );
-    let notification = Notification {
-        level: "warning",
-        message: Text { text: note.clone() },
-        descriptor: Reference {
-            id: "yardstick/sarif-results-truncated",
-        },
-        associated_rule: None,
-    };
-    let properties = RunProperties {
-        truncated: true,
-        limit: max_results,
-        total,
-        dropped,
-        note,
-    };
+    let notification = Notification::builder()
+        .level(string(NotificationLevel::Warning))
+        .message(text_message(note.clone()))
+        .descriptor(
+            ReportingDescriptorReference::builder()
+                .id("yardstick/sarif-results-truncated")
+                .build(),
+        )
+        .build();
+    let properties = PropertyBag::builder()
+        .additional_properties(BTreeMap::from([
+            ("yardstick/resultsTruncated".to_string(), Value::from(true)),
+            (
+                "yardstick/resultLimit".to_string(),
+                Value::from(max_results),
+            ),
+            ("yardstick/resultsTotal".to_string(), Value::from(total)),
+            ("yardstick/resultsDropped".to_string(), Value::from(dropped)),
+            ("yardstick/note".to_string(), Value::from(note)),
+        ]))
+        .build();
     (notification, properties)
 }
 
 /// The error that says a check could not be evaluated (such checks have no results).
 fn check_error_notice(id: &str, error: CheckError, rules: &Rules) -> Notification {
-    Notification {
-        level: "error",
-        message: Text {
-            text: format!(
-                "check {id} could not be evaluated for {}; first: {}",
-                plural(error.entities, "entity", "entities"),
-                error.first
-            ),
-        },
-        descriptor: Reference {
-            id: "yardstick/check-error",
-        },
-        associated_rule: rules.index(id).map(|index| RuleReference {
-            id: id.to_string(),
-            index,
-        }),
-    }
+    let text = format!(
+        "check {id} could not be evaluated for {}; first: {}",
+        plural(error.entities, "entity", "entities"),
+        error.first
+    );
+    Notification::builder()
+        .level(string(NotificationLevel::Error))
+        .message(text_message(text))
+        .descriptor(
+            ReportingDescriptorReference::builder()
+                .id("yardstick/check-error")
+                .build(),
+        )
+        .opt_associated_rule(rules.index(id).map(|index| {
+            ReportingDescriptorReference::builder()
+                .id(id)
+                .index(sarif_integer(index))
+                .build()
+        }))
+        .build()
 }
 
 /// The log with its single run.
 fn log(
     category: &str,
-    rules: Vec<Rule>,
+    rules: Vec<ReportingDescriptor>,
     notifications: Vec<Notification>,
     results: Vec<SarifResult>,
-    properties: Option<RunProperties>,
-) -> Log {
-    Log {
-        schema: SCHEMA_URI,
-        version: "2.1.0",
-        runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "yardstick",
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: INFORMATION_URI,
-                    rules,
-                },
-            },
-            automation_details: (!category.is_empty()).then(|| AutomationDetails {
-                id: format!("{category}/"),
-            }),
-            invocations: [Invocation {
-                execution_successful: true,
-                tool_execution_notifications: notifications,
-            }],
-            original_uri_base_ids: BTreeMap::from([(
-                SRCROOT,
-                BaseUri {
-                    description: Text {
-                        text: "The root of the repository; file paths are relative to it.".into(),
-                    },
-                },
-            )]),
-            column_kind: "unicodeCodePoints",
-            results,
-            properties,
-        }],
-    }
+    properties: Option<PropertyBag>,
+) -> Sarif {
+    let driver = ToolComponent::builder()
+        .name("yardstick")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(INFORMATION_URI)
+        .rules(rules)
+        .build();
+    let invocation = Invocation::builder()
+        .execution_successful(true)
+        .opt_tool_execution_notifications((!notifications.is_empty()).then_some(notifications))
+        .build();
+    let repository_root = ArtifactLocation::builder()
+        .description(text_message(
+            "The root of the repository; file paths are relative to it.",
+        ))
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .opt_automation_details((!category.is_empty()).then(|| {
+            RunAutomationDetails::builder()
+                .id(format!("{category}/"))
+                .build()
+        }))
+        .invocations(vec![invocation])
+        .original_uri_base_ids(BTreeMap::from([(SRCROOT.to_string(), repository_root)]))
+        .column_kind(string(ResultColumnKind::UnicodeCodePoints))
+        .results(results)
+        .opt_properties(properties)
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(string(Version::V2_1_0))
+        .runs(vec![run])
+        .build()
+}
+
+/// A plain-text message.
+fn text_message(text: impl Into<String>) -> Message {
+    Message::builder().text(text).build()
+}
+
+/// One of the model's enums as the JSON string the model leaves untyped.
+fn string(value: impl std::fmt::Display) -> Value {
+    Value::String(value.to_string())
+}
+
+/// A count, index, line or column as the model's integer type.
+fn sarif_integer(index: usize) -> i64 {
+    i64::try_from(index).unwrap_or(i64::MAX)
 }

@@ -3,11 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::log::{
-    ArtifactLocation, Location, PhysicalLocation, Region, ResultProperties, SarifResult, Text,
+use serde_json::Value;
+use serde_sarif::sarif::{
+    self, ArtifactLocation, Location, PhysicalLocation, PropertyBag, Result as SarifResult,
+    ResultLevel,
 };
+
 use super::rules::{check_level, lint_level, Rules};
-use super::{FINGERPRINT_KEY, SRCROOT};
+use super::{sarif_integer, text_message, FINGERPRINT_KEY, SRCROOT};
 use crate::policy::CheckSeverity;
 use crate::report::{FindingRecord, RenderOptions, Report};
 use crate::rules::Severity;
@@ -126,25 +129,40 @@ pub(super) fn sarif_result(
     fingerprint: String,
     rules: &Rules,
 ) -> SarifResult {
-    SarifResult {
-        rule_index: rules.index(&pending.rule).unwrap_or_default(),
-        rule_id: pending.rule,
-        level: pending.level,
-        message: Text {
-            text: pending.message,
-        },
-        locations: [Location {
-            physical_location: PhysicalLocation {
-                artifact_location: artifact_location(&pending.file),
-                region: pending.region,
-            },
-        }],
-        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
-        properties: ResultProperties {
-            entity: pending.entity,
-            pointer: pending.pointer,
-        },
-    }
+    let region = &pending.region;
+    let location = PhysicalLocation::builder()
+        .artifact_location(artifact_location(&pending.file))
+        .region(
+            sarif::Region::builder()
+                .start_line(sarif_integer(region.start_line))
+                .start_column(sarif_integer(region.start_column))
+                .end_line(sarif_integer(region.end_line))
+                .end_column(sarif_integer(region.end_column))
+                .build(),
+        )
+        .build();
+    let properties: BTreeMap<String, Value> =
+        [("entity", pending.entity), ("pointer", pending.pointer)]
+            .into_iter()
+            .filter_map(|(key, value)| Some((key.to_string(), Value::from(value?))))
+            .collect();
+    SarifResult::builder()
+        .rule_id(pending.rule.as_str())
+        .rule_index(sarif_integer(
+            rules.index(&pending.rule).unwrap_or_default(),
+        ))
+        .level(pending.level)
+        .message(text_message(pending.message))
+        .locations(vec![Location::builder()
+            .physical_location(location)
+            .build()])
+        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]))
+        .opt_properties((!properties.is_empty()).then(|| {
+            PropertyBag::builder()
+                .additional_properties(properties)
+                .build()
+        }))
+        .build()
 }
 
 /// A result before sorting, truncation and fingerprint numbering.
@@ -152,7 +170,7 @@ pub(super) struct PendingResult {
     /// 0 (critical) to 3 (low / note): what truncation keeps first.
     rank: u8,
     rule: String,
-    level: &'static str,
+    level: ResultLevel,
     message: String,
     file: String,
     region: Region,
@@ -186,6 +204,14 @@ fn finding_result(f: &FindingRecord) -> PendingResult {
         entity: f.entity.clone(),
         pointer: f.pointer.clone(),
     }
+}
+
+/// A 1-based source region of a result.
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
 }
 
 fn document_order(p: &PendingResult) -> (&str, usize, usize, &str, &str) {
@@ -233,15 +259,12 @@ fn identity(rule: &str, entity: Option<&str>, pointer: Option<&str>, file: &str)
 /// repository URLs), otherwise a path relative to `%SRCROOT%`.
 fn artifact_location(file: &str) -> ArtifactLocation {
     if file.starts_with("https://") || file.starts_with("http://") {
-        ArtifactLocation {
-            uri: file.to_string(),
-            uri_base_id: None,
-        }
+        ArtifactLocation::builder().uri(file).build()
     } else {
-        ArtifactLocation {
-            uri: uri_reference(file),
-            uri_base_id: Some(SRCROOT),
-        }
+        ArtifactLocation::builder()
+            .uri(uri_reference(file))
+            .uri_base_id(SRCROOT)
+            .build()
     }
 }
 

@@ -1,10 +1,14 @@
 //! The rules of a SARIF run: one per check and one per lint rule, with their help text,
 //! levels and tags.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::log::{Configuration, Help, Rule, RuleProperties, Text};
-use super::{CHECKS_DOC_URL, MAX_DESCRIPTION, MAX_NAME};
+use serde_json::Value;
+use serde_sarif::sarif::{
+    MultiformatMessageString, PropertyBag, ReportingConfiguration, ReportingDescriptor, ResultLevel,
+};
+
+use super::{string, CHECKS_DOC_URL, MAX_DESCRIPTION, MAX_NAME};
 use crate::policy::CheckSeverity;
 use crate::report::text::clip;
 use crate::report::{CheckInfo, FindingRecord, RenderOptions, Report};
@@ -13,7 +17,7 @@ use crate::rules::{Severity, RULES};
 /// The rules of the run, with an index by id (the first rule of an id wins).
 #[derive(Default)]
 pub(super) struct Rules {
-    list: Vec<Rule>,
+    list: Vec<ReportingDescriptor>,
     by_id: HashMap<String, usize>,
 }
 
@@ -60,7 +64,7 @@ impl Rules {
         }
     }
 
-    fn add(&mut self, rule: Rule) {
+    fn add(&mut self, rule: ReportingDescriptor) {
         if !self.by_id.contains_key(&rule.id) {
             self.by_id.insert(rule.id.clone(), self.list.len());
             self.list.push(rule);
@@ -72,12 +76,12 @@ impl Rules {
     }
 
     /// The rules in index order.
-    pub(super) fn into_list(self) -> Vec<Rule> {
+    pub(super) fn into_list(self) -> Vec<ReportingDescriptor> {
         self.list
     }
 }
 
-fn check_rule(check: &CheckInfo, options: &RenderOptions) -> Rule {
+fn check_rule(check: &CheckInfo, options: &RenderOptions) -> ReportingDescriptor {
     let short = non_empty(&check.title, &check.id);
     let full = non_empty(&check.description, short);
     let remediation = check.remediation.trim();
@@ -107,50 +111,41 @@ fn check_rule(check: &CheckInfo, options: &RenderOptions) -> Rule {
         text.push_str(&format!("\n\nDocumentation: {url}"));
         markdown.push_str(&format!("\n\n[Documentation]({url})"));
     }
-    Rule {
-        id: check.id.clone(),
-        name: pascal_case(&check.id),
-        short_description: Text {
-            text: clip(short, MAX_DESCRIPTION),
-        },
-        full_description: Text {
-            text: clip(full, MAX_DESCRIPTION),
-        },
-        help: Help { text, markdown },
-        help_uri: doc,
-        default_configuration: Configuration {
-            level: check_level(check.severity),
-        },
-        properties: rule_properties(
+    let level = check_level(check.severity);
+    ReportingDescriptor::builder()
+        .id(check.id.as_str())
+        .name(pascal_case(&check.id))
+        .short_description(plain(clip(short, MAX_DESCRIPTION)))
+        .full_description(plain(clip(full, MAX_DESCRIPTION)))
+        .help(help_text(text, markdown))
+        .opt_help_uri(doc)
+        .default_configuration(configuration(level))
+        .properties(rule_properties(
             "scorecard",
             None,
-            check_level(check.severity),
+            level,
             options
                 .security_severity
                 .then_some(check_security_severity(check.severity)),
             options,
-        ),
-    }
+        ))
+        .build()
 }
 
-fn unknown_check_rule(id: &str, severity: CheckSeverity, options: &RenderOptions) -> Rule {
+fn unknown_check_rule(
+    id: &str,
+    severity: CheckSeverity,
+    options: &RenderOptions,
+) -> ReportingDescriptor {
     let level = check_level(severity);
-    Rule {
-        id: id.to_string(),
-        name: pascal_case(id),
-        short_description: Text {
-            text: clip(id, MAX_DESCRIPTION),
-        },
-        full_description: Text {
-            text: clip(id, MAX_DESCRIPTION),
-        },
-        help: Help {
-            text: format!("Check {id}."),
-            markdown: format!("Check `{id}`."),
-        },
-        help_uri: None,
-        default_configuration: Configuration { level },
-        properties: rule_properties(
+    ReportingDescriptor::builder()
+        .id(id)
+        .name(pascal_case(id))
+        .short_description(plain(clip(id, MAX_DESCRIPTION)))
+        .full_description(plain(clip(id, MAX_DESCRIPTION)))
+        .help(help_text(format!("Check {id}."), format!("Check `{id}`.")))
+        .default_configuration(configuration(level))
+        .properties(rule_properties(
             "scorecard",
             None,
             level,
@@ -158,8 +153,8 @@ fn unknown_check_rule(id: &str, severity: CheckSeverity, options: &RenderOptions
                 .security_severity
                 .then_some(check_security_severity(severity)),
             options,
-        ),
-    }
+        ))
+        .build()
 }
 
 fn lint_rule(
@@ -169,7 +164,7 @@ fn lint_rule(
     help: &str,
     url: Option<String>,
     options: &RenderOptions,
-) -> Rule {
+) -> ReportingDescriptor {
     let summary = non_empty(summary, id);
     let help = help.trim();
     let mut text = summary.to_string();
@@ -184,19 +179,15 @@ fn lint_rule(
     }
     let level = lint_level(severity);
     let group = id.split_once('/').map(|(g, _)| g).filter(|g| !g.is_empty());
-    Rule {
-        id: id.to_string(),
-        name: pascal_case(id),
-        short_description: Text {
-            text: clip(summary, MAX_DESCRIPTION),
-        },
-        full_description: Text {
-            text: clip(summary, MAX_DESCRIPTION),
-        },
-        help: Help { text, markdown },
-        help_uri: url,
-        default_configuration: Configuration { level },
-        properties: rule_properties(
+    ReportingDescriptor::builder()
+        .id(id)
+        .name(pascal_case(id))
+        .short_description(plain(clip(summary, MAX_DESCRIPTION)))
+        .full_description(plain(clip(summary, MAX_DESCRIPTION)))
+        .help(help_text(text, markdown))
+        .opt_help_uri(url)
+        .default_configuration(configuration(level))
+        .properties(rule_properties(
             "lint",
             group,
             level,
@@ -204,11 +195,11 @@ fn lint_rule(
                 .security_severity
                 .then_some(lint_security_severity(severity)),
             options,
-        ),
-    }
+        ))
+        .build()
 }
 
-fn unknown_lint_rule(f: &FindingRecord, options: &RenderOptions) -> Rule {
+fn unknown_lint_rule(f: &FindingRecord, options: &RenderOptions) -> ReportingDescriptor {
     lint_rule(
         &f.rule,
         f.severity,
@@ -219,13 +210,33 @@ fn unknown_lint_rule(f: &FindingRecord, options: &RenderOptions) -> Rule {
     )
 }
 
+/// A plain-text description.
+fn plain(text: String) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(text).build()
+}
+
+/// Help in plain text and Markdown.
+fn help_text(text: String, markdown: String) -> MultiformatMessageString {
+    MultiformatMessageString::builder()
+        .text(text)
+        .markdown(markdown)
+        .build()
+}
+
+fn configuration(level: ResultLevel) -> ReportingConfiguration {
+    ReportingConfiguration::builder()
+        .level(string(level))
+        .build()
+}
+
+/// The tags and GitHub's rule properties, which the model has no typed fields for.
 fn rule_properties(
     kind: &str,
     group: Option<&str>,
-    level: &'static str,
+    level: ResultLevel,
     security_severity: Option<&'static str>,
     options: &RenderOptions,
-) -> RuleProperties {
+) -> PropertyBag {
     let mut tags = vec![
         "backstage".to_string(),
         "catalog".to_string(),
@@ -239,31 +250,40 @@ fn rule_properties(
             tags.push(tag.to_string());
         }
     }
-    RuleProperties {
-        tags,
-        precision: "very-high",
-        problem_severity: match level {
-            "error" => "error",
-            "warning" => "warning",
-            _ => "recommendation",
-        },
-        security_severity,
+    let problem_severity = match level {
+        ResultLevel::Error => "error",
+        ResultLevel::Warning => "warning",
+        ResultLevel::Note | ResultLevel::None => "recommendation",
+    };
+    let mut properties = BTreeMap::from([
+        ("precision".to_string(), Value::from("very-high")),
+        (
+            "problem.severity".to_string(),
+            Value::from(problem_severity),
+        ),
+    ]);
+    if let Some(score) = security_severity {
+        properties.insert("security-severity".to_string(), Value::from(score));
+    }
+    PropertyBag::builder()
+        .tags(tags)
+        .additional_properties(properties)
+        .build()
+}
+
+pub(super) fn check_level(severity: CheckSeverity) -> ResultLevel {
+    match severity {
+        CheckSeverity::Critical | CheckSeverity::High => ResultLevel::Error,
+        CheckSeverity::Medium => ResultLevel::Warning,
+        CheckSeverity::Low => ResultLevel::Note,
     }
 }
 
-pub(super) fn check_level(severity: CheckSeverity) -> &'static str {
+pub(super) fn lint_level(severity: Severity) -> ResultLevel {
     match severity {
-        CheckSeverity::Critical | CheckSeverity::High => "error",
-        CheckSeverity::Medium => "warning",
-        CheckSeverity::Low => "note",
-    }
-}
-
-pub(super) fn lint_level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Note => ResultLevel::Note,
     }
 }
 
