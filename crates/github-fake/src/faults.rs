@@ -124,6 +124,10 @@ pub enum NodeTarget {
     /// The head's `statusCheckRollup`: `null`, with an error at
     /// `[repoAlias, "defaultBranchRef", "target", "statusCheckRollup"]`.
     Rollup,
+    /// The head's `statusCheckRollup` as [`NodeTarget::Rollup`], but in repository queries
+    /// only, not in the listing: a rollup that the listing read and the fetch of the
+    /// repository's files then times out on.
+    FetchRollup,
     /// The repository node itself: `null`, with an error at `[repoAlias]`.
     Repository,
     /// The whole query: any query that asks for the repository is answered `502` with

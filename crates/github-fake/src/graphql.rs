@@ -221,7 +221,11 @@ impl ServerState {
             let rollup_fault = field
                 .selections
                 .contains("statusCheckRollup")
-                .then(|| faults.take(&NodeTarget::Rollup, pos, &repo.name))
+                .then(|| {
+                    faults
+                        .take(&NodeTarget::Rollup, pos, &repo.name)
+                        .or_else(|| faults.take(&NodeTarget::FetchRollup, pos, &repo.name))
+                })
                 .flatten();
             node.insert(
                 "defaultBranchRef".into(),

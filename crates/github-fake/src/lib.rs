@@ -159,6 +159,8 @@ impl FakeGitHub {
         faults.top_level_error = None;
         faults.lost_comment_posts.clear();
         faults.node_faults.clear();
+        // Spent marks index `node_faults`: faults added after healing start unspent.
+        faults.node_faults_spent.clear();
     }
 
     /// Adds a node-level GraphQL fault while serving (see [`FakeGitHubBuilder::node_fault`]).

@@ -5,8 +5,9 @@
 //!
 //! Like the rest of the fake it does not parse GraphQL: every node carries the fields a scan
 //! asks for (name, url, flags, visibility, topics, `pushedAt`, the default branch with its
-//! head and rollup), whatever the selection. Rollup faults (and [`FakeRepo::ci_error`]) hit
-//! the listing's rollups as they hit a repository query's; the other faults do not.
+//! head and rollup), whatever the selection. [`NodeTarget::Rollup`] faults (and
+//! [`FakeRepo::ci_error`]) hit the listing's rollups as they hit a repository query's; the
+//! other faults ([`NodeTarget::FetchRollup`] included) do not.
 
 use base64::Engine as _;
 use regex::Regex;

@@ -18,6 +18,8 @@ pub enum FakeCi {
     Error,
     /// `PENDING`
     Pending,
+    /// `EXPECTED`: a required check that has not reported yet.
+    Expected,
     /// No check runs and no statuses: `statusCheckRollup: null`.
     None,
 }
@@ -30,6 +32,7 @@ impl FakeCi {
             FakeCi::Failure => json!({"state": "FAILURE"}),
             FakeCi::Error => json!({"state": "ERROR"}),
             FakeCi::Pending => json!({"state": "PENDING"}),
+            FakeCi::Expected => json!({"state": "EXPECTED"}),
             FakeCi::None => Value::Null,
         }
     }

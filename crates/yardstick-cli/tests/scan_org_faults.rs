@@ -105,8 +105,6 @@ struct Outcome {
     gone: BTreeSet<String>,
 }
 
-/// Asserts every repository the scan selects ends in exactly one state, and returns the
-/// failed and gone ones.
 /// Clears the fake's faults and scans again with the same `--state`: every repository is
 /// scored, none failed or gone.
 fn assert_warm_scan_recovers(fake: &FakeGitHub, dir: &Path) {
@@ -120,6 +118,8 @@ fn assert_warm_scan_recovers(fake: &FakeGitHub, dir: &Path) {
     );
 }
 
+/// Asserts every repository the scan selects ends in exactly one state, and returns the
+/// failed and gone ones.
 fn states(fake: &FakeGitHub, report: &Value) -> Outcome {
     let names = |v: &Value| -> BTreeSet<String> {
         v.as_array()
@@ -234,6 +234,78 @@ fn persistent_rollup_errors_fail_exactly_those_repositories() {
     );
 }
 
+/// The listing reads every rollup fine; the fetch batch's rollup fails on every query.
+#[test]
+fn persistent_rollup_errors_in_the_fetch_batch_fail_exactly_those_repositories() {
+    persistent_fault_then_recovery(
+        NodeTarget::FetchRollup,
+        "defaultBranchRef.target.statusCheckRollup",
+        "fetch-rollup",
+    );
+}
+
+/// The batch query still asks for `statusCheckRollup` (the listing's may have failed), so a
+/// rollup error can come back in a fetch batch. The listing's rollups are fine here, so the
+/// fault is not spent by the listing: the fetch batch meets it, and its retry round (one
+/// shared query) recovers it.
+#[test]
+fn a_fail_once_rollup_error_in_a_fetch_batch_is_retried_within_the_run() {
+    let clean = org().start_blocking();
+    let dir = scratch("fetch-rollup-clean");
+    let (out, _) = scan(&clean, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let fake = org()
+        .node_fault(NodeFault::new(NodeTarget::FetchRollup).every(50).once())
+        .start_blocking();
+    let dir = scratch("fetch-rollup-once");
+    let (out, report) = scan(&fake, &dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcome = states(&fake, &report);
+    assert!(
+        outcome.failed.is_empty() && outcome.gone.is_empty(),
+        "{outcome:?}"
+    );
+    // The hit repositories that are fetched (not archived, forks or empty) were asked for
+    // again, all in one more query.
+    let hit: BTreeSet<String> = every_50th(&fake);
+    let refetched = fake
+        .repos()
+        .into_iter()
+        .filter(|r| hit.contains(&r.name) && !(r.archived || r.fork || r.empty))
+        .count() as u64;
+    assert!(refetched >= 9, "{refetched}");
+    let (faulted, plain) = (fake.stats(), clean.stats());
+    assert_eq!(
+        faulted.graphql,
+        plain.graphql + 1,
+        "{faulted:?} vs {plain:?}"
+    );
+    assert_eq!(faulted.graphql_repos, plain.graphql_repos + refetched);
+    // The CI came through: service-0000 (hit) passes ci-passing.
+    assert_eq!(check(&report, "service-0000", "ci-passing"), "pass");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The status of check `id` for component `name` in a JSON report.
+fn check(report: &Value, name: &str, id: &str) -> String {
+    report["entities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["ref"] == format!("component:default/{name}").as_str())
+        .and_then(|e| {
+            e["checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["id"] == id)
+                .and_then(|c| c["status"].as_str().map(str::to_string))
+        })
+        .unwrap_or_default()
+}
+
 #[test]
 fn fail_once_node_errors_are_recovered_within_the_run() {
     let fake = org()
@@ -258,21 +330,8 @@ fn fail_once_node_errors_are_recovered_within_the_run() {
         "{outcome:?}"
     );
     // CI and techdocs came through too: service-0000 passes both.
-    let e0 = report["entities"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|e| e["ref"] == "component:default/service-0000")
-        .cloned()
-        .expect("service-0000");
     for id in ["ci-passing", "has-techdocs"] {
-        let status = e0["checks"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["id"] == id)
-            .map(|c| c["status"].clone());
-        assert_eq!(status, Some(Value::from("pass")), "{id}");
+        assert_eq!(check(&report, "service-0000", id), "pass", "{id}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -300,6 +359,9 @@ fn forbidden_on_a_file_says_the_token_lacks_contents_access() {
         .unwrap_or_default();
     assert!(message.contains("FORBIDDEN"), "{message}");
     assert!(message.contains("Contents read access"), "{message}");
+
+    // Access granted: the next run reads it.
+    assert_warm_scan_recovers(&fake, &dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -400,7 +462,7 @@ fn a_repository_that_breaks_its_batch_costs_only_itself() {
         .and_then(|f| f["message"].as_str().map(str::to_string))
         .unwrap_or_default();
     assert!(message.contains("502"), "{message}");
-    // Listing (5) and 5 batches, 2 follow-up queries; the poisoned batch adds its retry
+    // 5 batches and 2 follow-up queries (listing pages count apart); the poisoned batch adds its retry
     // (R = 1), at most 2·⌈log2 100⌉ split queries, and 2 retry rounds of 1 + R each.
     let stats = fake.stats();
     assert!(stats.graphql <= 5 + 2 + 1 + 14 + 2 * 2, "{stats:?}");

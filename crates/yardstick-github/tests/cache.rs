@@ -234,21 +234,25 @@ async fn ci_changes_without_a_push_are_read_from_the_listing() {
         .repo(FakeRepo::new("just-pushed").pushed_secs_ago(3_600))
         .start()
         .await;
+    assert!(fake.update_repo("service-0002", |r| r.ci = FakeCi::Expected));
     let dir = tempfile::tempdir().expect("tempdir");
     let mut opts = options(&fake);
     opts.state_dir = Some(dir.path().to_path_buf());
     let cold = scan_org(&opts).await.expect("cold");
     assert_eq!(repo(&cold, "just-pushed").ci, CiStatus::None);
     assert_eq!(repo(&cold, "service-0001").ci, CiStatus::Failing);
-    // The first check registers on a fresh push, and a red run is re-run green, a month
-    // after its push: neither moves the head.
-    assert!(fake.update_repo("just-pushed", |r| r.ci = FakeCi::Success));
-    assert!(fake.update_repo("service-0001", |r| r.ci = FakeCi::Success));
+    assert_eq!(repo(&cold, "service-0002").ci, CiStatus::Pending);
+    // The first check registers on a fresh push, a red run is re-run green, and a required
+    // check that was `EXPECTED` reports: none of them moves the head.
+    for name in ["just-pushed", "service-0001", "service-0002"] {
+        assert!(fake.update_repo(name, |r| r.ci = FakeCi::Success));
+    }
     fake.reset_stats();
     let warm = scan_org(&opts).await.expect("warm");
     assert_eq!(fake.stats().graphql_repos, 0, "no files fetched again");
-    assert_eq!(repo(&warm, "just-pushed").ci, CiStatus::Passing);
-    assert_eq!(repo(&warm, "service-0001").ci, CiStatus::Passing);
+    for name in ["just-pushed", "service-0001", "service-0002"] {
+        assert_eq!(repo(&warm, name).ci, CiStatus::Passing, "{name}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
