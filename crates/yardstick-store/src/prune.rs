@@ -35,10 +35,10 @@ impl Store {
     /// # });
     /// ```
     pub async fn prune(&self, keep: Duration) -> Result<Pruned, StoreError> {
-        let keep = chrono::Duration::from_std(keep)
-            .map_err(|_| StoreError::NotEnoughRuns(format!("{keep:?} is too long")))?;
-        let cutoff = Utc::now()
-            .checked_sub_signed(keep)
+        // A span too long to subtract keeps everything.
+        let cutoff = chrono::Duration::from_std(keep)
+            .ok()
+            .and_then(|keep| Utc::now().checked_sub_signed(keep))
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
         self.prune_before(cutoff).await
     }

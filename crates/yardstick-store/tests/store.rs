@@ -407,7 +407,12 @@ async fn failed_repositories_keep_their_entities_stale(address: String) {
     )
     .await;
     let failed = scan(&[repository("api", "failed"), repository("web", "ok")]);
-    let second = record(&store, &report(std::slice::from_ref(&web), Some(failed.clone())), 2).await;
+    let second = record(
+        &store,
+        &report(std::slice::from_ref(&web), Some(failed.clone())),
+        2,
+    )
+    .await;
     assert_eq!(second.stale, 1);
     let diff = store.diff(None, None).await.expect("diff");
     assert_eq!(diff.stale, [B]);

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::common::{OutputArgs, ScanArgs, ScoringArgs};
+use super::history::RecordArgs;
 
 #[derive(clap::Args)]
 pub struct ScoreArgs {
@@ -21,4 +22,6 @@ pub struct ScoreArgs {
     /// entity shows its score change.
     #[arg(long, value_name = "REPORT")]
     pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub record: RecordArgs,
 }
