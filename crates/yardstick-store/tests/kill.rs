@@ -18,7 +18,7 @@ const CHILD_VAR: &str = "YARDSTICK_STORE_TEST_CHILD";
 
 /// Entities of the report the killed recorder records: large enough that recording takes
 /// far longer than the polling below.
-const LARGE: usize = 40_000;
+const LARGE: usize = 20_000;
 
 #[test]
 fn child_records_a_large_report() {
