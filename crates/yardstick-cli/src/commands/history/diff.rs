@@ -75,14 +75,17 @@ fn check_line(c: &CheckChange) -> String {
 }
 
 fn group_line(g: &GroupChange) -> String {
+    let entities = if g.entities_before == g.entities_after {
+        format!("{} entities", g.entities_after)
+    } else {
+        format!("{} → {} entities", g.entities_before, g.entities_after)
+    };
     format!(
-        "{}: {} → {}{}, {} → {} entities",
+        "{}: {} → {}{}, {entities}",
         g.key,
         score_text(g.before),
         score_text(g.after),
-        delta(g),
-        g.entities_before,
-        g.entities_after
+        delta(g)
     )
 }
 
