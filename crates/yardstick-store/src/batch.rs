@@ -1,9 +1,15 @@
 //! Multi-row statements, in batches under both backends' bind limits (SQLite 32766,
 //! PostgreSQL 65535): recording writes thousands of rows per statement, not one.
+//!
+//! The only SQL that differs between the backends is here: SQLite gets anonymous `?`
+//! placeholders, because it looks up each named one (`$N`) in a list of the names seen so
+//! far, which is quadratic in a statement with thousands; PostgreSQL only knows `$N`.
 
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection};
+
+use crate::Backend;
 
 /// Binds per statement; below SQLite's limit of 32766.
 const MAX_BINDS: usize = 30_000;
@@ -22,6 +28,7 @@ pub(crate) enum Cell {
 /// Inserts `rows` (each as many cells as `columns` names) into `table`.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
+    backend: Backend,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Cell>],
@@ -31,7 +38,7 @@ pub(crate) async fn insert(
         let sql = format!(
             "INSERT INTO {table} ({}) VALUES {}",
             columns.join(", "),
-            placeholders(chunk.len(), columns.len(), 1)
+            placeholders(backend, chunk.len(), columns.len(), 1)
         );
         let mut query = sqlx::query(&sql).persistent(false);
         for row in chunk {
@@ -47,15 +54,16 @@ pub(crate) async fn insert(
 /// Sets `valid_to_run = run` on the rows of `table` whose id is in `ids`.
 pub(crate) async fn close(
     conn: &mut AnyConnection,
+    backend: Backend,
     table: &str,
     run: i64,
     ids: &[i64],
 ) -> Result<(), sqlx::Error> {
     for chunk in ids.chunks(MAX_BINDS - 1) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
-            "UPDATE {table} SET valid_to_run = $1 WHERE id IN ({})",
-            list.join(", ")
+            "UPDATE {table} SET valid_to_run = {} WHERE id IN {}",
+            placeholders(backend, 1, 1, 1),
+            placeholders(backend, 1, chunk.len(), 2)
         );
         let mut query = sqlx::query(&sql).persistent(false).bind(run);
         for id in chunk {
@@ -66,8 +74,9 @@ pub(crate) async fn close(
     Ok(())
 }
 
-/// `($first, …), (…), …`: `rows` groups of `columns` numbered placeholders.
-fn placeholders(rows: usize, columns: usize, first: usize) -> String {
+/// `($first, …), (…), …`: `rows` groups of `columns` placeholders, numbered from `first`
+/// for PostgreSQL.
+fn placeholders(backend: Backend, rows: usize, columns: usize, first: usize) -> String {
     let mut out = String::with_capacity(rows * columns * 7);
     for row in 0..rows {
         if row > 0 {
@@ -78,8 +87,13 @@ fn placeholders(rows: usize, columns: usize, first: usize) -> String {
             if column > 0 {
                 out.push_str(", ");
             }
-            out.push('$');
-            out.push_str(&(first + row * columns + column).to_string());
+            match backend {
+                Backend::Sqlite => out.push('?'),
+                Backend::Postgres => {
+                    out.push('$');
+                    out.push_str(&(first + row * columns + column).to_string());
+                }
+            }
         }
         out.push(')');
     }
@@ -103,7 +117,12 @@ mod tests {
 
     #[test]
     fn placeholders_number_rows_then_columns() {
-        assert_eq!(placeholders(2, 3, 1), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(placeholders(1, 1, 2), "($2)");
+        let postgres = Backend::Postgres;
+        assert_eq!(
+            placeholders(postgres, 2, 3, 1),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
+        assert_eq!(placeholders(postgres, 1, 1, 2), "($2)");
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2, 1), "(?, ?), (?, ?)");
     }
 }

@@ -9,7 +9,7 @@ use yardstick::Severity;
 use yardstick::{CheckResult, EntityScore};
 
 use crate::batch::{self, Cell};
-use crate::{time, validate, Recorded, RunMeta, Store, StoreError};
+use crate::{time, validate, Backend, Recorded, RunMeta, Store, StoreError};
 
 /// An entity's recorded values: a change in any of them opens a new interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +82,7 @@ impl Store {
     pub async fn record(&self, report: &Report, meta: &RunMeta) -> Result<Recorded, StoreError> {
         validate::check_report(report)?;
         let mut conn = self.begin_write().await?;
-        let recorded = record_in(&mut conn, report, meta).await;
+        let recorded = record_in(&mut conn, self.backend(), report, meta).await;
         self.finish(conn, recorded).await
     }
 
@@ -95,6 +95,7 @@ impl Store {
 
 async fn record_in(
     conn: &mut AnyConnection,
+    backend: Backend,
     report: &Report,
     meta: &RunMeta,
 ) -> Result<Recorded, StoreError> {
@@ -116,10 +117,10 @@ async fn record_in(
         }
         None => 1,
     };
-    insert_run(conn, run, &at, report, meta).await?;
+    insert_run(conn, backend, run, &at, report, meta).await?;
     let open = load_open(conn).await?;
     let changes = compare(&open, report);
-    write_changes(conn, run, &changes).await?;
+    write_changes(conn, backend, run, &changes).await?;
     Ok(Recorded {
         run,
         entities_opened: changes.new_entities.len(),
@@ -132,6 +133,7 @@ async fn record_in(
 
 async fn insert_run(
     conn: &mut AnyConnection,
+    backend: Backend,
     run: i64,
     at: &str,
     report: &Report,
@@ -175,7 +177,7 @@ async fn insert_run(
         Cell::Int(count(Severity::Note)),
         Cell::Text(adoption),
     ];
-    batch::insert(conn, "runs", RUN_COLUMNS, &[row]).await?;
+    batch::insert(conn, backend, "runs", RUN_COLUMNS, &[row]).await?;
     Ok(())
 }
 
@@ -399,11 +401,19 @@ impl<'a> RepositoryIndex<'a> {
 
 async fn write_changes(
     conn: &mut AnyConnection,
+    backend: Backend,
     run: i64,
     changes: &Changes,
 ) -> Result<(), StoreError> {
-    batch::close(conn, "entity_intervals", run, &changes.close_entities).await?;
-    batch::close(conn, "check_intervals", run, &changes.close_checks).await?;
+    batch::close(
+        conn,
+        backend,
+        "entity_intervals",
+        run,
+        &changes.close_entities,
+    )
+    .await?;
+    batch::close(conn, backend, "check_intervals", run, &changes.close_checks).await?;
     let next_entity = next_id(conn, "entity_intervals").await?;
     let rows: Vec<Vec<Cell>> = changes
         .new_entities
@@ -424,7 +434,7 @@ async fn write_changes(
             ]
         })
         .collect();
-    batch::insert(conn, "entity_intervals", ENTITY_COLUMNS, &rows).await?;
+    batch::insert(conn, backend, "entity_intervals", ENTITY_COLUMNS, &rows).await?;
     let next_check = next_id(conn, "check_intervals").await?;
     let rows: Vec<Vec<Cell>> = changes
         .new_checks
@@ -445,7 +455,7 @@ async fn write_changes(
             ]
         })
         .collect();
-    batch::insert(conn, "check_intervals", CHECK_COLUMNS, &rows).await?;
+    batch::insert(conn, backend, "check_intervals", CHECK_COLUMNS, &rows).await?;
     Ok(())
 }
 
