@@ -35,5 +35,5 @@ pub use diff::{CheckChange, Diff, GroupChange, LevelChange, RunRef};
 pub use error::StoreError;
 pub use model::{Counts, Levels, LintCounts, Recorded, Run, RunMeta, TrendFilter, TrendPoint};
 pub use prune::Pruned;
-pub use store::{Backend, Store};
+pub use store::{Backend, Store, POSTGRES_WRITE_LOCK};
 pub use validate::parse_report;

@@ -18,6 +18,25 @@ pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
+/// True when the store's schema is this build's, read without any lock. A store without
+/// the schema table (new, or not a yardstick store) is not current; a newer one is an error.
+pub(crate) async fn is_current(pool: &sqlx::AnyPool) -> Result<bool, StoreError> {
+    let version: Result<Option<i64>, sqlx::Error> =
+        sqlx::query_scalar("SELECT MAX(version) FROM yardstick_schema")
+            .fetch_one(pool)
+            .await;
+    match version {
+        Ok(Some(found)) if found > latest_version() => Err(StoreError::SchemaTooNew {
+            found,
+            known: latest_version(),
+        }),
+        Ok(found) => Ok(found == Some(latest_version())),
+        // No such table yet: the migration creates it.
+        Err(sqlx::Error::Database(_)) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Brings the schema up to date. Runs inside a write transaction.
 pub(crate) async fn migrate(conn: &mut AnyConnection) -> Result<(), StoreError> {
     sqlx::query(

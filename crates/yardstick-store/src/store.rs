@@ -11,9 +11,9 @@ use crate::{schema, Address, StoreError};
 /// How long an SQLite writer waits for another writer's transaction before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 120_000;
 
-/// The PostgreSQL advisory lock every writer holds for its transaction: recorders,
-/// pruners and migrations run one at a time (readers are not blocked).
-const POSTGRES_WRITE_LOCK: i64 = 0x7961_7264_7374;
+/// The PostgreSQL advisory lock every writer holds for its transaction (recorders, pruners
+/// and migrations run one at a time; readers are not blocked). It shows in `pg_locks`.
+pub const POSTGRES_WRITE_LOCK: i64 = 0x7961_7264_7374;
 
 /// The database behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,9 +78,13 @@ impl Store {
         if backend == Backend::Sqlite {
             store.use_wal().await?;
         }
-        let mut conn = store.begin_write().await?;
-        let migrated = schema::migrate(&mut conn).await;
-        store.finish(conn, migrated).await?;
+        // Readers must not wait for a recorder's write lock just to learn that the schema
+        // is current; only a store that needs a migration takes it.
+        if !schema::is_current(&store.pool).await? {
+            let mut conn = store.begin_write().await?;
+            let migrated = schema::migrate(&mut conn).await;
+            store.finish(conn, migrated).await?;
+        }
         Ok(store)
     }
 

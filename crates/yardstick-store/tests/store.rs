@@ -459,7 +459,53 @@ async fn gone_repositories_close_their_entities(address: String) {
     );
 }
 
+async fn readers_do_not_wait_for_a_writer(address: String) {
+    use sqlx::{AnyConnection, Connection, Executor};
+    let store = Store::open(&address).await.expect("open");
+    record(
+        &store,
+        &report(&[entity(A, TEAM_A, &[("a", "pass")])], None),
+        1,
+    )
+    .await;
+    // Another process in the middle of recording: it holds the write lock.
+    let mut writer = if let Some(path) = address.strip_prefix("sqlite:") {
+        let mut conn = AnyConnection::connect(&format!("sqlite://{path}"))
+            .await
+            .expect("connect");
+        conn.execute("BEGIN IMMEDIATE").await.expect("lock");
+        conn
+    } else {
+        let mut conn = AnyConnection::connect(&address).await.expect("connect");
+        conn.execute("BEGIN").await.expect("begin");
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(yardstick_store::POSTGRES_WRITE_LOCK)
+            .execute(&mut conn)
+            .await
+            .expect("lock");
+        conn
+    };
+    let started = std::time::Instant::now();
+    let reader = Store::open(&address).await.expect("open while locked");
+    assert_eq!(reader.runs().await.expect("runs").len(), 1);
+    assert_eq!(
+        reader
+            .trend(&TrendFilter::All, None)
+            .await
+            .expect("trend")
+            .len(),
+        1
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    writer.execute("ROLLBACK").await.expect("unlock");
+}
+
 on_both_backends!(
+    readers_do_not_wait_for_a_writer,
     unchanged_runs_write_no_intervals,
     a_change_closes_and_opens_only_what_changed,
     trend_follows_scores_and_levels,
