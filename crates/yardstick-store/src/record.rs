@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures_util::TryStreamExt;
 use sqlx::{AnyConnection, Row};
 use yardstick::report::Report;
 use yardstick::Severity;
@@ -225,13 +226,12 @@ const CHECK_COLUMNS: &[&str] = &[
 
 async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
     let mut open = Open::default();
-    let rows = sqlx::query(
+    let mut rows = sqlx::query(
         "SELECT id, entity_ref, kind, repository, owner, system, score, level, stale \
          FROM entity_intervals WHERE valid_to_run IS NULL",
     )
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in rows {
+    .fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
         let value = EntityValue {
             kind: row.try_get(2)?,
             repository: row.try_get(3)?,
@@ -244,13 +244,13 @@ async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
         open.entities
             .insert(row.try_get(1)?, (row.try_get(0)?, value));
     }
-    let rows = sqlx::query(
+    drop(rows);
+    let mut rows = sqlx::query(
         "SELECT id, entity_ref, check_id, status, severity, weight, message, pointer, location \
          FROM check_intervals WHERE valid_to_run IS NULL",
     )
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in rows {
+    .fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
         let value = CheckValue {
             status: row.try_get(3)?,
             severity: row.try_get(4)?,
