@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Report { from, output } => commands::report::run(&from, &output),
         Command::ScanOrg(args) => commands::scan_org::run(args),
         Command::Merge(args) => commands::merge::run(args),
+        Command::History(command) => commands::history::run(command),
         Command::Github(GithubCommand::Comment {
             repo,
             pr,

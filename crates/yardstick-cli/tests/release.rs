@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use common::{repo, yardstick};
 
 /// The crates published to crates.io; every other workspace member has `publish = false`.
-const PUBLISHED: [&str; 3] = ["yardstick", "yardstick-github", "yardstick-cli"];
+const PUBLISHED: [&str; 4] = ["yardstick", "yardstick-github", "yardstick-store", "yardstick-cli"];
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
@@ -156,7 +156,7 @@ fn crates_take_the_workspace_version() {
     }
     // The internal dependencies name it too (cargo keeps only the version when publishing).
     let deps = section(&toml, "[workspace.dependencies]");
-    for name in ["yardstick", "yardstick-github"] {
+    for name in ["yardstick", "yardstick-github", "yardstick-store"] {
         let line = deps
             .iter()
             .find(|l| l.starts_with(&format!("{name} = ")))

@@ -7,17 +7,20 @@ use std::path::{Path, PathBuf};
 use yardstick::report::org::{org_report, FetchedOrganization};
 use yardstick::report::{OrgScan, Report, RepositoryRecord};
 
+use crate::commands::history::record;
 use crate::exit_code::gate_exit;
 use crate::flags::MergeArgs;
 use crate::output;
 use crate::settings::org_scoring;
 
 pub fn run(args: MergeArgs) -> Result<u8, String> {
+    record::check_recordable(&args.record, None)?;
     let scoring = org_scoring(args.config.as_deref(), &args.scoring)?;
     let fetched = merge_shards(&args.reports)?;
     let report =
         org_report(fetched, &scoring.policies, &scoring.options).map_err(|e| e.to_string())?;
     output::emit(&args.output, &report, output::Live::Saved)?;
+    record::record_if_asked(&args.record, &report, &[])?;
     Ok(gate_exit(&report))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod github_comment;
+pub mod history;
 pub mod lint;
 pub mod merge;
 pub mod report;

@@ -15,6 +15,7 @@ use yardstick::util::path::join_lexically;
 use yardstick::{lint_sources, LintOptions};
 use yardstick_github::{CiStatus, OrgSnapshot, RepoFilter, RepoSnapshot, ScanError, ScanOptions};
 
+use crate::commands::history::record;
 use crate::exit_code::{gate_exit, EXIT_SIGTERM};
 use crate::flags::ScanOrgArgs;
 use crate::github::progress::ScanProgress;
@@ -24,6 +25,10 @@ use crate::settings::org_scoring;
 use crate::stdio::eprint_line;
 
 pub fn run(args: ScanOrgArgs) -> Result<u8, String> {
+    let shard = args
+        .shard
+        .map(|_| "a shard (--shard); merge the shards with `merge --record`");
+    record::check_recordable(&args.record, shard)?;
     let scoring = org_scoring(args.config.as_deref(), &args.scoring)?;
     let fetched = match fetch(&args)? {
         Fetched::Organization(fetched) => fetched,
@@ -32,6 +37,7 @@ pub fn run(args: ScanOrgArgs) -> Result<u8, String> {
     let report =
         org_report(fetched, &scoring.policies, &scoring.options).map_err(|e| e.to_string())?;
     output::emit(&args.output, &report, output::Live::Saved)?;
+    record::record_if_asked(&args.record, &report, &[])?;
     Ok(gate_exit(&report))
 }
 

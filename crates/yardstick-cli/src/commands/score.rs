@@ -7,6 +7,7 @@ use std::path::Path;
 use yardstick::report::Report;
 use yardstick::{lint_paths, ScoreOptions};
 
+use crate::commands::history::record;
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 use crate::flags::ScoreArgs;
 use crate::output;
@@ -14,6 +15,11 @@ use crate::render::score::Rows;
 use crate::settings::{lint_options, load_facts, load_policies, scan_config, scan_paths};
 
 pub fn run(args: ScoreArgs) -> Result<u8, String> {
+    let partial = args
+        .changed_files
+        .is_some()
+        .then_some("a --changed-files run");
+    record::check_recordable(&args.record, partial)?;
     let config = scan_config(&args.scan)?;
     let policies = load_policies(&args.scoring.policy)?;
     let facts = load_facts(args.scoring.facts.as_deref())?;
@@ -60,6 +66,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
         has_all_flag: true,
     };
     output::emit(&args.output, &report, output::Live::Score(&rows))?;
+    record::record_if_asked(&args.record, &report, &scan_paths(&args.scan))?;
     Ok(if scorecard.summary.gate.passed {
         EXIT_OK
     } else {

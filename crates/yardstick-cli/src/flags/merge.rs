@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::common::{OutputArgs, ScoringArgs};
+use super::history::RecordArgs;
 
 #[derive(clap::Args)]
 pub struct MergeArgs {
@@ -16,4 +17,6 @@ pub struct MergeArgs {
     pub scoring: ScoringArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub record: RecordArgs,
 }

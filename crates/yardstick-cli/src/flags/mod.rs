@@ -4,6 +4,7 @@
 //! are in [`common`], each bigger subcommand's own arguments in a file of its name.
 
 mod common;
+mod history;
 mod lint;
 mod merge;
 mod scan_org;
@@ -14,6 +15,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use common::{Format, OutputArgs, ScanArgs, ScoringArgs};
+pub use history::{
+    DbArgs, DiffArgs, DiffFormat, HistoryCommand, RecordArgs, RunArgs, TrendArgs, TrendFormat,
+};
 pub use lint::LintArgs;
 pub use merge::MergeArgs;
 pub use scan_org::ScanOrgArgs;
@@ -55,6 +59,9 @@ pub enum Command {
     /// Merge the JSON reports of `scan-org --shard I/N` runs into one organisation report,
     /// identical to an unsharded scan.
     Merge(MergeArgs),
+    /// The score history: record runs, read trends and regressions (docs/history.md).
+    #[command(subcommand)]
+    History(HistoryCommand),
     /// GitHub helpers for the Action.
     #[command(subcommand)]
     Github(GithubCommand),

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::common::{OutputArgs, ScoringArgs};
+use super::history::RecordArgs;
 
 #[derive(clap::Args)]
 pub struct ScanOrgArgs {
@@ -47,4 +48,6 @@ pub struct ScanOrgArgs {
     /// Retries of a request that failed with a 5xx answer or a timeout (0 to 10).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=10))]
     pub max_retries: u32,
+    #[command(flatten)]
+    pub record: RecordArgs,
 }

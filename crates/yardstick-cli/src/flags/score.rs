@@ -6,6 +6,7 @@ use yardstick::EntityRef;
 
 use super::common::{OutputArgs, ScanArgs, ScoringArgs};
 use crate::render::score::owner_ref;
+use super::history::RecordArgs;
 
 #[derive(clap::Args)]
 pub struct ScoreArgs {
@@ -37,4 +38,6 @@ pub struct ScoreArgs {
     /// Human table: only entities of KIND (case-insensitive, e.g. component).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
+    #[command(flatten)]
+    pub record: RecordArgs,
 }

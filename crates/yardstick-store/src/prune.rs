@@ -1,0 +1,95 @@
+//! Forgetting old runs, keeping what the kept runs still need.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::{time, Store, StoreError};
+
+/// What a prune removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Pruned {
+    /// Runs removed.
+    pub runs: u64,
+    /// Entity intervals removed.
+    pub entity_intervals: u64,
+    /// Check intervals removed.
+    pub check_intervals: u64,
+}
+
+impl Store {
+    /// Removes the runs older than `keep` (measured from now) and the intervals that end
+    /// before the oldest kept run. The latest run is always kept.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use yardstick_store::Store;
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = Store::open(&dir.path().join("h.db").display().to_string()).await.unwrap();
+    /// let pruned = store.prune(Duration::from_secs(90 * 86_400)).await.unwrap();
+    /// assert_eq!(pruned.runs, 0);
+    /// # });
+    /// ```
+    pub async fn prune(&self, keep: Duration) -> Result<Pruned, StoreError> {
+        // A span too long to subtract keeps everything.
+        let cutoff = chrono::Duration::from_std(keep)
+            .ok()
+            .and_then(|keep| Utc::now().checked_sub_signed(keep))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        self.prune_before(cutoff).await
+    }
+
+    /// Removes the runs before `cutoff` (the latest run is always kept), and the intervals
+    /// that end at or before the oldest kept run. Intervals still valid at that run start
+    /// there from now on, so every interval refers to kept runs.
+    pub async fn prune_before(&self, cutoff: DateTime<Utc>) -> Result<Pruned, StoreError> {
+        let mut conn = self.begin_write().await?;
+        let pruned = prune_in(&mut conn, &time::text(cutoff)).await;
+        self.finish(conn, pruned).await
+    }
+}
+
+async fn prune_in(conn: &mut AnyConnection, cutoff: &str) -> Result<Pruned, StoreError> {
+    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM runs")
+        .fetch_one(&mut *conn)
+        .await?;
+    let Some(latest) = latest else {
+        return Ok(Pruned::default());
+    };
+    let oldest_kept: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM runs WHERE at >= $1")
+        .bind(cutoff)
+        .fetch_one(&mut *conn)
+        .await?;
+    let oldest_kept = oldest_kept.unwrap_or(latest);
+    let mut pruned = Pruned::default();
+    for table in ["entity_intervals", "check_intervals"] {
+        let removed = sqlx::query(&format!(
+            "DELETE FROM {table} WHERE valid_to_run IS NOT NULL AND valid_to_run <= $1"
+        ))
+        .bind(oldest_kept)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        sqlx::query(&format!(
+            "UPDATE {table} SET valid_from_run = $1 WHERE valid_from_run < $1"
+        ))
+        .bind(oldest_kept)
+        .execute(&mut *conn)
+        .await?;
+        if table == "entity_intervals" {
+            pruned.entity_intervals = removed;
+        } else {
+            pruned.check_intervals = removed;
+        }
+    }
+    pruned.runs = sqlx::query("DELETE FROM runs WHERE id < $1")
+        .bind(oldest_kept)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(pruned)
+}

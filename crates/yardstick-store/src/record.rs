@@ -1,0 +1,468 @@
+//! Recording a run: compare every entity and check result with its open interval, and
+//! write only what changed.
+
+use std::collections::{HashMap, HashSet};
+
+use futures_util::TryStreamExt;
+use sqlx::{AnyConnection, Row};
+use yardstick::report::Report;
+use yardstick::Severity;
+use yardstick::{CheckResult, EntityScore};
+
+use crate::batch::{self, Cell};
+use crate::{time, validate, Backend, Recorded, RunMeta, Store, StoreError};
+
+/// An entity's recorded values: a change in any of them opens a new interval.
+#[derive(Debug, Clone, PartialEq)]
+struct EntityValue {
+    kind: String,
+    repository: Option<String>,
+    owner: Option<String>,
+    system: Option<String>,
+    score: Option<f64>,
+    level: Option<String>,
+    stale: bool,
+}
+
+/// A check result's recorded values.
+#[derive(Debug, Clone, PartialEq)]
+struct CheckValue {
+    status: String,
+    severity: String,
+    weight: f64,
+    message: String,
+    pointer: Option<String>,
+    location: Option<String>,
+}
+
+/// The open intervals of the store, by entity (and check).
+#[derive(Default)]
+struct Open {
+    entities: HashMap<String, (i64, EntityValue)>,
+    checks: HashMap<String, HashMap<String, (i64, CheckValue)>>,
+}
+
+/// What a run writes besides its own row.
+#[derive(Default)]
+struct Changes {
+    close_entities: Vec<i64>,
+    close_checks: Vec<i64>,
+    new_entities: Vec<(String, EntityValue)>,
+    new_checks: Vec<(String, String, CheckValue)>,
+    stale: usize,
+}
+
+impl Store {
+    /// Records `report` as a new run, in one transaction: every entity and check result
+    /// that differs from its open interval closes that interval and opens a new one;
+    /// unchanged results write nothing. Entities missing from the report are closed, except
+    /// those of repositories the organisation scan reports as failed: they keep their
+    /// results, marked stale. Refused, with nothing written, when the report is invalid (a
+    /// shard report among others) or `meta.at` is before the latest recorded run.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use yardstick_store::{parse_report, RunMeta, Store};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = Store::open(&dir.path().join("h.db").display().to_string()).await.unwrap();
+    /// let report = parse_report(r#"{"version": 1, "checks": [], "findings": [],
+    ///   "entities": [{"ref": "component:default/web", "kind": "Component", "file": "c.yaml",
+    ///     "owner": null, "system": null, "score": null, "level": null, "checks": []}],
+    ///   "summary": {"entities": 1, "score": null, "owners": [], "systems": [],
+    ///     "levels": {"gold": 0, "silver": 0, "bronze": 0, "none": 0},
+    ///     "expired_exemptions": [], "gate": {"passed": true, "reasons": []}}}"#).unwrap();
+    /// let at = "2026-01-01T00:00:00Z".parse().unwrap();
+    /// let first = store.record(&report, &RunMeta::at(at)).await.unwrap();
+    /// assert_eq!((first.run, first.entities_opened), (1, 1));
+    /// let later = "2026-01-02T00:00:00Z".parse().unwrap();
+    /// let second = store.record(&report, &RunMeta::at(later)).await.unwrap();
+    /// assert_eq!((second.run, second.entities_opened), (2, 0));
+    /// # });
+    /// ```
+    pub async fn record(&self, report: &Report, meta: &RunMeta) -> Result<Recorded, StoreError> {
+        validate::check_report(report)?;
+        let mut conn = self.begin_write().await?;
+        let recorded = record_in(&mut conn, self.backend(), report, meta).await;
+        self.finish(conn, recorded).await
+    }
+
+    /// [`Store::record`] of a report's JSON text, validated with [`crate::parse_report`].
+    pub async fn record_json(&self, text: &str, meta: &RunMeta) -> Result<Recorded, StoreError> {
+        let report = validate::parse_report(text)?;
+        self.record(&report, meta).await
+    }
+}
+
+async fn record_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    report: &Report,
+    meta: &RunMeta,
+) -> Result<Recorded, StoreError> {
+    let at = time::text(meta.at);
+    let latest = sqlx::query("SELECT id, at FROM runs ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let run = match latest {
+        Some(row) => {
+            let (latest_id, latest_at): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
+            if at < latest_at {
+                return Err(StoreError::OutOfOrder {
+                    at,
+                    latest_id,
+                    latest_at,
+                });
+            }
+            latest_id + 1
+        }
+        None => 1,
+    };
+    insert_run(conn, backend, run, &at, report, meta).await?;
+    let open = load_open(conn).await?;
+    let changes = compare(&open, report);
+    write_changes(conn, backend, run, &changes).await?;
+    Ok(Recorded {
+        run,
+        entities_opened: changes.new_entities.len(),
+        entities_closed: changes.close_entities.len(),
+        checks_opened: changes.new_checks.len(),
+        checks_closed: changes.close_checks.len(),
+        stale: changes.stale,
+    })
+}
+
+async fn insert_run(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    run: i64,
+    at: &str,
+    report: &Report,
+    meta: &RunMeta,
+) -> Result<(), StoreError> {
+    let source = match &report.scan {
+        Some(scan) => serde_json::json!({
+            "organization": scan.organization,
+            "selection": scan.selection,
+        }),
+        None => serde_json::json!({ "paths": meta.paths }),
+    };
+    let adoption = match &report.scan {
+        Some(scan) => Some(
+            serde_json::to_string(&scan.adoption)
+                .map_err(|e| StoreError::InvalidReport(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let count = |severity: Severity| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count() as i64
+    };
+    let row = vec![
+        Cell::Int(run),
+        Cell::Text(Some(time::now_text())),
+        Cell::Text(Some(at.to_string())),
+        Cell::Text(Some(
+            serde_json::Value::from(meta.commits.clone()).to_string(),
+        )),
+        Cell::Text(Some(source.to_string())),
+        Cell::Text(meta.yardstick_version.clone()),
+        Cell::Text(meta.policy_digest.clone()),
+        Cell::Text(meta.config_digest.clone()),
+        Cell::Int(report.entities.len() as i64),
+        Cell::Int(count(Severity::Error)),
+        Cell::Int(count(Severity::Warning)),
+        Cell::Int(count(Severity::Note)),
+        Cell::Text(adoption),
+    ];
+    batch::insert(conn, backend, "runs", RUN_COLUMNS, &[row]).await?;
+    Ok(())
+}
+
+const RUN_COLUMNS: &[&str] = &[
+    "id",
+    "recorded_at",
+    "at",
+    "commits",
+    "source",
+    "yardstick_version",
+    "policy_digest",
+    "config_digest",
+    "entities",
+    "lint_errors",
+    "lint_warnings",
+    "lint_notes",
+    "adoption",
+];
+
+const ENTITY_COLUMNS: &[&str] = &[
+    "id",
+    "entity_ref",
+    "kind",
+    "repository",
+    "owner",
+    "system",
+    "score",
+    "level",
+    "stale",
+    "valid_from_run",
+];
+
+const CHECK_COLUMNS: &[&str] = &[
+    "id",
+    "entity_ref",
+    "check_id",
+    "status",
+    "severity",
+    "weight",
+    "message",
+    "pointer",
+    "location",
+    "valid_from_run",
+];
+
+async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
+    let mut open = Open::default();
+    let mut rows = sqlx::query(
+        "SELECT id, entity_ref, kind, repository, owner, system, score, level, stale \
+         FROM entity_intervals WHERE valid_to_run IS NULL",
+    )
+    .fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let value = EntityValue {
+            kind: row.try_get(2)?,
+            repository: row.try_get(3)?,
+            owner: row.try_get(4)?,
+            system: row.try_get(5)?,
+            score: row.try_get(6)?,
+            level: row.try_get(7)?,
+            stale: row.try_get::<i64, _>(8)? != 0,
+        };
+        open.entities
+            .insert(row.try_get(1)?, (row.try_get(0)?, value));
+    }
+    drop(rows);
+    let mut rows = sqlx::query(
+        "SELECT id, entity_ref, check_id, status, severity, weight, message, pointer, location \
+         FROM check_intervals WHERE valid_to_run IS NULL",
+    )
+    .fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let value = CheckValue {
+            status: row.try_get(3)?,
+            severity: row.try_get(4)?,
+            weight: row.try_get(5)?,
+            message: row.try_get(6)?,
+            pointer: row.try_get(7)?,
+            location: row.try_get(8)?,
+        };
+        open.checks
+            .entry(row.try_get(1)?)
+            .or_default()
+            .insert(row.try_get(2)?, (row.try_get(0)?, value));
+    }
+    Ok(open)
+}
+
+/// What `report` changes against the open intervals.
+fn compare(open: &Open, report: &Report) -> Changes {
+    let repositories = RepositoryIndex::new(report);
+    let mut changes = Changes::default();
+    let mut seen = HashSet::new();
+    for entity in &report.entities {
+        seen.insert(entity.reference.as_str());
+        let value = entity_value(entity, repositories.of(entity.file.as_str()));
+        match open.entities.get(&entity.reference) {
+            Some((_, old)) if *old == value => {}
+            Some((id, _)) => {
+                changes.close_entities.push(*id);
+                changes.new_entities.push((entity.reference.clone(), value));
+            }
+            None => changes.new_entities.push((entity.reference.clone(), value)),
+        }
+        compare_checks(open.checks.get(&entity.reference), entity, &mut changes);
+    }
+    for (reference, (id, old)) in &open.entities {
+        if seen.contains(reference.as_str()) {
+            continue;
+        }
+        let failed = old
+            .repository
+            .as_deref()
+            .is_some_and(|r| repositories.failed.contains(r));
+        if failed {
+            // Faults are not facts: keep the last known results, marked stale.
+            changes.stale += 1;
+            if !old.stale {
+                changes.close_entities.push(*id);
+                let stale = EntityValue {
+                    stale: true,
+                    ..old.clone()
+                };
+                changes.new_entities.push((reference.clone(), stale));
+            }
+            continue;
+        }
+        changes.close_entities.push(*id);
+        if let Some(checks) = open.checks.get(reference) {
+            changes
+                .close_checks
+                .extend(checks.values().map(|(id, _)| *id));
+        }
+    }
+    changes
+}
+
+fn compare_checks(
+    open: Option<&HashMap<String, (i64, CheckValue)>>,
+    entity: &EntityScore,
+    changes: &mut Changes,
+) {
+    let mut seen = HashSet::new();
+    for check in &entity.checks {
+        seen.insert(check.id.as_str());
+        let value = check_value(check);
+        match open.and_then(|o| o.get(check.id.as_str())) {
+            Some((_, old)) if *old == value => continue,
+            Some((id, _)) => changes.close_checks.push(*id),
+            None => {}
+        }
+        changes
+            .new_checks
+            .push((entity.reference.clone(), check.id.to_string(), value));
+    }
+    for (check, (id, _)) in open.into_iter().flatten() {
+        if !seen.contains(check.as_str()) {
+            changes.close_checks.push(*id);
+        }
+    }
+}
+
+fn entity_value(entity: &EntityScore, repository: Option<&str>) -> EntityValue {
+    EntityValue {
+        kind: entity.kind.to_string(),
+        repository: repository.map(str::to_string),
+        owner: entity.owner.as_ref().map(|o| o.to_string()),
+        system: entity.system.as_ref().map(|s| s.to_string()),
+        score: entity.score,
+        level: entity.level.map(|l| l.as_str().to_string()),
+        stale: false,
+    }
+}
+
+/// A check result as stored. The location's file is the entity's file, so only its
+/// position is kept (`line:column-end_line:end_column`).
+fn check_value(check: &CheckResult) -> CheckValue {
+    CheckValue {
+        status: check.status.as_str().to_string(),
+        severity: check.severity.to_string(),
+        weight: check.weight,
+        message: check.message.to_string(),
+        pointer: check.pointer.as_ref().map(|p| p.to_string()),
+        location: check
+            .location
+            .as_ref()
+            .map(|l| format!("{}:{}-{}:{}", l.line, l.column, l.end_line, l.end_column)),
+    }
+}
+
+/// Which repository of an organisation scan an entity's file is in, and which failed.
+struct RepositoryIndex<'a> {
+    by_url: HashMap<&'a str, &'a str>,
+    failed: HashSet<&'a str>,
+}
+
+impl<'a> RepositoryIndex<'a> {
+    fn new(report: &'a Report) -> Self {
+        let mut index = RepositoryIndex {
+            by_url: HashMap::new(),
+            failed: HashSet::new(),
+        };
+        for repository in report.scan.iter().flat_map(|s| &s.repositories) {
+            index
+                .by_url
+                .insert(repository.url.trim_end_matches('/'), &repository.name);
+            if repository.error.is_some() && !repository.gone {
+                index.failed.insert(&repository.name);
+            }
+        }
+        index
+    }
+
+    /// The repository of a file shown as `<repository url>/blob/<commit>/<path>`.
+    fn of(&self, file: &str) -> Option<&'a str> {
+        file.match_indices("/blob/")
+            .find_map(|(at, _)| self.by_url.get(&file[..at]).copied())
+    }
+}
+
+async fn write_changes(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    run: i64,
+    changes: &Changes,
+) -> Result<(), StoreError> {
+    batch::close(
+        conn,
+        backend,
+        "entity_intervals",
+        run,
+        &changes.close_entities,
+    )
+    .await?;
+    batch::close(conn, backend, "check_intervals", run, &changes.close_checks).await?;
+    let next_entity = next_id(conn, "entity_intervals").await?;
+    let rows: Vec<Vec<Cell>> = changes
+        .new_entities
+        .iter()
+        .zip(next_entity..)
+        .map(|((reference, v), id)| {
+            vec![
+                Cell::Int(id),
+                Cell::Text(Some(reference.clone())),
+                Cell::Text(Some(v.kind.clone())),
+                Cell::Text(v.repository.clone()),
+                Cell::Text(v.owner.clone()),
+                Cell::Text(v.system.clone()),
+                Cell::Real(v.score),
+                Cell::Text(v.level.clone()),
+                Cell::Int(i64::from(v.stale)),
+                Cell::Int(run),
+            ]
+        })
+        .collect();
+    batch::insert(conn, backend, "entity_intervals", ENTITY_COLUMNS, &rows).await?;
+    let next_check = next_id(conn, "check_intervals").await?;
+    let rows: Vec<Vec<Cell>> = changes
+        .new_checks
+        .iter()
+        .zip(next_check..)
+        .map(|((reference, check, v), id)| {
+            vec![
+                Cell::Int(id),
+                Cell::Text(Some(reference.clone())),
+                Cell::Text(Some(check.clone())),
+                Cell::Text(Some(v.status.clone())),
+                Cell::Text(Some(v.severity.clone())),
+                Cell::Real(Some(v.weight)),
+                Cell::Text(Some(v.message.clone())),
+                Cell::Text(v.pointer.clone()),
+                Cell::Text(v.location.clone()),
+                Cell::Int(run),
+            ]
+        })
+        .collect();
+    batch::insert(conn, backend, "check_intervals", CHECK_COLUMNS, &rows).await?;
+    Ok(())
+}
+
+/// The next free interval id of `table` (writers hold the write lock).
+async fn next_id(conn: &mut AnyConnection, table: &str) -> Result<i64, StoreError> {
+    let max: Option<i64> = sqlx::query_scalar(&format!("SELECT MAX(id) FROM {table}"))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(max.unwrap_or(0) + 1)
+}
