@@ -11,7 +11,12 @@ use std::path::{Path, PathBuf};
 use common::{repo, yardstick};
 
 /// The crates published to crates.io; every other workspace member has `publish = false`.
-const PUBLISHED: [&str; 4] = ["yardstick", "yardstick-github", "yardstick-store", "yardstick-cli"];
+const PUBLISHED: [&str; 4] = [
+    "yardstick",
+    "yardstick-github",
+    "yardstick-store",
+    "yardstick-cli",
+];
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use yardstick::EntityRef;
 
 use super::common::{OutputArgs, ScanArgs, ScoringArgs};
-use crate::render::score::owner_ref;
 use super::history::RecordArgs;
+use crate::render::score::owner_ref;
 
 #[derive(clap::Args)]
 pub struct ScoreArgs {
