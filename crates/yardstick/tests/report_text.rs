@@ -523,3 +523,38 @@ fn markdown_of_a_lint_only_report() {
     assert!(!text.contains("### Checks by entity"));
     assert!(text.contains("### Lint findings (4 errors, 2 warnings, 0 notes)"));
 }
+
+#[test]
+fn markdown_names_check_errors_apart_from_failures() {
+    let mut report = demo();
+    let failing = |r: &Report| {
+        r.entities
+            .iter()
+            .flat_map(|e| &e.checks)
+            .filter(|c| c.status == CheckStatus::Fail)
+            .count()
+    };
+    let failures = failing(&report);
+    let text = render(markdown::write, &report);
+    assert!(
+        text.contains(&format!("### Failing checks ({failures})\n")),
+        "{text}"
+    );
+
+    // One result that could not be evaluated: counted as an error, shown without fix text.
+    let result = report
+        .entities
+        .iter_mut()
+        .flat_map(|e| e.checks.iter_mut())
+        .find(|c| c.status == CheckStatus::Fail)
+        .expect("the demo has a failing check");
+    result.status = CheckStatus::Error;
+    result.message = "rego: eval error".into();
+    let text = render(markdown::write, &report);
+    let heading = format!(
+        "### Failing checks ({}) and check errors (1)\n",
+        failing(&report)
+    );
+    assert!(text.contains(&heading), "{text}");
+    assert!(text.contains("The check could not be evaluated."), "{text}");
+}

@@ -63,12 +63,28 @@ pub(super) fn failures(report: &Report, detail: Detail) -> Option<Section> {
         return None;
     }
     let total: usize = groups.iter().map(|g| g.2.len()).sum();
-    let head = format!("\n### Failing checks ({total})\n\n");
+    let head = format!("\n### {}\n\n", heading(&groups));
     Some(if detail == Detail::Collapsed {
         compact(report, &groups, head, total)
     } else {
         grouped(report, &groups, head)
     })
+}
+
+/// "Failing checks (N)", naming run-time check errors apart: an error is not a failure.
+fn heading(groups: &[FailureGroup<'_>]) -> String {
+    let count = |wanted: CheckStatus| -> usize {
+        groups
+            .iter()
+            .filter(|(_, status, _)| *status == wanted)
+            .map(|g| g.2.len())
+            .sum()
+    };
+    match (count(CheckStatus::Fail), count(CheckStatus::Error)) {
+        (failures, 0) => format!("Failing checks ({failures})"),
+        (0, errors) => format!("Check errors ({errors})"),
+        (failures, errors) => format!("Failing checks ({failures}) and check errors ({errors})"),
+    }
 }
 
 /// A subsection per check: its remediation, then each failing entity with its message.
