@@ -183,6 +183,17 @@ fn states(fake: &FakeGitHub, report: &Value) -> Outcome {
     outcome
 }
 
+/// The message of the report's first `scan/repository-failed` finding.
+fn failed_message(report: &Value) -> String {
+    let finding = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "scan/repository-failed")
+        .expect("a failed repository finding");
+    finding["message"].as_str().unwrap_or_default().to_string()
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -201,13 +212,7 @@ fn persistent_fault_then_recovery(target: NodeTarget, field: &str, name: &str) {
     assert_eq!(outcome.failed.len(), 11);
     assert!(outcome.gone.is_empty());
     assert_eq!(report["summary"]["gate"]["passed"], false);
-    let finding = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|f| f["rule"] == "scan/repository-failed")
-        .expect("a failed repository finding");
-    let message = finding["message"].as_str().unwrap_or_default();
+    let message = failed_message(&report);
     assert!(message.contains("SERVICE_UNAVAILABLE"), "{message}");
     assert!(message.contains("timeout"), "{message}");
     assert!(message.contains(field), "{message}");
@@ -350,13 +355,7 @@ fn forbidden_on_a_file_says_the_token_lacks_contents_access() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let outcome = states(&fake, &report);
     assert_eq!(outcome.failed, BTreeSet::from(["service-0001".to_string()]));
-    let message = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|f| f["rule"] == "scan/repository-failed")
-        .and_then(|f| f["message"].as_str().map(str::to_string))
-        .unwrap_or_default();
+    let message = failed_message(&report);
     assert!(message.contains("FORBIDDEN"), "{message}");
     assert!(message.contains("Contents read access"), "{message}");
 
@@ -454,13 +453,7 @@ fn a_repository_that_breaks_its_batch_costs_only_itself() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let outcome = states(&fake, &report);
     assert_eq!(outcome.failed, BTreeSet::from(["service-0042".to_string()]));
-    let message = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|f| f["rule"] == "scan/repository-failed")
-        .and_then(|f| f["message"].as_str().map(str::to_string))
-        .unwrap_or_default();
+    let message = failed_message(&report);
     assert!(message.contains("502"), "{message}");
     // 5 batches and 2 follow-up queries (listing pages count apart); the poisoned batch adds its retry
     // (R = 1), at most 2·⌈log2 100⌉ split queries, and 2 retry rounds of 1 + R each.

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use maud::{html, Markup};
 
-use super::overview::logo;
+use super::overview::banner;
 use super::sections::severity_rank;
 use super::{anchor, page, sort_button, Text};
 use crate::report::text::plural;
@@ -88,21 +88,12 @@ fn header(findings: &[FindingRecord], files_scanned: usize) -> Markup {
     } else {
         ("fail", plural(errors, "error", "errors"))
     };
+    let sub = html! {
+        (plural(files_scanned, "file", "files")) " scanned \u{b7} "
+        (plural(findings.len(), "finding", "findings"))
+    };
     html! {
-        header {
-            "\n"
-            div class="brand" {
-                span class="logo" aria-hidden="true" { (logo()) }
-                div {
-                    h1 { "Catalog lint" }
-                    p class="sub" {
-                        (plural(files_scanned, "file", "files")) " scanned \u{b7} "
-                        (plural(findings.len(), "finding", "findings"))
-                    }
-                }
-            } "\n"
-            div class={ "gate gate-" (class) } role="status" { strong { (text) } } "\n"
-        } "\n"
+        (banner("Catalog lint", &sub, class, &html! { strong { (text) } }))
         nav aria-label="Sections" {
             a href="#summary" { "Summary" }
             a href="#files" { "Findings by file" }

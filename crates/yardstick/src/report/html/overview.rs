@@ -16,27 +16,19 @@ pub(super) fn header(report: &Report) -> Markup {
     } else {
         ("fail", "Gate failed")
     };
+    let sub = html! {
+        (plural(report.summary.entities, "entity", "entities")) " \u{b7} "
+        (plural(report.checks.len(), "check", "checks")) " \u{b7} "
+        (plural(report.findings.len(), "lint finding", "lint findings"))
+    };
+    let status = html! {
+        strong { (text) }
+        @if !gate.reasons.is_empty() {
+            ul { @for reason in &gate.reasons { li { (Text(reason)) } } }
+        }
+    };
     html! {
-        header {
-            "\n"
-            div class="brand" {
-                span class="logo" aria-hidden="true" { (logo()) }
-                div {
-                    h1 { "Catalog scorecard" }
-                    p class="sub" {
-                        (plural(report.summary.entities, "entity", "entities")) " \u{b7} "
-                        (plural(report.checks.len(), "check", "checks")) " \u{b7} "
-                        (plural(report.findings.len(), "lint finding", "lint findings"))
-                    }
-                }
-            } "\n"
-            div class={ "gate gate-" (class) } role="status" {
-                strong { (text) }
-                @if !gate.reasons.is_empty() {
-                    ul { @for reason in &gate.reasons { li { (Text(reason)) } } }
-                }
-            } "\n"
-        } "\n"
+        (banner("Catalog scorecard", &sub, class, &status))
         nav aria-label="Sections" {
             a href="#overview" { "Overview" }
             a href="#heatmap" { "Entities \u{d7} checks" }
@@ -49,7 +41,25 @@ pub(super) fn header(report: &Report) -> Markup {
 }
 
 /// A small yardstick: a ruler with ticks.
-pub(super) fn logo() -> Markup {
+/// A page's banner: the logo, its title and one line under it, and the status box (`pass`
+/// or `fail`) on the right. The scorecard and the lint page share it.
+pub(super) fn banner(title: &str, sub: &Markup, class: &str, status: &Markup) -> Markup {
+    html! {
+        header {
+            "\n"
+            div class="brand" {
+                span class="logo" aria-hidden="true" { (logo()) }
+                div {
+                    h1 { (title) }
+                    p class="sub" { (sub) }
+                }
+            } "\n"
+            div class={ "gate gate-" (class) } role="status" { (status) } "\n"
+        } "\n"
+    }
+}
+
+fn logo() -> Markup {
     html! {
         svg viewBox="0 0 40 40" width="40" height="40" focusable="false" {
             rect x="2" y="12" width="36" height="16" rx="3" fill="#f2b705" {}
