@@ -253,6 +253,8 @@ impl FakeGitHubBuilder {
             token_login: self.token_login,
             token_is_installation: self.token_is_installation,
             listing_queries: Mutex::new(Vec::new()),
+            listing_connections: Mutex::new(0),
+            listing_changes: Mutex::new(BTreeMap::new()),
             repository_field: Regex::new(
                 r#"([A-Za-z_][A-Za-z0-9_]*)\s*:\s*repository\s*\(\s*owner\s*:\s*("(?:[^"\\]|\\.)*")\s*,\s*name\s*:\s*("(?:[^"\\]|\\.)*")\s*\)"#,
             )
@@ -265,7 +267,9 @@ impl FakeGitHubBuilder {
                 r#"\borganization\s*\(\s*login\s*:\s*("(?:[^"\\]|\\.)*")\s*\)"#,
             )
             .unwrap_or_else(|e| panic!("fake's own regex: {e}")),
-            repositories_args: Regex::new(r"\brepositories\s*\(([^)]*)\)")
+            repositories_args: Regex::new(
+                r"(?:([A-Za-z_][A-Za-z0-9_]*)\s*:\s*)?\brepositories\s*\(([^)]*)\)",
+            )
                 .unwrap_or_else(|e| panic!("fake's own regex: {e}")),
         });
         let server = MockServer::builder().start().await;

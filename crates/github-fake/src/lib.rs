@@ -1,9 +1,11 @@
 //! A GitHub API fake served on loopback, for yardstick's tests.
 //!
 //! It answers the REST and GraphQL calls an org-wide scan makes, realistically enough to catch
-//! the usual mistakes: the GraphQL repository listing (`organization(login:) { repositories(first:,
-//! after:) { totalCount pageInfo { hasNextPage endCursor } nodes { … } } }`) pages with opaque
-//! cursors and refuses `first` over 100; the REST listing is paginated with `Link` headers
+//! the usual mistakes: the GraphQL repository listing (`organization(login:) { asc:
+//! repositories(first:, after:, orderBy:) { totalCount pageInfo { hasNextPage endCursor }
+//! nodes { … } } desc: … }`) pages by name in either direction, several connections per
+//! query, with opaque keyset cursors, refuses `first` over 100, and can create, delete or
+//! rename repositories between its pages; the REST listing is paginated with `Link` headers
 //! that point at `/organizations/{id}/repos`, and every page carries an ETag and answers `304`
 //! to a matching `If-None-Match`; GraphQL queries are read by pattern (aliases,
 //! `repository(owner:, name:)`, `object(expression: "HEAD:path")`) and answered from the fake
@@ -29,7 +31,7 @@
 //!     .await;
 //! let api_url = fake.uri(); // REST base; GraphQL is at fake.graphql_uri()
 //! // ... run the scan against api_url ...
-//! assert_eq!(fake.stats().graphql_listing, 10);
+//! assert_eq!(fake.stats().graphql_listing, 6); // 200 repositories a page, both ends
 //! assert_eq!(fake.stats().graphql, 11); // 10 batches, one of them twice
 //! # }
 //! ```
@@ -175,6 +177,33 @@ impl FakeGitHub {
         lock(&self.state.faults).on_graphql.insert(seen + n, fault);
     }
 
+    /// Makes `change` to the repositories right after the `n`-th GraphQL listing connection
+    /// (`repositories(...)` field) answered from now (1-based; a query with an `asc:` and a
+    /// `desc:` connection answers two), as creations, deletions and renames land while a
+    /// listing is read, even between the fields of one query.
+    ///
+    /// ```no_run
+    /// # fn demo(fake: &github_fake::FakeGitHub) {
+    /// // Between the two connections of the first listing query: a rename.
+    /// fake.change_during_listing(1, |repos| {
+    ///     if let Some(repo) = repos.iter_mut().find(|r| r.name == "service-0150") {
+    ///         repo.name = "aaa-renamed".into();
+    ///     }
+    /// });
+    /// # }
+    /// ```
+    pub fn change_during_listing(
+        &self,
+        n: u64,
+        change: impl FnOnce(&mut Vec<FakeRepo>) + Send + 'static,
+    ) {
+        let served = *lock(&self.state.listing_connections);
+        lock(&self.state.listing_changes)
+            .entry(served + n)
+            .or_default()
+            .push(Box::new(change));
+    }
+
     /// The repositories, in listing order.
     pub fn repos(&self) -> Vec<FakeRepo> {
         lock(&self.state.repos).clone()
@@ -224,7 +253,7 @@ impl FakeGitHub {
     }
 
     /// The listing requests so far, oldest first: a REST page's URL query string, or the
-    /// arguments of a GraphQL page's `repositories(...)`.
+    /// arguments of each `repositories(...)` connection of a GraphQL listing query.
     pub fn listing_queries(&self) -> Vec<String> {
         lock(&self.state.listing_queries).clone()
     }

@@ -43,6 +43,9 @@ impl FakeCi {
 pub struct FakeRepo {
     /// Repository name (without the owner).
     pub name: String,
+    /// The GraphQL node id: derived from the name it was created with, and kept when the
+    /// name changes (a rename), as GitHub's is.
+    pub node_id: String,
     /// Archived repositories are listed with `archived: true`.
     pub archived: bool,
     /// Forks are listed with `fork: true`.
@@ -73,8 +76,10 @@ pub struct FakeRepo {
 impl FakeRepo {
     /// A public, non-archived, non-fork repository with no files and no CI.
     pub fn new(name: impl Into<String>) -> Self {
+        let name = name.into();
         FakeRepo {
-            name: name.into(),
+            node_id: format!("R_kgDO{:016x}", fnv1a_64(name.as_bytes())),
+            name,
             archived: false,
             fork: false,
             empty: false,

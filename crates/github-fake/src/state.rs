@@ -8,6 +8,7 @@ use regex::Regex;
 use crate::auth::{AppConfig, IssuedToken};
 use crate::comments::{Comment, PullRequest};
 use crate::faults::FaultPlan;
+use crate::org_listing::ListingChange;
 use crate::{FakeRepo, FakeStats};
 
 /// Everything a request may read or change; one per running fake.
@@ -36,13 +37,17 @@ pub(crate) struct ServerState {
     pub token_login: String,
     pub token_is_installation: bool,
     pub listing_queries: Mutex<Vec<String>>,
+    /// GraphQL listing connections (`repositories(...)` fields) answered so far.
+    pub listing_connections: Mutex<u64>,
+    /// Changes to make after the n-th listing connection answered.
+    pub listing_changes: Mutex<BTreeMap<u64, Vec<ListingChange>>>,
     /// `alias: repository(owner: "...", name: "...")` in a GraphQL query.
     pub repository_field: Regex,
     /// `alias: object(expression: "...")` in a GraphQL query.
     pub object_field: Regex,
     /// `organization(login: "...")` in a GraphQL query: the repository listing.
     pub organization_field: Regex,
-    /// The arguments of `repositories(...)` in a listing query.
+    /// `alias: repositories(...)` in a listing query: the alias, if any, and the arguments.
     pub repositories_args: Regex,
 }
 

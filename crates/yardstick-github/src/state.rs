@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use yardstick::util::atomic_write::write_atomically;
 use yardstick::util::fnv::fnv1a_64_hex;
 
-use crate::scan::ListedRepo;
+use crate::scan::ListingProgress;
 use crate::{state_error, RepoSnapshot, ScanError};
 
 /// Our clock, in seconds since the epoch.
@@ -22,23 +22,15 @@ fn now_secs() -> u64 {
 }
 
 /// Bumped when a file's shape changes; older files are ignored. (Version 1 of the listing
-/// file held REST listing pages with their ETags.)
-const LISTING_VERSION: u32 = 2;
+/// file held REST listing pages with their ETags, version 2 one cursor of a one-ended
+/// listing.)
+const LISTING_VERSION: u32 = 3;
 const SNAPSHOT_VERSION: u32 = 1;
 
 /// How long the listing progress of an interrupted run is resumed from: the pages read are
 /// taken as they were, so a rerun much later lists again from the start instead (a stale
 /// page would hide pushes and CI changes).
 const LISTING_RESUME_SECS: u64 = 3_600;
-
-/// The listing read so far by a run that was stopped during it.
-#[derive(Serialize, Deserialize, Clone, Debug, Default)]
-pub(crate) struct ListingProgress {
-    /// The cursor after the last page read; `None` before the first.
-    pub cursor: Option<String>,
-    /// The repositories of the pages read, in listing order.
-    pub repos: Vec<ListedRepo>,
-}
 
 #[derive(Serialize, Deserialize, Default)]
 struct ListingFile {
@@ -226,13 +218,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let open = || StateDir::open(dir.path(), "k", "f", &|w| panic!("{w}")).expect("state");
         let mut state = open();
-        state.listing = Some(ListingProgress {
-            cursor: Some("Y3Vyc29y".into()),
-            repos: Vec::new(),
-        });
+        let mut progress = ListingProgress::default();
+        progress.asc.cursor = Some("Y3Vyc29y".into());
+        progress.desc.cursor = Some("ZGVzYw==".into());
+        progress.requests = 1;
+        progress.total_counts.insert(500);
+        state.listing = Some(progress.clone());
         state.save_listing().expect("save");
-        let resumed = open().listing.expect("resumed");
-        assert_eq!(resumed.cursor.as_deref(), Some("Y3Vyc29y"));
+        assert_eq!(open().listing, Some(progress), "both ends' cursors resumed");
 
         // Saved two hours ago: the pages may hide pushes since, so the listing starts over.
         let text = std::fs::read_to_string(&state.listing_path).expect("read");
@@ -247,6 +240,12 @@ mod tests {
             r#"{"version":1,"pages":{"https://x/orgs/a/repos":{"etag":"e","body":"[]","next":null}}}"#,
         )
         .expect("write");
+        assert!(open().listing.is_none());
+
+        // Nor is a version 2 file (one cursor of a one-ended listing).
+        let v2 = serde_json::json!({"version": 2, "saved_at": now_secs(),
+            "progress": {"cursor": "Y3Vyc29y", "repos": []}});
+        std::fs::write(&state.listing_path, v2.to_string()).expect("write");
         assert!(open().listing.is_none());
     }
 }

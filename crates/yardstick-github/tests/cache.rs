@@ -30,10 +30,12 @@ async fn cold_and_warm_scans_of_1000_repos_8_percent_pending_stay_within_the_bud
     let listed = fake.repos().len() as f64;
     let scanned = scanned(&fake.repos()).len();
 
-    // Cold: 10 listing pages + one GraphQL query per 100 non-empty selected repositories.
+    // Cold: 6 listing requests (a page from each end of the name order: 200, 400, … 1,000
+    // repositories read, then one more where the ends meet) + one GraphQL query per 100
+    // non-empty selected repositories.
     let cold = scan_org(&opts).await.expect("cold scan");
     let stats = fake.stats();
-    assert_eq!(stats.graphql_listing, 10);
+    assert_eq!(stats.graphql_listing, 6);
     assert_eq!(stats.graphql, batches(scanned));
     assert_eq!(stats.total, stats.graphql_listing + stats.graphql);
     assert_eq!(cold.stats.rest, 0);
@@ -48,14 +50,14 @@ async fn cold_and_warm_scans_of_1000_repos_8_percent_pending_stay_within_the_bud
         .collect();
     assert!(pending.len() >= 60, "about 8 % pending: {}", pending.len());
 
-    // Warm, the checks finished meanwhile: the 10 listing pages re-check every repository's
-    // CI, and no repository is fetched again.
+    // Warm, the checks finished meanwhile: the 6 listing requests re-check every
+    // repository's CI, and no repository is fetched again.
     fake.settle_pending();
     fake.reset_stats();
     let warm = scan_org(&opts).await.expect("warm scan");
     let stats = fake.stats();
-    assert_eq!((stats.graphql_listing, stats.graphql), (10, 0), "{stats:?}");
-    assert_eq!(stats.total, 10, "every request counted: {stats:?}");
+    assert_eq!((stats.graphql_listing, stats.graphql), (6, 0), "{stats:?}");
+    assert_eq!(stats.total, 6, "every request counted: {stats:?}");
     let warm_per_repo = stats.total as f64 / listed;
     assert!(warm_per_repo <= 0.01, "warm: {warm_per_repo}");
     eprintln!(
@@ -82,7 +84,7 @@ async fn cold_and_warm_scans_of_1000_repos_8_percent_pending_stay_within_the_bud
     }));
     fake.reset_stats();
     let after_push = scan_org(&opts).await.expect("scan after push");
-    assert_eq!(fake.stats().graphql_listing, 10);
+    assert_eq!(fake.stats().graphql_listing, 6);
     assert_eq!(fake.stats().graphql, 1);
     assert_eq!(fake.stats().graphql_repos, 1);
     assert_eq!(repo(&after_push, "service-0010").ci, CiStatus::Passing);
@@ -152,8 +154,8 @@ async fn failed_repos_are_queried_again_and_pending_ci_is_rechecked_by_the_listi
 async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
     let fake = FakeGitHub::builder()
         .repos(500)
-        // 5 listing pages and 2 GraphQL batches succeed, then GitHub goes down.
-        .fail_after(7)
+        // 3 listing requests and 2 GraphQL batches succeed, then GitHub goes down.
+        .fail_after(5)
         .start()
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -177,7 +179,7 @@ async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
     fake.reset_stats();
     let resumed = scan_org(&opts).await.expect("resumed scan");
     let second = fake.stats();
-    assert_eq!(second.graphql_listing, 5);
+    assert_eq!(second.graphql_listing, 3);
     assert_eq!(second.graphql_repos as usize, scanned_count - 200);
     assert_eq!(second.graphql, batches(scanned_count - 200));
     assert!(resumed.repositories.iter().all(|r| r.error.is_none()));
@@ -199,7 +201,7 @@ async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
     fake.reset_stats();
     let warm = scan_org(&opts).await.expect("warm scan");
     assert_eq!(fake.stats().graphql, 0);
-    assert_eq!(warm.stats.graphql, 5, "the listing pages only");
+    assert_eq!(warm.stats.graphql, 3, "the listing requests only");
     assert_eq!(warm.repositories, resumed.repositories);
 }
 
@@ -257,7 +259,7 @@ async fn ci_changes_without_a_push_are_read_from_the_listing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scan_stopped_during_the_listing_resumes_from_its_cursor() {
-    // Ten listing pages; the fifth answers late, so the stop comes while it is in flight.
+    // Six listing requests; the fifth answers late, so the stop comes while it is in flight.
     let fake = FakeGitHub::builder()
         .repos(1_000)
         .fault_on_listing(
@@ -287,11 +289,17 @@ async fn a_scan_stopped_during_the_listing_resumes_from_its_cursor() {
     );
     assert_eq!(fake.stats().graphql, 0);
 
-    // The four pages read were saved with the cursor after them: the resumed run reads
-    // pages 5 to 10 only, and ends as a plain scan does.
+    // The four requests read (800 repositories) were saved with both ends' cursors: the
+    // resumed run makes requests 5 and 6 only, and ends as a plain scan does.
     fake.reset_stats();
     let resumed = scan_org(&opts).await.expect("resumed scan");
-    assert_eq!(fake.stats().graphql_listing, 6);
+    assert_eq!(fake.stats().graphql_listing, 2);
+    let queries = fake.listing_queries();
+    let resumed_queries = &queries[queries.len() - 4..];
+    assert!(
+        resumed_queries.iter().all(|q| !q.contains("after: null")),
+        "{resumed_queries:?}"
+    );
     let plain = scan_org(&options(&fake)).await.expect("plain scan");
     assert_eq!(resumed.repositories, plain.repositories);
     assert_eq!(resumed.skipped, plain.skipped);
@@ -299,5 +307,5 @@ async fn a_scan_stopped_during_the_listing_resumes_from_its_cursor() {
     // A listing completed is not resumed: the next run lists from the start.
     fake.reset_stats();
     scan_org(&opts).await.expect("warm scan");
-    assert_eq!(fake.stats().graphql_listing, 10);
+    assert_eq!(fake.stats().graphql_listing, 6);
 }

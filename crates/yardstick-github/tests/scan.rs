@@ -19,17 +19,18 @@ fn names(snapshot: &yardstick_github::OrgSnapshot) -> BTreeSet<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn listing_follows_graphql_cursors_page_by_page() {
+async fn listing_follows_graphql_cursors_from_both_ends() {
     let fake = FakeGitHub::builder().repos(250).start().await;
     let snapshot = scan_org(&options(&fake)).await.expect("scan");
 
     let repos = fake.repos();
     assert_eq!(names(&snapshot), scanned(&repos));
-    // 3 GraphQL listing pages, then 3 batches of the non-empty selected repositories; no REST.
-    assert_eq!(fake.stats().graphql_listing, 3);
+    // 2 GraphQL listing requests (200 repositories, then the ends meet), then 3 batches of
+    // the non-empty selected repositories; no REST.
+    assert_eq!(fake.stats().graphql_listing, 2);
     assert_eq!(snapshot.stats.rest, 0);
     assert_eq!(fake.stats().graphql, batches(scanned(&repos).len()));
-    assert_eq!(snapshot.stats.graphql, 3 + batches(scanned(&repos).len()));
+    assert_eq!(snapshot.stats.graphql, 2 + batches(scanned(&repos).len()));
     assert_eq!(fake.stats().unauthorized, 0);
 }
 
@@ -168,10 +169,10 @@ async fn followup_paths_are_probed_in_one_extra_batched_round() {
         .find(|r| r.name == "service-0010")
         .expect("service-0010");
     assert_eq!(docs.present, vec!["docs", "mkdocs.yml"]);
-    // Two listing pages, two first-round batches plus one follow-up batch for the ~10 repos
-    // with docs.
+    // One listing request (both ends), two first-round batches plus one follow-up batch for
+    // the ~10 repos with docs.
     let first_round = batches(scanned(&fake.repos()).len());
-    assert_eq!(snapshot.stats.graphql, 2 + first_round + 1);
+    assert_eq!(snapshot.stats.graphql, 1 + first_round + 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -241,8 +242,9 @@ async fn ghes_api_v3_base_posts_graphql_to_api_graphql() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rest_primary_rate_limit_is_waited_out_until_reset() {
+    // Three listing requests: 200, 400, then the ends meet.
     let fake = FakeGitHub::builder()
-        .repos(150)
+        .repos(450)
         .fault_on_listing(2, Fault::PrimaryRateLimit)
         .start()
         .await;
@@ -255,7 +257,7 @@ async fn rest_primary_rate_limit_is_waited_out_until_reset() {
 #[tokio::test(flavor = "multi_thread")]
 async fn rest_secondary_rate_limits_wait_retry_after() {
     let fake = FakeGitHub::builder()
-        .repos(150)
+        .repos(450)
         .fault_on_listing(1, Fault::SecondaryRateLimit)
         .fault_on_listing(3, Fault::TooManyRequests)
         .start()
@@ -484,7 +486,7 @@ async fn followup_probes_are_capped_per_repo_and_batches_are_sized_by_objects() 
     let snapshot = scan_org(&opts).await.expect("scan");
     // 12 repositories with docs, 50 probes each (1 + 50 objects): 9 per query of ≤ 500.
     let first_round = batches(scanned(&fake.repos()).len());
-    assert_eq!(snapshot.stats.graphql, 2 + first_round + 2);
+    assert_eq!(snapshot.stats.graphql, 1 + first_round + 2);
     assert_eq!(
         fake.stats().graphql_repos,
         scanned(&fake.repos()).len() as u64 + 12
@@ -577,26 +579,87 @@ async fn a_top_level_graphql_error_message_is_kept() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_listing_asks_for_a_stable_order() {
+async fn the_listing_asks_for_a_stable_order_from_both_ends() {
     let fake = FakeGitHub::builder()
         .repo(FakeRepo::new("zeta"))
         .repo(FakeRepo::new("alpha"))
-        .repos(150)
+        .repos(450)
         .start()
         .await;
     let snapshot = scan_org(&options(&fake)).await.expect("scan");
-    assert_eq!(snapshot.repositories.len(), scanned(&fake.repos()).len());
+    assert_eq!(names(&snapshot), scanned(&fake.repos()));
+    // Sorted by name, whichever end listed a repository.
+    let order: Vec<&str> = snapshot
+        .repositories
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(order, sorted);
+    assert_eq!(order.first(), Some(&"alpha"));
+    assert_eq!(order.last(), Some(&"zeta"));
+    // 452 repositories: 200, 400, then the ends meet; each request asks for both ends.
     let queries = fake.listing_queries();
-    assert_eq!(queries.len(), 2);
-    for query in &queries {
+    assert_eq!(queries.len(), 6, "{queries:?}");
+    for (i, query) in queries.iter().enumerate() {
         assert!(query.contains("first: 100"), "{query}");
+        let direction = if i % 2 == 0 { "ASC" } else { "DESC" };
         assert!(
-            query.contains("orderBy: {field: NAME, direction: ASC}"),
+            query.contains(&format!("orderBy: {{field: NAME, direction: {direction}}}")),
             "{query}"
         );
+        assert_eq!(query.contains("after: null"), i < 2, "{query}");
     }
-    assert!(queries[0].contains("after: null"), "{}", queries[0]);
-    assert!(!queries[1].contains("after: null"), "{}", queries[1]);
+}
+
+/// Repositories created, deleted and renamed while the listing is read, between requests and
+/// between the two ends of one request: every repository that existed throughout is listed
+/// once, a repository deleted is at most a note, and the order stays sorted.
+#[tokio::test(flavor = "multi_thread")]
+async fn repositories_that_change_during_the_listing_are_neither_lost_nor_doubled() {
+    let fake = FakeGitHub::builder().repos(450).start().await;
+    let before = scanned(&fake.repos());
+    // Between the ends of the first request: one created where the ascending end has been,
+    // one deleted where the descending end has not been yet (the count stays the same).
+    fake.change_during_listing(1, |repos| {
+        repos.push(FakeRepo::new("aaa-created"));
+        repos.retain(|r| r.name != "service-0300");
+    });
+    // After the first request: a repository the ascending end read is renamed to a name
+    // the descending end has not reached yet.
+    fake.change_during_listing(2, |repos| {
+        if let Some(repo) = repos.iter_mut().find(|r| r.name == "service-0001") {
+            repo.name = "service-0333-renamed".into();
+        }
+    });
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    let listed: BTreeSet<String> = snapshot
+        .repositories
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    assert_eq!(listed.len(), snapshot.repositories.len(), "nothing twice");
+    for name in &before {
+        if name != "service-0300" && name != "service-0001" {
+            assert!(listed.contains(name), "{name} lost");
+        }
+    }
+    assert!(listed.contains("service-0333-renamed"));
+    // The rename is listed under its new name only (same node id, newer answer).
+    assert!(!listed.contains("service-0001"), "{listed:?}");
+    // The created repository was behind the ascending end, but the counts disagreed, so
+    // the descending end went on to the start and found it.
+    assert!(listed.contains("aaa-created"));
+    // Deleted after it was read or never read: gone at most, never failed.
+    assert!(snapshot
+        .repositories
+        .iter()
+        .all(|r| r.error.is_none() || r.gone));
+    let order: Vec<&String> = snapshot.repositories.iter().map(|r| &r.name).collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "sorted");
+    // Both ends read to the end: the cost of a one-ended listing (5 requests), no more.
+    assert_eq!(fake.stats().graphql_listing, 5);
 }
 
 #[tokio::test(flavor = "multi_thread")]

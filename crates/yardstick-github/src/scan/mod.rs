@@ -2,7 +2,8 @@
 //!
 //! - [`options`]: checking and normalising the options;
 //! - [`listing`]: the GraphQL repository listing (with each head and CI state), filters and
-//!   shard;
+//!   shard; [`listing_query`]: its query and answer; [`listing_progress`]: reading from both
+//!   ends of the name order until they meet;
 //! - [`snapshots`]: which cached snapshots still stand (their CI refreshed from the listing),
 //!   and snapshots of fetched repositories;
 //! - [`rounds`]: the first round (everything per repository) and the follow-up probes, each
@@ -14,6 +15,8 @@
 mod batch;
 mod graphql;
 mod listing;
+mod listing_progress;
+mod listing_query;
 mod options;
 mod query;
 mod rounds;
@@ -30,6 +33,7 @@ use crate::{OrgSnapshot, Progress, RepoSnapshot, ScanError, ScanOptions, SkipCou
 use listing::{list_repos, select_repos};
 
 pub(crate) use listing::ListedRepo;
+pub(crate) use listing_progress::ListingProgress;
 use options::{probe_paths, CheckedOptions};
 
 pub(crate) use options::check_name;
