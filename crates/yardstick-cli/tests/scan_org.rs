@@ -442,7 +442,7 @@ fn the_pr_comment_is_created_once_then_updated() {
 #[test]
 fn rate_limits_are_waited_out_502s_retried_and_a_partial_answer_kept() {
     let fake = org(150)
-        .fault_on_listing(2, Fault::PrimaryRateLimit)
+        .fault_on_listing(1, Fault::PrimaryRateLimit)
         .fault_on_graphql(1, Fault::GraphqlRateLimited)
         .fault_on_graphql(2, Fault::BadGateway)
         .graphql_node_error("service-0010")
@@ -492,8 +492,8 @@ fn rate_limits_are_waited_out_502s_retried_and_a_partial_answer_kept() {
 
 #[test]
 fn an_interrupted_scan_resumes_from_its_state() {
-    // The outage starts after the 10 listing pages and the first two GraphQL batches.
-    let fake = org(999).fail_after(12).start_blocking();
+    // The outage starts after the 6 listing requests and the first two GraphQL batches.
+    let fake = org(999).fail_after(8).start_blocking();
     let dir = scratch("resume");
     let args = [
         "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",

@@ -88,7 +88,8 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn sigterm_saves_progress_and_prints_the_command_that_resumes() {
-    // 999 generated repositories and one more: ten listing pages, nine GraphQL batches (the 20 empty ones are not fetched).
+    // 999 generated repositories and one more: six listing requests (both ends of the name
+    // order), nine GraphQL batches (the 20 empty ones are not fetched).
     let fake = slow_org(999, 3);
     let dir = scratch("term");
     let args = [
@@ -125,8 +126,8 @@ fn sigterm_saves_progress_and_prints_the_command_that_resumes() {
         format!("{} {}", env!("CARGO_BIN_EXE_yardstick"), args.join(" "))
     );
 
-    // The printed command resumes: the listing is read again (its ten GraphQL pages re-check
-    // every CI state), and only the batches not saved are asked for.
+    // The printed command resumes: the listing is read again (its six GraphQL requests
+    // re-check every CI state), and only the batches not saved are asked for.
     fake.heal();
     fake.reset_stats();
     let resumed = command("sh", &["-c", &resume], &dir, &fake)
@@ -138,7 +139,7 @@ fn sigterm_saves_progress_and_prints_the_command_that_resumes() {
         stderr(&resumed)
     );
     let stats = fake.stats();
-    assert_eq!(stats.graphql_listing, 10, "{stats:?}");
+    assert_eq!(stats.graphql_listing, 6, "{stats:?}");
     assert!(stats.graphql <= 8, "{stats:?}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("org.json")).expect("report"))
