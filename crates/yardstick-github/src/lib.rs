@@ -1,7 +1,8 @@
 //! The GitHub side of yardstick's org-wide scan, and the only yardstick crate that does network.
 //!
-//! [`scan_org`] lists an organisation's repositories with GraphQL (100 a page, cursor-paginated,
-//! each with its default branch, head commit and CI rollup), filters and shards them, then
+//! [`scan_org`] lists an organisation's repositories with GraphQL (cursor-paginated from both
+//! ends of the name order, 200 a request, each with its default branch, head commit and CI
+//! rollup), filters and shards them, then
 //! fetches every repository's catalog files and a few probe paths in batched GraphQL queries of
 //! up to 100 repositories each. With a [`ScanOptions::state_dir`], a repository whose
 //! `pushed_at`, default branch and head commit are those of its cached snapshot is not queried
