@@ -662,6 +662,29 @@ async fn repositories_that_change_during_the_listing_are_neither_lost_nor_double
     assert_eq!(fake.stats().graphql_listing, 5);
 }
 
+/// Why the ends must read a name in common: between the two pages of the first request one
+/// repository is deleted behind the ascending end and one created ahead of the descending
+/// end. The two pages then hold 200 distinct names, as many as `totalCount` says, yet
+/// `service-0100` (there all along) is on neither; stopping on the count would lose it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_count_that_adds_up_without_the_ends_meeting_is_not_trusted() {
+    let fake = FakeGitHub::builder().repos(200).start().await;
+    fake.change_during_listing(1, |repos| {
+        repos.retain(|r| r.name != "service-0051");
+        repos.push(FakeRepo::new("service-0150x"));
+    });
+    let snapshot = scan_org(&options(&fake)).await.expect("scan");
+    let listed = names(&snapshot);
+    assert!(listed.contains("service-0100"), "lost between the ends");
+    assert!(listed.contains("service-0150x"));
+    // Read before its deletion, it is at most a note.
+    assert!(snapshot
+        .repositories
+        .iter()
+        .all(|r| r.error.is_none() || (r.gone && r.name == "service-0051")));
+    assert!(fake.stats().graphql_listing >= 2);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_upper_case_host_and_a_trailing_slash_are_the_same_origin() {
     let fake = FakeGitHub::builder().repos(30).start().await;
