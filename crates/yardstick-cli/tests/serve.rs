@@ -49,21 +49,9 @@ fn serves_the_recorded_demo_and_stops_on_sigterm() {
         "{out:?}"
     );
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_yardstick"))
-        .args(["serve", "--db", &db, "--listen", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server");
-    let mut stderr = BufReader::new(server.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    stderr.read_line(&mut line).expect("the serving line");
-    let address = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split([' ', '/']).next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    assert!(address.starts_with("127.0.0.1:"), "{line}");
+    let (server, mut stderr, address) = start(&["--db", &db]);
+    let mut server = server;
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
 
     let health = http(&address, "GET", "/healthz", "");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
@@ -87,6 +75,108 @@ fn serves_the_recorded_demo_and_stops_on_sigterm() {
     stderr.read_to_string(&mut rest).expect("stderr");
     assert_eq!(status.code(), Some(0), "{rest}");
     assert!(rest.contains("yardstick: stopped"), "{rest}");
+}
+
+/// Starts `yardstick serve ARGS` on a free port; the child and its address.
+fn start(
+    args: &[&str],
+) -> (
+    std::process::Child,
+    BufReader<std::process::ChildStderr>,
+    String,
+) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .arg("serve")
+        .args(args)
+        .args(["--listen", "127.0.0.1:0"])
+        .env_remove("YARDSTICK_INGEST_TOKEN")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut stderr = BufReader::new(server.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("the serving line");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split([' ', '/']).next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    (server, stderr, address)
+}
+
+#[test]
+#[cfg(unix)]
+fn an_ingested_report_shows_in_history_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("history.db").display().to_string();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "t0ken-for-ci\n").expect("token file");
+    let demo = repo().join("fixtures/demo");
+    let out = yardstick(
+        &["score", demo.to_str().expect("path"), "--format", "json"],
+        dir.path(),
+    );
+    let report = String::from_utf8(out.stdout).expect("report");
+    let (mut server, _stderr, address) = start(&[
+        "--db",
+        &db,
+        "--ingest-token-file",
+        token_file.to_str().expect("path"),
+    ]);
+    let answer = http_with(
+        &address,
+        "/api/v1/runs?commit=cafe",
+        "Bearer t0ken-for-ci",
+        &report,
+    );
+    let refused = http_with(&address, "/api/v1/runs", "Bearer guess", &report);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(
+        !refused.contains("guess") && !refused.contains("t0ken"),
+        "{refused}"
+    );
+    let runs = yardstick(
+        &["history", "runs", "--db", &db, "--format", "json"],
+        dir.path(),
+    );
+    let runs: serde_json::Value = serde_json::from_slice(&runs.stdout).expect("runs JSON");
+    assert_eq!(runs.as_array().map(Vec::len), Some(1), "{runs}");
+    assert_eq!(runs[0]["commits"], serde_json::json!(["cafe"]));
+}
+
+/// A POST with an Authorization header.
+fn http_with(address: &str, path: &str, authorization: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: {authorization}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
+}
+
+#[test]
+fn an_empty_ingest_token_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("history.db").display().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .args(["serve", "--db", &db, "--listen", "127.0.0.1:0"])
+        .env("YARDSTICK_INGEST_TOKEN", " ")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the ingest token in $YARDSTICK_INGEST_TOKEN is empty"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //!
 //! - [`tech_insights`]: Backstage's Tech Insights API at `/api/tech-insights`, so that the
 //!   stock scorecard card shows yardstick's checks (`docs/backstage.md`);
+//! - `POST /api/v1/runs`: a report from a CI job recorded as a run, with the ingest token
+//!   ([`IngestConfig`]);
 //! - `/healthz`: whether the store answers.
 //!
 //! Results are the latest recorded run's, held in memory until a newer run is recorded.
@@ -20,11 +22,13 @@
 //! ```
 
 mod error;
+mod ingest;
 mod query;
 mod server;
 mod state;
 pub mod tech_insights;
 
 pub use error::ApiError;
+pub use ingest::{IngestConfig, DEFAULT_INGEST_LIMIT};
 pub use query::Query;
-pub use server::{app, serve, shutdown_signal, ServerConfig, TECH_INSIGHTS_PATH};
+pub use server::{app, serve, shutdown_signal, ServerConfig, RUNS_PATH, TECH_INSIGHTS_PATH};

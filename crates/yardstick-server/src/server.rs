@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -17,7 +17,10 @@ use yardstick_store::Store;
 
 use crate::error::describe_errors;
 use crate::state::AppState;
-use crate::{tech_insights, ApiError};
+use crate::{ingest, tech_insights, ApiError, IngestConfig};
+
+/// Where reports are posted to be recorded.
+pub const RUNS_PATH: &str = "/api/v1/runs";
 
 /// Where the Tech Insights API is mounted.
 pub const TECH_INSIGHTS_PATH: &str = "/api/tech-insights";
@@ -29,14 +32,17 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// The checks' metadata (titles, descriptions, remediation) for `GET /checks`.
     pub policies: PolicySet,
+    /// Who may record runs with `POST /api/v1/runs`; `None` turns ingest off.
+    pub ingest: Option<IngestConfig>,
 }
 
 impl ServerConfig {
-    /// The built-in checks and a 30-second request timeout.
+    /// `policies`, a 30-second request timeout, and no ingest.
     pub fn new(policies: PolicySet) -> Self {
         ServerConfig {
             request_timeout: Duration::from_secs(30),
             policies,
+            ingest: None,
         }
     }
 }
@@ -61,9 +67,14 @@ impl ServerConfig {
 /// # });
 /// ```
 pub fn app(store: Store, config: &ServerConfig) -> Router {
-    let state = Arc::new(AppState::new(store, &config.policies));
+    let state = Arc::new(AppState::new(
+        store,
+        &config.policies,
+        config.ingest.clone(),
+    ));
     Router::new()
         .nest(TECH_INSIGHTS_PATH, tech_insights::routes())
+        .route(RUNS_PATH, post(ingest::record_run))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -9,12 +9,13 @@ use yardstick::PolicySet;
 use yardstick_store::{Snapshot, SnapshotEntity, Store};
 
 use crate::tech_insights::checks::{CheckDocs, CheckView};
-use crate::ApiError;
+use crate::{ApiError, IngestConfig};
 
 /// The server's shared state.
 pub struct AppState {
     store: Store,
     docs: CheckDocs,
+    ingest: Option<IngestConfig>,
     latest: Mutex<Option<Arc<Latest>>>,
 }
 
@@ -31,13 +32,20 @@ pub struct Latest {
 }
 
 impl AppState {
-    /// State over `store`, describing checks with `policies`' metadata.
-    pub fn new(store: Store, policies: &PolicySet) -> Self {
+    /// State over `store`, describing checks with `policies`' metadata; runs are recorded
+    /// only with an `ingest` configuration.
+    pub fn new(store: Store, policies: &PolicySet, ingest: Option<IngestConfig>) -> Self {
         AppState {
             store,
             docs: CheckDocs::new(policies),
+            ingest,
             latest: Mutex::new(None),
         }
+    }
+
+    /// Who may record runs; `None` when ingest is off.
+    pub fn ingest(&self) -> Option<&IngestConfig> {
+        self.ingest.as_ref()
     }
 
     /// The store.

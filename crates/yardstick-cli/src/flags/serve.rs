@@ -23,4 +23,14 @@ pub struct ServeArgs {
     /// Answer 503 to a request that takes longer than this: N followed by s, m or h.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+    /// Accept reports at POST /api/v1/runs from holders of the token in FILE (default:
+    /// $YARDSTICK_INGEST_TOKEN; without either, ingest is off).
+    #[arg(long, value_name = "FILE")]
+    pub ingest_token_file: Option<PathBuf>,
+    /// The largest report POST /api/v1/runs accepts, in megabytes.
+    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub ingest_limit_mb: u32,
 }
+
+/// The environment variable holding the ingest token when no file is given.
+pub const INGEST_TOKEN_VAR: &str = "YARDSTICK_INGEST_TOKEN";

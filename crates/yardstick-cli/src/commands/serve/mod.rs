@@ -1,11 +1,13 @@
 //! `yardstick serve`: the score history over HTTP (`yardstick-server`), until Ctrl-C or
 //! SIGTERM.
 
-use yardstick_server::{app, serve, shutdown_signal, ServerConfig, TECH_INSIGHTS_PATH};
+use yardstick_server::{
+    app, serve, shutdown_signal, IngestConfig, ServerConfig, RUNS_PATH, TECH_INSIGHTS_PATH,
+};
 use yardstick_store::Store;
 
 use crate::exit_code::EXIT_OK;
-use crate::flags::ServeArgs;
+use crate::flags::{ServeArgs, INGEST_TOKEN_VAR};
 use crate::github::runtime;
 use crate::settings::load_policies;
 use crate::stdio::eprint_line;
@@ -17,6 +19,7 @@ pub fn run(args: ServeArgs) -> Result<u8, String> {
     }
     let mut config = ServerConfig::new(load_policies(&args.policy)?);
     config.request_timeout = args.request_timeout;
+    config.ingest = ingest_config(&args)?;
     let runtime = runtime::start()?;
     runtime.block_on(async {
         let store = Store::open(&address)
@@ -30,7 +33,12 @@ pub fn run(args: ServeArgs) -> Result<u8, String> {
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
         eprint_line(&format!(
             "yardstick: serving {address} on http://{local} (Tech Insights API: \
-             http://{local}{TECH_INSIGHTS_PATH}); Ctrl-C or SIGTERM stops"
+             http://{local}{TECH_INSIGHTS_PATH}; ingest {}); Ctrl-C or SIGTERM stops",
+            if config.ingest.is_some() {
+                format!("at {RUNS_PATH}")
+            } else {
+                "off".to_string()
+            }
         ));
         let served = serve(listener, app(store.clone(), &config), shutdown_signal()).await;
         store.close().await;
@@ -38,4 +46,33 @@ pub fn run(args: ServeArgs) -> Result<u8, String> {
         eprint_line("yardstick: stopped");
         Ok(EXIT_OK)
     })
+}
+
+/// The ingest token from `--ingest-token-file`, else `$YARDSTICK_INGEST_TOKEN`; `None` (ingest
+/// off) when neither is given. Errors never show the token.
+fn ingest_config(args: &ServeArgs) -> Result<Option<IngestConfig>, String> {
+    let (token, origin) = match &args.ingest_token_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                format!("cannot read the ingest token file {}: {e}", path.display())
+            })?;
+            (text, path.display().to_string())
+        }
+        None => match std::env::var(INGEST_TOKEN_VAR) {
+            Ok(text) => (text, format!("${INGEST_TOKEN_VAR}")),
+            Err(_) => return Ok(None),
+        },
+    };
+    let mut config = IngestConfig::new(&token)
+        .ok_or_else(|| format!("the ingest token in {origin} is empty"))?;
+    config.limit = usize::try_from(args.ingest_limit_mb)
+        .ok()
+        .and_then(|mb| mb.checked_mul(1024 * 1024))
+        .ok_or_else(|| {
+            format!(
+                "--ingest-limit-mb {} is too large here",
+                args.ingest_limit_mb
+            )
+        })?;
+    Ok(Some(config))
 }
