@@ -180,6 +180,23 @@ fn an_empty_ingest_token_is_refused() {
 }
 
 #[test]
+fn cors_origins_must_be_origins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for bad in [
+        "backstage.example.com",
+        "https://backstage.example.com/",
+        "ftp://x.example",
+    ] {
+        let out = yardstick(&["serve", "--db", "h.db", "--cors-origin", bad], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("not an origin"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn a_zero_request_timeout_and_a_busy_address_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("history.db").display().to_string();

@@ -5,13 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use yardstick::PolicySet;
 use yardstick_store::Store;
 
@@ -34,6 +35,9 @@ pub struct ServerConfig {
     pub policies: PolicySet,
     /// Who may record runs with `POST /api/v1/runs`; `None` turns ingest off.
     pub ingest: Option<IngestConfig>,
+    /// Browser origins allowed to call the server ([`ServerConfig::allow_origin`]); empty:
+    /// no CORS headers.
+    pub cors_origins: Vec<HeaderValue>,
 }
 
 impl ServerConfig {
@@ -43,7 +47,22 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(30),
             policies,
             ingest: None,
+            cors_origins: Vec::new(),
         }
+    }
+
+    /// Answers CORS requests (preflight included) from the browser origin `origin`, e.g.
+    /// Backstage's `https://backstage.example.com`.
+    ///
+    /// ```
+    /// let mut config = yardstick_server::ServerConfig::new(yardstick::PolicySet::default());
+    /// assert!(config.allow_origin("https://backstage.example.com").is_ok());
+    /// assert!(config.allow_origin("bad\norigin").is_err());
+    /// ```
+    pub fn allow_origin(&mut self, origin: &str) -> Result<(), String> {
+        let value = HeaderValue::from_str(origin).map_err(|e| format!("origin {origin:?}: {e}"))?;
+        self.cors_origins.push(value);
+        Ok(())
     }
 }
 
@@ -72,7 +91,7 @@ pub fn app(store: Store, config: &ServerConfig) -> Router {
         &config.policies,
         config.ingest.clone(),
     ));
-    Router::new()
+    let router = Router::new()
         .nest(TECH_INSIGHTS_PATH, tech_insights::routes())
         .route(RUNS_PATH, post(ingest::record_run))
         .route("/healthz", get(healthz))
@@ -83,7 +102,17 @@ pub fn app(store: Store, config: &ServerConfig) -> Router {
             config.request_timeout,
             time_limit,
         ))
-        .layer(middleware::from_fn(describe_errors))
+        .layer(middleware::from_fn(describe_errors));
+    if config.cors_origins.is_empty() {
+        return router;
+    }
+    router.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(config.cors_origins.clone()))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then finishes the requests in

@@ -471,3 +471,57 @@ async fn a_request_over_the_time_limit_is_answered_503() {
         "/api/tech-insights/checks",
     );
 }
+
+#[tokio::test]
+async fn cors_preflight_is_answered_for_the_allowed_origin_only() {
+    use axum::body::Body;
+    use axum::http::{HeaderValue, Request};
+    use tower::ServiceExt;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = store_with(&dir, &[demo_report()]).await;
+    let mut config =
+        yardstick_server::ServerConfig::new(yardstick::PolicySet::builtin().expect("checks"));
+    config.cors_origins = vec![HeaderValue::from_static("https://backstage.example.com")];
+    let app = yardstick_server::app(store, &config);
+    let preflight = |origin: &'static str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/api/tech-insights/checks/run/default/Component/fleet-manager")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .body(Body::empty())
+            .expect("request")
+    };
+    let allowed = app
+        .clone()
+        .oneshot(preflight("https://backstage.example.com"))
+        .await
+        .expect("response");
+    assert!(allowed.status().is_success(), "{:?}", allowed.status());
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://backstage.example.com"
+    );
+    let other = app
+        .clone()
+        .oneshot(preflight("https://evil.example.com"))
+        .await
+        .expect("response");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    // Without origins configured, no CORS header at all.
+    let plain = demo_app(store_with(&tempfile::tempdir().expect("tempdir"), &[]).await);
+    let request = Request::get("/healthz")
+        .header("origin", "https://backstage.example.com")
+        .body(Body::empty())
+        .expect("request");
+    let answer = plain.oneshot(request).await.expect("response");
+    assert!(answer
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+}

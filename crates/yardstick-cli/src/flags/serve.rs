@@ -30,6 +30,22 @@ pub struct ServeArgs {
     /// The largest report POST /api/v1/runs accepts, in megabytes.
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     pub ingest_limit_mb: u32,
+    /// Answer CORS requests from this browser origin (repeatable), e.g. Backstage's
+    /// `https://backstage.example.com`, whose frontend calls the server from the browser.
+    #[arg(long, value_name = "ORIGIN", value_parser = parse_origin)]
+    pub cors_origin: Vec<String>,
+}
+
+/// `scheme://host[:port]`, exactly as a browser sends it in `Origin`.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("not an origin ({e})"))?;
+    let origin = url.origin().ascii_serialization();
+    if origin != text || !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "not an origin: write scheme://host[:port] with nothing after it (here {origin:?})"
+        ));
+    }
+    Ok(origin)
 }
 
 /// The environment variable holding the ingest token when no file is given.

@@ -20,6 +20,11 @@ pub fn run(args: ServeArgs) -> Result<u8, String> {
     let mut config = ServerConfig::new(load_policies(&args.policy)?);
     config.request_timeout = args.request_timeout;
     config.ingest = ingest_config(&args)?;
+    for origin in &args.cors_origin {
+        config
+            .allow_origin(origin)
+            .map_err(|e| format!("--cors-origin: {e}"))?;
+    }
     let runtime = runtime::start()?;
     runtime.block_on(async {
         let store = Store::open(&address)
