@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::ScanOrg(args) => commands::scan_org::run(args),
         Command::Merge(args) => commands::merge::run(args),
         Command::History(command) => commands::history::run(command),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Github(GithubCommand::Comment {
             repo,
             pr,

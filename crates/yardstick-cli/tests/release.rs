@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use common::{repo, yardstick};
 
 /// The crates published to crates.io; every other workspace member has `publish = false`.
-const PUBLISHED: [&str; 4] = [
+const PUBLISHED: [&str; 5] = [
     "yardstick",
     "yardstick-github",
     "yardstick-store",
+    "yardstick-server",
     "yardstick-cli",
 ];
 

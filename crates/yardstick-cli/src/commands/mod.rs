@@ -10,4 +10,5 @@ pub mod report;
 pub mod rules;
 pub mod scan_org;
 pub mod score;
+pub mod serve;
 pub mod verify;

@@ -9,6 +9,7 @@ mod lint;
 mod merge;
 mod scan_org;
 mod score;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -22,6 +23,7 @@ pub use lint::LintArgs;
 pub use merge::MergeArgs;
 pub use scan_org::ScanOrgArgs;
 pub use score::ScoreArgs;
+pub use serve::{ServeArgs, INGEST_TOKEN_VAR};
 
 #[derive(Parser)]
 #[command(
@@ -62,6 +64,9 @@ pub enum Command {
     /// The score history: record runs, read trends and regressions (docs/history.md).
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Serve the score history over HTTP: Backstage's Tech Insights API, so that the
+    /// portal's scorecard shows yardstick's checks (docs/backstage.md).
+    Serve(ServeArgs),
     /// GitHub helpers for the Action.
     #[command(subcommand)]
     Github(GithubCommand),

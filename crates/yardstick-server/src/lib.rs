@@ -1,0 +1,34 @@
+//! yardstick's HTTP server: the score history (`yardstick-store`) served to Backstage.
+//!
+//! - [`tech_insights`]: Backstage's Tech Insights API at `/api/tech-insights`, so that the
+//!   stock scorecard card shows yardstick's checks (`docs/backstage.md`);
+//! - `POST /api/v1/runs`: a report from a CI job recorded as a run, with the ingest token
+//!   ([`IngestConfig`]);
+//! - `/healthz`: whether the store answers.
+//!
+//! Results are the latest recorded run's, held in memory until a newer run is recorded.
+//! Errors have Backstage's shape ([`ApiError`]); every request has a time limit; [`serve`]
+//! stops gracefully on [`shutdown_signal`].
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use yardstick_server::{app, serve, shutdown_signal, ServerConfig};
+//!
+//! let store = yardstick_store::Store::open("history.db").await.expect("store");
+//! let config = ServerConfig::new(yardstick::PolicySet::builtin().expect("checks"));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! serve(listener, app(store, &config), shutdown_signal()).await
+//! # }
+//! ```
+
+mod error;
+mod ingest;
+mod query;
+mod server;
+mod state;
+pub mod tech_insights;
+
+pub use error::ApiError;
+pub use ingest::{IngestConfig, DEFAULT_INGEST_LIMIT};
+pub use query::Query;
+pub use server::{app, serve, shutdown_signal, ServerConfig, RUNS_PATH, TECH_INSIGHTS_PATH};
