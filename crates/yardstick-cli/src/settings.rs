@@ -137,6 +137,7 @@ pub fn org_scoring(config: Option<&Path>, args: &ScoringArgs) -> Result<OrgScori
             min_score: args.min_score,
             threads: args.threads,
             today: None,
+            now_ns: args.now,
             known_files: None,
         },
     })

@@ -33,6 +33,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
         min_score: args.scoring.min_score,
         threads: args.scoring.threads,
         today: None,
+        now_ns: args.scoring.now,
         known_files: None,
     };
     let mut scorecard = yardstick::score(&lint, &policies, &options).map_err(|e| e.to_string())?;
