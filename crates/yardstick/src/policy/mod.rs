@@ -13,6 +13,8 @@ mod builtin;
 mod calls;
 mod clock;
 mod load;
+#[cfg(test)]
+mod opa_diff;
 mod rego_tests;
 #[cfg(test)]
 mod tests;
