@@ -22,6 +22,11 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     record::check_recordable(&args.record, partial)?;
     let config = scan_config(&args.scan)?;
     let policies = load_policies(&args.scoring.policy)?;
+    crate::settings::warn_unloaded_checks(
+        crate::settings::scan_config_path(&args.scan).as_deref(),
+        &config,
+        &policies,
+    );
     let facts = load_facts(args.scoring.facts.as_deref())?;
     let lint = lint_paths(&scan_paths(&args.scan), &lint_options(&args.scan, &config))
         .map_err(|e| e.to_string())?;

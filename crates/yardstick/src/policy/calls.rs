@@ -384,15 +384,23 @@ impl<'f> ModuleScope<'f> {
             })
         });
         let builtins = callable_builtins().into_iter().map(str::to_string);
-        let limit = (name.chars().count() / 3).clamp(1, 3);
-        local
-            .chain(imported)
-            .chain(builtins)
-            .map(|candidate| (edit_distance(name, &candidate), candidate))
-            .filter(|(distance, _)| *distance <= limit)
-            .min()
-            .map(|(_, candidate)| candidate)
+        let candidates: Vec<String> = local.chain(imported).chain(builtins).collect();
+        nearest_name(name, candidates.iter().map(String::as_str)).map(str::to_string)
     }
+}
+
+/// The candidate closest to `name` when it is close enough to be a typo of it (a few edits,
+/// fewer for short names); the alphabetically first among equally close ones.
+pub(crate) fn nearest_name<'c>(
+    name: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = (name.chars().count() / 3).clamp(1, 3);
+    candidates
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, candidate)| candidate)
 }
 
 /// The 1-based column, in characters, of byte `offset` of `text`.

@@ -29,6 +29,7 @@ pub use rego_tests::{run_rego_tests, TestOutcome};
 
 use builtin::BUILTIN;
 use calls::check_calls;
+pub(crate) use calls::nearest_name;
 use load::{check_compiles, check_syntax, parse_check, require_result};
 
 /// How much a failing check matters.

@@ -101,8 +101,6 @@ impl<'a> Scorer<'a> {
     /// Applies the configuration in `options` to `policies` and compiles the enabled checks.
     pub fn new(policies: &'a PolicySet, options: &'a ScoreOptions) -> Result<Self, ScoreError> {
         let config = &options.config;
-        let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
-        config.check_ids(&ids).map_err(ScoreError::Config)?;
         let mut checks: Vec<PreparedCheck<'a>> = config
             .enabled_checks(policies)
             .map(|c| {
