@@ -12,25 +12,40 @@ use crate::flags::{ScanArgs, ScoringArgs};
 /// The configuration of a lint or score run: `--config`, else `yardstick.yaml` in the first
 /// scanned directory, else the default (always the default with `--no-config`).
 pub fn scan_config(args: &ScanArgs) -> Result<Config, String> {
-    if args.no_config {
-        return Ok(Config::default());
+    match scan_config_path(args) {
+        Some(path) => read_config_file(&path),
+        None => Ok(Config::default()),
     }
-    let path = match &args.config {
-        Some(path) => path.clone(),
-        None => {
-            let base = args
-                .paths
-                .first()
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from("."));
-            let candidate = base.join(CONFIG_FILE_NAME);
-            if !base.is_dir() || !candidate.is_file() {
-                return Ok(Config::default());
-            }
-            candidate
-        }
-    };
-    read_config_file(&path)
+}
+
+/// The configuration file [`scan_config`] reads, if any.
+pub fn scan_config_path(args: &ScanArgs) -> Option<PathBuf> {
+    if args.no_config {
+        return None;
+    }
+    if let Some(path) = &args.config {
+        return Some(path.clone());
+    }
+    let base = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let candidate = base.join(CONFIG_FILE_NAME);
+    (base.is_dir() && candidate.is_file()).then_some(candidate)
+}
+
+/// Warns about every check id the configuration at `path` names that no loaded check has
+/// (accepted, with no effect: see `Config::check_ids`).
+pub fn warn_unloaded_checks(path: Option<&Path>, config: &Config, policies: &PolicySet) {
+    let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
+    let file = path.map_or_else(|| "configuration".to_string(), |p| p.display().to_string());
+    for warning in config.check_ids(&ids) {
+        crate::stdio::eprint_line(&format!(
+            "yardstick: warning: {file}:{}:{}: {}",
+            warning.span.line, warning.span.column, warning.message
+        ));
+    }
 }
 
 /// Lint options from the configuration and the scan arguments.
@@ -122,11 +137,13 @@ pub struct OrgScoring {
 /// The scoring settings of `scan-org` and `merge`: `config` (or the default configuration)
 /// and the scoring arguments.
 pub fn org_scoring(config: Option<&Path>, args: &ScoringArgs) -> Result<OrgScoring, String> {
+    let config_path = config;
     let config = match config {
         Some(path) => read_config_file(path)?,
         None => Config::default(),
     };
     let policies = load_policies(&args.policy)?;
+    warn_unloaded_checks(config_path, &config, &policies);
     let facts = load_facts(args.facts.as_deref())?;
     Ok(OrgScoring {
         policies,
@@ -137,6 +154,7 @@ pub fn org_scoring(config: Option<&Path>, args: &ScoringArgs) -> Result<OrgScori
             min_score: args.min_score,
             threads: args.threads,
             today: None,
+            now_ns: args.now,
             known_files: None,
         },
     })

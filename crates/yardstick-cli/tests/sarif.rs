@@ -38,6 +38,7 @@ fn scored_report(root: &Path, catalog: &str) -> Report {
         min_score: None,
         threads: None,
         today: Some("2025-01-01".into()),
+        now_ns: None,
         known_files: None,
     };
     let card = yardstick::score(&lint, &policies, &options).expect("score");

@@ -51,8 +51,8 @@ pub use lint::{
     LintOptions, LintReport, LoadedEntity, RefCheck, SourceFile,
 };
 pub use policy::{
-    builtin_modules, rego_files, run_rego_tests, Check, CheckSeverity, PolicyError, PolicyErrors,
-    PolicySet, TestOutcome,
+    builtin_modules, parse_now, rego_files, run_rego_tests, utc_date_of, Check, CheckSeverity,
+    PolicyError, PolicyErrors, PolicySet, TestOutcome,
 };
 pub use rules::{rule, Rule, RuleId, Severity, RULES, RULES_DOC_URL};
 pub use score::{

@@ -146,23 +146,34 @@ fn config_errors_point_at_the_key() {
 }
 
 #[test]
-fn unknown_check_ids_and_impossible_dates_are_config_errors() {
+fn unknown_check_ids_are_accepted_with_a_warning_and_impossible_dates_are_errors() {
     let dir = catalog("unknown", &[("catalog-info.yaml", TWO_COMPONENTS)]);
     let report = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).unwrap();
     let config = Config::parse("checks:\n  has-ownr: {enabled: false}\n").unwrap();
-    let e = score(
+    let policies = PolicySet::builtin().unwrap();
+    let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
+    let warnings = config.check_ids(&ids);
+    assert_eq!(warnings.len(), 1);
+    assert_eq!((warnings[0].span.line, warnings[0].span.column), (2, 3));
+    assert!(
+        warnings[0].message.ends_with("did you mean `has-owner`?"),
+        "{:?}",
+        warnings[0]
+    );
+    let card = score(
         &report,
-        &PolicySet::builtin().unwrap(),
+        &policies,
         &ScoreOptions {
             config,
             ..ScoreOptions::default()
         },
     )
-    .unwrap_err();
-    assert!(
-        e.to_string().contains("2:3") && e.to_string().contains("has-ownr"),
-        "{e}"
-    );
+    .unwrap();
+    // The setting has no effect: has-owner still runs.
+    assert!(card.entities[0]
+        .checks
+        .iter()
+        .any(|c| &*c.id == "has-owner"));
     assert!(Config::parse(
         "exemptions:\n  - {entity: a, check: b, reason: c, expires: 2099-13-45}\n"
     )

@@ -22,6 +22,11 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     record::check_recordable(&args.record, partial)?;
     let config = scan_config(&args.scan)?;
     let policies = load_policies(&args.scoring.policy)?;
+    crate::settings::warn_unloaded_checks(
+        crate::settings::scan_config_path(&args.scan).as_deref(),
+        &config,
+        &policies,
+    );
     let facts = load_facts(args.scoring.facts.as_deref())?;
     let lint = lint_paths(&scan_paths(&args.scan), &lint_options(&args.scan, &config))
         .map_err(|e| e.to_string())?;
@@ -33,6 +38,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
         min_score: args.scoring.min_score,
         threads: args.scoring.threads,
         today: None,
+        now_ns: args.scoring.now,
         known_files: None,
     };
     let mut scorecard = yardstick::score(&lint, &policies, &options).map_err(|e| e.to_string())?;

@@ -42,6 +42,11 @@ pub struct ScoringArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// The instant Rego's `time.now_ns()` returns, and whose UTC date expires exemptions
+    /// (RFC 3339, e.g. 2026-01-02T03:04:05Z), for reproducible runs (default: the clock
+    /// when scoring starts, one instant for the whole run).
+    #[arg(long, value_name = "RFC3339", value_parser = yardstick::parse_now)]
+    pub now: Option<i64>,
 }
 
 /// `--min-score N`, read exactly as the configuration file reads `gate.min-score`: a YAML

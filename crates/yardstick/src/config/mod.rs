@@ -193,25 +193,35 @@ impl Config {
         })
     }
 
-    /// Checks that every check id the configuration names exists.
-    pub fn check_ids(&self, known: &[&str]) -> Result<(), ConfigError> {
+    /// The check ids the configuration names (under `checks` and in `exemptions`) that are
+    /// not among `known`, one warning each, with a suggestion when a known id is a likely
+    /// typo. Such ids are accepted and have no effect: a check may come from a `--policy`
+    /// directory that this run does not load.
+    ///
+    /// ```
+    /// let config = yardstick::Config::parse("checks:\n  has-ownr: {enabled: false}\n").unwrap();
+    /// let warnings = config.check_ids(&["has-owner", "ci-passing"]);
+    /// assert_eq!((warnings[0].span.line, warnings[0].span.column), (2, 3));
+    /// assert_eq!(
+    ///     warnings[0].message,
+    ///     "check `has-ownr` is not loaded, so this setting has no effect; did you mean `has-owner`?"
+    /// );
+    /// ```
+    pub fn check_ids(&self, known: &[&str]) -> Vec<ConfigError> {
         let unknown = |id: &str, span: Span| {
-            err(
-                format!("unknown check `{id}`; known checks: {}", known.join(", ")),
-                span,
-            )
+            let mut message = format!("check `{id}` is not loaded, so this setting has no effect");
+            if let Some(near) = crate::policy::nearest_name(id, known.iter().copied()) {
+                message.push_str(&format!("; did you mean `{near}`?"));
+            }
+            err(message, span)
         };
-        for (id, c) in &self.checks {
-            if !known.contains(&id.as_str()) {
-                return Err(unknown(id, c.span));
-            }
-        }
-        for x in &self.exemptions {
-            if !known.contains(&x.check.as_str()) {
-                return Err(unknown(&x.check, x.span));
-            }
-        }
-        Ok(())
+        let settings = self.checks.iter().map(|(id, c)| (id.as_str(), c.span));
+        let exempted = self.exemptions.iter().map(|x| (x.check.as_str(), x.span));
+        settings
+            .chain(exempted)
+            .filter(|(id, _)| !known.contains(id))
+            .map(|(id, span)| unknown(id, span))
+            .collect()
     }
 
     /// Parses the text of a configuration file.

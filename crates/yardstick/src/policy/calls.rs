@@ -5,14 +5,15 @@
 //! The walk uses regorus's syntax tree (`regorus::unstable`, pinned in Cargo.toml) and
 //! resolves names the way regorus 0.14's interpreter does (`eval_call_impl`): an import
 //! alias when its target is a function, then a function of the module's package (or the
-//! `data.` path written out), then `print`, then the builtins compiled into this build.
+//! `data.` path written out), then `print`, then the builtins compiled into this build that
+//! are not refused (`unavailable`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::unstable::{Expr, Literal, Module, Query, Ref, Rule, RuleHead};
 
 use super::load::in_characters;
-use super::unavailable::unavailable_builtin;
+use super::unavailable::{callable_builtins, refused_builtin, unavailable_builtin};
 use super::PolicyError;
 
 /// Functions defined by the modules: `data.<package>.<name>` to arity.
@@ -348,6 +349,9 @@ impl<'f> ModuleScope<'f> {
         if name == "print" {
             return Some(Callee::Print);
         }
+        if refused_builtin(name).is_some() {
+            return None;
+        }
         regorus::unstable::BUILTINS
             .get(name)
             .map(|(_, arity)| Callee::Function(usize::from(*arity)))
@@ -356,7 +360,7 @@ impl<'f> ModuleScope<'f> {
     /// The message for a name that resolves to nothing.
     fn unknown(&self, name: &str) -> String {
         if let Some(why) = unavailable_builtin(name) {
-            return format!("`{name}` is {why}, which is not available in yardstick");
+            return why;
         }
         let mut message = format!("unknown function `{name}`");
         if let Some(near) = self.nearest(name) {
@@ -379,17 +383,24 @@ impl<'f> ModuleScope<'f> {
                     .map(|rest| format!("{alias}.{rest}"))
             })
         });
-        let builtins = regorus::unstable::BUILTINS.keys().map(|b| (*b).to_string());
-        let limit = (name.chars().count() / 3).clamp(1, 3);
-        local
-            .chain(imported)
-            .chain(builtins)
-            .chain(std::iter::once("print".to_string()))
-            .map(|candidate| (edit_distance(name, &candidate), candidate))
-            .filter(|(distance, _)| *distance <= limit)
-            .min()
-            .map(|(_, candidate)| candidate)
+        let builtins = callable_builtins().into_iter().map(str::to_string);
+        let candidates: Vec<String> = local.chain(imported).chain(builtins).collect();
+        nearest_name(name, candidates.iter().map(String::as_str)).map(str::to_string)
     }
+}
+
+/// The candidate closest to `name` when it is close enough to be a typo of it (a few edits,
+/// fewer for short names); the alphabetically first among equally close ones.
+pub(crate) fn nearest_name<'c>(
+    name: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = (name.chars().count() / 3).clamp(1, 3);
+    candidates
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, candidate)| candidate)
 }
 
 /// The 1-based column, in characters, of byte `offset` of `text`.

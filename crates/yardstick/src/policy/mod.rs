@@ -3,15 +3,18 @@
 //!
 //! The parts: `builtin` holds the built-in modules, `load` compiles a module and reads its
 //! metadata (errors with their positions), `calls` resolves every function call at load
-//! time (`unavailable` names the OPA built-ins this build lacks), `rego_tests` runs `test_`
-//! rules like `opa test`.
+//! time (`unavailable` names the OPA built-ins a check may not call), `clock` fixes
+//! `time.now_ns` for a run, `rego_tests` runs `test_` rules like `opa test`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 mod builtin;
 mod calls;
+mod clock;
 mod load;
+#[cfg(test)]
+mod opa_diff;
 mod rego_tests;
 #[cfg(test)]
 mod tests;
@@ -19,11 +22,14 @@ mod unavailable;
 
 pub use builtin::builtin_modules;
 pub(crate) use builtin::is_builtin_source;
+pub use clock::{parse_now, utc_date_of};
+pub(crate) use clock::{pin_clock, system_now_ns};
 pub(crate) use load::regorus_error;
 pub use rego_tests::{run_rego_tests, TestOutcome};
 
 use builtin::BUILTIN;
 use calls::check_calls;
+pub(crate) use calls::nearest_name;
 use load::{check_compiles, check_syntax, parse_check, require_result};
 
 /// How much a failing check matters.

@@ -189,20 +189,43 @@ fn functions_of_other_packages_resolve_through_imports_and_data_paths() {
 }
 
 #[test]
-fn builtin_missing_from_this_build_is_a_load_error() {
+fn non_deterministic_and_unimplemented_builtins_are_load_errors() {
     let body = format!(
-        "result := {PASS} if {{\n\tinput.x\n\ttime.now_ns() > 0\n\tcrypto.sha256(\"a\")\n}}\n"
+        "result := {PASS} if {{\n\tinput.x\n\ttime.now_ns() > 0\n\tcrypto.sha256(\"a\")\n\
+         \trand.intn(\"k\", 10) > uuid.rfc4122(\"k\")\n\thttp.send({{}})\n}}\n"
     );
     let errors = PolicySet::default()
         .add_source("time.rego", &check_module("time", &body))
         .unwrap_err()
         .errors;
-    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    let found: Vec<(usize, usize, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.column, e.message.as_str()))
+        .collect();
+    let refused = "and a check must give the same verdict on every run";
     assert_eq!(
-        messages,
+        found,
         [
-            "`time.now_ns` is an OPA built-in that needs regorus's `time` feature, which is not available in yardstick",
-            "`crypto.sha256` is an OPA built-in that regorus does not implement, which is not available in yardstick",
+            (
+                10,
+                2,
+                "`crypto.sha256` is an OPA built-in that regorus does not implement"
+            ),
+            (
+                11,
+                2,
+                &*format!("`rand.intn` is refused: it returns a random number, {refused}")
+            ),
+            (
+                11,
+                23,
+                &*format!("`uuid.rfc4122` is refused: it returns a random UUID, {refused}")
+            ),
+            (
+                12,
+                2,
+                &*format!("`http.send` is refused: it reads the network, {refused}")
+            ),
         ]
     );
 }

@@ -50,8 +50,13 @@ pub struct ScoreOptions {
     pub min_score: Option<f64>,
     /// Worker threads; `None` uses rayon's default.
     pub threads: Option<usize>,
-    /// Today's date (`YYYY-MM-DD`) for exemption expiry; `None` reads the system clock.
+    /// Today's date (`YYYY-MM-DD`) for exemption expiry; `None` takes the date of `now_ns`,
+    /// or reads the system clock.
     pub today: Option<String>,
+    /// What Rego's `time.now_ns()` returns (nanoseconds since the Unix epoch, see
+    /// [`crate::parse_now`]); `None` reads the system clock once per [`Scorer::score`] call, so
+    /// every entity of a run sees the same instant.
+    pub now_ns: Option<i64>,
     /// Files known to exist, for catalogs read from memory (see [`crate::lint_files`]): when
     /// set, checks that look for files next to a catalog file (techdocs `mkdocs.yml`) consult
     /// this set of paths, in the same form as [`crate::SourceFile::path`], instead of the disk.

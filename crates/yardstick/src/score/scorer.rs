@@ -10,7 +10,10 @@ use serde_json::{json, Value as Json};
 
 use crate::config::{Exemption, LevelRules};
 use crate::lint::{LintReport, LoadedEntity};
-use crate::policy::{regorus_error, Check, CheckSeverity, PolicyError, PolicySet};
+use crate::policy::{
+    pin_clock, regorus_error, system_now_ns, utc_date_of, Check, CheckSeverity, PolicyError,
+    PolicySet,
+};
 use crate::util::shared_str::SharedStr;
 
 use super::exemptions::{split_exemptions, today_utc};
@@ -98,8 +101,6 @@ impl<'a> Scorer<'a> {
     /// Applies the configuration in `options` to `policies` and compiles the enabled checks.
     pub fn new(policies: &'a PolicySet, options: &'a ScoreOptions) -> Result<Self, ScoreError> {
         let config = &options.config;
-        let ids: Vec<&str> = policies.checks().iter().map(|c| c.id.as_str()).collect();
-        config.check_ids(&ids).map_err(ScoreError::Config)?;
         let mut checks: Vec<PreparedCheck<'a>> = config
             .enabled_checks(policies)
             .map(|c| {
@@ -131,9 +132,21 @@ impl<'a> Scorer<'a> {
     pub fn score(&self, report: &LintReport) -> Result<Scorecard, ScoreError> {
         let options = self.options;
         // Per call: a long-lived scorer sees exemptions expire at midnight (UTC).
-        let today = options.today.clone().unwrap_or_else(today_utc);
+        let today = match (&options.today, options.now_ns) {
+            (Some(today), _) => today.clone(),
+            (None, Some(now_ns)) => utc_date_of(now_ns),
+            (None, None) => today_utc(),
+        };
         let (active, expired) = split_exemptions(&options.config.exemptions, &today);
         let mut engine = self.engine.clone();
+        // One instant for the whole run, as OPA fixes `time.now_ns` for a whole query.
+        let now_ns = options.now_ns.unwrap_or_else(system_now_ns);
+        pin_clock(&mut engine, now_ns).map_err(|message| PolicyError {
+            file: "time.now_ns".into(),
+            line: 1,
+            column: 1,
+            message,
+        })?;
         let data = regorus::Value::from(json!({"yardstick": {"catalog": catalog_data(report)}}));
         engine.add_data(data.clone()).map_err(|e| PolicyError {
             file: "data".into(),
