@@ -6,6 +6,7 @@
 //! `placeholders` reads `$text`/`$json`/`$yaml` targets, `catalog_checks` runs the checks
 //! that need every entity, and [`Finding`] is the result model.
 
+mod batches;
 mod catalog_checks;
 mod discover;
 mod finding;
@@ -223,6 +224,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
             .display_base
             .as_ref()
             .and_then(|b| b.canonicalize().ok()),
+        batches: Vec::new(),
     };
     for path in paths {
         let canonical = path.canonicalize().map_err(|source| LintError::Io {
@@ -235,14 +237,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
         })?;
         if meta.is_dir() {
             for file in discover(&canonical, &include, &exclude)? {
-                linter.enqueue(file, canonical.clone(), Vec::new());
+                linter.enqueue_location(file, canonical.clone());
             }
         } else {
             let root = canonical
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| canonical.clone());
-            linter.enqueue(canonical, root, Vec::new());
+            linter.enqueue_location(canonical, root);
         }
     }
     linter.run();
@@ -307,6 +309,7 @@ pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
         visited: HashMap::new(),
         queue: VecDeque::new(),
         display_base: None,
+        batches: Vec::new(),
     };
     for file in files {
         let index = linter.report.files.len();
@@ -332,7 +335,7 @@ pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
             linter.report.findings.push(f);
             continue;
         }
-        linter.lint_file(index, &path, &root, &[], &text);
+        linter.lint_file(index, &path, &root, &text);
     }
     linter.finish()
 }
