@@ -36,15 +36,19 @@ pub(super) struct Batch {
     pending: usize,
     /// Why the batch is never read: the Location leading here is not ingested.
     blocked: Option<String>,
+    /// The app-config location everything in the batch comes from (its rules apply).
+    pub(super) origin: Option<usize>,
     cause: Option<Cause>,
     members: Vec<Member>,
 }
 
 impl Linter<'_> {
-    /// A new, empty batch; `blocked` says which Location that is not ingested leads to it.
-    pub(super) fn new_batch(&mut self, blocked: Option<String>) -> usize {
+    /// A new, empty batch; `blocked` says which Location that is not ingested leads to it,
+    /// `origin` which app-config location it comes from.
+    pub(super) fn new_batch(&mut self, blocked: Option<String>, origin: Option<usize>) -> usize {
         self.batches.push(Batch {
             blocked,
+            origin,
             ..Batch::default()
         });
         self.batches.len() - 1
@@ -90,6 +94,7 @@ impl Linter<'_> {
             return;
         };
         let members = std::mem::take(&mut b.members);
+        let origin = b.origin;
         let failure = match (&b.blocked, &b.cause) {
             (Some(reason), _) => Some((RuleId::LocationNotRead, format!("not read: {reason}"))),
             (None, Some(cause)) => Some((RuleId::LocationBatchFailed, failure_message(cause))),
@@ -128,7 +133,7 @@ impl Linter<'_> {
                     display: &display,
                     document: loaded.document,
                 };
-                self.follow_location(&loaded.entity, loaded.source(), &site, blocked);
+                self.follow_location(&loaded.entity, loaded.source(), &site, blocked, origin);
             }
             if failure.is_none() {
                 self.report.catalog.entities.push(loaded);

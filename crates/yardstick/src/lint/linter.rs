@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::app_locations::CatalogSetup;
 use super::batches::{envelope_stage, Batch, Cause, Member};
 use super::discover::slash_path;
 use super::finding::Note;
@@ -46,6 +47,8 @@ pub(super) struct Linter<'o> {
     pub(super) display_base: Option<PathBuf>,
     /// Every location's batch; [`Queued::batch`] indexes it.
     pub(super) batches: Vec<Batch>,
+    /// The app-config's locations and rules, when linting as an instance ingests.
+    pub(super) setup: Option<CatalogSetup>,
 }
 
 /// A file waiting to be read.
@@ -79,7 +82,7 @@ impl Linter<'_> {
 
     /// Queues a discovered or given file: a location, and so a batch, of its own.
     pub(super) fn enqueue_location(&mut self, file: PathBuf, root: PathBuf) {
-        let batch = self.new_batch(None);
+        let batch = self.new_batch(None, None);
         self.enqueue(file, root, Vec::new(), batch);
     }
 
@@ -248,7 +251,7 @@ impl Linter<'_> {
     /// Lints a file held in memory as a location of its own.
     pub(super) fn lint_file(&mut self, index: usize, file: &Path, root: &Path, text: &str) {
         let parsed = self.parse_file(file, root, text, &mut StrCache::new(256));
-        let batch = self.new_batch(None);
+        let batch = self.new_batch(None, None);
         self.expect_file(batch);
         self.apply_file(index, &[], batch, parsed);
         self.file_done(batch);
@@ -373,6 +376,9 @@ impl Linter<'_> {
                 };
                 self.fail_batch(batch, cause);
             }
+            let refused = validation.reference.as_ref().is_some_and(|reference| {
+                self.kind_refused(batch, reference, root_node, &display, doc.index)
+            });
             for note in placeholder_notes {
                 let mut f = Finding::new(
                     note.rule,
@@ -384,7 +390,7 @@ impl Linter<'_> {
                 f.entity = entity_ref.clone();
                 self.report.findings.push(f);
             }
-            if let Some(entity) = validation.entity {
+            if let Some(entity) = validation.entity.filter(|_| !refused) {
                 let chain = (self.options.follow_locations && entity.kind() == "Location")
                     .then(|| chain.to_vec());
                 let loaded = LoadedEntity {

@@ -36,8 +36,9 @@ impl Linter<'_> {
         source: &Node,
         site: &LocationSite<'_>,
         blocked: Option<String>,
+        origin: Option<usize>,
     ) {
-        let batch = self.new_batch(blocked);
+        let batch = self.new_batch(blocked, origin);
         let optional = entity.spec("presence").and_then(Node::as_str) == Some("optional");
         let reference = entity.reference.to_string();
         let mut chain = site.chain.to_vec();
