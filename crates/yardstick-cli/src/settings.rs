@@ -1,10 +1,12 @@
 //! Reading what the arguments point at: the configuration, checks and facts files, and the
 //! lint options they make together.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use yardstick::appconfig::{load_app_config, ConfigSources};
 use yardstick::{
-    Config, Facts, LintOptions, LintReport, PolicySet, ScoreOptions, CONFIG_FILE_NAME,
+    AppCatalog, Config, Facts, LintOptions, LintReport, PolicySet, ScoreOptions, CONFIG_FILE_NAME,
 };
 
 use crate::flags::{ScanArgs, ScoringArgs};
@@ -69,6 +71,50 @@ pub fn lint_options(scan: &ScanArgs, config: &Config) -> LintOptions {
         display_base: std::env::current_dir().ok(),
         ..LintOptions::default()
     }
+}
+
+/// The app-config of `--app-config`, loaded from the files and this process's environment,
+/// with the backend folder its file locations resolve against.
+pub fn app_catalog(scan: &ScanArgs) -> Result<Option<AppCatalog>, String> {
+    let Some(first) = scan.app_config.first() else {
+        return Ok(None);
+    };
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let files: Vec<PathBuf> = scan.app_config.iter().map(|f| cwd.join(f)).collect();
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    let read = |path: &Path| std::fs::read_to_string(path);
+    let sources = ConfigSources {
+        read: &read,
+        env: &env,
+    };
+    let config = load_app_config(&files, &sources).map_err(|e| format!("app-config: {e}"))?;
+    let backend_dir = match &scan.backend_dir {
+        Some(dir) => cwd.join(dir),
+        None => {
+            let beside = cwd
+                .join(first)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| cwd.clone());
+            let backend = beside.join("packages/backend");
+            if backend.is_dir() {
+                backend
+            } else {
+                beside
+            }
+        }
+    };
+    let backend_dir = backend_dir.canonicalize().map_err(|e| {
+        format!(
+            "cannot read the backend folder {}: {e}",
+            backend_dir.display()
+        )
+    })?;
+    Ok(Some(AppCatalog {
+        config,
+        backend_dir,
+    }))
 }
 
 /// The files and directories to read: the given ones, or the current directory.

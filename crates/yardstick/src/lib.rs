@@ -28,6 +28,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod appconfig;
 mod catalog;
 mod config;
 mod lint;
@@ -47,8 +48,8 @@ pub use config::{
     LintConfig, CONFIG_FILE_NAME,
 };
 pub use lint::{
-    lint_files, lint_json_entities, lint_paths, lint_sources, Catalog, Finding, LintError,
-    LintOptions, LintReport, LoadedEntity, RefCheck, SourceFile,
+    lint_files, lint_json_entities, lint_paths, lint_sources, AppCatalog, Catalog, Finding,
+    LintError, LintOptions, LintReport, LoadedEntity, RefCheck, SourceFile,
 };
 pub use policy::{
     builtin_modules, parse_now, rego_files, run_rego_tests, utc_date_of, Check, CheckSeverity,

@@ -1,6 +1,6 @@
 //! The core's modules depend on each other one way only, from the bottom up:
 //!
-//! util → yaml → rules → catalog → lint → policy → config → score → report
+//! util → yaml → rules → catalog → appconfig → lint → policy → config → score → report
 //!
 //! A module may use its own layer and the layers below it, never one above. This test reads
 //! every source file and fails on each `crate::<module>` path that points up, and on `super::`
@@ -10,7 +10,16 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first.
 const LAYERS: &[&str] = &[
-    "util", "yaml", "rules", "catalog", "lint", "policy", "config", "score", "report",
+    "util",
+    "yaml",
+    "rules",
+    "catalog",
+    "appconfig",
+    "lint",
+    "policy",
+    "config",
+    "score",
+    "report",
 ];
 
 fn layer(module: &str) -> Option<usize> {

@@ -22,6 +22,14 @@ pub struct ScanArgs {
     /// Use the default configuration; never read yardstick.yaml.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+    /// Backstage app-config file (repeatable; later files win, APP_CONFIG_* on top): read
+    /// only what its catalog.locations reach below the first path, with its catalog.rules.
+    #[arg(long, value_name = "FILE")]
+    pub app_config: Vec<PathBuf>,
+    /// The backend's working directory, which file locations resolve against (default:
+    /// packages/backend beside the first app-config file when it exists, else its folder).
+    #[arg(long, value_name = "DIR", requires = "app_config")]
+    pub backend_dir: Option<PathBuf>,
 }
 
 /// How to score: shared by score, scan-org and merge.

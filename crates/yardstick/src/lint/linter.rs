@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::app_locations::CatalogSetup;
+use super::batches::{envelope_stage, Batch, Cause, Member};
 use super::discover::slash_path;
 use super::finding::Note;
-use super::locations::LocationSite;
 use super::placeholders::resolve_placeholder;
 use super::{Finding, LintOptions, LintReport, LoadedEntity, SourceFile};
 use crate::catalog::{validate_tree, Problem, ValidateOptions, Validation};
@@ -42,14 +43,47 @@ pub(super) struct Linter<'o> {
     pub(super) report: LintReport,
     /// Canonical path -> index into files.
     pub(super) visited: HashMap<PathBuf, usize>,
-    /// (file, root, chain of files whose Locations led here)
-    pub(super) queue: VecDeque<(PathBuf, PathBuf, Vec<PathBuf>)>,
+    pub(super) queue: VecDeque<Queued>,
     pub(super) display_base: Option<PathBuf>,
+    /// Every location's batch; [`Queued::batch`] indexes it.
+    pub(super) batches: Vec<Batch>,
+    /// The app-config's locations and rules, when linting as an instance ingests.
+    pub(super) setup: Option<CatalogSetup>,
+}
+
+/// A file waiting to be read.
+pub(super) struct Queued {
+    pub(super) file: PathBuf,
+    /// The scanned root it was found under.
+    pub(super) root: PathBuf,
+    /// The files whose Locations led here.
+    pub(super) chain: Vec<PathBuf>,
+    /// The location batch it belongs to.
+    pub(super) batch: usize,
 }
 
 impl Linter<'_> {
-    pub(super) fn enqueue(&mut self, file: PathBuf, root: PathBuf, chain: Vec<PathBuf>) {
-        self.queue.push_back((file, root, chain));
+    /// Queues a file of `batch`.
+    pub(super) fn enqueue(
+        &mut self,
+        file: PathBuf,
+        root: PathBuf,
+        chain: Vec<PathBuf>,
+        batch: usize,
+    ) {
+        self.expect_file(batch);
+        self.queue.push_back(Queued {
+            file,
+            root,
+            chain,
+            batch,
+        });
+    }
+
+    /// Queues a discovered or given file: a location, and so a batch, of its own.
+    pub(super) fn enqueue_location(&mut self, file: PathBuf, root: PathBuf) {
+        let batch = self.new_batch(None, None);
+        self.enqueue(file, root, Vec::new(), batch);
     }
 
     pub(super) fn display(&self, path: &Path, root: &Path) -> String {
@@ -66,10 +100,12 @@ impl Linter<'_> {
     pub(super) fn run(&mut self) {
         while !self.queue.is_empty() {
             let take = self.queue.len().min(BATCH_FILES);
-            let batch: Vec<(PathBuf, PathBuf, Vec<PathBuf>)> = self.queue.drain(..take).collect();
+            let batch: Vec<Queued> = self.queue.drain(..take).collect();
             let mut first = HashSet::new();
             let todo: Vec<usize> = (0..batch.len())
-                .filter(|&i| !self.visited.contains_key(&batch[i].0) && first.insert(&batch[i].0))
+                .filter(|&i| {
+                    !self.visited.contains_key(&batch[i].file) && first.insert(&batch[i].file)
+                })
                 .collect();
             let this = &*self;
             let mut prepared: HashMap<usize, (String, ReadFile, Option<ParsedFile>)> = todo
@@ -78,7 +114,7 @@ impl Linter<'_> {
                 .map_init(
                     || StrCache::new(4096),
                     |keys, &i| {
-                        let (file, root, _) = &batch[i];
+                        let Queued { file, root, .. } = &batch[i];
                         let display = this.display(file, root);
                         let read = this.read(file, &display);
                         let parsed = read
@@ -89,11 +125,19 @@ impl Linter<'_> {
                     },
                 )
                 .collect();
-            for (i, (file, root, chain)) in batch.into_iter().enumerate() {
-                if self.visited.contains_key(&file) {
-                    continue;
-                }
-                let Some((display, read, parsed)) = prepared.remove(&i) else {
+            for (i, queued) in batch.into_iter().enumerate() {
+                let Queued {
+                    file,
+                    root,
+                    chain,
+                    batch: location,
+                } = queued;
+                // A file read before (through another location) is not read again.
+                let prepared = prepared
+                    .remove(&i)
+                    .filter(|_| !self.visited.contains_key(&file));
+                let Some((display, read, parsed)) = prepared else {
+                    self.file_done(location);
                     continue;
                 };
                 let index = self.report.files.len();
@@ -105,9 +149,18 @@ impl Linter<'_> {
                     root: root.clone(),
                     text: read.text.unwrap_or_else(|| Arc::from("")),
                 });
-                if let Some(parsed) = parsed {
-                    self.apply_file(index, &file, &root, &chain, parsed);
+                match parsed {
+                    Some(parsed) => self.apply_file(index, &chain, location, parsed),
+                    None => {
+                        let cause = Cause {
+                            file: self.report.files[index].display.clone(),
+                            document: None,
+                            stage: "read",
+                        };
+                        self.fail_batch(location, cause);
+                    }
                 }
+                self.file_done(location);
             }
         }
     }
@@ -195,16 +248,13 @@ impl Linter<'_> {
         Finding::new(rule_id, e.message.clone(), display, document, Some(e.span))
     }
 
-    pub(super) fn lint_file(
-        &mut self,
-        index: usize,
-        file: &Path,
-        root: &Path,
-        chain: &[PathBuf],
-        text: &str,
-    ) {
+    /// Lints a file held in memory as a location of its own.
+    pub(super) fn lint_file(&mut self, index: usize, file: &Path, root: &Path, text: &str) {
         let parsed = self.parse_file(file, root, text, &mut StrCache::new(256));
-        self.apply_file(index, file, root, chain, parsed);
+        let batch = self.new_batch(None, None);
+        self.expect_file(batch);
+        self.apply_file(index, &[], batch, parsed);
+        self.file_done(batch);
     }
 
     /// Parses a file and validates its documents (no linter state changes).
@@ -255,15 +305,10 @@ impl Linter<'_> {
         }
     }
 
-    /// Records the findings and entities of a parsed file, and follows its Locations.
-    fn apply_file(
-        &mut self,
-        index: usize,
-        file: &Path,
-        root: &Path,
-        chain: &[PathBuf],
-        parsed: ParsedFile,
-    ) {
+    /// Records the findings of a parsed file and hands the documents that pass on their own
+    /// to its batch (which decides whether they enter the catalog); a document that fails
+    /// at the YAML or envelope stage fails the batch.
+    fn apply_file(&mut self, index: usize, chain: &[PathBuf], batch: usize, parsed: ParsedFile) {
         let display = self.report.files[index].display.clone();
         let ParsedFile {
             stream,
@@ -276,9 +321,14 @@ impl Linter<'_> {
         if let Some(fatal) = &stream.fatal {
             let f = self.yaml_finding(fatal, &display, None);
             self.report.findings.push(f);
+            let cause = Cause {
+                file: display,
+                document: None,
+                stage: "yaml",
+            };
+            self.fail_batch(batch, cause);
             return;
         }
-        let dir = file.parent().unwrap_or(root).to_path_buf();
         for (d, doc) in stream.documents.into_iter().enumerate() {
             for w in &doc.warnings {
                 let f = self.yaml_finding(w, &display, Some(doc.index));
@@ -287,6 +337,12 @@ impl Linter<'_> {
             if let Some(e) = &doc.error {
                 let f = self.yaml_finding(e, &display, Some(doc.index));
                 self.report.findings.push(f);
+                let cause = Cause {
+                    file: display.clone(),
+                    document: Some(doc.index),
+                    stage: "yaml",
+                };
+                self.fail_batch(batch, cause);
                 continue;
             }
             let Some((validation, placeholder_notes)) =
@@ -311,6 +367,18 @@ impl Linter<'_> {
                 f.entity = entity_ref.clone();
                 self.report.findings.push(f);
             }
+            // Without a reference the envelope (or the root itself) is invalid.
+            if let (None, Some(p)) = (&validation.reference, validation.problems.first()) {
+                let cause = Cause {
+                    file: display.clone(),
+                    document: Some(doc.index),
+                    stage: envelope_stage(p.rule),
+                };
+                self.fail_batch(batch, cause);
+            }
+            let refused = validation.reference.as_ref().is_some_and(|reference| {
+                self.kind_refused(batch, reference, root_node, &display, doc.index)
+            });
             for note in placeholder_notes {
                 let mut f = Finding::new(
                     note.rule,
@@ -322,25 +390,16 @@ impl Linter<'_> {
                 f.entity = entity_ref.clone();
                 self.report.findings.push(f);
             }
-            if let Some(entity) = validation.entity {
-                if self.options.follow_locations && entity.kind() == "Location" {
-                    let written = source.as_ref().unwrap_or(&entity.root);
-                    let site = LocationSite {
-                        file,
-                        dir: &dir,
-                        root,
-                        chain,
-                        display: &display,
-                        document: doc.index,
-                    };
-                    self.follow_location(&entity, written, &site);
-                }
-                self.report.catalog.entities.push(LoadedEntity {
+            if let Some(entity) = validation.entity.filter(|_| !refused) {
+                let chain = (self.options.follow_locations && entity.kind() == "Location")
+                    .then(|| chain.to_vec());
+                let loaded = LoadedEntity {
                     entity,
                     file: index,
                     document: doc.index,
                     source,
-                });
+                };
+                self.add_member(batch, Member { loaded, chain });
             }
         }
     }

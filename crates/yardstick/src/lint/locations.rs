@@ -1,10 +1,11 @@
 //! Following Location entities: relative targets and globs inside the scanned root, with
-//! cycle detection; URLs are noted, not fetched.
+//! cycle detection; URLs are noted, not fetched. All targets of one Location form one batch.
 
 use std::path::{Path, PathBuf};
 
 use globset::Glob;
 
+use super::batches::Cause;
 use super::discover::SKIPPED_DIRS;
 use super::finding::Note;
 use super::linter::Linter;
@@ -26,13 +27,18 @@ pub(super) struct LocationSite<'a> {
 }
 
 impl Linter<'_> {
-    /// Queues the files a Location's targets name, or reports why a target is not read.
+    /// Queues the files a Location's targets name, as one batch, or reports why a target is
+    /// not read. `blocked` says why the Location is not in the catalog, when it is not: its
+    /// targets are then read only to tell each of their documents so.
     pub(super) fn follow_location(
         &mut self,
         entity: &Entity,
         source: &Node,
         site: &LocationSite<'_>,
+        blocked: Option<String>,
+        origin: Option<usize>,
     ) {
+        let batch = self.new_batch(blocked, origin);
         let optional = entity.spec("presence").and_then(Node::as_str) == Some("optional");
         let reference = entity.reference.to_string();
         let mut chain = site.chain.to_vec();
@@ -55,6 +61,15 @@ impl Linter<'_> {
                 Ok(files) => files,
                 Err(problem) => {
                     if let Some(problem) = problem {
+                        // A required target that cannot be read fails the Location's batch.
+                        if problem.rule == RuleId::LocationTargetMissing {
+                            let cause = Cause {
+                                file: site.display.to_string(),
+                                document: Some(site.document),
+                                stage: "read",
+                            };
+                            self.fail_batch(batch, cause);
+                        }
                         note(self, problem);
                     }
                     continue;
@@ -88,7 +103,7 @@ impl Linter<'_> {
                     );
                     continue;
                 }
-                self.enqueue(real, site.root.to_path_buf(), chain.clone());
+                self.enqueue(real, site.root.to_path_buf(), chain.clone(), batch);
             }
         }
     }

@@ -6,6 +6,8 @@
 //! `placeholders` reads `$text`/`$json`/`$yaml` targets, `catalog_checks` runs the checks
 //! that need every entity, and [`Finding`] is the result model.
 
+mod app_locations;
+mod batches;
 mod catalog_checks;
 mod discover;
 mod finding;
@@ -23,6 +25,8 @@ use crate::catalog::Entity;
 use crate::rules::{RuleId, Severity};
 use crate::yaml::{Limits, Node, Span};
 
+pub use app_locations::AppCatalog;
+use app_locations::CatalogSetup;
 use discover::{discover, globset};
 pub use finding::Finding;
 use linter::Linter;
@@ -59,6 +63,9 @@ pub struct LintOptions {
     pub resolve_placeholders: bool,
     /// Paths in findings are shown relative to this directory when below it.
     pub display_base: Option<PathBuf>,
+    /// Lint as this app-config's instance ingests: read only what its `catalog.locations`
+    /// reach (below the first scanned directory), with its `catalog.rules`.
+    pub app_catalog: Option<AppCatalog>,
 }
 
 impl Default for LintOptions {
@@ -72,6 +79,7 @@ impl Default for LintOptions {
             templates: true,
             resolve_placeholders: true,
             display_base: None,
+            app_catalog: None,
         }
     }
 }
@@ -87,6 +95,9 @@ pub enum LintError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The app-config's catalog section is malformed.
+    #[error("app-config: {0}")]
+    AppConfig(String),
     /// A glob is malformed.
     #[error("invalid glob `{glob}`: {source}")]
     Glob {
@@ -223,7 +234,21 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
             .display_base
             .as_ref()
             .and_then(|b| b.canonicalize().ok()),
+        batches: Vec::new(),
+        setup: None,
     };
+    if let Some(app) = &options.app_catalog {
+        let setup = CatalogSetup::read(app).map_err(LintError::AppConfig)?;
+        let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+        let root = first.canonicalize().map_err(|source| LintError::Io {
+            path: first.clone(),
+            source,
+        })?;
+        linter.enqueue_config_locations(&setup, app, &root);
+        linter.setup = Some(setup);
+        linter.run();
+        return Ok(linter.finish());
+    }
     for path in paths {
         let canonical = path.canonicalize().map_err(|source| LintError::Io {
             path: path.clone(),
@@ -235,14 +260,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
         })?;
         if meta.is_dir() {
             for file in discover(&canonical, &include, &exclude)? {
-                linter.enqueue(file, canonical.clone(), Vec::new());
+                linter.enqueue_location(file, canonical.clone());
             }
         } else {
             let root = canonical
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| canonical.clone());
-            linter.enqueue(canonical, root, Vec::new());
+            linter.enqueue_location(canonical, root);
         }
     }
     linter.run();
@@ -307,6 +332,8 @@ pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
         visited: HashMap::new(),
         queue: VecDeque::new(),
         display_base: None,
+        batches: Vec::new(),
+        setup: None,
     };
     for file in files {
         let index = linter.report.files.len();
@@ -332,7 +359,7 @@ pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
             linter.report.findings.push(f);
             continue;
         }
-        linter.lint_file(index, &path, &root, &[], &text);
+        linter.lint_file(index, &path, &root, &text);
     }
     linter.finish()
 }

@@ -206,6 +206,9 @@ rules! {
     PlaceholderUnreadable = "placeholder/unreadable", Error, "A placeholder's file cannot be read or parsed.", "Fix the path or the file's contents; Backstage fails to ingest the entity otherwise.";
     // Appended, so the SARIF rule indexes of the rules above do not move.
     ScanRepositoryGone = "scan/repository-gone", Note, "A repository the organisation listed was gone by the time the scan asked for its files (deleted, renamed, or no longer visible to the token).", "Nothing to do if it was deleted or renamed; otherwise check the token's or GitHub App's access to it. It is left out of the adoption figures.";
+    LocationBatchFailed = "location/batch-failed", Error, "Another document of the same location failed, so Backstage ingests none of the location's entities.", "Fix the document the message names: the catalog backend ingests a location's documents all or nothing, and a YAML error, an invalid envelope or a kind the catalog rules do not allow in any of them keeps every one out of the catalog.";
+    LocationNotRead = "location/not-read", Error, "The file is read only through a Location that is not ingested, so Backstage never reads it.", "Fix the Location the message names (or the document that keeps it out of the catalog); its targets are read only once it is in the catalog.";
+    LocationKindNotAllowed = "location/kind-not-allowed", Error, "The app-config's catalog rules do not allow this kind from the location it comes from.", "Allow the kind in `catalog.rules` (or in the location's own `rules`), or move the entity to a location that allows it; the backend rejects it and, with it, the rest of the location's documents.";
 }
 
 /// Looks up a rule by its stable id.

@@ -1,0 +1,164 @@
+//! Location batches, ingested all or nothing as the catalog backend does: everything one
+//! location's processing emits (all documents of all its targets; a discovered or given file
+//! is a location of its own) is stored only when none of it fails at the YAML or envelope
+//! stage, no target is missing and no kind breaks the catalog rules. Otherwise the backend's
+//! orchestrator returns `ok: false` and only the errors are stored, so the documents that
+//! passed on their own are not in the catalog either, and a Location among them is never read.
+
+use std::path::PathBuf;
+
+use super::linter::Linter;
+use super::locations::LocationSite;
+use super::{Finding, LoadedEntity};
+use crate::rules::RuleId;
+
+/// The first thing, in file and document order, that fails a batch.
+pub(super) struct Cause {
+    /// The file, as findings show it.
+    pub(super) file: String,
+    /// The document, when the cause is one (not the whole file).
+    pub(super) document: Option<usize>,
+    /// The ingestion stage that failed: `read`, `yaml`, `envelope` or `rules`.
+    pub(super) stage: &'static str,
+}
+
+/// A document that passed on its own, waiting for its batch's verdict.
+pub(super) struct Member {
+    pub(super) loaded: LoadedEntity,
+    /// For a Location: the files whose Locations led to its file (cycle detection).
+    pub(super) chain: Option<Vec<PathBuf>>,
+}
+
+/// One location's batch.
+#[derive(Default)]
+pub(super) struct Batch {
+    /// Files queued for the batch and not applied yet; the batch settles at zero.
+    pending: usize,
+    /// Why the batch is never read: the Location leading here is not ingested.
+    blocked: Option<String>,
+    /// The app-config location everything in the batch comes from (its rules apply).
+    pub(super) origin: Option<usize>,
+    cause: Option<Cause>,
+    members: Vec<Member>,
+}
+
+impl Linter<'_> {
+    /// A new, empty batch; `blocked` says which Location that is not ingested leads to it,
+    /// `origin` which app-config location it comes from.
+    pub(super) fn new_batch(&mut self, blocked: Option<String>, origin: Option<usize>) -> usize {
+        self.batches.push(Batch {
+            blocked,
+            origin,
+            ..Batch::default()
+        });
+        self.batches.len() - 1
+    }
+
+    /// Counts a file queued for `batch`.
+    pub(super) fn expect_file(&mut self, batch: usize) {
+        if let Some(b) = self.batches.get_mut(batch) {
+            b.pending += 1;
+        }
+    }
+
+    /// Records what fails `batch`, unless something earlier already did.
+    pub(super) fn fail_batch(&mut self, batch: usize, cause: Cause) {
+        if let Some(b) = self.batches.get_mut(batch) {
+            b.cause.get_or_insert(cause);
+        }
+    }
+
+    /// Adds a document that passed on its own to `batch`.
+    pub(super) fn add_member(&mut self, batch: usize, member: Member) {
+        if let Some(b) = self.batches.get_mut(batch) {
+            b.members.push(member);
+        }
+    }
+
+    /// Counts a file of `batch` as applied (or skipped); settles the batch after its last.
+    pub(super) fn file_done(&mut self, batch: usize) {
+        let Some(b) = self.batches.get_mut(batch) else {
+            return;
+        };
+        b.pending = b.pending.saturating_sub(1);
+        if b.pending == 0 {
+            self.settle(batch);
+        }
+    }
+
+    /// The batch's verdict: its documents enter the catalog and its Locations are followed,
+    /// or every document gets an error saying why it is not ingested, and its Locations'
+    /// targets are read only to say that they are not.
+    fn settle(&mut self, batch: usize) {
+        let Some(b) = self.batches.get_mut(batch) else {
+            return;
+        };
+        let members = std::mem::take(&mut b.members);
+        let origin = b.origin;
+        let failure = match (&b.blocked, &b.cause) {
+            (Some(reason), _) => Some((RuleId::LocationNotRead, format!("not read: {reason}"))),
+            (None, Some(cause)) => Some((RuleId::LocationBatchFailed, failure_message(cause))),
+            (None, None) => None,
+        };
+        for member in members {
+            let loaded = member.loaded;
+            let file = &self.report.files[loaded.file];
+            let (path, root, display) =
+                (file.path.clone(), file.root.clone(), file.display.clone());
+            let reference = loaded.entity.reference.to_string();
+            if let Some((rule, message)) = &failure {
+                let mut f = Finding::new(
+                    *rule,
+                    message.clone(),
+                    &display,
+                    Some(loaded.document),
+                    Some(loaded.source().span),
+                );
+                f.entity = Some(reference.clone());
+                self.report.findings.push(f);
+            }
+            if let Some(chain) = member.chain {
+                let blocked = failure.is_some().then(|| {
+                    format!(
+                        "{reference} in {display} (document {}), the Location that leads here, is not in the catalog",
+                        loaded.document
+                    )
+                });
+                let dir = path.parent().unwrap_or(&root).to_path_buf();
+                let site = LocationSite {
+                    file: &path,
+                    dir: &dir,
+                    root: &root,
+                    chain: &chain,
+                    display: &display,
+                    document: loaded.document,
+                };
+                self.follow_location(&loaded.entity, loaded.source(), &site, blocked, origin);
+            }
+            if failure.is_none() {
+                self.report.catalog.entities.push(loaded);
+            }
+        }
+    }
+}
+
+/// What a document of a failed batch is told.
+fn failure_message(cause: &Cause) -> String {
+    let what = match cause.document {
+        Some(d) => format!("document {d} of {}", cause.file),
+        None => cause.file.clone(),
+    };
+    format!(
+        "not ingested: {what} failed at the {} stage, and Backstage ingests a location's documents all or nothing",
+        cause.stage
+    )
+}
+
+/// The stage a rejected document's envelope problem belongs to.
+pub(super) fn envelope_stage(rule: RuleId) -> &'static str {
+    if rule == RuleId::YamlNotAnObject {
+        "yaml"
+    } else {
+        "envelope"
+    }
+}
