@@ -2,6 +2,10 @@
 //!
 //! - [`tech_insights`]: Backstage's Tech Insights API at `/api/tech-insights`, so that the
 //!   stock scorecard card shows yardstick's checks (`docs/backstage.md`);
+//! - the dashboard (`/`, `/entity/{kind}/{namespace}/{name}`): the latest scorecard, trends
+//!   and each entity's history, as server-rendered pages under a strict
+//!   [`CONTENT_SECURITY_POLICY`];
+//! - badges (`/badge/{kind}/{namespace}/{name}.svg`): an entity's score and level;
 //! - `/healthz`: whether the store answers.
 //!
 //! Results are the latest recorded run's, held in memory until a newer run is recorded.
@@ -19,12 +23,16 @@
 //! # }
 //! ```
 
+mod badge;
+mod dashboard;
 mod error;
 mod query;
 mod server;
 mod state;
 pub mod tech_insights;
 
+pub use badge::BADGE_CACHE_CONTROL;
+pub use dashboard::CONTENT_SECURITY_POLICY;
 pub use error::ApiError;
 pub use query::Query;
 pub use server::{app, serve, shutdown_signal, ServerConfig, TECH_INSIGHTS_PATH};

@@ -17,7 +17,7 @@ use yardstick_store::Store;
 
 use crate::error::describe_errors;
 use crate::state::AppState;
-use crate::{tech_insights, ApiError};
+use crate::{badge, dashboard, tech_insights, ApiError};
 
 /// Where the Tech Insights API is mounted.
 pub const TECH_INSIGHTS_PATH: &str = "/api/tech-insights";
@@ -64,6 +64,7 @@ pub fn app(store: Store, config: &ServerConfig) -> Router {
     let state = Arc::new(AppState::new(store, &config.policies));
     Router::new()
         .nest(TECH_INSIGHTS_PATH, tech_insights::routes())
+        .merge(dashboard::routes().merge(badge::routes()))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
