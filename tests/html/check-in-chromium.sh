@@ -33,21 +33,9 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { echo "html-check: ok   - $*"; passed=$((passed + 1)); }
-bad() { echo "html-check: FAIL - $*"; failed=$((failed + 1)); }
-
-if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "html-check: chromium is not installed and we are not root to install it" >&2
-        exit 1
-    fi
-    echo "html-check: installing chromium from Debian's packages"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
-echo "html-check: $(chromium --version 2>/dev/null | head -1)"
+# shellcheck source=tests/html/chromium.sh
+. "$here/chromium.sh"
+need_chromium
 
 if [ -z "$page" ]; then
     page="$work/yardstick-demo.html"
@@ -65,24 +53,8 @@ fi
 [ -s "$page" ] || { echo "html-check: no page at $page" >&2; exit 1; }
 [ -z "$lint_page" ] || [ -s "$lint_page" ] || { echo "html-check: no lint page at $lint_page" >&2; exit 1; }
 
-# render HTML PNG NETLOG WIDTH,HEIGHT: one headless Chromium run with a fresh profile.
-# --host-resolver-rules makes every host name fail to resolve inside Chromium, so nothing
-# the browser or the page might try can leave the machine; the net log still records
-# every request that was attempted, which is what the checks read.
-render() {
-    local profile
-    profile=$(mktemp -d "$work/profile.XXXXXX")
-    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync \
-        --disable-features=NetworkTimeServiceQuerying --host-resolver-rules="MAP * ~NOTFOUND" \
-        --hide-scrollbars --virtual-time-budget=3000 \
-        --user-data-dir="$profile" --log-net-log="$3" --window-size="$4" --screenshot="$2" \
-        "file://$1" >"$work/chromium.log" 2>&1 || {
-        echo "html-check: chromium failed on $1:" >&2
-        grep -v dbus "$work/chromium.log" | tail -20 >&2
-        return 1
-    }
-}
+# render HTML PNG NETLOG WIDTH,HEIGHT: a file rendered by chromium.sh's render_url.
+render() { render_url "file://$1" "$2" "$3" "$4"; }
 
 # 1. The demo page.
 render "$page" "$work/demo.png" "$work/demo-netlog.json" 1400,2000

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lists the network requests a page made, from a Chromium net log (--log-net-log).
 
-Usage: netlog_check.py NETLOG [--expect URL ...]
+Usage: netlog_check.py NETLOG [--expect URL ...] [--server HOST:PORT]
 
 Every URL request Chromium starts is logged as a URL_REQUEST_START_JOB event whose
 parameters hold the URL, the initiator and the network isolation key. A request is
@@ -13,6 +13,10 @@ account lookups) are listed but not counted; the caller also runs Chromium with
 Traffic is counted whoever made it: every TCP connection attempt (TCP_CONNECT) and
 every UDP socket that sent a datagram (UDP_BYTES_SENT; a bare UDP connect sends
 nothing, and Chromium does one to probe IPv6 reachability).
+
+With --server HOST:PORT (a page served over HTTP, such as the dashboard), connections to
+that one address are the page's own loading and are not counted; the page's requests
+must still be exactly the --expect URLs.
 
 Exits 0 when the page's requests are exactly the --expect URLs (none when no
 --expect is given) and no socket was connected; 1 otherwise; 2 when the log
@@ -38,6 +42,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("netlog")
     ap.add_argument("--expect", action="append", default=[], help="a URL the page must request")
+    ap.add_argument("--server", help="the HOST:PORT that served the page itself")
     args = ap.parse_args()
     try:
         log = load(args.netlog)
@@ -59,6 +64,8 @@ def main():
                 page.append(params["url"])
             else:
                 browser.append(params["url"])
+        elif name == "TCP_CONNECT" and params.get("address") == args.server:
+            continue
         elif name == "TCP_CONNECT" and params.get("address"):
             sockets.append(f"TCP connect to {params['address']}")
         elif name == "UDP_CONNECT" and params.get("address"):

@@ -4,6 +4,10 @@
 //!   stock scorecard card shows yardstick's checks (`docs/backstage.md`);
 //! - `POST /api/v1/runs`: a report from a CI job recorded as a run, with the ingest token
 //!   ([`IngestConfig`]);
+//! - the dashboard (`/`, `/entity/{kind}/{namespace}/{name}`): the latest scorecard, trends
+//!   and each entity's history, as server-rendered pages under a strict
+//!   [`CONTENT_SECURITY_POLICY`];
+//! - badges (`/badge/{kind}/{namespace}/{name}.svg`): an entity's score and level;
 //! - `/healthz`: whether the store answers.
 //!
 //! Results are the latest recorded run's, held in memory until a newer run is recorded.
@@ -21,6 +25,8 @@
 //! # }
 //! ```
 
+mod badge;
+mod dashboard;
 mod error;
 mod ingest;
 mod query;
@@ -28,6 +34,8 @@ mod server;
 mod state;
 pub mod tech_insights;
 
+pub use badge::BADGE_CACHE_CONTROL;
+pub use dashboard::CONTENT_SECURITY_POLICY;
 pub use error::ApiError;
 pub use ingest::{IngestConfig, DEFAULT_INGEST_LIMIT};
 pub use query::Query;

@@ -18,7 +18,7 @@ use yardstick_store::Store;
 
 use crate::error::describe_errors;
 use crate::state::AppState;
-use crate::{ingest, tech_insights, ApiError, IngestConfig};
+use crate::{badge, dashboard, ingest, tech_insights, ApiError, IngestConfig};
 
 /// Where reports are posted to be recorded.
 pub const RUNS_PATH: &str = "/api/v1/runs";
@@ -94,6 +94,7 @@ pub fn app(store: Store, config: &ServerConfig) -> Router {
     let router = Router::new()
         .nest(TECH_INSIGHTS_PATH, tech_insights::routes())
         .route(RUNS_PATH, post(ingest::record_run))
+        .merge(dashboard::routes().merge(badge::routes()))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

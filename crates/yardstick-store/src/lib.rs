@@ -20,6 +20,7 @@
 mod address;
 mod batch;
 mod diff;
+mod entity_history;
 mod error;
 mod model;
 mod prune;
@@ -33,6 +34,7 @@ mod validate;
 
 pub use address::Address;
 pub use diff::{CheckChange, Diff, GroupChange, LevelChange, RunRef};
+pub use entity_history::{CheckHistory, EntityHistory, EntityPoint};
 pub use error::StoreError;
 pub use model::{Counts, Levels, LintCounts, Recorded, Run, RunMeta, TrendFilter, TrendPoint};
 pub use prune::Pruned;

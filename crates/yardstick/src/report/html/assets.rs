@@ -1,6 +1,8 @@
 //! The page's inline style sheet and the script that sorts its tables.
 
-pub(super) const STYLE: &str = r#"
+/// The scorecard's style sheet (its classes: `header`, `.card`, `.badge.lv-*`, `.st-*`, …),
+/// which the server's dashboard shares.
+pub const STYLE: &str = r#"
 :root{color-scheme:light;--ink:#1f2933;--muted:#616e7c;--line:#d9e2ec;--bg:#f5f7fa;--card:#fff;--accent:#2f5fb3;
 --pass:#d3f2dc;--pass-ink:#14532d;--fail:#fbd5d2;--fail-ink:#8f1414;--unk:#fdf0c2;--unk-ink:#6b4e00;--na:#f0f2f5;--na-ink:#7b8794;
 --exempt:#dde8fb;--exempt-ink:#1e40af;--err:#f1dcf7;--err-ink:#6b2180;

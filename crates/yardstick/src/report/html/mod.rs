@@ -100,8 +100,10 @@ mod overview;
 mod sections;
 mod tables;
 
-use assets::{SCRIPT, STYLE};
+use assets::SCRIPT;
+pub use assets::STYLE;
 use labels::{level_label, level_legend, BELOW_HEADING};
+pub use overview::banner;
 use overview::{header, overview};
 use sections::{adoption, changes, exemptions, findings, remediation};
 use tables::{groups, heatmap};
@@ -163,7 +165,15 @@ fn page(title: &str, header: Markup, main: Markup, version: u32) -> String {
     page.into_string()
 }
 
-pub(super) fn score_band(score: Option<f64>) -> &'static str {
+/// The colour band of a score, as the style sheet's `band-*` classes name it: `good` (80 and
+/// up), `fair` (50 and up), `poor`, or `na` without a score.
+///
+/// ```
+/// use yardstick::report::html::score_band;
+/// assert_eq!(score_band(Some(80.0)), "good");
+/// assert_eq!(score_band(None), "na");
+/// ```
+pub fn score_band(score: Option<f64>) -> &'static str {
     match score {
         None => "na",
         Some(s) if s >= 80.0 => "good",

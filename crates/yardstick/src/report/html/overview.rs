@@ -40,10 +40,16 @@ pub(super) fn header(report: &Report) -> Markup {
     }
 }
 
-/// A small yardstick: a ruler with ticks.
 /// A page's banner: the logo, its title and one line under it, and the status box (`pass`
-/// or `fail`) on the right. The scorecard and the lint page share it.
-pub(super) fn banner(title: &str, sub: &Markup, class: &str, status: &Markup) -> Markup {
+/// or `fail`) on the right. The scorecard, the lint page and the server's dashboard share it.
+///
+/// ```
+/// use maud::html;
+/// use yardstick::report::html::banner;
+/// let page = banner("Scorecard", &html! { "3 entities" }, "pass", &html! { "ok" });
+/// assert!(page.into_string().contains(r#"<div class="gate gate-pass" role="status">ok</div>"#));
+/// ```
+pub fn banner(title: &str, sub: &Markup, class: &str, status: &Markup) -> Markup {
     html! {
         header {
             "\n"
@@ -59,6 +65,7 @@ pub(super) fn banner(title: &str, sub: &Markup, class: &str, status: &Markup) ->
     }
 }
 
+/// A small yardstick: a ruler with ticks.
 fn logo() -> Markup {
     html! {
         svg viewBox="0 0 40 40" width="40" height="40" focusable="false" {
