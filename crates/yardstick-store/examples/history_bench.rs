@@ -124,6 +124,9 @@ fn catalog(entities: usize, random: &mut Random) -> Report {
         .collect::<Vec<_>>();
     Report {
         version: REPORT_VERSION,
+        yardstick_version: Some("0.1.0".into()),
+        policy_digest: Some(format!("sha256:{:064x}", 1)),
+        config_digest: Some(format!("sha256:{:064x}", 2)),
         checks: Vec::new(),
         summary: Summary {
             entities: entities.len(),

@@ -169,9 +169,12 @@ async fn insert_run(
             serde_json::Value::from(meta.commits.clone()).to_string(),
         )),
         Cell::Text(Some(source.to_string())),
-        Cell::Text(meta.yardstick_version.clone()),
-        Cell::Text(meta.policy_digest.clone()),
-        Cell::Text(meta.config_digest.clone()),
+        Cell::Text(or_report(
+            &meta.yardstick_version,
+            &report.yardstick_version,
+        )),
+        Cell::Text(or_report(&meta.policy_digest, &report.policy_digest)),
+        Cell::Text(or_report(&meta.config_digest, &report.config_digest)),
         Cell::Int(report.entities.len() as i64),
         Cell::Int(count(Severity::Error)),
         Cell::Int(count(Severity::Warning)),
@@ -180,6 +183,11 @@ async fn insert_run(
     ];
     batch::insert(conn, backend, "runs", RUN_COLUMNS, &[row]).await?;
     Ok(())
+}
+
+/// What the caller says, or else what the report says.
+fn or_report(meta: &Option<String>, report: &Option<String>) -> Option<String> {
+    meta.clone().or_else(|| report.clone())
 }
 
 const RUN_COLUMNS: &[&str] = &[
