@@ -251,6 +251,9 @@ fn trend_runs_record_and_prune() {
     );
     let runs = json(&out);
     assert_eq!(runs[1]["commits"], serde_json::json!(["abc"]));
+    // A saved score report says what it scanned.
+    let scanned = catalog.to_str().expect("utf-8");
+    assert_eq!(runs[1]["source"], serde_json::json!({ "paths": [scanned] }));
     // The report's version and digests are the run's.
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(saved).expect("report")).expect("JSON");

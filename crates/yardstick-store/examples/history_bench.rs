@@ -127,6 +127,7 @@ fn catalog(entities: usize, random: &mut Random) -> Report {
         yardstick_version: Some("0.1.0".into()),
         policy_digest: Some(format!("sha256:{:064x}", 1)),
         config_digest: Some(format!("sha256:{:064x}", 2)),
+        paths: vec!["services".into()],
         checks: Vec::new(),
         summary: Summary {
             entities: entities.len(),

@@ -10,8 +10,8 @@ pub struct RunMeta {
     pub at: DateTime<Utc>,
     /// The commits scanned (`--commit`, or the work tree's HEAD); may be empty.
     pub commits: Vec<String>,
-    /// The paths scanned, for a `yardstick score` run. An organisation scan's source is its
-    /// organisation and selection, taken from the report.
+    /// The paths scanned, for a `yardstick score` run; when empty, the report's `paths`. An
+    /// organisation scan's source is its organisation and selection, taken from the report.
     pub paths: Vec<String>,
     /// The yardstick version that produced the report; `None`: the report's own.
     pub yardstick_version: Option<String>,

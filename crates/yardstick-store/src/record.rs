@@ -145,6 +145,7 @@ async fn insert_run(
             "organization": scan.organization,
             "selection": scan.selection,
         }),
+        None if meta.paths.is_empty() => serde_json::json!({ "paths": report.paths }),
         None => serde_json::json!({ "paths": meta.paths }),
     };
     let adoption = match &report.scan {

@@ -110,6 +110,10 @@ pub struct Report {
     /// [`provenance::config_digest`] of the configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_digest: Option<String>,
+    /// The paths a `yardstick score` run scanned, as given; empty (and absent from the
+    /// JSON) for organisation scans, whose source is their `scan`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
     /// The checks that ran.
     pub checks: Vec<CheckInfo>,
     /// Scored entities.
@@ -286,6 +290,7 @@ impl Report {
             yardstick_version: None,
             policy_digest: None,
             config_digest: None,
+            paths: Vec::new(),
             checks: Vec::new(),
             entities: Vec::new(),
             summary: Summary {
@@ -318,6 +323,7 @@ impl Report {
             yardstick_version: Some(provenance::YARDSTICK_VERSION.to_string()),
             policy_digest: Some(provenance::policy_digest(policies)),
             config_digest: Some(provenance::config_digest(config)),
+            paths: Vec::new(),
             checks: check_infos(policies, config),
             entities: card.entities.clone(),
             summary: card.summary.clone(),
