@@ -27,6 +27,7 @@ mod read;
 mod record;
 mod schema;
 mod store;
+mod texts;
 mod time;
 mod validate;
 
