@@ -192,8 +192,9 @@ async fn size(address: &str) -> u64 {
     } else {
         let mut conn = AnyConnection::connect(address).await.expect("connect");
         let bytes: i64 = sqlx::query_scalar(
-            "SELECT pg_total_relation_size('runs') + pg_total_relation_size('entity_intervals') \
-             + pg_total_relation_size('check_intervals')",
+            // Every table of the store with its indexes and TOAST (views have no storage).
+            "SELECT CAST(SUM(pg_total_relation_size(oid)) AS BIGINT) FROM pg_class \
+             WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
         )
         .fetch_one(&mut conn)
         .await
@@ -318,18 +319,26 @@ async fn main() {
         }
         took
     };
-    bench("SQLite", &sqlite, entities, runs, score()).await;
+    // HISTORY_BENCH_POSTGRES_ONLY=1 runs the PostgreSQL half alone (e.g. beside an SQLite run).
+    if std::env::var_os("HISTORY_BENCH_POSTGRES_ONLY").is_none() {
+        bench("SQLite", &sqlite, entities, runs, score()).await;
+    }
     if let Ok(server) = std::env::var("YARDSTICK_TEST_POSTGRES_URL") {
         sqlx::any::install_default_drivers();
         let mut conn = AnyConnection::connect(&server).await.expect("PostgreSQL");
-        conn.execute("DROP DATABASE IF EXISTS yardstick_bench WITH (FORCE)")
+        let database = if std::env::var_os("HISTORY_BENCH_POSTGRES_ONLY").is_some() {
+            "yardstick_bench_postgres"
+        } else {
+            "yardstick_bench"
+        };
+        conn.execute(&*format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
             .await
             .expect("drop");
-        conn.execute("CREATE DATABASE yardstick_bench")
+        conn.execute(&*format!("CREATE DATABASE {database}"))
             .await
             .expect("create");
         let mut url = url::Url::parse(&server).expect("URL");
-        url.set_path("yardstick_bench");
+        url.set_path(database);
         bench("PostgreSQL", url.as_str(), entities, runs, score()).await;
     }
 }
