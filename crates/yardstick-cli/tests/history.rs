@@ -251,6 +251,24 @@ fn trend_runs_record_and_prune() {
     );
     let runs = json(&out);
     assert_eq!(runs[1]["commits"], serde_json::json!(["abc"]));
+    // A saved score report says what it scanned.
+    let scanned = catalog.to_str().expect("utf-8");
+    assert_eq!(runs[1]["source"], serde_json::json!({ "paths": [scanned] }));
+    // The report's version and digests are the run's.
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(saved).expect("report")).expect("JSON");
+    assert_eq!(runs[1]["yardstick_version"], env!("CARGO_PKG_VERSION"));
+    for digest in ["policy_digest", "config_digest"] {
+        assert_eq!(runs[1][digest], report[digest], "{digest}");
+        assert!(runs[1][digest].as_str().is_some_and(|d| d.len() == 71));
+    }
+    let out = yardstick(&["history", "runs", "--db", &db], dir.path());
+    let human = String::from_utf8_lossy(&out.stdout);
+    let short = &report["policy_digest"].as_str().expect("digest")["sha256:".len()..][..12];
+    assert!(
+        human.contains("VERSION") && human.contains(short),
+        "{human}"
+    );
 
     let out = yardstick(
         &["history", "prune", "--db", &db, "--keep", "1d"],

@@ -271,6 +271,42 @@ fn merged_shards_equal_the_unsharded_scan() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("shard 2/3 missing"));
+    // Shards scored with other policies or configuration are not one scan.
+    let mut other: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("shard-2.json")).expect("shard"))
+            .expect("JSON");
+    other["config_digest"] = format!("sha256:{}", "0".repeat(64)).into();
+    std::fs::write(dir.join("other-2.json"), other.to_string()).expect("write");
+    let out = yardstick(
+        &[
+            "merge",
+            "shard-1.json",
+            "other-2.json",
+            "shard-3.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+        &fake.uri(),
+        SECRET,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("shards of one scan must share them"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // So is a merge with another configuration than the shards'.
+    std::fs::write(dir.join("strict.yaml"), "gate:\n  min-score: 99\n").expect("write");
+    let mut args = vec!["merge", "--config", "strict.yaml"];
+    args.extend(shard_files.iter().map(String::as_str));
+    let out = yardstick(&args, &dir, &fake.uri(), SECRET);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("give merge the same --config"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // And an unsharded report is not a shard.
     let out = yardstick(
         &["merge", "whole.json", "--format", "json"],

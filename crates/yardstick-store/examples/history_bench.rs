@@ -3,10 +3,18 @@
 //! `YARDSTICK_TEST_POSTGRES_URL` names a server) PostgreSQL. Prints, per backend, the
 //! recording time of each run and the database size after the first and the last run.
 //!
+//! When `YARDSTICK_BIN` and `GEN_CATALOG_BIN` name release binaries, it also times the
+//! scoring a run records: `yardstick score` of a generated catalog of as many entities
+//! (`gen-catalog --seed 1`), before each backend, and prints recording time / scoring time.
+//!
 //! ```sh
-//! cargo run --release -p yardstick-store --example history_bench -- [ENTITIES] [RUNS]
+//! cargo build --release -p yardstick-cli --bin yardstick -p yardstick-benches --bin gen-catalog
+//! YARDSTICK_BIN=target/release/yardstick GEN_CATALOG_BIN=target/release/gen-catalog \
+//!   cargo run --release -p yardstick-store --example history_bench -- [ENTITIES] [RUNS]
 //! ```
 
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use sqlx::{AnyConnection, Connection, Executor};
@@ -124,6 +132,10 @@ fn catalog(entities: usize, random: &mut Random) -> Report {
         .collect::<Vec<_>>();
     Report {
         version: REPORT_VERSION,
+        yardstick_version: Some("0.1.0".into()),
+        policy_digest: Some(format!("sha256:{:064x}", 1)),
+        config_digest: Some(format!("sha256:{:064x}", 2)),
+        paths: vec!["services".into()],
         checks: Vec::new(),
         summary: Summary {
             entities: entities.len(),
@@ -180,8 +192,9 @@ async fn size(address: &str) -> u64 {
     } else {
         let mut conn = AnyConnection::connect(address).await.expect("connect");
         let bytes: i64 = sqlx::query_scalar(
-            "SELECT pg_total_relation_size('runs') + pg_total_relation_size('entity_intervals') \
-             + pg_total_relation_size('check_intervals')",
+            // Every table of the store with its indexes and TOAST (views have no storage).
+            "SELECT CAST(SUM(pg_total_relation_size(oid)) AS BIGINT) FROM pg_class \
+             WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
         )
         .fetch_one(&mut conn)
         .await
@@ -190,7 +203,40 @@ async fn size(address: &str) -> u64 {
     }
 }
 
-async fn bench(name: &str, address: &str, entities: usize, runs: usize) {
+/// A generated catalog of `entities` entities in `dir`, when `GEN_CATALOG_BIN` is set.
+fn generate_catalog(dir: &Path, entities: usize) -> Option<std::path::PathBuf> {
+    let generator = std::env::var("GEN_CATALOG_BIN").ok()?;
+    let catalog = dir.join("catalog");
+    let status = Command::new(generator)
+        .arg(&catalog)
+        .args(["--seed", "1", "--entities", &entities.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("gen-catalog runs");
+    assert!(status.success(), "gen-catalog failed");
+    Some(catalog)
+}
+
+/// Wall time of `yardstick score CATALOG --format json` (the report a run records).
+fn scoring_time(catalog: &Path, out: &Path) -> Option<Duration> {
+    let yardstick = std::env::var("YARDSTICK_BIN").ok()?;
+    let began = Instant::now();
+    let status = Command::new(yardstick)
+        .arg("score")
+        .arg(catalog)
+        .args(["--format", "json", "--output"])
+        .arg(out)
+        .status()
+        .expect("yardstick runs");
+    let took = began.elapsed();
+    assert!(
+        status.code().is_some_and(|c| c <= 1),
+        "yardstick score failed"
+    );
+    Some(took)
+}
+
+async fn bench(name: &str, address: &str, entities: usize, runs: usize, scoring: Option<Duration>) {
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
     let mut report = catalog(entities, &mut random);
     let store = Store::open(address).await.expect("open");
@@ -241,6 +287,15 @@ async fn bench(name: &str, address: &str, entities: usize, runs: usize) {
         last_size as f64 / 1e6,
         last_size as f64 / first_size as f64
     );
+    if let Some(scoring) = scoring {
+        println!(
+            "{name}: yardstick score {:.3} s; recording / scoring: first run {:.2}, steady median {:.2}, steady max {:.2}",
+            scoring.as_secs_f64(),
+            times[0].as_secs_f64() / scoring.as_secs_f64(),
+            median.as_secs_f64() / scoring.as_secs_f64(),
+            steady.last().copied().unwrap_or_default().as_secs_f64() / scoring.as_secs_f64()
+        );
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -252,18 +307,38 @@ async fn main() {
     let runs: usize = args.next().map_or(30, |a| a.parse().expect("RUNS"));
     let dir = tempfile::tempdir().expect("tempdir");
     let sqlite = format!("sqlite:{}", dir.path().join("history.db").display());
-    bench("SQLite", &sqlite, entities, runs).await;
+    let catalog = generate_catalog(dir.path(), entities);
+    let report = dir.path().join("report.json");
+    let score = || {
+        let took = catalog.as_deref().and_then(|c| scoring_time(c, &report));
+        if let Some(took) = took {
+            println!(
+                "yardstick score of {entities} generated entities: {:.3} s",
+                took.as_secs_f64()
+            );
+        }
+        took
+    };
+    // HISTORY_BENCH_POSTGRES_ONLY=1 runs the PostgreSQL half alone (e.g. beside an SQLite run).
+    if std::env::var_os("HISTORY_BENCH_POSTGRES_ONLY").is_none() {
+        bench("SQLite", &sqlite, entities, runs, score()).await;
+    }
     if let Ok(server) = std::env::var("YARDSTICK_TEST_POSTGRES_URL") {
         sqlx::any::install_default_drivers();
         let mut conn = AnyConnection::connect(&server).await.expect("PostgreSQL");
-        conn.execute("DROP DATABASE IF EXISTS yardstick_bench WITH (FORCE)")
+        let database = if std::env::var_os("HISTORY_BENCH_POSTGRES_ONLY").is_some() {
+            "yardstick_bench_postgres"
+        } else {
+            "yardstick_bench"
+        };
+        conn.execute(&*format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
             .await
             .expect("drop");
-        conn.execute("CREATE DATABASE yardstick_bench")
+        conn.execute(&*format!("CREATE DATABASE {database}"))
             .await
             .expect("create");
         let mut url = url::Url::parse(&server).expect("URL");
-        url.set_path("yardstick_bench");
-        bench("PostgreSQL", url.as_str(), entities, runs).await;
+        url.set_path(database);
+        bench("PostgreSQL", url.as_str(), entities, runs, score()).await;
     }
 }

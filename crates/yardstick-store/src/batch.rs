@@ -19,6 +19,8 @@ const MAX_BINDS: usize = 30_000;
 pub(crate) enum Cell {
     /// An integer.
     Int(i64),
+    /// An integer or NULL (a text id).
+    Id(Option<i64>),
     /// A number or NULL.
     Real(Option<f64>),
     /// Text or NULL.
@@ -106,6 +108,7 @@ fn bind<'q>(
 ) -> Query<'q, Any, AnyArguments<'q>> {
     match cell {
         Cell::Int(value) => query.bind(*value),
+        Cell::Id(value) => query.bind(*value),
         Cell::Real(value) => query.bind(*value),
         Cell::Text(value) => query.bind(value.as_deref()),
     }

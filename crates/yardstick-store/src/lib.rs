@@ -29,6 +29,7 @@ mod record;
 mod schema;
 mod snapshot;
 mod store;
+mod texts;
 mod time;
 mod validate;
 

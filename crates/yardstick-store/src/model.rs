@@ -10,14 +10,14 @@ pub struct RunMeta {
     pub at: DateTime<Utc>,
     /// The commits scanned (`--commit`, or the work tree's HEAD); may be empty.
     pub commits: Vec<String>,
-    /// The paths scanned, for a `yardstick score` run. An organisation scan's source is its
-    /// organisation and selection, taken from the report.
+    /// The paths scanned, for a `yardstick score` run; when empty, the report's `paths`. An
+    /// organisation scan's source is its organisation and selection, taken from the report.
     pub paths: Vec<String>,
-    /// The yardstick version that produced the report, when known.
+    /// The yardstick version that produced the report; `None`: the report's own.
     pub yardstick_version: Option<String>,
-    /// A digest of the policies the run used, when known.
+    /// A digest of the policies the run used; `None`: the report's own.
     pub policy_digest: Option<String>,
-    /// A digest of the configuration the run used, when known.
+    /// A digest of the configuration the run used; `None`: the report's own.
     pub config_digest: Option<String>,
 }
 

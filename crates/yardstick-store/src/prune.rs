@@ -66,7 +66,7 @@ async fn prune_in(conn: &mut AnyConnection, cutoff: &str) -> Result<Pruned, Stor
         .await?;
     let oldest_kept = oldest_kept.unwrap_or(latest);
     let mut pruned = Pruned::default();
-    for table in ["entity_intervals", "check_intervals"] {
+    for table in ["entity_results", "check_results"] {
         let removed = sqlx::query(&format!(
             "DELETE FROM {table} WHERE valid_to_run IS NOT NULL AND valid_to_run <= $1"
         ))
@@ -80,7 +80,7 @@ async fn prune_in(conn: &mut AnyConnection, cutoff: &str) -> Result<Pruned, Stor
         .bind(oldest_kept)
         .execute(&mut *conn)
         .await?;
-        if table == "entity_intervals" {
+        if table == "entity_results" {
             pruned.entity_intervals = removed;
         } else {
             pruned.check_intervals = removed;

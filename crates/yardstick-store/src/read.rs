@@ -15,9 +15,9 @@ impl Store {
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let mut conn = self.begin_read().await?;
         let counts = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM runs), (SELECT COUNT(*) FROM entity_intervals), \
-             (SELECT COUNT(*) FROM entity_intervals WHERE valid_to_run IS NULL), \
-             (SELECT COUNT(*) FROM check_intervals)",
+            "SELECT (SELECT COUNT(*) FROM runs), (SELECT COUNT(*) FROM entity_results), \
+             (SELECT COUNT(*) FROM entity_results WHERE valid_to_run IS NULL), \
+             (SELECT COUNT(*) FROM check_results)",
         )
         .fetch_one(&mut *conn)
         .await
@@ -67,9 +67,18 @@ impl Store {
     ) -> Result<Vec<TrendPoint>, StoreError> {
         let (condition, value) = match filter {
             TrendFilter::All => ("", None),
-            TrendFilter::Entity(r) => (" AND e.entity_ref = $2", Some(r)),
-            TrendFilter::Owner(r) => (" AND e.owner = $2", Some(r)),
-            TrendFilter::System(r) => (" AND e.system = $2", Some(r)),
+            TrendFilter::Entity(r) => (
+                " AND e.ref_id IN (SELECT id FROM texts WHERE value = $2)",
+                Some(r),
+            ),
+            TrendFilter::Owner(r) => (
+                " AND e.owner_id IN (SELECT id FROM texts WHERE value = $2)",
+                Some(r),
+            ),
+            TrendFilter::System(r) => (
+                " AND e.system_id IN (SELECT id FROM texts WHERE value = $2)",
+                Some(r),
+            ),
         };
         let sql = format!(
             "SELECT r.id, r.at, COUNT(e.id), \
@@ -78,7 +87,7 @@ impl Store {
              SUM(CASE WHEN e.level = 'silver' THEN 1 ELSE 0 END), \
              SUM(CASE WHEN e.level = 'bronze' THEN 1 ELSE 0 END), \
              SUM(CASE WHEN e.level = 'none' THEN 1 ELSE 0 END) \
-             FROM runs r LEFT JOIN entity_intervals e ON {VALID_AT_RUN}{condition} \
+             FROM runs r LEFT JOIN entity_results e ON {VALID_AT_RUN}{condition} \
              WHERE r.at >= $1 GROUP BY r.id, r.at ORDER BY r.id"
         );
         let since = since.map_or_else(String::new, time::text);

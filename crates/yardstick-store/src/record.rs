@@ -10,15 +10,17 @@ use yardstick::Severity;
 use yardstick::{CheckResult, EntityScore};
 
 use crate::batch::{self, Cell};
+use crate::texts::Texts;
 use crate::{time, validate, Backend, Recorded, RunMeta, Store, StoreError};
 
-/// An entity's recorded values: a change in any of them opens a new interval.
+/// An entity's recorded values (texts by their id in `texts`): a change in any of them
+/// opens a new interval.
 #[derive(Debug, Clone, PartialEq)]
 struct EntityValue {
-    kind: String,
-    repository: Option<String>,
-    owner: Option<String>,
-    system: Option<String>,
+    kind: i64,
+    repository: Option<i64>,
+    owner: Option<i64>,
+    system: Option<i64>,
     score: Option<f64>,
     level: Option<String>,
     stale: bool,
@@ -30,16 +32,16 @@ struct CheckValue {
     status: String,
     severity: String,
     weight: f64,
-    message: String,
-    pointer: Option<String>,
-    location: Option<String>,
+    message: i64,
+    pointer: Option<i64>,
+    location: Option<i64>,
 }
 
-/// The open intervals of the store, by entity (and check).
+/// The open intervals of the store, by entity reference id (and check id).
 #[derive(Default)]
 struct Open {
-    entities: HashMap<String, (i64, EntityValue)>,
-    checks: HashMap<String, HashMap<String, (i64, CheckValue)>>,
+    entities: HashMap<i64, (i64, EntityValue)>,
+    checks: HashMap<i64, HashMap<i64, (i64, CheckValue)>>,
 }
 
 /// What a run writes besides its own row.
@@ -47,8 +49,8 @@ struct Open {
 struct Changes {
     close_entities: Vec<i64>,
     close_checks: Vec<i64>,
-    new_entities: Vec<(String, EntityValue)>,
-    new_checks: Vec<(String, String, CheckValue)>,
+    new_entities: Vec<(i64, EntityValue)>,
+    new_checks: Vec<(i64, i64, CheckValue)>,
     stale: usize,
 }
 
@@ -119,8 +121,10 @@ async fn record_in(
         None => 1,
     };
     insert_run(conn, backend, run, &at, report, meta).await?;
+    let mut texts = Texts::load(conn).await?;
     let open = load_open(conn).await?;
-    let changes = compare(&open, report);
+    let changes = compare(&open, report, &mut texts);
+    texts.save(conn, backend).await?;
     write_changes(conn, backend, run, &changes).await?;
     Ok(Recorded {
         run,
@@ -145,6 +149,7 @@ async fn insert_run(
             "organization": scan.organization,
             "selection": scan.selection,
         }),
+        None if meta.paths.is_empty() => serde_json::json!({ "paths": report.paths }),
         None => serde_json::json!({ "paths": meta.paths }),
     };
     let adoption = match &report.scan {
@@ -169,9 +174,12 @@ async fn insert_run(
             serde_json::Value::from(meta.commits.clone()).to_string(),
         )),
         Cell::Text(Some(source.to_string())),
-        Cell::Text(meta.yardstick_version.clone()),
-        Cell::Text(meta.policy_digest.clone()),
-        Cell::Text(meta.config_digest.clone()),
+        Cell::Text(or_report(
+            &meta.yardstick_version,
+            &report.yardstick_version,
+        )),
+        Cell::Text(or_report(&meta.policy_digest, &report.policy_digest)),
+        Cell::Text(or_report(&meta.config_digest, &report.config_digest)),
         Cell::Int(report.entities.len() as i64),
         Cell::Int(count(Severity::Error)),
         Cell::Int(count(Severity::Warning)),
@@ -180,6 +188,11 @@ async fn insert_run(
     ];
     batch::insert(conn, backend, "runs", RUN_COLUMNS, &[row]).await?;
     Ok(())
+}
+
+/// What the caller says, or else what the report says.
+fn or_report(meta: &Option<String>, report: &Option<String>) -> Option<String> {
+    meta.clone().or_else(|| report.clone())
 }
 
 const RUN_COLUMNS: &[&str] = &[
@@ -200,11 +213,11 @@ const RUN_COLUMNS: &[&str] = &[
 
 const ENTITY_COLUMNS: &[&str] = &[
     "id",
-    "entity_ref",
-    "kind",
-    "repository",
-    "owner",
-    "system",
+    "ref_id",
+    "kind_id",
+    "repository_id",
+    "owner_id",
+    "system_id",
     "score",
     "level",
     "stale",
@@ -213,22 +226,22 @@ const ENTITY_COLUMNS: &[&str] = &[
 
 const CHECK_COLUMNS: &[&str] = &[
     "id",
-    "entity_ref",
-    "check_id",
+    "ref_id",
+    "check_name_id",
     "status",
     "severity",
     "weight",
-    "message",
-    "pointer",
-    "location",
+    "message_id",
+    "pointer_id",
+    "location_id",
     "valid_from_run",
 ];
 
 async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
     let mut open = Open::default();
     let mut rows = sqlx::query(
-        "SELECT id, entity_ref, kind, repository, owner, system, score, level, stale \
-         FROM entity_intervals WHERE valid_to_run IS NULL",
+        "SELECT id, ref_id, kind_id, repository_id, owner_id, system_id, score, level, stale \
+         FROM entity_results WHERE valid_to_run IS NULL",
     )
     .fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
@@ -246,8 +259,8 @@ async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
     }
     drop(rows);
     let mut rows = sqlx::query(
-        "SELECT id, entity_ref, check_id, status, severity, weight, message, pointer, location \
-         FROM check_intervals WHERE valid_to_run IS NULL",
+        "SELECT id, ref_id, check_name_id, status, severity, weight, message_id, pointer_id, \
+         location_id FROM check_results WHERE valid_to_run IS NULL",
     )
     .fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
@@ -267,33 +280,41 @@ async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
     Ok(open)
 }
 
-/// What `report` changes against the open intervals.
-fn compare(open: &Open, report: &Report) -> Changes {
+/// What `report` changes against the open intervals; new texts are added to `texts`.
+fn compare(open: &Open, report: &Report, texts: &mut Texts) -> Changes {
     let repositories = RepositoryIndex::new(report);
+    let failed: HashSet<i64> = repositories
+        .failed
+        .iter()
+        .filter_map(|name| texts.get(name))
+        .collect();
     let mut changes = Changes::default();
     let mut seen = HashSet::new();
     for entity in &report.entities {
-        seen.insert(entity.reference.as_str());
-        let value = entity_value(entity, repositories.of(entity.file.as_str()));
-        match open.entities.get(&entity.reference) {
+        let reference = texts.id(&entity.reference);
+        seen.insert(reference);
+        let value = entity_value(entity, repositories.of(entity.file.as_str()), texts);
+        match open.entities.get(&reference) {
             Some((_, old)) if *old == value => {}
             Some((id, _)) => {
                 changes.close_entities.push(*id);
-                changes.new_entities.push((entity.reference.clone(), value));
+                changes.new_entities.push((reference, value));
             }
-            None => changes.new_entities.push((entity.reference.clone(), value)),
+            None => changes.new_entities.push((reference, value)),
         }
-        compare_checks(open.checks.get(&entity.reference), entity, &mut changes);
+        compare_checks(
+            open.checks.get(&reference),
+            reference,
+            entity,
+            texts,
+            &mut changes,
+        );
     }
     for (reference, (id, old)) in &open.entities {
-        if seen.contains(reference.as_str()) {
+        if seen.contains(reference) {
             continue;
         }
-        let failed = old
-            .repository
-            .as_deref()
-            .is_some_and(|r| repositories.failed.contains(r));
-        if failed {
+        if old.repository.is_some_and(|r| failed.contains(&r)) {
             // Faults are not facts: keep the last known results, marked stale.
             changes.stale += 1;
             if !old.stale {
@@ -302,7 +323,7 @@ fn compare(open: &Open, report: &Report) -> Changes {
                     stale: true,
                     ..old.clone()
                 };
-                changes.new_entities.push((reference.clone(), stale));
+                changes.new_entities.push((*reference, stale));
             }
             continue;
         }
@@ -317,36 +338,37 @@ fn compare(open: &Open, report: &Report) -> Changes {
 }
 
 fn compare_checks(
-    open: Option<&HashMap<String, (i64, CheckValue)>>,
+    open: Option<&HashMap<i64, (i64, CheckValue)>>,
+    reference: i64,
     entity: &EntityScore,
+    texts: &mut Texts,
     changes: &mut Changes,
 ) {
     let mut seen = HashSet::new();
     for check in &entity.checks {
-        seen.insert(check.id.as_str());
-        let value = check_value(check);
-        match open.and_then(|o| o.get(check.id.as_str())) {
+        let name = texts.id(&check.id);
+        seen.insert(name);
+        let value = check_value(check, texts);
+        match open.and_then(|o| o.get(&name)) {
             Some((_, old)) if *old == value => continue,
             Some((id, _)) => changes.close_checks.push(*id),
             None => {}
         }
-        changes
-            .new_checks
-            .push((entity.reference.clone(), check.id.to_string(), value));
+        changes.new_checks.push((reference, name, value));
     }
-    for (check, (id, _)) in open.into_iter().flatten() {
-        if !seen.contains(check.as_str()) {
+    for (name, (id, _)) in open.into_iter().flatten() {
+        if !seen.contains(name) {
             changes.close_checks.push(*id);
         }
     }
 }
 
-fn entity_value(entity: &EntityScore, repository: Option<&str>) -> EntityValue {
+fn entity_value(entity: &EntityScore, repository: Option<&str>, texts: &mut Texts) -> EntityValue {
     EntityValue {
-        kind: entity.kind.to_string(),
-        repository: repository.map(str::to_string),
-        owner: entity.owner.as_ref().map(|o| o.to_string()),
-        system: entity.system.as_ref().map(|s| s.to_string()),
+        kind: texts.id(&entity.kind),
+        repository: repository.map(|r| texts.id(r)),
+        owner: entity.owner.as_ref().map(|o| texts.id(o)),
+        system: entity.system.as_ref().map(|s| texts.id(s)),
         score: entity.score,
         level: entity.level.map(|l| l.as_str().to_string()),
         stale: false,
@@ -355,17 +377,19 @@ fn entity_value(entity: &EntityScore, repository: Option<&str>) -> EntityValue {
 
 /// A check result as stored. The location's file is the entity's file, so only its
 /// position is kept (`line:column-end_line:end_column`).
-fn check_value(check: &CheckResult) -> CheckValue {
+fn check_value(check: &CheckResult, texts: &mut Texts) -> CheckValue {
     CheckValue {
         status: check.status.as_str().to_string(),
         severity: check.severity.to_string(),
         weight: check.weight,
-        message: check.message.to_string(),
-        pointer: check.pointer.as_ref().map(|p| p.to_string()),
-        location: check
-            .location
-            .as_ref()
-            .map(|l| format!("{}:{}-{}:{}", l.line, l.column, l.end_line, l.end_column)),
+        message: texts.id(&check.message),
+        pointer: check.pointer.as_ref().map(|p| texts.id(p)),
+        location: check.location.as_ref().map(|l| {
+            texts.id(&format!(
+                "{}:{}-{}:{}",
+                l.line, l.column, l.end_line, l.end_column
+            ))
+        }),
     }
 }
 
@@ -408,13 +432,13 @@ async fn write_changes(
     batch::close(
         conn,
         backend,
-        "entity_intervals",
+        "entity_results",
         run,
         &changes.close_entities,
     )
     .await?;
-    batch::close(conn, backend, "check_intervals", run, &changes.close_checks).await?;
-    let next_entity = next_id(conn, "entity_intervals").await?;
+    batch::close(conn, backend, "check_results", run, &changes.close_checks).await?;
+    let next_entity = next_id(conn, "entity_results").await?;
     let rows: Vec<Vec<Cell>> = changes
         .new_entities
         .iter()
@@ -422,11 +446,11 @@ async fn write_changes(
         .map(|((reference, v), id)| {
             vec![
                 Cell::Int(id),
-                Cell::Text(Some(reference.clone())),
-                Cell::Text(Some(v.kind.clone())),
-                Cell::Text(v.repository.clone()),
-                Cell::Text(v.owner.clone()),
-                Cell::Text(v.system.clone()),
+                Cell::Int(*reference),
+                Cell::Int(v.kind),
+                Cell::Id(v.repository),
+                Cell::Id(v.owner),
+                Cell::Id(v.system),
                 Cell::Real(v.score),
                 Cell::Text(v.level.clone()),
                 Cell::Int(i64::from(v.stale)),
@@ -434,28 +458,28 @@ async fn write_changes(
             ]
         })
         .collect();
-    batch::insert(conn, backend, "entity_intervals", ENTITY_COLUMNS, &rows).await?;
-    let next_check = next_id(conn, "check_intervals").await?;
+    batch::insert(conn, backend, "entity_results", ENTITY_COLUMNS, &rows).await?;
+    let next_check = next_id(conn, "check_results").await?;
     let rows: Vec<Vec<Cell>> = changes
         .new_checks
         .iter()
         .zip(next_check..)
-        .map(|((reference, check, v), id)| {
+        .map(|((reference, name, v), id)| {
             vec![
                 Cell::Int(id),
-                Cell::Text(Some(reference.clone())),
-                Cell::Text(Some(check.clone())),
+                Cell::Int(*reference),
+                Cell::Int(*name),
                 Cell::Text(Some(v.status.clone())),
                 Cell::Text(Some(v.severity.clone())),
                 Cell::Real(Some(v.weight)),
-                Cell::Text(Some(v.message.clone())),
-                Cell::Text(v.pointer.clone()),
-                Cell::Text(v.location.clone()),
+                Cell::Int(v.message),
+                Cell::Id(v.pointer),
+                Cell::Id(v.location),
                 Cell::Int(run),
             ]
         })
         .collect();
-    batch::insert(conn, backend, "check_intervals", CHECK_COLUMNS, &rows).await?;
+    batch::insert(conn, backend, "check_results", CHECK_COLUMNS, &rows).await?;
     Ok(())
 }
 

@@ -7,11 +7,22 @@
 
 use sqlx::AnyConnection;
 
-use crate::StoreError;
+use crate::{Backend, StoreError};
 
 /// Every migration, in order: version and statements. Never edit one that has shipped;
 /// add the next.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_intervals.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_intervals.sql")),
+    (2, include_str!("migrations/0002_interned.sql")),
+];
+
+/// The one type the backends spell differently: a key that is SQLite's row id.
+fn key_type(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "INTEGER PRIMARY KEY",
+        Backend::Postgres => "BIGINT PRIMARY KEY",
+    }
+}
 
 /// The newest schema version this build knows.
 pub(crate) fn latest_version() -> i64 {
@@ -38,7 +49,7 @@ pub(crate) async fn is_current(pool: &sqlx::AnyPool) -> Result<bool, StoreError>
 }
 
 /// Brings the schema up to date. Runs inside a write transaction.
-pub(crate) async fn migrate(conn: &mut AnyConnection) -> Result<(), StoreError> {
+pub(crate) async fn migrate(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS yardstick_schema (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
     )
@@ -56,6 +67,7 @@ pub(crate) async fn migrate(conn: &mut AnyConnection) -> Result<(), StoreError> 
     }
     for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         for statement in statements(sql) {
+            let statement = statement.replace("ROWID_KEY", key_type(backend));
             sqlx::query(&statement).execute(&mut *conn).await?;
         }
         sqlx::query("INSERT INTO yardstick_schema (version, applied_at) VALUES ($1, $2)")
@@ -87,9 +99,13 @@ mod tests {
 
     #[test]
     fn migrations_split_into_statements_without_comments() {
-        let statements = statements(MIGRATIONS[0].1);
-        assert!(statements[0].starts_with("CREATE TABLE runs"));
-        assert!(statements.iter().all(|s| !s.contains("--")));
-        assert_eq!(statements.len(), 8);
+        let first = statements(MIGRATIONS[0].1);
+        assert!(first[0].starts_with("CREATE TABLE runs"));
+        assert!(first.iter().all(|s| !s.contains("--")));
+        assert_eq!(first.len(), 8);
+        let interned = statements(MIGRATIONS[1].1);
+        assert!(interned
+            .last()
+            .is_some_and(|s| s.starts_with("CREATE VIEW check_intervals")));
     }
 }

@@ -82,7 +82,7 @@ impl Store {
         // is current; only a store that needs a migration takes it.
         if !schema::is_current(&store.pool).await? {
             let mut conn = store.begin_write().await?;
-            let migrated = schema::migrate(&mut conn).await;
+            let migrated = schema::migrate(&mut conn, backend).await;
             store.finish(conn, migrated).await?;
         }
         Ok(store)

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use yardstick::report::org::{org_report, FetchedOrganization};
+use yardstick::report::provenance::{config_digest, policy_digest};
 use yardstick::report::{OrgScan, Report, RepositoryRecord};
 
 use crate::commands::history::record;
@@ -16,7 +17,11 @@ use crate::settings::org_scoring;
 pub fn run(args: MergeArgs) -> Result<u8, String> {
     record::check_recordable(&args.record, None)?;
     let scoring = org_scoring(args.config.as_deref(), &args.scoring)?;
-    let fetched = merge_shards(&args.reports)?;
+    let (fetched, digests) = merge_shards(&args.reports)?;
+    digests.check_merge(
+        &policy_digest(&scoring.policies),
+        &config_digest(&scoring.options.config),
+    )?;
     let report =
         org_report(fetched, &scoring.policies, &scoring.options).map_err(|e| e.to_string())?;
     output::emit(&args.output, &report, output::Live::Saved)?;
@@ -29,15 +34,56 @@ struct ScanIdentity {
     organization: String,
     selection: String,
     shard_count: u32,
+    digests: Digests,
 }
 
-/// The repositories of the shard reports at `paths`, checked to be every shard of one scan.
-fn merge_shards(paths: &[PathBuf]) -> Result<FetchedOrganization, String> {
+/// The policy and configuration digests of a report (absent from reports of older versions).
+#[derive(Clone, PartialEq)]
+struct Digests {
+    policy: Option<String>,
+    config: Option<String>,
+}
+
+impl Digests {
+    fn of(report: &Report) -> Self {
+        Digests {
+            policy: report.policy_digest.clone(),
+            config: report.config_digest.clone(),
+        }
+    }
+
+    /// An error unless the shards were scored with the policies and configuration the merge
+    /// scores with: otherwise the merged report would not be the unsharded scan's.
+    fn check_merge(&self, policy: &str, config: &str) -> Result<(), String> {
+        let differs = |shards: &Option<String>, merge: &str| {
+            shards.as_deref().is_some_and(|shards| shards != merge)
+        };
+        if differs(&self.policy, policy) {
+            return Err(format!(
+                "the shards were scored with other policies ({}) than this merge ({policy}): \
+                 give merge the same --policy as the shards",
+                self.policy.as_deref().unwrap_or_default()
+            ));
+        }
+        if differs(&self.config, config) {
+            return Err(format!(
+                "the shards were scored with another configuration ({}) than this merge \
+                 ({config}): give merge the same --config as the shards",
+                self.config.as_deref().unwrap_or_default()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The repositories of the shard reports at `paths`, checked to be every shard of one scan,
+/// and the digests the shards share.
+fn merge_shards(paths: &[PathBuf]) -> Result<(FetchedOrganization, Digests), String> {
     let mut identity: Option<ScanIdentity> = None;
     let mut seen_shards: BTreeMap<u32, &Path> = BTreeMap::new();
     let mut repositories: BTreeMap<String, (RepositoryRecord, &Path)> = BTreeMap::new();
     for path in paths {
-        let scan = read_shard_scan(path)?;
+        let (scan, digests) = read_shard_scan(path)?;
         let shard = shard_of(&scan, path)?;
         let (index, count) = (shard.index, shard.count);
         match &identity {
@@ -46,9 +92,10 @@ fn merge_shards(paths: &[PathBuf]) -> Result<FetchedOrganization, String> {
                     organization: scan.organization.clone(),
                     selection: scan.selection.clone(),
                     shard_count: count,
+                    digests,
                 });
             }
-            Some(first) => check_same_scan(first, &scan, index, count, path)?,
+            Some(first) => check_same_scan(first, &scan, &digests, (index, count), path)?,
         }
         if let Some(other) = seen_shards.insert(index, path) {
             return Err(format!(
@@ -73,6 +120,7 @@ fn merge_shards(paths: &[PathBuf]) -> Result<FetchedOrganization, String> {
         organization,
         selection,
         shard_count: count,
+        digests,
     }) = identity
     else {
         return Err("no reports to merge".into());
@@ -87,25 +135,28 @@ fn merge_shards(paths: &[PathBuf]) -> Result<FetchedOrganization, String> {
             missing.join(", ")
         ));
     }
-    Ok(FetchedOrganization {
+    let fetched = FetchedOrganization {
         organization,
         shard: None,
         selection,
         repositories: repositories.into_values().map(|(repo, _)| repo).collect(),
-    })
+    };
+    Ok((fetched, digests))
 }
 
-/// The `scan` section of the report at `path`.
-fn read_shard_scan(path: &Path) -> Result<OrgScan, String> {
+/// The `scan` section and the digests of the report at `path`.
+fn read_shard_scan(path: &Path) -> Result<(OrgScan, Digests), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let report = Report::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    report.scan.ok_or_else(|| {
+    let digests = Digests::of(&report);
+    let scan = report.scan.ok_or_else(|| {
         format!(
             "{}: not a report of `yardstick scan-org` (it has no `scan` section)",
             path.display()
         )
-    })
+    })?;
+    Ok((scan, digests))
 }
 
 /// The shard (`I/N`) a scan covers.
@@ -121,20 +172,32 @@ fn shard_of(scan: &OrgScan, path: &Path) -> Result<yardstick_github::Shard, Stri
         })
 }
 
-/// An error unless `scan` (shard `index`/`count`, read from `path`) belongs to the scan of
-/// the first report.
+/// An error unless `scan` (shard `index`/`count`, read from `path`, with `digests`) belongs
+/// to the scan of the first report.
 fn check_same_scan(
     first: &ScanIdentity,
     scan: &OrgScan,
-    index: u32,
-    count: u32,
+    digests: &Digests,
+    (index, count): (u32, u32),
     path: &Path,
 ) -> Result<(), String> {
     let ScanIdentity {
         organization,
         selection,
         shard_count,
+        digests: first_digests,
     } = first;
+    if digests != first_digests {
+        return Err(format!(
+            "{}: scored with other policies or configuration (policy digest {}, config \
+             digest {}) than the other reports ({}, {}): shards of one scan must share them",
+            path.display(),
+            digests.policy.as_deref().unwrap_or("none"),
+            digests.config.as_deref().unwrap_or("none"),
+            first_digests.policy.as_deref().unwrap_or("none"),
+            first_digests.config.as_deref().unwrap_or("none"),
+        ));
+    }
     if !organization.eq_ignore_ascii_case(&scan.organization) {
         return Err(format!(
             "{}: organisation {} differs from {organization} of the other reports",

@@ -54,6 +54,10 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
         );
     }
     let mut report = Report::from_scorecard(&lint, &scorecard, &policies, &options.config);
+    report.paths = scan_paths(&args.scan)
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     if let Some(changed_files) = &changed_files {
         report
             .findings

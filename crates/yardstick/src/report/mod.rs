@@ -8,6 +8,7 @@ pub mod html;
 pub mod junit;
 pub mod markdown;
 pub mod org;
+pub mod provenance;
 pub mod sarif;
 pub mod text;
 
@@ -99,6 +100,20 @@ pub struct FindingRecord {
 pub struct Report {
     /// [`REPORT_VERSION`].
     pub version: u32,
+    /// The yardstick version that scored it ([`provenance::YARDSTICK_VERSION`]); absent
+    /// from lint reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yardstick_version: Option<String>,
+    /// [`provenance::policy_digest`] of the checks that ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_digest: Option<String>,
+    /// [`provenance::config_digest`] of the configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_digest: Option<String>,
+    /// The paths a `yardstick score` run scanned, as given; empty (and absent from the
+    /// JSON) for organisation scans, whose source is their `scan`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
     /// The checks that ran.
     pub checks: Vec<CheckInfo>,
     /// Scored entities.
@@ -272,6 +287,10 @@ impl Report {
     pub fn from_lint(lint: &LintReport) -> Self {
         Report {
             version: REPORT_VERSION,
+            yardstick_version: None,
+            policy_digest: None,
+            config_digest: None,
+            paths: Vec::new(),
             checks: Vec::new(),
             entities: Vec::new(),
             summary: Summary {
@@ -301,6 +320,10 @@ impl Report {
     ) -> Self {
         Report {
             version: REPORT_VERSION,
+            yardstick_version: Some(provenance::YARDSTICK_VERSION.to_string()),
+            policy_digest: Some(provenance::policy_digest(policies)),
+            config_digest: Some(provenance::config_digest(config)),
+            paths: Vec::new(),
             checks: check_infos(policies, config),
             entities: card.entities.clone(),
             summary: card.summary.clone(),

@@ -84,7 +84,8 @@ fn run_meta(
         at: run.at.unwrap_or_else(chrono::Utc::now),
         commits,
         paths: paths.iter().map(|p| p.display().to_string()).collect(),
-        yardstick_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        // The report's own version and digests: what produced it, not what records it.
+        yardstick_version: None,
         policy_digest: None,
         config_digest: None,
     }

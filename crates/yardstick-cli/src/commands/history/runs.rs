@@ -44,10 +44,15 @@ fn source(run: &Run) -> String {
 }
 
 fn csv(runs: &[Run]) -> String {
-    let mut out = String::from("run,at,entities,lint_errors,lint_warnings,commits,source\n");
+    let mut out = String::from(
+        "run,at,entities,lint_errors,lint_warnings,commits,source,yardstick_version,\
+         policy_digest,config_digest\n",
+    );
     for run in runs {
+        let field =
+            |value: &Option<String>| super::trend::csv_field(value.as_deref().unwrap_or(""));
         out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{}\n",
             run.id,
             run.at.to_rfc3339(),
             run.entities,
@@ -55,9 +60,20 @@ fn csv(runs: &[Run]) -> String {
             run.lint.warnings,
             super::trend::csv_field(&run.commits.join(" ")),
             super::trend::csv_field(&source(run)),
+            field(&run.yardstick_version),
+            field(&run.policy_digest),
+            field(&run.config_digest),
         ));
     }
     out
+}
+
+/// The first 12 hex digits of a `sha256:` digest (as git shortens commits), or `-`.
+fn short_digest(digest: &Option<String>) -> String {
+    match digest {
+        Some(d) => d.trim_start_matches("sha256:").chars().take(12).collect(),
+        None => "-".to_string(),
+    }
 }
 
 fn human(runs: &[Run]) -> String {
@@ -65,8 +81,8 @@ fn human(runs: &[Run]) -> String {
         return "No runs recorded yet.\n".to_string();
     }
     let mut out = format!(
-        "{:>5}  {:<20}  {:>8}  {:<12}  SOURCE\n",
-        "RUN", "AT", "ENTITIES", "COMMIT"
+        "{:>5}  {:<20}  {:>8}  {:<12}  {:<9}  {:<12}  {:<12}  SOURCE\n",
+        "RUN", "AT", "ENTITIES", "COMMIT", "VERSION", "POLICIES", "CONFIG"
     );
     for run in runs {
         let commit = match run.commits.as_slice() {
@@ -75,11 +91,14 @@ fn human(runs: &[Run]) -> String {
             many => format!("{} commits", many.len()),
         };
         out.push_str(&format!(
-            "{:>5}  {:<20}  {:>8}  {:<12}  {}\n",
+            "{:>5}  {:<20}  {:>8}  {:<12}  {:<9}  {:<12}  {:<12}  {}\n",
             run.id,
             run.at.format("%Y-%m-%dT%H:%M:%SZ"),
             run.entities,
             commit,
+            run.yardstick_version.as_deref().unwrap_or("-"),
+            short_digest(&run.policy_digest),
+            short_digest(&run.config_digest),
             source(run)
         ));
     }
