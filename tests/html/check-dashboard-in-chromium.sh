@@ -39,6 +39,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# shellcheck source=tests/lib/serve.sh
+source "$repo/tests/lib/serve.sh"
 # shellcheck source=tests/html/chromium.sh
 . "$here/chromium.sh"
 need_chromium
@@ -73,20 +75,7 @@ record 2026-01-01T02:00:00Z "$repo/fixtures/demo"
 record 2026-01-02T02:00:00Z "$work/demo" --facts "$work/demo/facts.json"
 record 2026-01-03T02:00:00Z "$repo/fixtures/demo" --facts "$repo/fixtures/demo/facts.json"
 
-"$bin" serve --db "sqlite:$work/history.db" --listen 127.0.0.1:0 2>"$work/serve.log" &
-server=$!
-address=""
-for _ in $(seq 1 300); do
-    address=$(sed -n 's|.* on http://\([0-9.:]*\) .*|\1|p' "$work/serve.log" | head -n 1)
-    [ -n "$address" ] && break
-    kill -0 "$server" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$address" ]; then
-    echo "html-check: the server did not start:" >&2
-    cat "$work/serve.log" >&2
-    exit 1
-fi
+start_serve "$bin" "sqlite:$work/history.db" "$work/serve.log" html-check
 echo "html-check: yardstick serve on http://$address"
 
 # fetch PATH OUT: the page's body to OUT; prints its Content-Security-Policy header.

@@ -12,6 +12,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib/serve.sh
+source "$repo/tests/lib/serve.sh"
 bin=${YARDSTICK_BIN:-$repo/target/debug/yardstick}
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -50,20 +52,7 @@ if [ "$code" -gt 1 ]; then
     exit 1
 fi
 
-"$bin" serve --db "sqlite:$work/history.db" --listen 127.0.0.1:0 2>"$work/serve.log" &
-server=$!
-address=""
-for _ in $(seq 1 300); do
-    address=$(sed -n 's|.* on http://\([0-9.:]*\) .*|\1|p' "$work/serve.log" | head -n 1)
-    [ -n "$address" ] && break
-    kill -0 "$server" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$address" ]; then
-    echo "tech-insights-client: the server did not start:" >&2
-    cat "$work/serve.log" >&2
-    exit 1
-fi
+start_serve "$bin" "sqlite:$work/history.db" "$work/serve.log" tech-insights-client
 
 (cd "$here" && node check.mjs "http://$address/api/tech-insights" "$work/score.json")
 

@@ -6,26 +6,16 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 use yardstick::report::Report;
 use yardstick::CheckStatus;
 use yardstick_server::{BADGE_CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 
-use common::{demo_app, demo_report, store_with};
+use common::{demo_app, demo_report, respond, store_with};
 
 /// `GET path`: the status, the headers and the body as text.
 async fn get(app: &Router, path: &str) -> (StatusCode, HeaderMap, String) {
     let request = Request::get(path).body(Body::empty()).expect("request");
-    let response = app.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, headers, bytes) = respond(app, request).await;
     (
         status,
         headers,

@@ -6,14 +6,12 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use serde_json::Value;
-use tower::ServiceExt;
 use yardstick::PolicySet;
 use yardstick_server::{app, IngestConfig, ServerConfig};
 use yardstick_store::Store;
 
-use common::{assert_error, demo_report, send, store_with};
+use common::{assert_error, demo_report, respond, send, store_with};
 
 const TOKEN: &str = "ingest-token-0123456789";
 
@@ -42,14 +40,7 @@ async fn post(
         request = request.header("content-length", body.len());
     }
     let request = request.body(Body::from(body)).expect("request");
-    let response = app.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, _, bytes) = respond(app, request).await;
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 

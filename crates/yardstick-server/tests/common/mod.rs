@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -77,14 +78,7 @@ pub async fn send(
     let request = request
         .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
         .expect("request");
-    let response = app.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, _, bytes) = respond(app, request).await;
     let value = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
         panic!(
             "{method} {path}: not JSON ({e}): {}",
@@ -106,4 +100,18 @@ pub fn assert_error(value: &Value, status: StatusCode, name: &str, method: &str,
     assert_eq!(value["response"]["statusCode"], status.as_u16(), "{value}");
     assert_eq!(value["request"]["method"], method, "{value}");
     assert_eq!(value["request"]["url"], url, "{value}");
+}
+
+/// Sends `request` to `app` without a socket: the status, the headers and the whole body.
+pub async fn respond(app: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, Bytes) {
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, headers, bytes)
 }
