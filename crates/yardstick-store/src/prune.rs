@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::read::latest_run_in;
 use crate::{time, Store, StoreError};
 
 /// What a prune removed.
@@ -54,10 +55,7 @@ impl Store {
 }
 
 async fn prune_in(conn: &mut AnyConnection, cutoff: &str) -> Result<Pruned, StoreError> {
-    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM runs")
-        .fetch_one(&mut *conn)
-        .await?;
-    let Some(latest) = latest else {
+    let Some(latest) = latest_run_in(conn).await? else {
         return Ok(Pruned::default());
     };
     let oldest_kept: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM runs WHERE at >= $1")

@@ -2,9 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::{time, Counts, Levels, LintCounts, Run, Store, StoreError, TrendFilter, TrendPoint};
+
+/// The columns `run_of_row` reads, in its order.
+const RUN_COLUMNS: &str = "id, at, recorded_at, commits, source, yardstick_version, \
+    policy_digest, config_digest, entities, lint_errors, lint_warnings, lint_notes, adoption";
 
 /// Entity intervals valid at run `r.id`.
 pub(crate) const VALID_AT_RUN: &str =
@@ -35,14 +39,10 @@ impl Store {
     /// Every recorded run, oldest first.
     pub async fn runs(&self) -> Result<Vec<Run>, StoreError> {
         let mut conn = self.begin_read().await?;
-        let rows = sqlx::query(
-            "SELECT id, at, recorded_at, commits, source, yardstick_version, policy_digest, \
-             config_digest, entities, lint_errors, lint_warnings, lint_notes, adoption \
-             FROM runs ORDER BY id",
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(StoreError::from);
+        let rows = sqlx::query(&format!("SELECT {RUN_COLUMNS} FROM runs ORDER BY id"))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(StoreError::from);
         let rows = self.finish(conn, rows).await?;
         rows.iter().map(run_of_row).collect()
     }
@@ -100,6 +100,24 @@ impl Store {
         let rows = self.finish(conn, rows).await?;
         rows.iter().map(trend_point_of_row).collect()
     }
+}
+
+/// The latest run's id, `None` when the store has none.
+pub(crate) async fn latest_run_in(conn: &mut AnyConnection) -> Result<Option<i64>, StoreError> {
+    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM runs")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(latest)
+}
+
+/// Run `id`, read on `conn`.
+pub(crate) async fn run_in(conn: &mut AnyConnection, id: i64) -> Result<Run, StoreError> {
+    let row = sqlx::query(&format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NoSuchRun(id))?;
+    run_of_row(&row)
 }
 
 fn run_of_row(row: &AnyRow) -> Result<Run, StoreError> {

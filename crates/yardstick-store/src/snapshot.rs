@@ -9,7 +9,8 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::{Run, Store, StoreError};
+use crate::read::{latest_run_in, run_in};
+use crate::{time, Run, Store, StoreError};
 
 /// The entities of one run, with their check results, as they were at that run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,7 +82,7 @@ impl Store {
     /// ```
     pub async fn latest_run_id(&self) -> Result<Option<i64>, StoreError> {
         let mut conn = self.begin_read().await?;
-        let latest = latest_in(&mut conn).await;
+        let latest = latest_run_in(&mut conn).await;
         self.finish(conn, latest).await
     }
 
@@ -118,25 +119,11 @@ impl Store {
     pub async fn latest_snapshot(&self) -> Result<Option<Snapshot>, StoreError> {
         let mut conn = self.begin_read().await?;
         let read = read_latest(&mut conn).await;
-        let Some((run_id, entities)) = self.finish(conn, read).await? else {
+        let Some((run, entities)) = self.finish(conn, read).await? else {
             return Ok(None);
         };
-        // Runs are never changed once recorded, and the latest is never pruned.
-        let run = self
-            .runs()
-            .await?
-            .into_iter()
-            .find(|r| r.id == run_id)
-            .ok_or(StoreError::NoSuchRun(run_id))?;
         Ok(Some(Snapshot { run, entities }))
     }
-}
-
-async fn latest_in(conn: &mut AnyConnection) -> Result<Option<i64>, StoreError> {
-    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM runs")
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(latest)
 }
 
 /// Intervals valid at run `$1`, of the table aliased `t`.
@@ -144,8 +131,8 @@ const VALID_AT: &str = "t.valid_from_run <= $1 AND (t.valid_to_run IS NULL OR t.
 
 async fn read_latest(
     conn: &mut AnyConnection,
-) -> Result<Option<(i64, Vec<SnapshotEntity>)>, StoreError> {
-    let Some(run) = latest_in(conn).await? else {
+) -> Result<Option<(Run, Vec<SnapshotEntity>)>, StoreError> {
+    let Some(run) = latest_run_in(conn).await? else {
         return Ok(None);
     };
     let mut entities = Vec::new();
@@ -186,7 +173,7 @@ async fn read_latest(
             "run {run} has check results of {reference}, which is not in it"
         )));
     }
-    Ok(Some((run, entities)))
+    Ok(Some((run_in(conn, run).await?, entities)))
 }
 
 fn entity_of_row(row: &AnyRow) -> Result<SnapshotEntity, StoreError> {
@@ -199,7 +186,7 @@ fn entity_of_row(row: &AnyRow) -> Result<SnapshotEntity, StoreError> {
         score: row.try_get(5)?,
         level: row.try_get(6)?,
         stale: row.try_get::<i64, _>(7)? != 0,
-        since: parse_time(&row.try_get::<String, _>(8)?)?,
+        since: time::parse(&row.try_get::<String, _>(8)?)?,
         checks: Vec::new(),
     })
 }
@@ -213,10 +200,6 @@ fn check_of_row(row: &AnyRow) -> Result<StoredCheck, StoreError> {
         message: row.try_get(5)?,
         pointer: row.try_get(6)?,
         location: row.try_get(7)?,
-        since: parse_time(&row.try_get::<String, _>(8)?)?,
+        since: time::parse(&row.try_get::<String, _>(8)?)?,
     })
-}
-
-fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    crate::time::parse(text)
 }
