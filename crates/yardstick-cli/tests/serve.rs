@@ -90,6 +90,7 @@ fn start(
         .args(args)
         .args(["--listen", "127.0.0.1:0"])
         .env_remove("YARDSTICK_INGEST_TOKEN")
+        .env_remove("YARDSTICK_READ_TOKEN")
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the server");
@@ -215,4 +216,63 @@ fn a_zero_request_timeout_and_a_busy_address_are_refused() {
         stderr.contains(&format!("cannot listen on {address}")),
         "{stderr}"
     );
+}
+
+#[test]
+#[cfg(unix)]
+fn with_a_read_token_reads_need_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("history.db").display().to_string();
+    let token_file = dir.path().join("read-token");
+    std::fs::write(&token_file, "r3ad-token\n").expect("token file");
+    let (mut server, mut stderr, address) = start(&[
+        "--db",
+        &db,
+        "--read-token-file",
+        token_file.to_str().expect("path"),
+    ]);
+    let path = "/api/tech-insights/checks/run";
+    let body = r#"{"entities": []}"#;
+    let health = http(&address, "GET", "/healthz", "");
+    let without = http(&address, "POST", path, body);
+    let wrong = http_with(&address, path, "Bearer r3ad-tokem", body);
+    let with = http_with(&address, path, "Bearer r3ad-token", body);
+    let _ = server.kill();
+    let _ = server.wait();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).expect("stderr");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(without.starts_with("HTTP/1.1 401"), "{without}");
+    assert!(without.contains("AuthenticationError"), "{without}");
+    assert!(wrong.starts_with("HTTP/1.1 401"), "{wrong}");
+    assert!(!wrong.contains("r3ad"), "{wrong}");
+    assert!(with.starts_with("HTTP/1.1 200"), "{with}");
+    assert!(!rest.contains("r3ad"), "{rest}");
+}
+
+#[test]
+fn bad_read_settings_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("history.db").display().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .args(["serve", "--db", &db, "--listen", "127.0.0.1:0"])
+        .env("YARDSTICK_READ_TOKEN", "\n")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the read token in $YARDSTICK_READ_TOKEN is empty"),
+        "{stderr}"
+    );
+    for bad in [
+        "backstage.example.com",
+        "ftp://backstage.example.com",
+        "https://b.example/?x",
+    ] {
+        let out = yardstick(&["serve", "--db", &db, "--backstage-url", bad], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--backstage-url"), "{bad}: {stderr}");
+    }
 }

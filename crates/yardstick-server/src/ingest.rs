@@ -1,8 +1,12 @@
 //! `POST /api/v1/runs`: a score or scan report from a CI job elsewhere, recorded as a run,
 //! as `yardstick history record` records it. Nothing is written unless the request carries
 //! the ingest token, fits the body limit, and holds a valid report.
+//!
+//! Memory: the body goes chunk by chunk to an anonymous temporary file, then is parsed from
+//! it into one JSON tree, validated against the schema, and moved (strings are not copied)
+//! into the typed report, which is recorded. The text is never held in memory.
 
-use std::fmt;
+use std::io::{BufReader, Seek, SeekFrom};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -12,19 +16,21 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use http_body_util::BodyExt;
-use subtle::ConstantTimeEq;
+use tokio::io::AsyncWriteExt;
+use yardstick::report::Report;
 use yardstick_store::{RunMeta, StoreError};
 
+use crate::auth::bearer_token;
 use crate::state::AppState;
-use crate::{ApiError, Query};
+use crate::{ApiError, Query, SecretToken};
 
 /// The default body limit: 256 MB.
 pub const DEFAULT_INGEST_LIMIT: usize = 256 * 1024 * 1024;
 
 /// Who may record runs, and how big a report may be. `Debug` never shows the token.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct IngestConfig {
-    token: String,
+    token: SecretToken,
     /// The largest request body accepted, in bytes.
     pub limit: usize,
 }
@@ -37,29 +43,20 @@ impl IngestConfig {
     /// use yardstick_server::IngestConfig;
     ///
     /// let config = IngestConfig::new("s3cret\n").unwrap();
+    /// assert!(config.accepts("s3cret"));
     /// assert!(!format!("{config:?}").contains("s3cret"));
     /// assert!(IngestConfig::new(" \n").is_none());
     /// ```
     pub fn new(token: &str) -> Option<Self> {
-        let token = token.trim();
-        (!token.is_empty()).then(|| IngestConfig {
-            token: token.to_string(),
+        SecretToken::new(token).map(|token| IngestConfig {
+            token,
             limit: DEFAULT_INGEST_LIMIT,
         })
     }
 
     /// Whether `given` is the token, in time that does not depend on where they differ.
     pub fn accepts(&self, given: &str) -> bool {
-        bool::from(self.token.as_bytes().ct_eq(given.as_bytes()))
-    }
-}
-
-impl fmt::Debug for IngestConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IngestConfig")
-            .field("token", &"<redacted>")
-            .field("limit", &self.limit)
-            .finish()
+        self.token.accepts(given)
     }
 }
 
@@ -84,10 +81,8 @@ pub async fn record_run(
     if declared.is_some_and(|n| n > config.limit as u64) {
         return Err(too_large(config.limit));
     }
-    let text = read_body(request.into_body(), config.limit, declared).await?;
-    let report = yardstick_store::parse_report(&text).map_err(refused)?;
-    // The report is parsed: its text is not needed while it is recorded.
-    drop(text);
+    let spooled = spool_body(request.into_body(), config.limit).await?;
+    let report = parse_spooled(spooled).await?;
     let recorded = state
         .store()
         .record(&report, &meta)
@@ -98,14 +93,7 @@ pub async fn record_run(
 
 /// 401 without a bearer token, 403 with another one. The token given is never repeated.
 fn authorize(config: &IngestConfig, headers: &HeaderMap) -> Result<(), ApiError> {
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            let (scheme, token) = v.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-        });
-    match given {
+    match bearer_token(headers) {
         None => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "AuthenticationError",
@@ -134,26 +122,43 @@ fn run_meta(query: &str) -> Result<RunMeta, ApiError> {
     Ok(meta)
 }
 
-/// The body as text, refused past `limit` bytes whatever Content-Length said. Each chunk
-/// is copied into one buffer and dropped: the report is held once.
-async fn read_body(
-    mut body: Body,
-    limit: usize,
-    declared: Option<u64>,
-) -> Result<String, ApiError> {
-    let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(0).min(limit));
-    let mut text = Vec::with_capacity(capacity);
+/// The body written to an anonymous temporary file (deleted when closed) and rewound,
+/// refused past `limit` bytes whatever Content-Length said. Each chunk is dropped once
+/// written: the body is never held whole in memory.
+async fn spool_body(mut body: Body, limit: usize) -> Result<std::fs::File, ApiError> {
+    let file = tempfile::tempfile().map_err(spool_fault)?;
+    let mut file = tokio::fs::File::from_std(file);
+    let mut written = 0usize;
     while let Some(frame) = body.frame().await {
         let frame = frame
             .map_err(|e| ApiError::input(format!("the request body could not be read: {e}")))?;
         if let Ok(chunk) = frame.into_data() {
-            if text.len() + chunk.len() > limit {
+            written = written.saturating_add(chunk.len());
+            if written > limit {
                 return Err(too_large(limit));
             }
-            text.extend_from_slice(&chunk);
+            file.write_all(&chunk).await.map_err(spool_fault)?;
         }
     }
-    String::from_utf8(text).map_err(|e| ApiError::input(format!("the report is not UTF-8: {e}")))
+    file.flush().await.map_err(spool_fault)?;
+    let mut file = file.into_std().await;
+    file.seek(SeekFrom::Start(0)).map_err(spool_fault)?;
+    Ok(file)
+}
+
+/// The spooled report, parsed and validated on a blocking thread: its JSON tree is read
+/// from the file, checked against the schema, and moved into the typed report.
+async fn parse_spooled(file: std::fs::File) -> Result<Report, ApiError> {
+    tokio::task::spawn_blocking(move || yardstick_store::read_report(BufReader::new(file)))
+        .await
+        .map_err(|e| ApiError::unavailable(format!("reading the report stopped: {e}")))?
+        .map_err(refused)
+}
+
+fn spool_fault(error: std::io::Error) -> ApiError {
+    ApiError::unavailable(format!(
+        "cannot spool the report to a temporary file: {error}; nothing was recorded"
+    ))
 }
 
 fn too_large(limit: usize) -> ApiError {

@@ -10,6 +10,9 @@
 //! - badges (`/badge/{kind}/{namespace}/{name}.svg`): an entity's score and level;
 //! - `/healthz`: whether the store answers.
 //!
+//! Reads are open unless [`ReadAuth`] asks for a Backstage token ([`BackstageAuth`],
+//! verified against the keys Backstage publishes) or a static read token ([`SecretToken`]).
+//!
 //! Results are the latest recorded run's, held in memory until a newer run is recorded.
 //! Errors have Backstage's shape ([`ApiError`]); every request has a time limit; [`serve`]
 //! stops gracefully on [`shutdown_signal`].
@@ -25,6 +28,7 @@
 //! # }
 //! ```
 
+mod auth;
 mod badge;
 mod dashboard;
 mod error;
@@ -34,6 +38,7 @@ mod server;
 mod state;
 pub mod tech_insights;
 
+pub use auth::{BackstageAuth, ReadAuth, SecretToken, OWN_JWKS_PATH, PLUGIN_ID};
 pub use badge::BADGE_CACHE_CONTROL;
 pub use dashboard::CONTENT_SECURITY_POLICY;
 pub use error::ApiError;

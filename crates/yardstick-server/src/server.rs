@@ -16,9 +16,12 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use yardstick::PolicySet;
 use yardstick_store::Store;
 
+use crate::auth::{own_jwks, require_read};
 use crate::error::describe_errors;
 use crate::state::AppState;
-use crate::{badge, dashboard, ingest, tech_insights, ApiError, IngestConfig};
+use crate::{
+    badge, dashboard, ingest, tech_insights, ApiError, IngestConfig, ReadAuth, OWN_JWKS_PATH,
+};
 
 /// Where reports are posted to be recorded.
 pub const RUNS_PATH: &str = "/api/v1/runs";
@@ -35,6 +38,8 @@ pub struct ServerConfig {
     pub policies: PolicySet,
     /// Who may record runs with `POST /api/v1/runs`; `None` turns ingest off.
     pub ingest: Option<IngestConfig>,
+    /// Who may read; the default leaves reads open.
+    pub read_auth: ReadAuth,
     /// Browser origins allowed to call the server ([`ServerConfig::allow_origin`]); empty:
     /// no CORS headers.
     pub cors_origins: Vec<HeaderValue>,
@@ -47,6 +52,7 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(30),
             policies,
             ingest: None,
+            read_auth: ReadAuth::default(),
             cors_origins: Vec::new(),
         }
     }
@@ -96,9 +102,14 @@ pub fn app(store: Store, config: &ServerConfig) -> Router {
         .route(RUNS_PATH, post(ingest::record_run))
         .merge(dashboard::routes().merge(badge::routes()))
         .route("/healthz", get(healthz))
+        .route(OWN_JWKS_PATH, get(own_jwks))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            Arc::new(config.read_auth.clone()),
+            require_read,
+        ))
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
             time_limit,

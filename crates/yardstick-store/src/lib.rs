@@ -41,4 +41,4 @@ pub use model::{Counts, Levels, LintCounts, Recorded, Run, RunMeta, TrendFilter,
 pub use prune::Pruned;
 pub use snapshot::{Snapshot, SnapshotEntity, StoredCheck};
 pub use store::{Backend, Store, POSTGRES_WRITE_LOCK};
-pub use validate::parse_report;
+pub use validate::{parse_report, read_report};

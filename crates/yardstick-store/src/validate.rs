@@ -27,6 +27,25 @@ const SHOWN_ERRORS: usize = 5;
 pub fn parse_report(text: &str) -> Result<Report, StoreError> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| StoreError::InvalidReport(format!("not JSON: {e}")))?;
+    validate_value(value)
+}
+
+/// Reads and validates a score report from `reader` (a file, a spooled request body)
+/// without holding its text: the JSON tree is built from the stream, checked against the
+/// schema, then moved into the report.
+///
+/// ```
+/// let error = yardstick_store::read_report(&b"{\"version\": 1}"[..]).unwrap_err();
+/// assert!(error.to_string().contains("required"), "{error}");
+/// ```
+pub fn read_report(reader: impl std::io::Read) -> Result<Report, StoreError> {
+    let value: Value = serde_json::from_reader(reader)
+        .map_err(|e| StoreError::InvalidReport(format!("not JSON: {e}")))?;
+    validate_value(value)
+}
+
+/// Checks `value` against the schema and turns it into the report it holds.
+fn validate_value(value: Value) -> Result<Report, StoreError> {
     let validator = validator()?;
     let errors: Vec<String> = validator
         .iter_errors(&value)

@@ -23,7 +23,7 @@ pub use lint::LintArgs;
 pub use merge::MergeArgs;
 pub use scan_org::ScanOrgArgs;
 pub use score::ScoreArgs;
-pub use serve::{ServeArgs, INGEST_TOKEN_VAR};
+pub use serve::{ServeArgs, INGEST_TOKEN_VAR, READ_TOKEN_VAR};
 
 #[derive(Parser)]
 #[command(

@@ -30,6 +30,15 @@ pub struct ServeArgs {
     /// The largest report POST /api/v1/runs accepts, in megabytes.
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     pub ingest_limit_mb: u32,
+    /// Reads (every route but /healthz and ingest) need a Backstage user or plugin token,
+    /// verified against the keys the Backstage backend at URL (its backend.baseUrl)
+    /// publishes; see docs/backstage.md.
+    #[arg(long, value_name = "URL")]
+    pub backstage_url: Option<String>,
+    /// Reads also accept the static token in FILE, for clients other than Backstage
+    /// (default: $YARDSTICK_READ_TOKEN). Without it or --backstage-url, reads are open.
+    #[arg(long, value_name = "FILE")]
+    pub read_token_file: Option<PathBuf>,
     /// Answer CORS requests from this browser origin (repeatable), e.g. Backstage's
     /// `https://backstage.example.com`, whose frontend calls the server from the browser.
     #[arg(long, value_name = "ORIGIN", value_parser = parse_origin)]
@@ -50,3 +59,6 @@ fn parse_origin(text: &str) -> Result<String, String> {
 
 /// The environment variable holding the ingest token when no file is given.
 pub const INGEST_TOKEN_VAR: &str = "YARDSTICK_INGEST_TOKEN";
+
+/// The environment variable holding the read token when no file is given.
+pub const READ_TOKEN_VAR: &str = "YARDSTICK_READ_TOKEN";

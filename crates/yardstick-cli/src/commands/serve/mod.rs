@@ -1,13 +1,16 @@
 //! `yardstick serve`: the score history over HTTP (`yardstick-server`), until Ctrl-C or
 //! SIGTERM.
 
+use std::path::Path;
+
 use yardstick_server::{
-    app, serve, shutdown_signal, IngestConfig, ServerConfig, RUNS_PATH, TECH_INSIGHTS_PATH,
+    app, serve, shutdown_signal, BackstageAuth, IngestConfig, ReadAuth, SecretToken, ServerConfig,
+    RUNS_PATH, TECH_INSIGHTS_PATH,
 };
 use yardstick_store::Store;
 
 use crate::exit_code::EXIT_OK;
-use crate::flags::{ServeArgs, INGEST_TOKEN_VAR};
+use crate::flags::{ServeArgs, INGEST_TOKEN_VAR, READ_TOKEN_VAR};
 use crate::github::runtime;
 use crate::settings::load_policies;
 use crate::stdio::eprint_line;
@@ -25,6 +28,7 @@ pub fn run(args: ServeArgs) -> Result<u8, String> {
             .allow_origin(origin)
             .map_err(|e| format!("--cors-origin: {e}"))?;
     }
+    config.read_auth = read_auth(&args)?;
     let runtime = runtime::start()?;
     runtime.block_on(async {
         let store = Store::open(&address)
@@ -38,12 +42,13 @@ pub fn run(args: ServeArgs) -> Result<u8, String> {
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
         eprint_line(&format!(
             "yardstick: serving {address} on http://{local} (Tech Insights API: \
-             http://{local}{TECH_INSIGHTS_PATH}; ingest {}); Ctrl-C or SIGTERM stops",
+             http://{local}{TECH_INSIGHTS_PATH}; ingest {}; reads {}); Ctrl-C or SIGTERM stops",
             if config.ingest.is_some() {
                 format!("at {RUNS_PATH}")
             } else {
                 "off".to_string()
-            }
+            },
+            describe_reads(&config.read_auth),
         ));
         let served = serve(listener, app(store.clone(), &config), shutdown_signal()).await;
         store.close().await;
@@ -53,20 +58,68 @@ pub fn run(args: ServeArgs) -> Result<u8, String> {
     })
 }
 
+/// A token from `file`, else the environment variable `var`: the text and where it came
+/// from; `None` when neither is given. Errors never show the token.
+fn read_secret(
+    what: &str,
+    file: Option<&Path>,
+    var: &str,
+) -> Result<Option<(String, String)>, String> {
+    match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the {what} file {}: {e}", path.display()))?;
+            Ok(Some((text, path.display().to_string())))
+        }
+        None => Ok(std::env::var(var)
+            .ok()
+            .map(|text| (text, format!("${var}")))),
+    }
+}
+
+/// Who may read: `--backstage-url`, and the read token from `--read-token-file` or
+/// `$YARDSTICK_READ_TOKEN`.
+fn read_auth(args: &ServeArgs) -> Result<ReadAuth, String> {
+    let backstage = args
+        .backstage_url
+        .as_deref()
+        .map(BackstageAuth::new)
+        .transpose()
+        .map_err(|e| format!("--backstage-url: {e}"))?;
+    let token = read_secret(
+        "read token",
+        args.read_token_file.as_deref(),
+        READ_TOKEN_VAR,
+    )?
+    .map(|(text, origin)| {
+        SecretToken::new(&text).ok_or_else(|| format!("the read token in {origin} is empty"))
+    })
+    .transpose()?;
+    Ok(ReadAuth { backstage, token })
+}
+
+fn describe_reads(auth: &ReadAuth) -> String {
+    match (&auth.backstage, &auth.token) {
+        (None, None) => "open".to_string(),
+        (Some(b), None) => format!("need a Backstage token from {}", b.base_url()),
+        (None, Some(_)) => "need the read token".to_string(),
+        (Some(b), Some(_)) => format!(
+            "need a Backstage token from {} or the read token",
+            b.base_url()
+        ),
+    }
+}
+
 /// The ingest token from `--ingest-token-file`, else `$YARDSTICK_INGEST_TOKEN`; `None` (ingest
 /// off) when neither is given. Errors never show the token.
 fn ingest_config(args: &ServeArgs) -> Result<Option<IngestConfig>, String> {
-    let (token, origin) = match &args.ingest_token_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                format!("cannot read the ingest token file {}: {e}", path.display())
-            })?;
-            (text, path.display().to_string())
-        }
-        None => match std::env::var(INGEST_TOKEN_VAR) {
-            Ok(text) => (text, format!("${INGEST_TOKEN_VAR}")),
-            Err(_) => return Ok(None),
-        },
+    let Some((token, origin)) = read_secret(
+        "ingest token",
+        args.ingest_token_file.as_deref(),
+        INGEST_TOKEN_VAR,
+    )?
+    else {
+        return Ok(None);
     };
     let mut config = IngestConfig::new(&token)
         .ok_or_else(|| format!("the ingest token in {origin} is empty"))?;
