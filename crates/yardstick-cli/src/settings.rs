@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use yardstick::appconfig::{load_app_config, ConfigSources};
 use yardstick::{
-    AppCatalog, Config, Facts, LintOptions, LintReport, PolicySet, ScoreOptions, CONFIG_FILE_NAME,
+    AppCatalog, Config, Facts, LintOptions, LintReport, PolicySet, Repository, ScoreOptions,
+    CONFIG_FILE_NAME,
 };
 
 use crate::flags::{ScanArgs, ScoringArgs};
@@ -115,6 +116,21 @@ pub fn app_catalog(scan: &ScanArgs) -> Result<Option<AppCatalog>, String> {
         config,
         backend_dir,
     }))
+}
+
+/// The scanned repository: `--repo-url` with the work tree holding the first path (or that
+/// path itself outside a work tree), else the work tree's `origin` remote, when it has one.
+pub fn repository(scan: &ScanArgs) -> Result<Option<Repository>, String> {
+    let first = scan_paths(scan).swap_remove(0);
+    let Some(url) = &scan.repo_url else {
+        return Ok(Repository::from_git(&first));
+    };
+    let top = Repository::work_tree_top(&first)
+        .or_else(|| first.canonicalize().ok())
+        .ok_or_else(|| format!("cannot read {}", first.display()))?;
+    Repository::new(url, top).map(Some).ok_or_else(|| {
+        format!("--repo-url {url}: not a repository URL (e.g. https://github.com/acme/web)")
+    })
 }
 
 /// The files and directories to read: the given ones, or the current directory.

@@ -30,6 +30,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     let facts = load_facts(args.scoring.facts.as_deref())?;
     let mut lint_options = lint_options(&args.scan, &config);
     lint_options.app_catalog = crate::settings::app_catalog(&args.scan)?;
+    lint_options.repository = crate::settings::repository(&args.scan)?;
     let lint = lint_paths(&scan_paths(&args.scan), &lint_options).map_err(|e| e.to_string())?;
     crate::settings::warn_if_empty(&lint);
     let options = ScoreOptions {

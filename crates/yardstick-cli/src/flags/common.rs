@@ -30,6 +30,10 @@ pub struct ScanArgs {
     /// packages/backend beside the first app-config file when it exists, else its folder).
     #[arg(long, value_name = "DIR", requires = "app_config")]
     pub backend_dir: Option<PathBuf>,
+    /// The scanned repository's URL (e.g. https://github.com/acme/web): URL location
+    /// targets into it are read from the work tree (default: the git remote origin).
+    #[arg(long, value_name = "URL")]
+    pub repo_url: Option<String>,
 }
 
 /// How to score: shared by score, scan-org and merge.

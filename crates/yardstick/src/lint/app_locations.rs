@@ -6,15 +6,18 @@
 
 use std::path::{Path, PathBuf};
 
-use globset::GlobBuilder;
+use globset::{GlobBuilder, GlobSet};
 
 use super::batches::Cause;
+use super::discover::excluded;
 use super::linter::Linter;
+use super::locations::{url_file, Base, FILE_MAGIC, URL_MAGIC};
 use super::Finding;
 use crate::appconfig::{AppConfig, ConfigValue, Origin};
 use crate::catalog::EntityRef;
 use crate::rules::RuleId;
 use crate::util::path::join_lexically;
+use crate::util::percent::decode;
 use crate::yaml::Node;
 
 /// An app-config and the folder its backend runs in (file targets resolve against it).
@@ -68,12 +71,14 @@ struct CatalogRule {
 pub(super) struct CatalogSetup {
     pub(super) locations: Vec<ConfigLocation>,
     rules: Vec<CatalogRule>,
+    /// `--exclude`: files left out of what the locations reach.
+    pub(super) exclude: GlobSet,
 }
 
 impl CatalogSetup {
     /// Reads `catalog.locations` and `catalog.rules`; a malformed entry is an error naming
     /// where it is written.
-    pub(super) fn read(app: &AppCatalog) -> Result<CatalogSetup, String> {
+    pub(super) fn read(app: &AppCatalog, exclude: GlobSet) -> Result<CatalogSetup, String> {
         let config = &app.config;
         let at = |v: &ConfigValue, what: &str| format!("{}: {what}", config.position(&v.origin));
         let mut locations = Vec::new();
@@ -111,6 +116,7 @@ impl CatalogSetup {
                 let resolved = (kind == "file").then(|| resolve(&app.backend_dir, &target));
                 let exact = match &resolved {
                     Some(path) => path.to_string_lossy().into_owned(),
+                    None if kind == "url" => canonical_url(&target).unwrap_or(target.clone()),
                     None => target.clone(),
                 };
                 if let Some(own) = item.get("rules") {
@@ -144,7 +150,11 @@ impl CatalogSetup {
                 });
             }
         }
-        Ok(CatalogSetup { locations, rules })
+        Ok(CatalogSetup {
+            locations,
+            rules,
+            exclude,
+        })
     }
 
     /// Whether an entity of `kind` (with `spec.type`) from location `origin` is allowed.
@@ -182,18 +192,23 @@ impl CatalogSetup {
     /// The rules that apply to a location.
     fn rules_for<'a>(&'a self, origin: &ConfigLocation) -> impl Iterator<Item = &'a CatalogRule> {
         let target = match &origin.resolved {
-            Some(path) => path.to_string_lossy().into_owned(),
-            None => origin.target.clone(),
+            Some(path) => Some(path.to_string_lossy().into_owned()),
+            None if origin.kind == "url" => canonical_url(&origin.target),
+            None => Some(origin.target.clone()),
         };
         let kind = origin.kind.clone();
         self.rules.iter().filter(move |rule| {
             rule.locations.as_ref().is_none_or(|matchers| {
+                // A URL that does not parse matches no location matcher.
+                let Some(target) = &target else {
+                    return false;
+                };
                 matchers.iter().any(|m| {
                     m.kind == kind
-                        && m.exact.as_ref().is_none_or(|e| *e == target)
+                        && m.exact.as_ref().is_none_or(|e| e == target)
                         && m.pattern
                             .as_ref()
-                            .is_none_or(|p| pattern_matches(p, &target))
+                            .is_none_or(|p| pattern_matches(p, target))
                 })
             })
         })
@@ -240,8 +255,13 @@ fn global_rule(item: &ConfigValue) -> Result<CatalogRule, String> {
                         "a catalog rule location cannot have both exact and pattern values".into(),
                     );
                 }
+                let kind = string(m, "type")?;
+                let exact = match exact {
+                    Some(e) if kind == "url" => Some(canonical_url(&e).unwrap_or(e)),
+                    other => other,
+                };
                 out.push(LocationMatcher {
-                    kind: string(m, "type")?,
+                    kind,
                     exact,
                     pattern,
                 });
@@ -280,6 +300,27 @@ fn resolve(dir: &Path, target: &str) -> PathBuf {
     join_lexically(dir, target).unwrap_or_else(|| PathBuf::from(target))
 }
 
+/// A URL as the rules enforcer compares it: scheme, host, the path with its segments
+/// percent-decoded, query and fragment; `None` when it does not parse.
+fn canonical_url(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let path = decode(parsed.path()).replace('\\', "/");
+    let query = parsed
+        .query()
+        .map(|q| format!("?{}", decode(q)))
+        .unwrap_or_default();
+    let fragment = parsed
+        .fragment()
+        .map(|f| format!("#{}", decode(f)))
+        .unwrap_or_default();
+    let host = parsed.host_str().unwrap_or_default();
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    Some(format!(
+        "{}://{host}{port}{path}{query}{fragment}",
+        parsed.scheme()
+    ))
+}
+
 /// minimatch with `nocase` and `dot`.
 fn pattern_matches(pattern: &str, target: &str) -> bool {
     GlobBuilder::new(pattern)
@@ -289,12 +330,13 @@ fn pattern_matches(pattern: &str, target: &str) -> bool {
         .is_ok_and(|g| g.compile_matcher().is_match(target))
 }
 
-/// The files a file location's target names: the file itself, or for a glob, every file
-/// below `root` that matches it as node-glob does by default (`*` stays within a folder;
-/// nothing inside a dot folder, no dot file, unless the pattern names one).
-pub(super) fn file_targets(resolved: &Path, root: &Path) -> Vec<PathBuf> {
+/// The files a target names: the file itself, or when it holds one of `magic` (the reader's
+/// glob characters), every file below `root` that matches it as node-glob and minimatch do
+/// by default (`*` stays within a folder; nothing inside a dot folder, no dot file, unless
+/// the pattern names one).
+pub(super) fn file_targets(resolved: &Path, root: &Path, magic: &[char]) -> Vec<PathBuf> {
     let text = resolved.to_string_lossy();
-    if !text.contains(['*', '?', '[', '{']) {
+    if !text.contains(magic) {
         return resolved
             .canonicalize()
             .ok()
@@ -362,16 +404,27 @@ impl Linter<'_> {
                 this.report.findings.push(f);
             };
             let target = &location.shown;
-            let Some(resolved) = &location.resolved else {
-                note(
-                    self,
-                    RuleId::LocationUrlNotFollowed,
-                    format!(
-                        "{} location {target} is not read; yardstick reads `file` locations",
-                        location.kind
-                    ),
-                );
-                continue;
+            let (resolved, magic, base) = match (location.kind.as_str(), &location.resolved) {
+                ("file", Some(resolved)) => (resolved.clone(), FILE_MAGIC, Base::File),
+                ("url", _) => match url_file(self.options.repository.as_ref(), &location.target) {
+                    Ok(path) => (path, URL_MAGIC, Base::Url),
+                    Err(n) => {
+                        let message = format!("location {target} is not read: {}", n.message);
+                        note(self, n.rule, message);
+                        continue;
+                    }
+                },
+                _ => {
+                    note(
+                        self,
+                        RuleId::LocationUrlNotFollowed,
+                        format!(
+                            "{} location {target} is not read; yardstick reads `file` and `url` locations",
+                            location.kind
+                        ),
+                    );
+                    continue;
+                }
             };
             if !resolved.starts_with(root) {
                 note(
@@ -384,8 +437,8 @@ impl Linter<'_> {
                 );
                 continue;
             }
-            let files = file_targets(resolved, root);
-            if files.is_empty() && !resolved.to_string_lossy().contains(['*', '?', '[', '{']) {
+            let files = file_targets(&resolved, root, magic);
+            if files.is_empty() && !resolved.to_string_lossy().contains(magic) {
                 note(
                     self,
                     RuleId::LocationTargetMissing,
@@ -394,7 +447,13 @@ impl Linter<'_> {
                 continue;
             }
             let batch = self.new_batch(None, Some(index));
-            for file in files.into_iter().filter(|f| f.starts_with(root)) {
+            if let Some(b) = self.batches.get_mut(batch) {
+                b.base = base;
+            }
+            for file in files
+                .into_iter()
+                .filter(|f| f.starts_with(root) && !excluded(&setup.exclude, f, root))
+            {
                 self.enqueue(file, root.to_path_buf(), Vec::new(), batch);
             }
         }

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use super::linter::Linter;
-use super::locations::LocationSite;
+use super::locations::{Base, LocationSite};
 use super::{Finding, LoadedEntity};
 use crate::rules::RuleId;
 
@@ -38,6 +38,8 @@ pub(super) struct Batch {
     blocked: Option<String>,
     /// The app-config location everything in the batch comes from (its rules apply).
     pub(super) origin: Option<usize>,
+    /// How its Locations' targets resolve: read by URL or as files.
+    pub(super) base: Base,
     cause: Option<Cause>,
     members: Vec<Member>,
 }
@@ -94,7 +96,7 @@ impl Linter<'_> {
             return;
         };
         let members = std::mem::take(&mut b.members);
-        let origin = b.origin;
+        let (origin, base) = (b.origin, b.base);
         let failure = match (&b.blocked, &b.cause) {
             (Some(reason), _) => Some((RuleId::LocationNotRead, format!("not read: {reason}"))),
             (None, Some(cause)) => Some((RuleId::LocationBatchFailed, failure_message(cause))),
@@ -132,6 +134,7 @@ impl Linter<'_> {
                     chain: &chain,
                     display: &display,
                     document: loaded.document,
+                    base,
                 };
                 self.follow_location(&loaded.entity, loaded.source(), &site, blocked, origin);
             }

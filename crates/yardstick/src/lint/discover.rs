@@ -7,7 +7,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use super::LintError;
 
 const DEFAULT_NAMES: [&str; 2] = ["catalog-info.yaml", "catalog-info.yml"];
-pub(super) const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
+const SKIPPED_DIRS: [&str; 3] = [".git", "target", "node_modules"];
 
 pub(super) fn globset(globs: &[String]) -> Result<GlobSet, LintError> {
     let mut b = GlobSetBuilder::new();
@@ -23,6 +23,15 @@ pub(super) fn globset(globs: &[String]) -> Result<GlobSet, LintError> {
         source,
     })
 }
+/// Whether `exclude` matches `path` (relative to `root`) or one of its folders.
+pub(super) fn excluded(exclude: &GlobSet, path: &Path, root: &Path) -> bool {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    exclude.is_match(relative)
+        || relative
+            .ancestors()
+            .any(|a| !a.as_os_str().is_empty() && exclude.is_match(a))
+}
+
 /// Finds catalog files below `root`, honouring `.gitignore`.
 pub(super) fn discover(
     root: &Path,
@@ -61,14 +70,10 @@ pub(super) fn discover(
                     return WalkState::Continue;
                 }
                 let path = entry.path();
-                let relative = path.strip_prefix(root).unwrap_or(path);
-                if exclude.is_match(relative)
-                    || relative
-                        .ancestors()
-                        .any(|a| !a.as_os_str().is_empty() && exclude.is_match(a))
-                {
+                if excluded(exclude, path, root) {
                     return WalkState::Continue;
                 }
+                let relative = path.strip_prefix(root).unwrap_or(path);
                 let name = entry.file_name().to_string_lossy();
                 if DEFAULT_NAMES.contains(&name.as_ref()) || include.is_match(relative) {
                     lock(&found).push(path.to_path_buf());

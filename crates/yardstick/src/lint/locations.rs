@@ -1,14 +1,15 @@
 //! Following Location entities: relative targets and globs inside the scanned root, with
-//! cycle detection; URLs are noted, not fetched. All targets of one Location form one batch.
+//! cycle detection; URLs into the scanned repository are read from its work tree, other URLs
+//! are noted, not fetched. All targets of one Location form one batch.
 
 use std::path::{Path, PathBuf};
 
-use globset::Glob;
-
+use super::app_locations::file_targets;
 use super::batches::Cause;
-use super::discover::SKIPPED_DIRS;
+use super::discover::excluded;
 use super::finding::Note;
 use super::linter::Linter;
+use super::repository::Repository;
 use super::Finding;
 use crate::catalog::Entity;
 use crate::rules::RuleId;
@@ -24,7 +25,27 @@ pub(super) struct LocationSite<'a> {
     pub(super) chain: &'a [PathBuf],
     pub(super) display: &'a str,
     pub(super) document: usize,
+    /// How the location that read this file resolves the targets of its Locations.
+    pub(super) base: Base,
 }
+
+/// The type of the location a Location entity was read from, which decides how its targets
+/// resolve (the catalog backend's `toAbsoluteUrl`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Base {
+    /// Read by URL (as a discovered or given file is registered): targets are URLs relative
+    /// to the file; `/x` is `x` at the repository's top.
+    #[default]
+    Url,
+    /// Read by the file reader (an app-config `file` location): `./x` and `../x` are relative
+    /// to the file, any other relative path to the backend's working directory.
+    File,
+}
+
+/// What a `url` target's glob is: Backstage's URL readers search when the path has `*` or
+/// `?`; node-glob (the file reader) also expands `[...]` and `{...}`.
+pub(super) const URL_MAGIC: &[char] = &['*', '?'];
+pub(super) const FILE_MAGIC: &[char] = &['*', '?', '[', '{'];
 
 impl Linter<'_> {
     /// Queues the files a Location's targets name, as one batch, or reports why a target is
@@ -39,6 +60,15 @@ impl Linter<'_> {
         origin: Option<usize>,
     ) {
         let batch = self.new_batch(blocked, origin);
+        let own_type = entity.spec("type").and_then(Node::as_str);
+        let base = match own_type {
+            Some("file") => Base::File,
+            Some("url") => Base::Url,
+            _ => site.base,
+        };
+        if let Some(b) = self.batches.get_mut(batch) {
+            b.base = base;
+        }
         let optional = entity.spec("presence").and_then(Node::as_str) == Some("optional");
         let reference = entity.reference.to_string();
         let mut chain = site.chain.to_vec();
@@ -57,7 +87,7 @@ impl Linter<'_> {
                 f.entity = Some(reference.clone());
                 this.report.findings.push(f);
             };
-            let files = match target_files(&target, site.dir, site.root, optional) {
+            let files = match self.target_files(&target, site, base, optional) {
                 Ok(files) => files,
                 Err(problem) => {
                     if let Some(problem) = problem {
@@ -87,6 +117,13 @@ impl Linter<'_> {
                             ),
                         },
                     );
+                    continue;
+                }
+                if self
+                    .setup
+                    .as_ref()
+                    .is_some_and(|s| excluded(&s.exclude, &real, site.root))
+                {
                     continue;
                 }
                 if chain.contains(&real) {
@@ -129,79 +166,104 @@ fn location_targets(entity: &Entity) -> Vec<(String, String)> {
     targets
 }
 
-/// The real paths of the files a target names, or the note that says why there are none
-/// (`None` for an optional target that is absent).
-fn target_files(
-    target: &str,
-    dir: &Path,
-    root: &Path,
-    optional: bool,
-) -> Result<Vec<PathBuf>, Option<Note>> {
-    if is_url(target) {
-        return Err(Note::some(
-            RuleId::LocationUrlNotFollowed,
-            format!("target {target} is a URL and was not followed"),
-        ));
-    }
-    let Some(joined) = join_lexically(dir, target) else {
-        return Err(Note::some(
-            RuleId::LocationOutsideRoot,
-            format!("target {target} is an absolute path; not followed"),
-        ));
-    };
-    if !joined.starts_with(root) {
-        return Err(Note::some(
-            RuleId::LocationOutsideRoot,
-            format!(
-                "target {target} resolves outside the scanned root {}; not read",
-                root.display()
-            ),
-        ));
-    }
-    if target.contains(['*', '?', '[', '{']) {
-        return glob_files(root, &joined).map_err(|e| {
-            Note::some(
-                RuleId::LocationTargetMissing,
-                format!("target {target} is not a valid glob: {e}"),
+impl Linter<'_> {
+    /// The real paths of the files a target names, or the note that says why there are none
+    /// (`None` for an optional target that is absent). `base` is the target's type.
+    fn target_files(
+        &self,
+        target: &str,
+        site: &LocationSite<'_>,
+        base: Base,
+        optional: bool,
+    ) -> Result<Vec<PathBuf>, Option<Note>> {
+        let (joined, magic) = if is_url(target) {
+            (
+                url_file(self.options.repository.as_ref(), target).map_err(Some)?,
+                URL_MAGIC,
             )
-        });
-    }
-    match joined.canonicalize() {
-        Ok(real) if real.is_file() => Ok(vec![real]),
-        _ if optional => Err(None),
-        _ => Err(Note::some(
+        } else {
+            self.relative_target(target, site, base)?
+        };
+        if !joined.starts_with(site.root) {
+            return Err(Note::some(
+                RuleId::LocationOutsideRoot,
+                format!(
+                    "target {target} resolves outside the scanned root {}; not read",
+                    site.root.display()
+                ),
+            ));
+        }
+        let files = file_targets(&joined, site.root, magic);
+        if !files.is_empty() || joined.to_string_lossy().contains(magic) {
+            return Ok(files);
+        }
+        if optional {
+            return Err(None);
+        }
+        Err(Note::some(
             RuleId::LocationTargetMissing,
             format!("target {target} does not exist"),
-        )),
+        ))
     }
+
+    /// A target that is not a URL, resolved as the location type that reads it resolves
+    /// it, with the glob characters of that reader.
+    fn relative_target(
+        &self,
+        target: &str,
+        site: &LocationSite<'_>,
+        base: Base,
+    ) -> Result<(PathBuf, &'static [char]), Option<Note>> {
+        let backend = self
+            .options
+            .app_catalog
+            .as_ref()
+            .map(|a| a.backend_dir.as_path());
+        let resolved = match (base, backend) {
+            (Base::File, _) if Path::new(target).is_absolute() => Some(PathBuf::from(target)),
+            (Base::File, Some(backend)) if !target.starts_with('.') => {
+                join_lexically(backend, target)
+            }
+            (Base::Url, _) if target.starts_with('/') => self
+                .options
+                .repository
+                .as_ref()
+                .and_then(|r| join_lexically(&r.work_tree, target.trim_start_matches('/'))),
+            _ => join_lexically(site.dir, target),
+        };
+        let magic = match base {
+            Base::Url => URL_MAGIC,
+            Base::File => FILE_MAGIC,
+        };
+        match resolved {
+            Some(path) => Ok((path, magic)),
+            None => Err(Note::some(
+                RuleId::LocationOutsideRoot,
+                format!("target {target} is an absolute path; not followed"),
+            )),
+        }
+    }
+}
+
+/// The work tree path a URL into the scanned repository names, or the note for a URL that
+/// is not read.
+pub(super) fn url_file(repository: Option<&Repository>, url: &str) -> Result<PathBuf, Note> {
+    let Some(repository) = repository else {
+        return Err(Note {
+            rule: RuleId::LocationUrlNotFollowed,
+            message: format!(
+                "target {url} is a URL and was not followed (the scanned repository's URL is unknown: give --repo-url)"
+            ),
+        });
+    };
+    let elsewhere = || Note {
+        rule: RuleId::LocationUrlElsewhere,
+        message: format!("target {url} is outside the scanned repository; not followed"),
+    };
+    let target = repository.target(url).ok_or_else(elsewhere)?;
+    join_lexically(&repository.work_tree, &target.path).ok_or_else(elsewhere)
 }
 
 pub(super) fn is_url(target: &str) -> bool {
     url::Url::parse(target).is_ok_and(|u| u.scheme().len() > 1)
-}
-
-/// Files below `root` matching an absolute glob pattern.
-fn glob_files(root: &Path, pattern: &Path) -> Result<Vec<PathBuf>, globset::Error> {
-    let relative = pattern.strip_prefix(root).unwrap_or(pattern);
-    let matcher = Glob::new(&relative.to_string_lossy())?.compile_matcher();
-    let mut out = Vec::new();
-    for entry in ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_ignore(false)
-        .require_git(false)
-        .filter_entry(|e| !SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
-        .build()
-        .flatten()
-    {
-        if entry.file_type().is_some_and(|t| t.is_file()) {
-            let p = entry.path();
-            if matcher.is_match(p.strip_prefix(root).unwrap_or(p)) {
-                if let Ok(real) = p.canonicalize() {
-                    out.push(real);
-                }
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }

@@ -14,6 +14,7 @@ mod finding;
 mod linter;
 mod locations;
 mod placeholders;
+mod repository;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +31,7 @@ use app_locations::CatalogSetup;
 use discover::{discover, globset};
 pub use finding::Finding;
 use linter::Linter;
+pub use repository::Repository;
 
 /// When to check that relation targets exist in the scanned catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,6 +68,9 @@ pub struct LintOptions {
     /// Lint as this app-config's instance ingests: read only what its `catalog.locations`
     /// reach (below the first scanned directory), with its `catalog.rules`.
     pub app_catalog: Option<AppCatalog>,
+    /// The scanned repository: URL location targets pointing into it are read from its work
+    /// tree (inside the scanned root); other URLs are noted.
+    pub repository: Option<Repository>,
 }
 
 impl Default for LintOptions {
@@ -80,6 +85,7 @@ impl Default for LintOptions {
             resolve_placeholders: true,
             display_base: None,
             app_catalog: None,
+            repository: None,
         }
     }
 }
@@ -238,7 +244,13 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
         setup: None,
     };
     if let Some(app) = &options.app_catalog {
-        let setup = CatalogSetup::read(app).map_err(LintError::AppConfig)?;
+        if !options.include.is_empty() {
+            return Err(LintError::AppConfig(format!(
+                "--include {} cannot be used with --app-config: only what catalog.locations reach is read",
+                options.include.join(", ")
+            )));
+        }
+        let setup = CatalogSetup::read(app, exclude).map_err(LintError::AppConfig)?;
         let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
         let root = first.canonicalize().map_err(|source| LintError::Io {
             path: first.clone(),
