@@ -53,29 +53,6 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-/// Sets `valid_to_run = run` on the rows of `table` whose id is in `ids`.
-pub(crate) async fn close(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    table: &str,
-    run: i64,
-    ids: &[i64],
-) -> Result<(), sqlx::Error> {
-    for chunk in ids.chunks(MAX_BINDS - 1) {
-        let sql = format!(
-            "UPDATE {table} SET valid_to_run = {} WHERE id IN {}",
-            placeholders(backend, 1, 1, 1),
-            placeholders(backend, 1, chunk.len(), 2)
-        );
-        let mut query = sqlx::query(&sql).persistent(false).bind(run);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
 /// `($first, …), (…), …`: `rows` groups of `columns` placeholders, numbered from `first`
 /// for PostgreSQL.
 fn placeholders(backend: Backend, rows: usize, columns: usize, first: usize) -> String {

@@ -13,17 +13,23 @@ use crate::batch::{self, Cell};
 use crate::texts::Texts;
 use crate::{time, validate, Backend, Recorded, RunMeta, Store, StoreError};
 
-/// An entity's recorded values (texts by their id in `texts`): a change in any of them
-/// opens a new interval.
+/// What an entity is, besides its results (texts by their id in `texts`): kept in
+/// `entity_details`, written again only when one of them changes.
 #[derive(Debug, Clone, PartialEq)]
-struct EntityValue {
+struct Details {
     kind: i64,
     repository: Option<i64>,
     owner: Option<i64>,
     system: Option<i64>,
+    stale: bool,
+}
+
+/// An entity's recorded values: a change in any of them opens a new interval.
+#[derive(Debug, Clone, PartialEq)]
+struct EntityValue {
+    details: Details,
     score: Option<f64>,
     level: Option<String>,
-    stale: bool,
 }
 
 /// A check result's recorded values.
@@ -37,20 +43,38 @@ struct CheckValue {
     location: Option<i64>,
 }
 
+/// An open entity interval: its `entity_details` id and values.
+struct OpenEntity {
+    details_id: i64,
+    value: EntityValue,
+}
+
 /// The open intervals of the store, by entity reference id (and check id).
 #[derive(Default)]
 struct Open {
-    entities: HashMap<i64, (i64, EntityValue)>,
-    checks: HashMap<i64, HashMap<i64, (i64, CheckValue)>>,
+    entities: HashMap<i64, OpenEntity>,
+    checks: HashMap<i64, HashMap<i64, CheckValue>>,
 }
 
-/// What a run writes besides its own row.
+/// A new entity interval: its reference, its details (an existing `entity_details` id, or
+/// new details to write) and values.
+struct NewEntity {
+    reference: i64,
+    details_id: Option<i64>,
+    value: EntityValue,
+}
+
+/// What a run writes besides its own row. Intervals are only appended: a new interval
+/// ends the entity's (or check's) open one; `ended_*` end those that nothing continues.
 #[derive(Default)]
 struct Changes {
-    close_entities: Vec<i64>,
-    close_checks: Vec<i64>,
-    new_entities: Vec<(i64, EntityValue)>,
+    new_entities: Vec<NewEntity>,
+    ended_entities: Vec<i64>,
     new_checks: Vec<(i64, i64, CheckValue)>,
+    ended_checks: Vec<(i64, i64)>,
+    /// Open entity and check intervals that a new one continues.
+    continued_entities: usize,
+    continued_checks: usize,
     stale: usize,
 }
 
@@ -129,9 +153,9 @@ async fn record_in(
     Ok(Recorded {
         run,
         entities_opened: changes.new_entities.len(),
-        entities_closed: changes.close_entities.len(),
+        entities_closed: changes.continued_entities + changes.ended_entities.len(),
         checks_opened: changes.new_checks.len(),
-        checks_closed: changes.close_checks.len(),
+        checks_closed: changes.continued_checks + changes.ended_checks.len(),
         stale: changes.stale,
     })
 }
@@ -211,71 +235,49 @@ const RUN_COLUMNS: &[&str] = &[
     "adoption",
 ];
 
-const ENTITY_COLUMNS: &[&str] = &[
-    "id",
-    "ref_id",
-    "kind_id",
-    "repository_id",
-    "owner_id",
-    "system_id",
-    "score",
-    "level",
-    "stale",
-    "valid_from_run",
-];
-
-const CHECK_COLUMNS: &[&str] = &[
-    "id",
-    "ref_id",
-    "check_name_id",
-    "status",
-    "severity",
-    "weight",
-    "message_id",
-    "pointer_id",
-    "location_id",
-    "valid_from_run",
-];
-
 async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
     let mut open = Open::default();
     let mut rows = sqlx::query(
-        "SELECT id, ref_id, kind_id, repository_id, owner_id, system_id, score, level, stale \
-         FROM entity_results WHERE valid_to_run IS NULL",
+        "SELECT e.ref_id, e.details_id, e.score, e.level, d.kind_id, d.repository_id, \
+         d.owner_id, d.system_id, d.stale FROM entity_spans e \
+         JOIN entity_details d ON d.id = e.details_id WHERE e.valid_to_run IS NULL",
     )
     .fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
         let value = EntityValue {
-            kind: row.try_get(2)?,
-            repository: row.try_get(3)?,
-            owner: row.try_get(4)?,
-            system: row.try_get(5)?,
-            score: row.try_get(6)?,
-            level: row.try_get(7)?,
-            stale: row.try_get::<i64, _>(8)? != 0,
+            details: Details {
+                kind: row.try_get(4)?,
+                repository: row.try_get(5)?,
+                owner: row.try_get(6)?,
+                system: row.try_get(7)?,
+                stale: row.try_get::<i64, _>(8)? != 0,
+            },
+            score: row.try_get(2)?,
+            level: row.try_get(3)?,
         };
+        let details_id = row.try_get(1)?;
         open.entities
-            .insert(row.try_get(1)?, (row.try_get(0)?, value));
+            .insert(row.try_get(0)?, OpenEntity { details_id, value });
     }
     drop(rows);
     let mut rows = sqlx::query(
-        "SELECT id, ref_id, check_name_id, status, severity, weight, message_id, pointer_id, \
-         location_id FROM check_results WHERE valid_to_run IS NULL",
+        "SELECT ref_id, check_name_id, status, severity, weight, message_id, pointer_id, \
+         location_id FROM check_spans WHERE valid_to_run IS NULL",
     )
     .fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
         let value = CheckValue {
-            status: row.try_get(3)?,
-            severity: row.try_get(4)?,
-            weight: row.try_get(5)?,
-            message: row.try_get(6)?,
-            pointer: row.try_get(7)?,
-            location: row.try_get(8)?,
+            status: row.try_get(2)?,
+            severity: row.try_get(3)?,
+            weight: row.try_get(4)?,
+            message: row.try_get(5)?,
+            pointer: row.try_get(6)?,
+            location: row.try_get(7)?,
         };
         open.checks
-            .entry(row.try_get(1)?)
+            .entry(row.try_get(0)?)
             .or_default()
-            .insert(row.try_get(2)?, (row.try_get(0)?, value));
+            .insert(row.try_get(1)?, value);
     }
     Ok(open)
 }
@@ -294,14 +296,7 @@ fn compare(open: &Open, report: &Report, texts: &mut Texts) -> Changes {
         let reference = texts.id(&entity.reference);
         seen.insert(reference);
         let value = entity_value(entity, repositories.of(entity.file.as_str()), texts);
-        match open.entities.get(&reference) {
-            Some((_, old)) if *old == value => {}
-            Some((id, _)) => {
-                changes.close_entities.push(*id);
-                changes.new_entities.push((reference, value));
-            }
-            None => changes.new_entities.push((reference, value)),
-        }
+        changes.entity(reference, open.entities.get(&reference), value);
         compare_checks(
             open.checks.get(&reference),
             reference,
@@ -310,35 +305,49 @@ fn compare(open: &Open, report: &Report, texts: &mut Texts) -> Changes {
             &mut changes,
         );
     }
-    for (reference, (id, old)) in &open.entities {
+    for (reference, old) in &open.entities {
         if seen.contains(reference) {
             continue;
         }
-        if old.repository.is_some_and(|r| failed.contains(&r)) {
+        if old.value.details.repository.is_some_and(|r| failed.contains(&r)) {
             // Faults are not facts: keep the last known results, marked stale.
             changes.stale += 1;
-            if !old.stale {
-                changes.close_entities.push(*id);
-                let stale = EntityValue {
-                    stale: true,
-                    ..old.clone()
-                };
-                changes.new_entities.push((*reference, stale));
-            }
+            let mut stale = old.value.clone();
+            stale.details.stale = true;
+            changes.entity(*reference, Some(old), stale);
             continue;
         }
-        changes.close_entities.push(*id);
+        changes.ended_entities.push(*reference);
         if let Some(checks) = open.checks.get(reference) {
             changes
-                .close_checks
-                .extend(checks.values().map(|(id, _)| *id));
+                .ended_checks
+                .extend(checks.keys().map(|name| (*reference, *name)));
         }
     }
     changes
 }
 
+impl Changes {
+    /// Entity `reference` now has `value`: a new interval unless its open one has it.
+    fn entity(&mut self, reference: i64, open: Option<&OpenEntity>, value: EntityValue) {
+        match open {
+            Some(old) if old.value == value => return,
+            Some(_) => self.continued_entities += 1,
+            None => {}
+        }
+        let details_id = open
+            .filter(|old| old.value.details == value.details)
+            .map(|old| old.details_id);
+        self.new_entities.push(NewEntity {
+            reference,
+            details_id,
+            value,
+        });
+    }
+}
+
 fn compare_checks(
-    open: Option<&HashMap<i64, (i64, CheckValue)>>,
+    open: Option<&HashMap<i64, CheckValue>>,
     reference: i64,
     entity: &EntityScore,
     texts: &mut Texts,
@@ -347,31 +356,36 @@ fn compare_checks(
     let mut seen = HashSet::new();
     for check in &entity.checks {
         let name = texts.id(&check.id);
-        seen.insert(name);
+        if !seen.insert(name) {
+            // One interval per check and entity: a repeated check id keeps the first.
+            continue;
+        }
         let value = check_value(check, texts);
         match open.and_then(|o| o.get(&name)) {
-            Some((_, old)) if *old == value => continue,
-            Some((id, _)) => changes.close_checks.push(*id),
+            Some(old) if *old == value => continue,
+            Some(_) => changes.continued_checks += 1,
             None => {}
         }
         changes.new_checks.push((reference, name, value));
     }
-    for (name, (id, _)) in open.into_iter().flatten() {
+    for name in open.into_iter().flat_map(HashMap::keys) {
         if !seen.contains(name) {
-            changes.close_checks.push(*id);
+            changes.ended_checks.push((reference, *name));
         }
     }
 }
 
 fn entity_value(entity: &EntityScore, repository: Option<&str>, texts: &mut Texts) -> EntityValue {
     EntityValue {
-        kind: texts.id(&entity.kind),
-        repository: repository.map(|r| texts.id(r)),
-        owner: entity.owner.as_ref().map(|o| texts.id(o)),
-        system: entity.system.as_ref().map(|s| texts.id(s)),
+        details: Details {
+            kind: texts.id(&entity.kind),
+            repository: repository.map(|r| texts.id(r)),
+            owner: entity.owner.as_ref().map(|o| texts.id(o)),
+            system: entity.system.as_ref().map(|s| texts.id(s)),
+            stale: false,
+        },
         score: entity.score,
         level: entity.level.map(|l| l.as_str().to_string()),
-        stale: false,
     }
 }
 
@@ -429,44 +443,49 @@ async fn write_changes(
     run: i64,
     changes: &Changes,
 ) -> Result<(), StoreError> {
-    batch::close(
-        conn,
-        backend,
-        "entity_results",
-        run,
-        &changes.close_entities,
-    )
-    .await?;
-    batch::close(conn, backend, "check_results", run, &changes.close_checks).await?;
-    let next_entity = next_id(conn, "entity_results").await?;
-    let rows: Vec<Vec<Cell>> = changes
-        .new_entities
+    let mut next_details = next_details_id(conn).await?;
+    let mut details_rows = Vec::new();
+    let mut entity_rows = Vec::with_capacity(changes.new_entities.len());
+    for new in &changes.new_entities {
+        let value = &new.value;
+        let details_id = match new.details_id {
+            Some(id) => id,
+            None => {
+                let d = &value.details;
+                details_rows.push(vec![
+                    Cell::Int(next_details),
+                    Cell::Int(new.reference),
+                    Cell::Int(d.kind),
+                    Cell::Id(d.repository),
+                    Cell::Id(d.owner),
+                    Cell::Id(d.system),
+                    Cell::Int(i64::from(d.stale)),
+                ]);
+                next_details += 1;
+                next_details - 1
+            }
+        };
+        entity_rows.push(vec![
+            Cell::Int(new.reference),
+            Cell::Int(run),
+            Cell::Int(details_id),
+            Cell::Real(value.score),
+            Cell::Text(value.level.clone()),
+        ]);
+    }
+    batch::insert(conn, backend, "entity_details", DETAILS_COLUMNS, &details_rows).await?;
+    batch::insert(conn, backend, "entity_results", ENTITY_COLUMNS, &entity_rows).await?;
+    let ends: Vec<Vec<Cell>> = changes
+        .ended_entities
         .iter()
-        .zip(next_entity..)
-        .map(|((reference, v), id)| {
-            vec![
-                Cell::Int(id),
-                Cell::Int(*reference),
-                Cell::Int(v.kind),
-                Cell::Id(v.repository),
-                Cell::Id(v.owner),
-                Cell::Id(v.system),
-                Cell::Real(v.score),
-                Cell::Text(v.level.clone()),
-                Cell::Int(i64::from(v.stale)),
-                Cell::Int(run),
-            ]
-        })
+        .map(|reference| vec![Cell::Int(*reference), Cell::Int(run)])
         .collect();
-    batch::insert(conn, backend, "entity_results", ENTITY_COLUMNS, &rows).await?;
-    let next_check = next_id(conn, "check_results").await?;
+    batch::insert(conn, backend, "entity_ends", &["ref_id", "run"], &ends).await?;
     let rows: Vec<Vec<Cell>> = changes
         .new_checks
         .iter()
-        .zip(next_check..)
-        .map(|((reference, name, v), id)| {
+        .map(|(reference, name, v)| {
             vec![
-                Cell::Int(id),
                 Cell::Int(*reference),
                 Cell::Int(*name),
                 Cell::Text(Some(v.status.clone())),
@@ -480,12 +499,43 @@ async fn write_changes(
         })
         .collect();
     batch::insert(conn, backend, "check_results", CHECK_COLUMNS, &rows).await?;
+    let ends: Vec<Vec<Cell>> = changes
+        .ended_checks
+        .iter()
+        .map(|(reference, name)| vec![Cell::Int(*reference), Cell::Int(*name), Cell::Int(run)])
+        .collect();
+    let columns = &["ref_id", "check_name_id", "run"];
+    batch::insert(conn, backend, "check_ends", columns, &ends).await?;
     Ok(())
 }
 
-/// The next free interval id of `table` (writers hold the write lock).
-async fn next_id(conn: &mut AnyConnection, table: &str) -> Result<i64, StoreError> {
-    let max: Option<i64> = sqlx::query_scalar(&format!("SELECT MAX(id) FROM {table}"))
+const DETAILS_COLUMNS: &[&str] = &[
+    "id",
+    "ref_id",
+    "kind_id",
+    "repository_id",
+    "owner_id",
+    "system_id",
+    "stale",
+];
+
+const ENTITY_COLUMNS: &[&str] = &["ref_id", "valid_from_run", "details_id", "score", "level"];
+
+const CHECK_COLUMNS: &[&str] = &[
+    "ref_id",
+    "check_name_id",
+    "status",
+    "severity",
+    "weight",
+    "message_id",
+    "pointer_id",
+    "location_id",
+    "valid_from_run",
+];
+
+/// The next free `entity_details` id (writers hold the write lock).
+async fn next_details_id(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM entity_details")
         .fetch_one(&mut *conn)
         .await?;
     Ok(max.unwrap_or(0) + 1)
