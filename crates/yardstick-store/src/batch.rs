@@ -53,6 +53,26 @@ pub(crate) async fn insert(
     Ok(())
 }
 
+/// Runs `sql` (which ends in `IN `) once per batch of `ids`, each batch's list appended,
+/// and returns every row.
+pub(crate) async fn select_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    sql: &str,
+    ids: &[i64],
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(MAX_BINDS) {
+        let sql = format!("{sql}{}", placeholders(backend, 1, chunk.len(), 1));
+        let mut query = sqlx::query(&sql).persistent(false);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
 /// `($first, …), (…), …`: `rows` groups of `columns` placeholders, numbered from `first`
 /// for PostgreSQL.
 fn placeholders(backend: Backend, rows: usize, columns: usize, first: usize) -> String {

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::TryStreamExt;
 use sqlx::{AnyConnection, Row};
 use yardstick::report::Report;
+use yardstick::util::fnv::Fnv1a64;
 use yardstick::Severity;
 use yardstick::{CheckResult, EntityScore};
 
@@ -30,6 +31,15 @@ struct EntityValue {
     details: Details,
     score: Option<f64>,
     level: Option<String>,
+    /// [`checks_digest`] of its check results (`None`: carried over from schema 2).
+    checks_digest: Option<i64>,
+}
+
+/// An entity of the report as it would be stored, with its checks (one per check id).
+struct Planned {
+    reference: i64,
+    value: EntityValue,
+    checks: Vec<(i64, CheckValue)>,
 }
 
 /// A check result's recorded values.
@@ -43,13 +53,15 @@ struct CheckValue {
     location: Option<i64>,
 }
 
-/// An open entity interval: its `entity_details` id and values.
+/// An open entity interval: its first run, `entity_details` id and values.
 struct OpenEntity {
+    from: i64,
     details_id: i64,
     value: EntityValue,
 }
 
-/// The open intervals of the store, by entity reference id (and check id).
+/// The open intervals of the store, by entity reference id (and check id). Checks are
+/// loaded only for the entities whose digest does not tell that they are unchanged.
 #[derive(Default)]
 struct Open {
     entities: HashMap<i64, OpenEntity>,
@@ -72,6 +84,9 @@ struct Changes {
     ended_entities: Vec<i64>,
     new_checks: Vec<(i64, i64, CheckValue)>,
     ended_checks: Vec<(i64, i64)>,
+    /// Open entity intervals carried over without a digest, and their digest now: set in
+    /// place, once (the interval does not change).
+    filled_digests: Vec<(i64, i64, i64)>,
     /// Open entity and check intervals that a new one continues.
     continued_entities: usize,
     continued_checks: usize,
@@ -146,8 +161,24 @@ async fn record_in(
     };
     insert_run(conn, backend, run, &at, report, meta).await?;
     let mut texts = Texts::load(conn).await?;
-    let open = load_open(conn).await?;
-    let changes = compare(&open, report, &mut texts);
+    let mut open = Open {
+        entities: load_open_entities(conn).await?,
+        checks: HashMap::new(),
+    };
+    let repositories = RepositoryIndex::new(report);
+    let planned: Vec<Planned> = report
+        .entities
+        .iter()
+        .map(|e| plan(e, repositories.of(e.file.as_str()), &mut texts))
+        .collect();
+    let failed: HashSet<i64> = repositories
+        .failed
+        .iter()
+        .filter_map(|name| texts.get(name))
+        .collect();
+    let to_load = checks_to_load(&open, &planned, &failed);
+    open.checks = load_open_checks(conn, backend, &to_load).await?;
+    let changes = compare(&open, &planned, &failed);
     texts.save(conn, backend).await?;
     write_changes(conn, backend, run, &changes).await?;
     Ok(Recorded {
@@ -235,37 +266,88 @@ const RUN_COLUMNS: &[&str] = &[
     "adoption",
 ];
 
-async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
-    let mut open = Open::default();
+async fn load_open_entities(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<i64, OpenEntity>, StoreError> {
+    let mut open = HashMap::new();
     let mut rows = sqlx::query(
-        "SELECT e.ref_id, e.details_id, e.score, e.level, d.kind_id, d.repository_id, \
-         d.owner_id, d.system_id, d.stale FROM entity_spans e \
+        "SELECT e.ref_id, e.details_id, e.score, e.level, e.checks_digest, d.kind_id, \
+         d.repository_id, d.owner_id, d.system_id, d.stale, e.valid_from_run \
+         FROM entity_spans e \
          JOIN entity_details d ON d.id = e.details_id WHERE e.valid_to_run IS NULL",
     )
     .fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
         let value = EntityValue {
             details: Details {
-                kind: row.try_get(4)?,
-                repository: row.try_get(5)?,
-                owner: row.try_get(6)?,
-                system: row.try_get(7)?,
-                stale: row.try_get::<i64, _>(8)? != 0,
+                kind: row.try_get(5)?,
+                repository: row.try_get(6)?,
+                owner: row.try_get(7)?,
+                system: row.try_get(8)?,
+                stale: row.try_get::<i64, _>(9)? != 0,
             },
             score: row.try_get(2)?,
             level: row.try_get(3)?,
+            checks_digest: row.try_get(4)?,
         };
-        let details_id = row.try_get(1)?;
-        open.entities
-            .insert(row.try_get(0)?, OpenEntity { details_id, value });
+        let open_entity = OpenEntity {
+            from: row.try_get(10)?,
+            details_id: row.try_get(1)?,
+            value,
+        };
+        open.insert(row.try_get(0)?, open_entity);
     }
-    drop(rows);
-    let mut rows = sqlx::query(
+    Ok(open)
+}
+
+/// The entities whose open checks the comparison needs: those in the report whose digest
+/// differs from their open interval's, and those that the run removes.
+fn checks_to_load(open: &Open, planned: &[Planned], failed: &HashSet<i64>) -> Vec<i64> {
+    let mut load = Vec::new();
+    let mut seen = HashSet::new();
+    for entity in planned {
+        seen.insert(entity.reference);
+        if let Some(old) = open.entities.get(&entity.reference) {
+            if old.value.checks_digest != entity.value.checks_digest {
+                load.push(entity.reference);
+            }
+        }
+    }
+    for (reference, old) in &open.entities {
+        let kept = old
+            .value
+            .details
+            .repository
+            .is_some_and(|r| failed.contains(&r));
+        if !seen.contains(reference) && !kept {
+            load.push(*reference);
+        }
+    }
+    load
+}
+
+/// The open check intervals of `references`: per entity and check, the latest row unless
+/// an end row follows it.
+async fn load_open_checks(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    references: &[i64],
+) -> Result<HashMap<i64, HashMap<i64, CheckValue>>, StoreError> {
+    let mut latest: HashMap<(i64, i64), (i64, CheckValue)> = HashMap::new();
+    let rows = batch::select_in(
+        conn,
+        backend,
         "SELECT ref_id, check_name_id, status, severity, weight, message_id, pointer_id, \
-         location_id FROM check_spans WHERE valid_to_run IS NULL",
+         location_id, valid_from_run FROM check_results WHERE ref_id IN ",
+        references,
     )
-    .fetch(&mut *conn);
-    while let Some(row) = rows.try_next().await? {
+    .await?;
+    for row in rows {
+        let key = (row.try_get(0)?, row.try_get(1)?);
+        let from: i64 = row.try_get(8)?;
+        if latest.get(&key).is_some_and(|(f, _)| *f > from) {
+            continue;
+        }
         let value = CheckValue {
             status: row.try_get(2)?,
             severity: row.try_get(3)?,
@@ -274,42 +356,97 @@ async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
             pointer: row.try_get(6)?,
             location: row.try_get(7)?,
         };
-        open.checks
-            .entry(row.try_get(0)?)
-            .or_default()
-            .insert(row.try_get(1)?, value);
+        latest.insert(key, (from, value));
+    }
+    let ends = batch::select_in(
+        conn,
+        backend,
+        "SELECT ref_id, check_name_id, run FROM check_ends WHERE ref_id IN ",
+        references,
+    )
+    .await?;
+    for row in ends {
+        let key: (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        let run: i64 = row.try_get(2)?;
+        if latest.get(&key).is_some_and(|(from, _)| *from < run) {
+            latest.remove(&key);
+        }
+    }
+    let mut open: HashMap<i64, HashMap<i64, CheckValue>> = HashMap::new();
+    for ((reference, name), (_, value)) in latest {
+        open.entry(reference).or_default().insert(name, value);
     }
     Ok(open)
 }
 
-/// What `report` changes against the open intervals; new texts are added to `texts`.
-fn compare(open: &Open, report: &Report, texts: &mut Texts) -> Changes {
-    let repositories = RepositoryIndex::new(report);
-    let failed: HashSet<i64> = repositories
-        .failed
-        .iter()
-        .filter_map(|name| texts.get(name))
-        .collect();
+/// An entity of the report as it would be stored; new texts are added to `texts`.
+fn plan(entity: &EntityScore, repository: Option<&str>, texts: &mut Texts) -> Planned {
+    let mut checks: Vec<(i64, CheckValue)> = Vec::with_capacity(entity.checks.len());
+    let mut seen = HashSet::new();
+    for check in &entity.checks {
+        let name = texts.id(&check.id);
+        // One interval per check and entity: a repeated check id keeps the first.
+        if seen.insert(name) {
+            checks.push((name, check_value(check, texts)));
+        }
+    }
+    let mut value = entity_value(entity, repository, texts);
+    value.checks_digest = Some(checks_digest(&checks));
+    Planned {
+        reference: texts.id(&entity.reference),
+        value,
+        checks,
+    }
+}
+
+/// A hash of check results, independent of their order (FNV-1a over each field, in check
+/// id order). Equal digests are taken as equal checks: a steady run compares no more.
+fn checks_digest(checks: &[(i64, CheckValue)]) -> i64 {
+    let mut sorted: Vec<&(i64, CheckValue)> = checks.iter().collect();
+    sorted.sort_by_key(|(name, _)| *name);
+    let mut hash = Fnv1a64::new();
+    let id = |hash: &mut Fnv1a64, id: Option<i64>| match id {
+        Some(id) => hash.write(&id.to_le_bytes()),
+        None => hash.write(&[0xff]),
+    };
+    for (name, check) in sorted {
+        id(&mut hash, Some(*name));
+        hash.write(check.status.as_bytes());
+        hash.write(&[0]);
+        hash.write(check.severity.as_bytes());
+        hash.write(&[0]);
+        hash.write(&check.weight.to_bits().to_le_bytes());
+        id(&mut hash, Some(check.message));
+        id(&mut hash, check.pointer);
+        id(&mut hash, check.location);
+    }
+    i64::from_le_bytes(hash.finish().to_le_bytes())
+}
+
+/// What the planned entities change against the open intervals.
+fn compare(open: &Open, planned: &[Planned], failed: &HashSet<i64>) -> Changes {
     let mut changes = Changes::default();
     let mut seen = HashSet::new();
-    for entity in &report.entities {
-        let reference = texts.id(&entity.reference);
+    for entity in planned {
+        let reference = entity.reference;
         seen.insert(reference);
-        let value = entity_value(entity, repositories.of(entity.file.as_str()), texts);
-        changes.entity(reference, open.entities.get(&reference), value);
-        compare_checks(
-            open.checks.get(&reference),
-            reference,
-            entity,
-            texts,
-            &mut changes,
-        );
+        let old = open.entities.get(&reference);
+        changes.entity(reference, old, entity.value.clone());
+        let unchanged = old.is_some_and(|o| o.value.checks_digest == entity.value.checks_digest);
+        if !unchanged {
+            compare_checks(open.checks.get(&reference), entity, &mut changes);
+        }
     }
     for (reference, old) in &open.entities {
         if seen.contains(reference) {
             continue;
         }
-        if old.value.details.repository.is_some_and(|r| failed.contains(&r)) {
+        if old
+            .value
+            .details
+            .repository
+            .is_some_and(|r| failed.contains(&r))
+        {
             // Faults are not facts: keep the last known results, marked stale.
             changes.stale += 1;
             let mut stale = old.value.clone();
@@ -332,6 +469,17 @@ impl Changes {
     fn entity(&mut self, reference: i64, open: Option<&OpenEntity>, value: EntityValue) {
         match open {
             Some(old) if old.value == value => return,
+            Some(old) if old.value.checks_digest.is_none() => {
+                let known = EntityValue {
+                    checks_digest: None,
+                    ..value.clone()
+                };
+                if let (true, Some(digest)) = (old.value == known, value.checks_digest) {
+                    self.filled_digests.push((reference, old.from, digest));
+                    return;
+                }
+                self.continued_entities += 1;
+            }
             Some(_) => self.continued_entities += 1,
             None => {}
         }
@@ -348,29 +496,23 @@ impl Changes {
 
 fn compare_checks(
     open: Option<&HashMap<i64, CheckValue>>,
-    reference: i64,
-    entity: &EntityScore,
-    texts: &mut Texts,
+    entity: &Planned,
     changes: &mut Changes,
 ) {
-    let mut seen = HashSet::new();
-    for check in &entity.checks {
-        let name = texts.id(&check.id);
-        if !seen.insert(name) {
-            // One interval per check and entity: a repeated check id keeps the first.
-            continue;
-        }
-        let value = check_value(check, texts);
-        match open.and_then(|o| o.get(&name)) {
-            Some(old) if *old == value => continue,
+    for (name, value) in &entity.checks {
+        match open.and_then(|o| o.get(name)) {
+            Some(old) if old == value => continue,
             Some(_) => changes.continued_checks += 1,
             None => {}
         }
-        changes.new_checks.push((reference, name, value));
+        changes
+            .new_checks
+            .push((entity.reference, *name, value.clone()));
     }
+    let seen: HashSet<&i64> = entity.checks.iter().map(|(name, _)| name).collect();
     for name in open.into_iter().flat_map(HashMap::keys) {
         if !seen.contains(name) {
-            changes.ended_checks.push((reference, *name));
+            changes.ended_checks.push((entity.reference, *name));
         }
     }
 }
@@ -386,6 +528,7 @@ fn entity_value(entity: &EntityScore, repository: Option<&str>, texts: &mut Text
         },
         score: entity.score,
         level: entity.level.map(|l| l.as_str().to_string()),
+        checks_digest: None,
     }
 }
 
@@ -471,10 +614,35 @@ async fn write_changes(
             Cell::Int(details_id),
             Cell::Real(value.score),
             Cell::Text(value.level.clone()),
+            Cell::Id(value.checks_digest),
         ]);
     }
-    batch::insert(conn, backend, "entity_details", DETAILS_COLUMNS, &details_rows).await?;
-    batch::insert(conn, backend, "entity_results", ENTITY_COLUMNS, &entity_rows).await?;
+    batch::insert(
+        conn,
+        backend,
+        "entity_details",
+        DETAILS_COLUMNS,
+        &details_rows,
+    )
+    .await?;
+    batch::insert(
+        conn,
+        backend,
+        "entity_results",
+        ENTITY_COLUMNS,
+        &entity_rows,
+    )
+    .await?;
+    for (reference, from, digest) in &changes.filled_digests {
+        sqlx::query(
+            "UPDATE entity_results SET checks_digest = $1 WHERE ref_id = $2 AND valid_from_run = $3",
+        )
+        .bind(*digest)
+        .bind(*reference)
+        .bind(*from)
+        .execute(&mut *conn)
+        .await?;
+    }
     let ends: Vec<Vec<Cell>> = changes
         .ended_entities
         .iter()
@@ -519,7 +687,14 @@ const DETAILS_COLUMNS: &[&str] = &[
     "stale",
 ];
 
-const ENTITY_COLUMNS: &[&str] = &["ref_id", "valid_from_run", "details_id", "score", "level"];
+const ENTITY_COLUMNS: &[&str] = &[
+    "ref_id",
+    "valid_from_run",
+    "details_id",
+    "score",
+    "level",
+    "checks_digest",
+];
 
 const CHECK_COLUMNS: &[&str] = &[
     "ref_id",

@@ -145,7 +145,6 @@ async fn a_version_1_store_is_carried_over(address: String) {
     assert_eq!(entities, [2, 1, 1]);
 }
 
-
 /// Every row of both views, in one order.
 async fn view_rows(conn: &mut AnyConnection) -> Vec<String> {
     let mut rows: Vec<String> = Vec::new();
@@ -156,7 +155,11 @@ async fn view_rows(conn: &mut AnyConnection) -> Vec<String> {
          valid_from_run, valid_to_run FROM check_intervals",
     ] {
         let entity = sql.contains("entity_intervals");
-        for r in sqlx::query(sql).fetch_all(&mut *conn).await.expect("a view") {
+        for r in sqlx::query(sql)
+            .fetch_all(&mut *conn)
+            .await
+            .expect("a view")
+        {
             rows.push(if entity {
                 format!(
                     "entity {} {} {:?} {:?} {:?} {:?} {:?} {} {} {:?}",
@@ -269,13 +272,21 @@ async fn a_version_2_store_reads_back_identically(address: String) {
 
     // Recording goes on: only a is left, so b and c end with their checks; a is unchanged.
     let store = Store::open(&address).await.expect("open");
-    let a = entity("component:default/a", "group:default/team-a", &[("a", "fail")]);
+    let a = entity(
+        "component:default/a",
+        "group:default/team-a",
+        &[("a", "fail")],
+    );
     let recorded = store
         .record_json(&report(&[a], None), &RunMeta::at(day(4)))
         .await
         .expect("record");
     assert_eq!(
-        (recorded.run, recorded.entities_closed, recorded.checks_closed),
+        (
+            recorded.run,
+            recorded.entities_closed,
+            recorded.checks_closed
+        ),
         (4, 2, 2)
     );
     let trend = store

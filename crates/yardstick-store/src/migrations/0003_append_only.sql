@@ -6,6 +6,8 @@
 -- - A changed score or level appends a narrow `entity_results` row; the entity's kind,
 --   repository, owner, system and stale flag are in `entity_details`, written again only
 --   when one of them changes.
+-- - `checks_digest` (a hash of the entity's open check results; NULL when carried over)
+--   lets a recorder skip comparing an unchanged entity's checks one by one.
 -- - The only indexes are the ones readers need: an entity's rows by reference. Tables
 --   keyed by reference and run are SQLite `WITHOUT ROWID` tables (`WITHOUT_ROWID`,
 --   nothing on PostgreSQL): the key is the table, with no second copy in an index.
@@ -35,6 +37,7 @@ CREATE TABLE entity_results (
     details_id BIGINT NOT NULL,
     score DOUBLE PRECISION,
     level TEXT,
+    checks_digest BIGINT,
     PRIMARY KEY (ref_id, valid_from_run)
 ) WITHOUT_ROWID;
 INSERT INTO entity_results (ref_id, valid_from_run, details_id, score, level)
@@ -88,15 +91,15 @@ DROP TABLE entity_results_2;
 DROP TABLE check_results_2;
 CREATE INDEX check_results_ref ON check_results (ref_id);
 CREATE VIEW entity_spans AS
-SELECT ref_id, details_id, score, level, valid_from_run, valid_to_run FROM (
-    SELECT ref_id, details_id, score, level, valid_from_run, ended,
+SELECT ref_id, details_id, score, level, checks_digest, valid_from_run, valid_to_run FROM (
+    SELECT ref_id, details_id, score, level, checks_digest, valid_from_run, ended,
         LEAD(valid_from_run) OVER (PARTITION BY ref_id ORDER BY valid_from_run)
             AS valid_to_run
     FROM (
-        SELECT ref_id, details_id, score, level, valid_from_run, 0 AS ended
+        SELECT ref_id, details_id, score, level, checks_digest, valid_from_run, 0 AS ended
         FROM entity_results
         UNION ALL
-        SELECT ref_id, NULL, NULL, NULL, run, 1 FROM entity_ends
+        SELECT ref_id, NULL, NULL, NULL, NULL, run, 1 FROM entity_ends
     ) boundaries
 ) spans WHERE ended = 0;
 CREATE VIEW check_spans AS
