@@ -715,3 +715,41 @@ async fn next_details_id(conn: &mut AnyConnection) -> Result<i64, StoreError> {
         .await?;
     Ok(max.unwrap_or(0) + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: i64, status: &str) -> (i64, CheckValue) {
+        let value = CheckValue {
+            status: status.to_string(),
+            severity: "high".to_string(),
+            weight: 7.5,
+            message: 10 + name,
+            pointer: None,
+            location: Some(3),
+        };
+        (name, value)
+    }
+
+    #[test]
+    fn the_digest_ignores_order_and_sees_every_field() {
+        let (a, b) = (check(1, "pass"), check(2, "fail"));
+        let both = checks_digest(&[a.clone(), b.clone()]);
+        assert_eq!(both, checks_digest(&[b.clone(), a.clone()]));
+        assert_ne!(both, checks_digest(std::slice::from_ref(&a)));
+        let changes: [fn(&mut CheckValue); 6] = [
+            |c| c.status = "pass".into(),
+            |c| c.severity = "low".into(),
+            |c| c.weight = 2.5,
+            |c| c.message = 99,
+            |c| c.pointer = Some(3),
+            |c| c.location = None,
+        ];
+        for change in changes {
+            let mut changed = b.clone();
+            change(&mut changed.1);
+            assert_ne!(both, checks_digest(&[a.clone(), changed]));
+        }
+    }
+}
