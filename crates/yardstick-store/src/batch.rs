@@ -53,27 +53,24 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-/// Sets `valid_to_run = run` on the rows of `table` whose id is in `ids`.
-pub(crate) async fn close(
+/// Runs `sql` (which ends in `IN `) once per batch of `ids`, each batch's list appended,
+/// and returns every row.
+pub(crate) async fn select_in(
     conn: &mut AnyConnection,
     backend: Backend,
-    table: &str,
-    run: i64,
+    sql: &str,
     ids: &[i64],
-) -> Result<(), sqlx::Error> {
-    for chunk in ids.chunks(MAX_BINDS - 1) {
-        let sql = format!(
-            "UPDATE {table} SET valid_to_run = {} WHERE id IN {}",
-            placeholders(backend, 1, 1, 1),
-            placeholders(backend, 1, chunk.len(), 2)
-        );
-        let mut query = sqlx::query(&sql).persistent(false).bind(run);
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(MAX_BINDS) {
+        let sql = format!("{sql}{}", placeholders(backend, 1, chunk.len(), 1));
+        let mut query = sqlx::query(&sql).persistent(false);
         for id in chunk {
             query = query.bind(*id);
         }
-        query.execute(&mut *conn).await?;
+        rows.extend(query.fetch_all(&mut *conn).await?);
     }
-    Ok(())
+    Ok(rows)
 }
 
 /// `($first, …), (…), …`: `rows` groups of `columns` placeholders, numbered from `first`

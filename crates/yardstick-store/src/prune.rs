@@ -63,31 +63,54 @@ async fn prune_in(conn: &mut AnyConnection, cutoff: &str) -> Result<Pruned, Stor
         .fetch_one(&mut *conn)
         .await?;
     let oldest_kept = oldest_kept.unwrap_or(latest);
-    let mut pruned = Pruned::default();
+    // Which intervals end at or before the oldest kept run is read from the spans before
+    // any row goes: a deleted row no longer ends the one before it.
+    let entity_intervals = sqlx::query(
+        "DELETE FROM entity_results WHERE (ref_id, valid_from_run) IN (SELECT ref_id, \
+         valid_from_run FROM entity_spans WHERE valid_to_run <= $1)",
+    )
+    .bind(oldest_kept)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let check_intervals = sqlx::query(
+        "DELETE FROM check_results WHERE (ref_id, check_name_id, valid_from_run) IN \
+         (SELECT ref_id, check_name_id, valid_from_run FROM check_spans \
+         WHERE valid_to_run <= $1)",
+    )
+    .bind(oldest_kept)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    for table in ["entity_ends", "check_ends"] {
+        // The intervals these ended are gone.
+        sqlx::query(&format!("DELETE FROM {table} WHERE run <= $1"))
+            .bind(oldest_kept)
+            .execute(&mut *conn)
+            .await?;
+    }
     for table in ["entity_results", "check_results"] {
-        let removed = sqlx::query(&format!(
-            "DELETE FROM {table} WHERE valid_to_run IS NOT NULL AND valid_to_run <= $1"
-        ))
-        .bind(oldest_kept)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        // What is left from before the oldest kept run is valid at it.
         sqlx::query(&format!(
             "UPDATE {table} SET valid_from_run = $1 WHERE valid_from_run < $1"
         ))
         .bind(oldest_kept)
         .execute(&mut *conn)
         .await?;
-        if table == "entity_results" {
-            pruned.entity_intervals = removed;
-        } else {
-            pruned.check_intervals = removed;
-        }
     }
-    pruned.runs = sqlx::query("DELETE FROM runs WHERE id < $1")
+    sqlx::query(
+        "DELETE FROM entity_details WHERE id NOT IN (SELECT details_id FROM entity_results)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let pruned_runs = sqlx::query("DELETE FROM runs WHERE id < $1")
         .bind(oldest_kept)
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    Ok(pruned)
+    Ok(Pruned {
+        runs: pruned_runs,
+        entity_intervals,
+        check_intervals,
+    })
 }

@@ -20,7 +20,7 @@ impl Store {
         let mut conn = self.begin_read().await?;
         let counts = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM runs), (SELECT COUNT(*) FROM entity_results), \
-             (SELECT COUNT(*) FROM entity_results WHERE valid_to_run IS NULL), \
+             (SELECT COUNT(*) FROM entity_spans WHERE valid_to_run IS NULL), \
              (SELECT COUNT(*) FROM check_results)",
         )
         .fetch_one(&mut *conn)
@@ -81,13 +81,15 @@ impl Store {
             ),
         };
         let sql = format!(
-            "SELECT r.id, r.at, COUNT(e.id), \
+            "SELECT r.id, r.at, COUNT(e.ref_id), \
              SUM(CASE WHEN e.stale = 1 THEN 1 ELSE 0 END), AVG(e.score), \
              SUM(CASE WHEN e.level = 'gold' THEN 1 ELSE 0 END), \
              SUM(CASE WHEN e.level = 'silver' THEN 1 ELSE 0 END), \
              SUM(CASE WHEN e.level = 'bronze' THEN 1 ELSE 0 END), \
              SUM(CASE WHEN e.level = 'none' THEN 1 ELSE 0 END) \
-             FROM runs r LEFT JOIN entity_results e ON {VALID_AT_RUN}{condition} \
+             FROM runs r LEFT JOIN (SELECT s.ref_id, s.score, s.level, s.valid_from_run, \
+             s.valid_to_run, d.owner_id, d.system_id, d.stale FROM entity_spans s \
+             JOIN entity_details d ON d.id = s.details_id) e ON {VALID_AT_RUN}{condition} \
              WHERE r.at >= $1 GROUP BY r.id, r.at ORDER BY r.id"
         );
         let since = since.map_or_else(String::new, time::text);

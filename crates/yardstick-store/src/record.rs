@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::TryStreamExt;
 use sqlx::{AnyConnection, Row};
 use yardstick::report::Report;
+use yardstick::util::fnv::Fnv1a64;
 use yardstick::Severity;
 use yardstick::{CheckResult, EntityScore};
 
@@ -13,17 +14,32 @@ use crate::batch::{self, Cell};
 use crate::texts::Texts;
 use crate::{time, validate, Backend, Recorded, RunMeta, Store, StoreError};
 
-/// An entity's recorded values (texts by their id in `texts`): a change in any of them
-/// opens a new interval.
+/// What an entity is, besides its results (texts by their id in `texts`): kept in
+/// `entity_details`, written again only when one of them changes.
 #[derive(Debug, Clone, PartialEq)]
-struct EntityValue {
+struct Details {
     kind: i64,
     repository: Option<i64>,
     owner: Option<i64>,
     system: Option<i64>,
+    stale: bool,
+}
+
+/// An entity's recorded values: a change in any of them opens a new interval.
+#[derive(Debug, Clone, PartialEq)]
+struct EntityValue {
+    details: Details,
     score: Option<f64>,
     level: Option<String>,
-    stale: bool,
+    /// [`checks_digest`] of its check results (`None`: carried over from schema 2).
+    checks_digest: Option<i64>,
+}
+
+/// An entity of the report as it would be stored, with its checks (one per check id).
+struct Planned {
+    reference: i64,
+    value: EntityValue,
+    checks: Vec<(i64, CheckValue)>,
 }
 
 /// A check result's recorded values.
@@ -37,20 +53,43 @@ struct CheckValue {
     location: Option<i64>,
 }
 
-/// The open intervals of the store, by entity reference id (and check id).
-#[derive(Default)]
-struct Open {
-    entities: HashMap<i64, (i64, EntityValue)>,
-    checks: HashMap<i64, HashMap<i64, (i64, CheckValue)>>,
+/// An open entity interval: its first run, `entity_details` id and values.
+struct OpenEntity {
+    from: i64,
+    details_id: i64,
+    value: EntityValue,
 }
 
-/// What a run writes besides its own row.
+/// The open intervals of the store, by entity reference id (and check id). Checks are
+/// loaded only for the entities whose digest does not tell that they are unchanged.
+#[derive(Default)]
+struct Open {
+    entities: HashMap<i64, OpenEntity>,
+    checks: HashMap<i64, HashMap<i64, CheckValue>>,
+}
+
+/// A new entity interval: its reference, its details (an existing `entity_details` id, or
+/// new details to write) and values.
+struct NewEntity {
+    reference: i64,
+    details_id: Option<i64>,
+    value: EntityValue,
+}
+
+/// What a run writes besides its own row. Intervals are only appended: a new interval
+/// ends the entity's (or check's) open one; `ended_*` end those that nothing continues.
 #[derive(Default)]
 struct Changes {
-    close_entities: Vec<i64>,
-    close_checks: Vec<i64>,
-    new_entities: Vec<(i64, EntityValue)>,
+    new_entities: Vec<NewEntity>,
+    ended_entities: Vec<i64>,
     new_checks: Vec<(i64, i64, CheckValue)>,
+    ended_checks: Vec<(i64, i64)>,
+    /// Open entity intervals carried over without a digest, and their digest now: set in
+    /// place, once (the interval does not change).
+    filled_digests: Vec<(i64, i64, i64)>,
+    /// Open entity and check intervals that a new one continues.
+    continued_entities: usize,
+    continued_checks: usize,
     stale: usize,
 }
 
@@ -122,16 +161,32 @@ async fn record_in(
     };
     insert_run(conn, backend, run, &at, report, meta).await?;
     let mut texts = Texts::load(conn).await?;
-    let open = load_open(conn).await?;
-    let changes = compare(&open, report, &mut texts);
+    let mut open = Open {
+        entities: load_open_entities(conn).await?,
+        checks: HashMap::new(),
+    };
+    let repositories = RepositoryIndex::new(report);
+    let planned: Vec<Planned> = report
+        .entities
+        .iter()
+        .map(|e| plan(e, repositories.of(e.file.as_str()), &mut texts))
+        .collect();
+    let failed: HashSet<i64> = repositories
+        .failed
+        .iter()
+        .filter_map(|name| texts.get(name))
+        .collect();
+    let to_load = checks_to_load(&open, &planned, &failed);
+    open.checks = load_open_checks(conn, backend, &to_load).await?;
+    let changes = compare(&open, &planned, &failed);
     texts.save(conn, backend).await?;
     write_changes(conn, backend, run, &changes).await?;
     Ok(Recorded {
         run,
         entities_opened: changes.new_entities.len(),
-        entities_closed: changes.close_entities.len(),
+        entities_closed: changes.continued_entities + changes.ended_entities.len(),
         checks_opened: changes.new_checks.len(),
-        checks_closed: changes.close_checks.len(),
+        checks_closed: changes.continued_checks + changes.ended_checks.len(),
         stale: changes.stale,
     })
 }
@@ -211,167 +266,269 @@ const RUN_COLUMNS: &[&str] = &[
     "adoption",
 ];
 
-const ENTITY_COLUMNS: &[&str] = &[
-    "id",
-    "ref_id",
-    "kind_id",
-    "repository_id",
-    "owner_id",
-    "system_id",
-    "score",
-    "level",
-    "stale",
-    "valid_from_run",
-];
-
-const CHECK_COLUMNS: &[&str] = &[
-    "id",
-    "ref_id",
-    "check_name_id",
-    "status",
-    "severity",
-    "weight",
-    "message_id",
-    "pointer_id",
-    "location_id",
-    "valid_from_run",
-];
-
-async fn load_open(conn: &mut AnyConnection) -> Result<Open, StoreError> {
-    let mut open = Open::default();
+async fn load_open_entities(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<i64, OpenEntity>, StoreError> {
+    let mut open = HashMap::new();
     let mut rows = sqlx::query(
-        "SELECT id, ref_id, kind_id, repository_id, owner_id, system_id, score, level, stale \
-         FROM entity_results WHERE valid_to_run IS NULL",
+        "SELECT e.ref_id, e.details_id, e.score, e.level, e.checks_digest, d.kind_id, \
+         d.repository_id, d.owner_id, d.system_id, d.stale, e.valid_from_run \
+         FROM entity_spans e \
+         JOIN entity_details d ON d.id = e.details_id WHERE e.valid_to_run IS NULL",
     )
     .fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
         let value = EntityValue {
-            kind: row.try_get(2)?,
-            repository: row.try_get(3)?,
-            owner: row.try_get(4)?,
-            system: row.try_get(5)?,
-            score: row.try_get(6)?,
-            level: row.try_get(7)?,
-            stale: row.try_get::<i64, _>(8)? != 0,
+            details: Details {
+                kind: row.try_get(5)?,
+                repository: row.try_get(6)?,
+                owner: row.try_get(7)?,
+                system: row.try_get(8)?,
+                stale: row.try_get::<i64, _>(9)? != 0,
+            },
+            score: row.try_get(2)?,
+            level: row.try_get(3)?,
+            checks_digest: row.try_get(4)?,
         };
-        open.entities
-            .insert(row.try_get(1)?, (row.try_get(0)?, value));
-    }
-    drop(rows);
-    let mut rows = sqlx::query(
-        "SELECT id, ref_id, check_name_id, status, severity, weight, message_id, pointer_id, \
-         location_id FROM check_results WHERE valid_to_run IS NULL",
-    )
-    .fetch(&mut *conn);
-    while let Some(row) = rows.try_next().await? {
-        let value = CheckValue {
-            status: row.try_get(3)?,
-            severity: row.try_get(4)?,
-            weight: row.try_get(5)?,
-            message: row.try_get(6)?,
-            pointer: row.try_get(7)?,
-            location: row.try_get(8)?,
+        let open_entity = OpenEntity {
+            from: row.try_get(10)?,
+            details_id: row.try_get(1)?,
+            value,
         };
-        open.checks
-            .entry(row.try_get(1)?)
-            .or_default()
-            .insert(row.try_get(2)?, (row.try_get(0)?, value));
+        open.insert(row.try_get(0)?, open_entity);
     }
     Ok(open)
 }
 
-/// What `report` changes against the open intervals; new texts are added to `texts`.
-fn compare(open: &Open, report: &Report, texts: &mut Texts) -> Changes {
-    let repositories = RepositoryIndex::new(report);
-    let failed: HashSet<i64> = repositories
-        .failed
-        .iter()
-        .filter_map(|name| texts.get(name))
-        .collect();
+/// The entities whose open checks the comparison needs: those in the report whose digest
+/// differs from their open interval's, and those that the run removes.
+fn checks_to_load(open: &Open, planned: &[Planned], failed: &HashSet<i64>) -> Vec<i64> {
+    let mut load = Vec::new();
+    let mut seen = HashSet::new();
+    for entity in planned {
+        seen.insert(entity.reference);
+        if let Some(old) = open.entities.get(&entity.reference) {
+            if old.value.checks_digest != entity.value.checks_digest {
+                load.push(entity.reference);
+            }
+        }
+    }
+    for (reference, old) in &open.entities {
+        let kept = old
+            .value
+            .details
+            .repository
+            .is_some_and(|r| failed.contains(&r));
+        if !seen.contains(reference) && !kept {
+            load.push(*reference);
+        }
+    }
+    load
+}
+
+/// The open check intervals of `references`: per entity and check, the latest row unless
+/// an end row follows it.
+async fn load_open_checks(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    references: &[i64],
+) -> Result<HashMap<i64, HashMap<i64, CheckValue>>, StoreError> {
+    let mut latest: HashMap<(i64, i64), (i64, CheckValue)> = HashMap::new();
+    let rows = batch::select_in(
+        conn,
+        backend,
+        "SELECT ref_id, check_name_id, status, severity, weight, message_id, pointer_id, \
+         location_id, valid_from_run FROM check_results WHERE ref_id IN ",
+        references,
+    )
+    .await?;
+    for row in rows {
+        let key = (row.try_get(0)?, row.try_get(1)?);
+        let from: i64 = row.try_get(8)?;
+        if latest.get(&key).is_some_and(|(f, _)| *f > from) {
+            continue;
+        }
+        let value = CheckValue {
+            status: row.try_get(2)?,
+            severity: row.try_get(3)?,
+            weight: row.try_get(4)?,
+            message: row.try_get(5)?,
+            pointer: row.try_get(6)?,
+            location: row.try_get(7)?,
+        };
+        latest.insert(key, (from, value));
+    }
+    let ends = batch::select_in(
+        conn,
+        backend,
+        "SELECT ref_id, check_name_id, run FROM check_ends WHERE ref_id IN ",
+        references,
+    )
+    .await?;
+    for row in ends {
+        let key: (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        let run: i64 = row.try_get(2)?;
+        if latest.get(&key).is_some_and(|(from, _)| *from < run) {
+            latest.remove(&key);
+        }
+    }
+    let mut open: HashMap<i64, HashMap<i64, CheckValue>> = HashMap::new();
+    for ((reference, name), (_, value)) in latest {
+        open.entry(reference).or_default().insert(name, value);
+    }
+    Ok(open)
+}
+
+/// An entity of the report as it would be stored; new texts are added to `texts`.
+fn plan(entity: &EntityScore, repository: Option<&str>, texts: &mut Texts) -> Planned {
+    let mut checks: Vec<(i64, CheckValue)> = Vec::with_capacity(entity.checks.len());
+    let mut seen = HashSet::new();
+    for check in &entity.checks {
+        let name = texts.id(&check.id);
+        // One interval per check and entity: a repeated check id keeps the first.
+        if seen.insert(name) {
+            checks.push((name, check_value(check, texts)));
+        }
+    }
+    let mut value = entity_value(entity, repository, texts);
+    value.checks_digest = Some(checks_digest(&checks));
+    Planned {
+        reference: texts.id(&entity.reference),
+        value,
+        checks,
+    }
+}
+
+/// A hash of check results, independent of their order (FNV-1a over each field, in check
+/// id order). Equal digests are taken as equal checks: a steady run compares no more.
+fn checks_digest(checks: &[(i64, CheckValue)]) -> i64 {
+    let mut sorted: Vec<&(i64, CheckValue)> = checks.iter().collect();
+    sorted.sort_by_key(|(name, _)| *name);
+    let mut hash = Fnv1a64::new();
+    let id = |hash: &mut Fnv1a64, id: Option<i64>| match id {
+        Some(id) => hash.write(&id.to_le_bytes()),
+        None => hash.write(&[0xff]),
+    };
+    for (name, check) in sorted {
+        id(&mut hash, Some(*name));
+        hash.write(check.status.as_bytes());
+        hash.write(&[0]);
+        hash.write(check.severity.as_bytes());
+        hash.write(&[0]);
+        hash.write(&check.weight.to_bits().to_le_bytes());
+        id(&mut hash, Some(check.message));
+        id(&mut hash, check.pointer);
+        id(&mut hash, check.location);
+    }
+    i64::from_le_bytes(hash.finish().to_le_bytes())
+}
+
+/// What the planned entities change against the open intervals.
+fn compare(open: &Open, planned: &[Planned], failed: &HashSet<i64>) -> Changes {
     let mut changes = Changes::default();
     let mut seen = HashSet::new();
-    for entity in &report.entities {
-        let reference = texts.id(&entity.reference);
+    for entity in planned {
+        let reference = entity.reference;
         seen.insert(reference);
-        let value = entity_value(entity, repositories.of(entity.file.as_str()), texts);
-        match open.entities.get(&reference) {
-            Some((_, old)) if *old == value => {}
-            Some((id, _)) => {
-                changes.close_entities.push(*id);
-                changes.new_entities.push((reference, value));
-            }
-            None => changes.new_entities.push((reference, value)),
+        let old = open.entities.get(&reference);
+        changes.entity(reference, old, entity.value.clone());
+        let unchanged = old.is_some_and(|o| o.value.checks_digest == entity.value.checks_digest);
+        if !unchanged {
+            compare_checks(open.checks.get(&reference), entity, &mut changes);
         }
-        compare_checks(
-            open.checks.get(&reference),
-            reference,
-            entity,
-            texts,
-            &mut changes,
-        );
     }
-    for (reference, (id, old)) in &open.entities {
+    for (reference, old) in &open.entities {
         if seen.contains(reference) {
             continue;
         }
-        if old.repository.is_some_and(|r| failed.contains(&r)) {
+        if old
+            .value
+            .details
+            .repository
+            .is_some_and(|r| failed.contains(&r))
+        {
             // Faults are not facts: keep the last known results, marked stale.
             changes.stale += 1;
-            if !old.stale {
-                changes.close_entities.push(*id);
-                let stale = EntityValue {
-                    stale: true,
-                    ..old.clone()
-                };
-                changes.new_entities.push((*reference, stale));
-            }
+            let mut stale = old.value.clone();
+            stale.details.stale = true;
+            changes.entity(*reference, Some(old), stale);
             continue;
         }
-        changes.close_entities.push(*id);
+        changes.ended_entities.push(*reference);
         if let Some(checks) = open.checks.get(reference) {
             changes
-                .close_checks
-                .extend(checks.values().map(|(id, _)| *id));
+                .ended_checks
+                .extend(checks.keys().map(|name| (*reference, *name)));
         }
     }
     changes
 }
 
-fn compare_checks(
-    open: Option<&HashMap<i64, (i64, CheckValue)>>,
-    reference: i64,
-    entity: &EntityScore,
-    texts: &mut Texts,
-    changes: &mut Changes,
-) {
-    let mut seen = HashSet::new();
-    for check in &entity.checks {
-        let name = texts.id(&check.id);
-        seen.insert(name);
-        let value = check_value(check, texts);
-        match open.and_then(|o| o.get(&name)) {
-            Some((_, old)) if *old == value => continue,
-            Some((id, _)) => changes.close_checks.push(*id),
+impl Changes {
+    /// Entity `reference` now has `value`: a new interval unless its open one has it.
+    fn entity(&mut self, reference: i64, open: Option<&OpenEntity>, value: EntityValue) {
+        match open {
+            Some(old) if old.value == value => return,
+            Some(old) if old.value.checks_digest.is_none() => {
+                let known = EntityValue {
+                    checks_digest: None,
+                    ..value.clone()
+                };
+                if let (true, Some(digest)) = (old.value == known, value.checks_digest) {
+                    self.filled_digests.push((reference, old.from, digest));
+                    return;
+                }
+                self.continued_entities += 1;
+            }
+            Some(_) => self.continued_entities += 1,
             None => {}
         }
-        changes.new_checks.push((reference, name, value));
+        let details_id = open
+            .filter(|old| old.value.details == value.details)
+            .map(|old| old.details_id);
+        self.new_entities.push(NewEntity {
+            reference,
+            details_id,
+            value,
+        });
     }
-    for (name, (id, _)) in open.into_iter().flatten() {
+}
+
+fn compare_checks(
+    open: Option<&HashMap<i64, CheckValue>>,
+    entity: &Planned,
+    changes: &mut Changes,
+) {
+    for (name, value) in &entity.checks {
+        match open.and_then(|o| o.get(name)) {
+            Some(old) if old == value => continue,
+            Some(_) => changes.continued_checks += 1,
+            None => {}
+        }
+        changes
+            .new_checks
+            .push((entity.reference, *name, value.clone()));
+    }
+    let seen: HashSet<&i64> = entity.checks.iter().map(|(name, _)| name).collect();
+    for name in open.into_iter().flat_map(HashMap::keys) {
         if !seen.contains(name) {
-            changes.close_checks.push(*id);
+            changes.ended_checks.push((entity.reference, *name));
         }
     }
 }
 
 fn entity_value(entity: &EntityScore, repository: Option<&str>, texts: &mut Texts) -> EntityValue {
     EntityValue {
-        kind: texts.id(&entity.kind),
-        repository: repository.map(|r| texts.id(r)),
-        owner: entity.owner.as_ref().map(|o| texts.id(o)),
-        system: entity.system.as_ref().map(|s| texts.id(s)),
+        details: Details {
+            kind: texts.id(&entity.kind),
+            repository: repository.map(|r| texts.id(r)),
+            owner: entity.owner.as_ref().map(|o| texts.id(o)),
+            system: entity.system.as_ref().map(|s| texts.id(s)),
+            stale: false,
+        },
         score: entity.score,
         level: entity.level.map(|l| l.as_str().to_string()),
-        stale: false,
+        checks_digest: None,
     }
 }
 
@@ -429,44 +586,74 @@ async fn write_changes(
     run: i64,
     changes: &Changes,
 ) -> Result<(), StoreError> {
-    batch::close(
+    let mut next_details = next_details_id(conn).await?;
+    let mut details_rows = Vec::new();
+    let mut entity_rows = Vec::with_capacity(changes.new_entities.len());
+    for new in &changes.new_entities {
+        let value = &new.value;
+        let details_id = match new.details_id {
+            Some(id) => id,
+            None => {
+                let d = &value.details;
+                details_rows.push(vec![
+                    Cell::Int(next_details),
+                    Cell::Int(new.reference),
+                    Cell::Int(d.kind),
+                    Cell::Id(d.repository),
+                    Cell::Id(d.owner),
+                    Cell::Id(d.system),
+                    Cell::Int(i64::from(d.stale)),
+                ]);
+                next_details += 1;
+                next_details - 1
+            }
+        };
+        entity_rows.push(vec![
+            Cell::Int(new.reference),
+            Cell::Int(run),
+            Cell::Int(details_id),
+            Cell::Real(value.score),
+            Cell::Text(value.level.clone()),
+            Cell::Id(value.checks_digest),
+        ]);
+    }
+    batch::insert(
+        conn,
+        backend,
+        "entity_details",
+        DETAILS_COLUMNS,
+        &details_rows,
+    )
+    .await?;
+    batch::insert(
         conn,
         backend,
         "entity_results",
-        run,
-        &changes.close_entities,
+        ENTITY_COLUMNS,
+        &entity_rows,
     )
     .await?;
-    batch::close(conn, backend, "check_results", run, &changes.close_checks).await?;
-    let next_entity = next_id(conn, "entity_results").await?;
-    let rows: Vec<Vec<Cell>> = changes
-        .new_entities
+    for (reference, from, digest) in &changes.filled_digests {
+        sqlx::query(
+            "UPDATE entity_results SET checks_digest = $1 WHERE ref_id = $2 AND valid_from_run = $3",
+        )
+        .bind(*digest)
+        .bind(*reference)
+        .bind(*from)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let ends: Vec<Vec<Cell>> = changes
+        .ended_entities
         .iter()
-        .zip(next_entity..)
-        .map(|((reference, v), id)| {
-            vec![
-                Cell::Int(id),
-                Cell::Int(*reference),
-                Cell::Int(v.kind),
-                Cell::Id(v.repository),
-                Cell::Id(v.owner),
-                Cell::Id(v.system),
-                Cell::Real(v.score),
-                Cell::Text(v.level.clone()),
-                Cell::Int(i64::from(v.stale)),
-                Cell::Int(run),
-            ]
-        })
+        .map(|reference| vec![Cell::Int(*reference), Cell::Int(run)])
         .collect();
-    batch::insert(conn, backend, "entity_results", ENTITY_COLUMNS, &rows).await?;
-    let next_check = next_id(conn, "check_results").await?;
+    batch::insert(conn, backend, "entity_ends", &["ref_id", "run"], &ends).await?;
     let rows: Vec<Vec<Cell>> = changes
         .new_checks
         .iter()
-        .zip(next_check..)
-        .map(|((reference, name, v), id)| {
+        .map(|(reference, name, v)| {
             vec![
-                Cell::Int(id),
                 Cell::Int(*reference),
                 Cell::Int(*name),
                 Cell::Text(Some(v.status.clone())),
@@ -480,13 +667,89 @@ async fn write_changes(
         })
         .collect();
     batch::insert(conn, backend, "check_results", CHECK_COLUMNS, &rows).await?;
+    let ends: Vec<Vec<Cell>> = changes
+        .ended_checks
+        .iter()
+        .map(|(reference, name)| vec![Cell::Int(*reference), Cell::Int(*name), Cell::Int(run)])
+        .collect();
+    let columns = &["ref_id", "check_name_id", "run"];
+    batch::insert(conn, backend, "check_ends", columns, &ends).await?;
     Ok(())
 }
 
-/// The next free interval id of `table` (writers hold the write lock).
-async fn next_id(conn: &mut AnyConnection, table: &str) -> Result<i64, StoreError> {
-    let max: Option<i64> = sqlx::query_scalar(&format!("SELECT MAX(id) FROM {table}"))
+const DETAILS_COLUMNS: &[&str] = &[
+    "id",
+    "ref_id",
+    "kind_id",
+    "repository_id",
+    "owner_id",
+    "system_id",
+    "stale",
+];
+
+const ENTITY_COLUMNS: &[&str] = &[
+    "ref_id",
+    "valid_from_run",
+    "details_id",
+    "score",
+    "level",
+    "checks_digest",
+];
+
+const CHECK_COLUMNS: &[&str] = &[
+    "ref_id",
+    "check_name_id",
+    "status",
+    "severity",
+    "weight",
+    "message_id",
+    "pointer_id",
+    "location_id",
+    "valid_from_run",
+];
+
+/// The next free `entity_details` id (writers hold the write lock).
+async fn next_details_id(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM entity_details")
         .fetch_one(&mut *conn)
         .await?;
     Ok(max.unwrap_or(0) + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: i64, status: &str) -> (i64, CheckValue) {
+        let value = CheckValue {
+            status: status.to_string(),
+            severity: "high".to_string(),
+            weight: 7.5,
+            message: 10 + name,
+            pointer: None,
+            location: Some(3),
+        };
+        (name, value)
+    }
+
+    #[test]
+    fn the_digest_ignores_order_and_sees_every_field() {
+        let (a, b) = (check(1, "pass"), check(2, "fail"));
+        let both = checks_digest(&[a.clone(), b.clone()]);
+        assert_eq!(both, checks_digest(&[b.clone(), a.clone()]));
+        assert_ne!(both, checks_digest(std::slice::from_ref(&a)));
+        let changes: [fn(&mut CheckValue); 6] = [
+            |c| c.status = "pass".into(),
+            |c| c.severity = "low".into(),
+            |c| c.weight = 2.5,
+            |c| c.message = 99,
+            |c| c.pointer = Some(3),
+            |c| c.location = None,
+        ];
+        for change in changes {
+            let mut changed = b.clone();
+            change(&mut changed.1);
+            assert_ne!(both, checks_digest(&[a.clone(), changed]));
+        }
+    }
 }

@@ -14,6 +14,7 @@ use crate::{Backend, StoreError};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_intervals.sql")),
     (2, include_str!("migrations/0002_interned.sql")),
+    (3, include_str!("migrations/0003_append_only.sql")),
 ];
 
 /// The one type the backends spell differently: a key that is SQLite's row id.
@@ -21,6 +22,15 @@ fn key_type(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "INTEGER PRIMARY KEY",
         Backend::Postgres => "BIGINT PRIMARY KEY",
+    }
+}
+
+/// What `WITHOUT_ROWID` after a table with a composite primary key becomes: SQLite stores
+/// the table in its key's B-tree; PostgreSQL has no such option (and no row id to drop).
+fn without_rowid(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "WITHOUT ROWID",
+        Backend::Postgres => "",
     }
 }
 
@@ -67,7 +77,9 @@ pub(crate) async fn migrate(conn: &mut AnyConnection, backend: Backend) -> Resul
     }
     for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         for statement in statements(sql) {
-            let statement = statement.replace("ROWID_KEY", key_type(backend));
+            let statement = statement
+                .replace("ROWID_KEY", key_type(backend))
+                .replace("WITHOUT_ROWID", without_rowid(backend));
             sqlx::query(&statement).execute(&mut *conn).await?;
         }
         sqlx::query("INSERT INTO yardstick_schema (version, applied_at) VALUES ($1, $2)")
@@ -105,6 +117,11 @@ mod tests {
         assert_eq!(first.len(), 8);
         let interned = statements(MIGRATIONS[1].1);
         assert!(interned
+            .last()
+            .is_some_and(|s| s.starts_with("CREATE VIEW check_intervals")));
+        let append_only = statements(MIGRATIONS[2].1);
+        assert!(append_only[0].starts_with("DROP VIEW entity_intervals"));
+        assert!(append_only
             .last()
             .is_some_and(|s| s.starts_with("CREATE VIEW check_intervals")));
     }
