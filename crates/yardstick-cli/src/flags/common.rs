@@ -30,6 +30,11 @@ pub struct ScanArgs {
     /// packages/backend beside the first app-config file when it exists, else its folder).
     #[arg(long, value_name = "DIR", requires = "app_config")]
     pub backend_dir: Option<PathBuf>,
+    /// Groups and Users besides the scanned catalog (repeatable): YAML entities, or the JSON
+    /// of Backstage's catalog API (GET /api/catalog/entities?filter=kind=group,kind=user).
+    /// Owner references resolve against them, and `--check-refs auto` checks owners.
+    #[arg(long, value_name = "FILE")]
+    pub owners_from: Vec<PathBuf>,
 }
 
 /// How to score: shared by score, scan-org and merge.
