@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use yardstick::appconfig::{load_app_config, ConfigSources};
 use yardstick::{
-    AppCatalog, Config, Facts, LintOptions, LintReport, PolicySet, Repository, ScoreOptions,
-    CONFIG_FILE_NAME,
+    AppCatalog, CheckStatus, Config, Facts, LintOptions, LintReport, OwnerDirectory, PolicySet,
+    Repository, ScoreOptions, Scorecard, CONFIG_FILE_NAME,
 };
 
 use crate::flags::{ScanArgs, ScoringArgs};
@@ -69,6 +70,7 @@ pub fn lint_options(scan: &ScanArgs, config: &Config) -> LintOptions {
         follow_locations: config.lint.follow_locations.unwrap_or(true),
         check_refs: config.lint.check_refs.unwrap_or_default(),
         templates: config.lint.templates.unwrap_or(true),
+        openapi_placeholders: config.lint.openapi_placeholders.unwrap_or(false),
         display_base: std::env::current_dir().ok(),
         ..LintOptions::default()
     }
@@ -188,6 +190,45 @@ pub fn load_facts(path: Option<&Path>) -> Result<Facts, String> {
     }
 }
 
+/// Warns about each entity in the facts file at `path` that the catalog does not hold (with
+/// "did you mean" for a likely typo), as `file:line:col`.
+pub fn warn_unmatched_facts(path: Option<&Path>, facts: &Facts, lint: &LintReport) {
+    let Some(path) = path else { return };
+    let refs: Vec<String> = lint
+        .catalog
+        .entities
+        .iter()
+        .map(|e| e.entity.reference.to_string())
+        .collect();
+    for w in facts.unmatched(refs.iter().map(String::as_str)) {
+        crate::stdio::eprint_line(&format!(
+            "yardstick: warning: {}:{}:{}: {}",
+            path.display(),
+            w.line,
+            w.column,
+            w.message
+        ));
+    }
+}
+
+/// One hint when no facts were given and `ci-passing` is therefore unknown for every entity
+/// it applies to.
+pub fn hint_without_facts(facts_given: bool, scorecard: &Scorecard) {
+    let mut ci = scorecard
+        .entities
+        .iter()
+        .flat_map(|e| e.checks.iter().filter(|c| &*c.id == "ci-passing"))
+        .filter(|c| c.status != CheckStatus::NotApplicable)
+        .peekable();
+    if facts_given || ci.peek().is_none() || !ci.all(|c| c.status == CheckStatus::Unknown) {
+        return;
+    }
+    crate::stdio::eprint_line(
+        "yardstick: hint: ci-passing is unknown for every entity because no facts were given; \
+         pass --facts FILE with each entity's CI status (see docs/facts.md)",
+    );
+}
+
 /// How `scan-org` and `merge` score the organisation's catalog.
 pub struct OrgScoring {
     /// The checks.
@@ -220,4 +261,18 @@ pub fn org_scoring(config: Option<&Path>, args: &ScoringArgs) -> Result<OrgScori
             known_files: None,
         },
     })
+}
+
+/// The owner sources of `--owners-from`, read into one directory; `None` without any.
+pub fn owner_sources(files: &[PathBuf]) -> Result<Option<Arc<OwnerDirectory>>, String> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let mut owners = OwnerDirectory::default();
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read --owners-from {}: {e}", file.display()))?;
+        owners.read(&file.display().to_string(), &text)?;
+    }
+    Ok(Some(Arc::new(owners)))
 }

@@ -40,8 +40,8 @@ pub mod util;
 mod yaml;
 
 pub use catalog::{
-    validate_entity, Entity, EntityRef, PlaceholderResolver, PlaceholderValue, Problem, RefError,
-    Relation, ValidateOptions, Validation, DEFAULT_NAMESPACE,
+    validate_entity, Entity, EntityRef, OwnerDirectory, PlaceholderResolver, PlaceholderValue,
+    Problem, RefError, Relation, ValidateOptions, Validation, DEFAULT_NAMESPACE,
 };
 pub use config::{
     CheckConfig, Config, ConfigError, Exemption, FailOn, GateConfig, LevelRule, LevelRules,
@@ -49,7 +49,8 @@ pub use config::{
 };
 pub use lint::{
     lint_files, lint_json_entities, lint_paths, lint_sources, AppCatalog, Catalog, Finding,
-    LintError, LintOptions, LintReport, LoadedEntity, RefCheck, Repository, SourceFile,
+    LintError, LintOptions, LintReport, LoadedEntity, OwnerResolution, RefCheck, Repository,
+    SourceFile,
 };
 pub use policy::{
     builtin_modules, parse_now, rego_files, run_rego_tests, utc_date_of, Check, CheckSeverity,

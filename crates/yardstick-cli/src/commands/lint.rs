@@ -18,6 +18,7 @@ pub fn run(args: LintArgs) -> Result<u8, String> {
     options.templates &= !args.no_templates;
     options.app_catalog = crate::settings::app_catalog(&args.scan)?;
     options.repository = crate::settings::repository(&args.scan)?;
+    options.owners = crate::settings::owner_sources(&args.scan.owners_from)?;
     let lint = lint_paths(&scan_paths(&args.scan), &options).map_err(|e| e.to_string())?;
     crate::settings::warn_if_empty(&lint);
     let deny_warnings = args.deny_warnings || config.lint.deny_warnings.unwrap_or(false);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
-use yardstick::report::org::{org_report, FetchedOrganization};
+use yardstick::report::org::{org_report_with_owners, FetchedOrganization};
 use yardstick::report::{RepositoryFile, RepositoryRecord};
 use yardstick::util::path::join_lexically;
 use yardstick::{lint_sources, LintOptions};
@@ -30,12 +30,13 @@ pub fn run(args: ScanOrgArgs) -> Result<u8, String> {
         .map(|_| "a shard (--shard); merge the shards with `merge --record`");
     record::check_recordable(&args.record, shard)?;
     let scoring = org_scoring(args.config.as_deref(), &args.scoring)?;
+    let owners = crate::settings::owner_sources(&args.owners_from)?;
     let fetched = match fetch(&args)? {
         Fetched::Organization(fetched) => fetched,
         Fetched::Interrupted(code) => return Ok(code),
     };
-    let report =
-        org_report(fetched, &scoring.policies, &scoring.options).map_err(|e| e.to_string())?;
+    let report = org_report_with_owners(fetched, &scoring.policies, &scoring.options, owners)
+        .map_err(|e| e.to_string())?;
     output::emit(&args.output, &report, output::Live::Saved)?;
     record::record_if_asked(&args.record, &report, &[])?;
     Ok(gate_exit(&report))

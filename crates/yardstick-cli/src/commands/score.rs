@@ -31,8 +31,10 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     let mut lint_options = lint_options(&args.scan, &config);
     lint_options.app_catalog = crate::settings::app_catalog(&args.scan)?;
     lint_options.repository = crate::settings::repository(&args.scan)?;
+    lint_options.owners = crate::settings::owner_sources(&args.scan.owners_from)?;
     let lint = lint_paths(&scan_paths(&args.scan), &lint_options).map_err(|e| e.to_string())?;
     crate::settings::warn_if_empty(&lint);
+    crate::settings::warn_unmatched_facts(args.scoring.facts.as_deref(), &facts, &lint);
     let options = ScoreOptions {
         facts,
         config,
@@ -44,6 +46,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
         known_files: None,
     };
     let mut scorecard = yardstick::score(&lint, &policies, &options).map_err(|e| e.to_string())?;
+    crate::settings::hint_without_facts(args.scoring.facts.is_some(), &scorecard);
     let changed_files = match &args.changed_files {
         Some(path) => Some(read_changed_files(path)?),
         None => None,

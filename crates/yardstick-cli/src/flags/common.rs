@@ -34,6 +34,11 @@ pub struct ScanArgs {
     /// targets into it are read from the work tree (default: the git remote origin).
     #[arg(long, value_name = "URL")]
     pub repo_url: Option<String>,
+    /// Groups and Users besides the scanned catalog (repeatable): YAML entities, or the JSON
+    /// of Backstage's catalog API (GET /api/catalog/entities?filter=kind=group,kind=user).
+    /// Owner references resolve against them, and `--check-refs auto` checks owners.
+    #[arg(long, value_name = "FILE")]
+    pub owners_from: Vec<PathBuf>,
 }
 
 /// How to score: shared by score, scan-org and merge.

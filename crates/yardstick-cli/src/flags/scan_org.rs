@@ -48,6 +48,10 @@ pub struct ScanOrgArgs {
     /// Retries of a request that failed with a 5xx answer or a timeout (0 to 10).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=10))]
     pub max_retries: u32,
+    /// Groups and Users besides the scanned repositories (repeatable): YAML entities, or the
+    /// JSON of Backstage's catalog API (GET /api/catalog/entities?filter=kind=group,kind=user).
+    #[arg(long, value_name = "FILE")]
+    pub owners_from: Vec<PathBuf>,
     #[command(flatten)]
     pub record: RecordArgs,
 }

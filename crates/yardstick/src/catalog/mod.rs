@@ -1,11 +1,13 @@
 //! What Backstage defines about one entity: entity references, the vendored JSON Schemas
-//! of `@backstage/catalog-model`, and validation in the backend's order.
+//! of `@backstage/catalog-model`, validation in the backend's order, and owner sources.
 
 mod entity_ref;
-mod schema;
+mod owners;
+pub(crate) mod schema;
 mod validate;
 
 pub use entity_ref::{EntityRef, RefError, DEFAULT_NAMESPACE};
+pub use owners::OwnerDirectory;
 pub(crate) use validate::validate_tree;
 pub use validate::{
     validate_entity, Entity, PlaceholderResolver, PlaceholderValue, Problem, Relation,

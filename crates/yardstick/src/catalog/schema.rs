@@ -119,6 +119,20 @@ fn registry() -> &'static Registry {
     })
 }
 
+/// The keys a kind's schema (`Component`, `Template`, ...) names under `spec`, for hints.
+pub fn spec_properties(schema_name: &str) -> Vec<&'static str> {
+    registry()
+        .roots
+        .get(schema_name)
+        .and_then(|s| s.get("allOf"))
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|part| part.pointer("/properties/spec/properties")?.as_object())
+        .flat_map(|properties| properties.keys().map(String::as_str))
+        .collect()
+}
+
 /// The named schemas: `EntityEnvelope`, `Entity`, or a kind name (`Component`, `Template`, ...).
 pub fn validate(schema_name: &str, node: &Node) -> Vec<SchemaError> {
     let reg = registry();

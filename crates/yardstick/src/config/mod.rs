@@ -147,6 +147,9 @@ pub struct LintConfig {
     pub follow_locations: Option<bool>,
     /// `templates: false` rejects scaffolder Templates, as a backend without the scaffolder.
     pub templates: Option<bool>,
+    /// `openapi-placeholders: true` reads `$openapi`/`$asyncapi` as placeholders, as a
+    /// backend with `@backstage/plugin-catalog-backend-module-openapi` does.
+    pub openapi_placeholders: Option<bool>,
 }
 
 /// A problem in the configuration file.
@@ -281,6 +284,7 @@ impl Config {
                             "check-refs",
                             "deny-warnings",
                             "follow-locations",
+                            "openapi-placeholders",
                             "templates",
                         ],
                     )? {
@@ -305,6 +309,10 @@ impl Config {
                             "follow-locations" => {
                                 config.lint.follow_locations =
                                     Some(boolean(&l.value, "follow-locations")?)
+                            }
+                            "openapi-placeholders" => {
+                                config.lint.openapi_placeholders =
+                                    Some(boolean(&l.value, "openapi-placeholders")?)
                             }
                             _ => config.lint.templates = Some(boolean(&l.value, "templates")?),
                         }

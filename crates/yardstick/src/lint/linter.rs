@@ -283,6 +283,7 @@ impl Linter<'_> {
                     };
                     let options = ValidateOptions {
                         templates: self.options.templates,
+                        openapi_placeholders: self.options.openapi_placeholders,
                         placeholders: if self.options.resolve_placeholders {
                             Some(&call)
                         } else {

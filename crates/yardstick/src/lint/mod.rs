@@ -19,15 +19,17 @@ mod repository;
 mod tests;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::catalog::Entity;
+use crate::catalog::{Entity, OwnerDirectory};
 use crate::rules::{RuleId, Severity};
+use crate::util::path::git_work_tree_top;
 use crate::yaml::{Limits, Node, Span};
 
 pub use app_locations::AppCatalog;
 use app_locations::CatalogSetup;
+pub use catalog_checks::OwnerResolution;
 use discover::{discover, globset};
 pub use finding::Finding;
 use linter::Linter;
@@ -36,7 +38,9 @@ pub use repository::Repository;
 /// When to check that relation targets exist in the scanned catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RefCheck {
-    /// Only for target kinds of which the catalog holds at least one entity.
+    /// Owners strictly when an owner source is given or the catalog's own Groups and Users
+    /// resolve at least half of the distinct owner references; other targets only for
+    /// kinds of which the catalog (or an owner source) holds at least one entity.
     #[default]
     Auto,
     /// Always: every target must be in the catalog.
@@ -63,8 +67,13 @@ pub struct LintOptions {
     pub templates: bool,
     /// Read `$text`/`$json`/`$yaml` targets (relative files inside the root).
     pub resolve_placeholders: bool,
+    /// Treat `$openapi`/`$asyncapi` as placeholders (the OpenAPI catalog module).
+    pub openapi_placeholders: bool,
     /// Paths in findings are shown relative to this directory when below it.
     pub display_base: Option<PathBuf>,
+    /// Groups and Users from outside the scanned catalog (`--owners-from`, a GitHub org):
+    /// references resolve against them too, and with them `auto` checks owners strictly.
+    pub owners: Option<Arc<OwnerDirectory>>,
     /// Lint as this app-config's instance ingests: read only what its `catalog.locations`
     /// reach (below the first scanned directory), with its `catalog.rules`.
     pub app_catalog: Option<AppCatalog>,
@@ -83,7 +92,9 @@ impl Default for LintOptions {
             limits: Limits::default(),
             templates: true,
             resolve_placeholders: true,
+            openapi_placeholders: false,
             display_base: None,
+            owners: None,
             app_catalog: None,
             repository: None,
         }
@@ -206,6 +217,8 @@ pub struct LintReport {
     pub catalog: Catalog,
     /// Number of non-empty documents read.
     pub documents: usize,
+    /// How owner references resolve, for `has-owner` as for `ref/unresolved-owner`.
+    pub owners: OwnerResolution,
 }
 
 impl LintReport {
@@ -275,10 +288,10 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
                 linter.enqueue_location(file, canonical.clone());
             }
         } else {
-            let root = canonical
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| canonical.clone());
+            // A file's relative paths may reach across its repository: the root is the git
+            // work tree's top (found by its `.git`, without running git), else its folder.
+            let folder = canonical.parent().unwrap_or(&canonical).to_path_buf();
+            let root = git_work_tree_top(&folder).unwrap_or(folder);
             linter.enqueue_location(canonical, root);
         }
     }

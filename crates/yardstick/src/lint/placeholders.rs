@@ -1,4 +1,6 @@
-//! Reading `$text`, `$json` and `$yaml` placeholder targets, inside the scanned root only.
+//! Reading `$text`, `$json` and `$yaml` placeholder targets (and `$openapi`/`$asyncapi`,
+//! read as text), inside the scanned root only. A target that is not read (a URL, a path
+//! outside the root) is [`PlaceholderValue::Unread`]: its field is left unvalidated.
 
 use std::path::Path;
 
@@ -18,33 +20,35 @@ pub(super) fn resolve_placeholder(
     limits: &Limits,
 ) -> (PlaceholderValue, Option<Note>) {
     if is_url(target) {
-        return (PlaceholderValue::Stub, None);
+        return (
+            PlaceholderValue::Unread,
+            Note::some(
+                RuleId::PlaceholderNotRead,
+                format!("placeholder ${kind} target {target} is a URL; not fetched, so the field it fills is not validated"),
+            ),
+        );
     }
+    let outside = || {
+        Note::some(
+            RuleId::LocationOutsideRoot,
+            format!("placeholder ${kind} target {target} resolves outside the scanned root; not read, so the field it fills is not validated"),
+        )
+    };
     let Some(path) = join_lexically(dir, target) else {
         return (
-            PlaceholderValue::Stub,
+            PlaceholderValue::Unread,
             Note::some(
                 RuleId::LocationOutsideRoot,
-                format!("placeholder ${kind} target {target} is an absolute path; not read"),
+                format!("placeholder ${kind} target {target} is an absolute path; not read, so the field it fills is not validated"),
             ),
         );
     };
     if !path.starts_with(root) {
-        return (
-            PlaceholderValue::Stub,
-            Note::some(
-                RuleId::LocationOutsideRoot,
-                format!(
-                "placeholder ${kind} target {target} resolves outside the scanned root; not read"
-            ),
-            ),
-        );
+        return (PlaceholderValue::Unread, outside());
     }
     let real = match path.canonicalize() {
         Ok(r) if r.starts_with(root) => r,
-        Ok(_) => {
-            return (PlaceholderValue::Stub, Note::some(RuleId::LocationOutsideRoot, format!("placeholder ${kind} target {target} resolves outside the scanned root; not read")));
-        }
+        Ok(_) => return (PlaceholderValue::Unread, outside()),
         Err(e) => return (PlaceholderValue::Failed(e.to_string()), None),
     };
     if std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0) > limits.file_bytes() as u64 {
@@ -59,7 +63,7 @@ pub(super) fn resolve_placeholder(
     };
     let span = Span::default();
     let value = match kind {
-        "text" => PlaceholderValue::Resolved(Node {
+        "text" | "openapi" | "asyncapi" => PlaceholderValue::Resolved(Node {
             value: Value::String(text),
             span,
         }),

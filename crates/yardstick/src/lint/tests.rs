@@ -2,6 +2,7 @@
 
 use super::discover::slash_path;
 use super::*;
+use std::path::Path;
 
 #[test]
 fn paths_are_shown_with_single_slashes() {

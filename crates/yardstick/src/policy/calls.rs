@@ -396,11 +396,7 @@ pub(crate) fn nearest_name<'c>(
     candidates: impl Iterator<Item = &'c str>,
 ) -> Option<&'c str> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
-    candidates
-        .map(|candidate| (edit_distance(name, candidate), candidate))
-        .filter(|(distance, _)| *distance <= limit)
-        .min()
-        .map(|(_, candidate)| candidate)
+    crate::util::edit_distance::nearest_within(name, candidates, limit)
 }
 
 /// The 1-based column, in characters, of byte `offset` of `text`.
@@ -410,25 +406,9 @@ fn character_column(text: &str, offset: usize) -> usize {
     before[line_start..].chars().count() + 1
 }
 
-/// Levenshtein distance between two names, by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use crate::util::edit_distance::distance as edit_distance;
 
     #[test]
     fn edit_distance_counts_edits() {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde_json::{json, Value as Json};
 
 use super::{Adoption, FindingRecord, OrgScan, Report, RepositoryRecord};
+use crate::catalog::OwnerDirectory;
 use crate::lint::{lint_files, LintOptions, LintReport, SourceFile};
 use crate::policy::PolicySet;
 use crate::rules::RuleId;
@@ -99,6 +100,17 @@ pub fn org_report(
     policies: &PolicySet,
     options: &ScoreOptions,
 ) -> Result<Report, OrgReportError> {
+    org_report_with_owners(fetched, policies, options, None)
+}
+
+/// [`org_report`] with Groups and Users from outside the scanned repositories (an owner
+/// source): owner references resolve against them too, and `auto` checks owners strictly.
+pub fn org_report_with_owners(
+    fetched: FetchedOrganization,
+    policies: &PolicySet,
+    options: &ScoreOptions,
+    owners: Option<Arc<OwnerDirectory>>,
+) -> Result<Report, OrgReportError> {
     let FetchedOrganization {
         organization,
         shard,
@@ -118,6 +130,7 @@ pub fn org_report(
     let lint_options = LintOptions {
         check_refs: options.config.lint.check_refs.unwrap_or_default(),
         templates: options.config.lint.templates.unwrap_or(true),
+        owners,
         ..LintOptions::default()
     };
     let lint = lint_files(catalog.files, &lint_options);

@@ -210,6 +210,8 @@ rules! {
     LocationNotRead = "location/not-read", Error, "The file is read only through a Location that is not ingested, so Backstage never reads it.", "Fix the Location the message names (or the document that keeps it out of the catalog); its targets are read only once it is in the catalog.";
     LocationKindNotAllowed = "location/kind-not-allowed", Error, "The app-config's catalog rules do not allow this kind from the location it comes from.", "Allow the kind in `catalog.rules` (or in the location's own `rules`), or move the entity to a location that allows it; the backend rejects it and, with it, the rest of the location's documents.";
     LocationUrlElsewhere = "location/url-elsewhere", Note, "A Location target is a URL outside the scanned repository; yardstick does not fetch it.", "Lint that repository on its own; URLs into the scanned repository (--repo-url, or the git remote origin) are read from its work tree.";
+    SchemaMisspelledSpecKey = "schema/misspelled-spec-key", Note, "A spec key that the kind's schema does not name is a likely typo of one it does; Backstage accepts and ignores it.", "Rename the key to the field the note suggests, or ignore the note if the key is meant for a plugin.";
+    PlaceholderNotRead = "placeholder/not-read", Note, "A placeholder's target is a URL, which yardstick does not fetch, so the field it fills is not validated.", "Nothing to do if the URL is right; Backstage reads it at ingestion.";
 }
 
 /// Looks up a rule by its stable id.

@@ -197,15 +197,16 @@ impl<'a> Scorer<'a> {
     }
 }
 
+/// `data.yardstick.catalog`: the owners that resolve (the catalog's Groups and Users and
+/// the owner sources) and whether owners must resolve (see `OwnerResolution`).
 pub(super) fn catalog_data(report: &LintReport) -> Json {
-    let mut entities = serde_json::Map::new();
-    for e in &report.catalog.entities {
-        let kind = e.entity.kind();
-        if kind.eq_ignore_ascii_case("group") || kind.eq_ignore_ascii_case("user") {
-            entities.insert(e.entity.reference.to_string(), json!({"kind": kind}));
-        }
-    }
-    json!({"has_owners": !entities.is_empty(), "entities": entities})
+    let entities: serde_json::Map<String, Json> = report
+        .owners
+        .known
+        .iter()
+        .map(|(reference, kind)| (reference.clone(), json!({ "kind": kind })))
+        .collect();
+    json!({"has_owners": report.owners.strict, "entities": entities})
 }
 
 #[allow(clippy::too_many_arguments)]

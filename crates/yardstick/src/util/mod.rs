@@ -1,4 +1,4 @@
-//! Small helpers with one home each: hashing, dates, paths, URL encoding, atomic writes,
+//! Small helpers with one home each: hashing, dates, edit distance, paths, URL encoding, atomic writes,
 //! control characters made visible.
 //!
 //! They sit below every other module and import none of them. The GitHub crate and the CLI
@@ -7,6 +7,7 @@
 
 pub mod atomic_write;
 pub mod civil_date;
+pub mod edit_distance;
 pub mod escape;
 pub mod fnv;
 pub mod path;

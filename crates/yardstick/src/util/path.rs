@@ -1,4 +1,5 @@
-//! Lexical path arithmetic: `..` and `.` are folded without touching the file system.
+//! Lexical path arithmetic: `..` and `.` are folded without touching the file system; and
+//! the top of the git work tree a path lies in.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -33,4 +34,22 @@ pub fn join_lexically(dir: &Path, target: &str) -> Option<PathBuf> {
         }
     }
     Some(out)
+}
+
+/// The top of the git work tree that `dir` lies in: the nearest of `dir` and its ancestors
+/// holding a `.git` (a folder, or the file of a linked work tree or submodule). Only the
+/// file system is asked; `git` is not run.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("yardstick-doc-git-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join(".git")).unwrap();
+/// std::fs::create_dir_all(dir.join("a/b")).unwrap();
+/// let top = yardstick::util::path::git_work_tree_top(&dir.join("a/b"));
+/// assert_eq!(top.as_deref(), Some(dir.as_path()));
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn git_work_tree_top(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
 }

@@ -5,7 +5,7 @@ mod formats;
 mod placeholders;
 
 use formats::field_formats;
-use placeholders::{has_placeholder_keys, substitute_placeholders};
+use placeholders::{has_placeholder_keys, openapi_hints, unvalidated, Substitution};
 
 use super::entity_ref::{EntityRef, DEFAULT_NAMESPACE};
 use super::schema::{self, escape_pointer, SchemaError};
@@ -84,8 +84,12 @@ impl Validation {
 pub enum PlaceholderValue {
     /// The resolved content.
     Resolved(Node),
-    /// Not resolved (a URL, or stub mode): a string for `$text`, an empty object otherwise.
+    /// Not resolved (stub mode, as the oracle does): a string for `$text`, an empty object
+    /// otherwise, validated like any value.
     Stub,
+    /// Not read (a URL, a path outside the scanned root): stubbed as [`Self::Stub`], but the
+    /// field it fills is left unvalidated, since Backstage would read a real value there.
+    Unread,
     /// The target cannot be read or parsed; Backstage would reject the entity.
     Failed(String),
 }
@@ -101,6 +105,9 @@ pub struct ValidateOptions<'a> {
     pub templates: bool,
     /// Reads placeholder targets; `None` stubs every placeholder as the oracle does.
     pub placeholders: Option<PlaceholderResolver<'a>>,
+    /// Treat `$openapi` and `$asyncapi` as placeholders, as a backend with
+    /// `@backstage/plugin-catalog-backend-module-openapi` does.
+    pub openapi_placeholders: bool,
 }
 
 impl Default for ValidateOptions<'_> {
@@ -108,6 +115,7 @@ impl Default for ValidateOptions<'_> {
         ValidateOptions {
             templates: true,
             placeholders: None,
+            openapi_placeholders: false,
         }
     }
 }
@@ -221,8 +229,15 @@ pub(crate) fn validate_tree(
     let source = has_placeholder_keys(&root).then(|| root.clone());
     let mut entity_root = root;
     let mut problems = Vec::new();
+    let mut unread = Vec::new();
     if source.is_some() {
-        substitute_placeholders(&mut entity_root, options, &mut String::new(), &mut problems);
+        let mut walk = Substitution {
+            options,
+            pointer: String::new(),
+            problems: &mut problems,
+            unread: &mut unread,
+        };
+        walk.substitute(&mut entity_root);
     }
     let source = source.filter(|s| *s != entity_root);
     if !problems.is_empty() {
@@ -231,9 +246,13 @@ pub(crate) fn validate_tree(
     }
 
     // 3. Entity policies; 4. the kind's schema; 5. relation references.
+    // A field an unread placeholder fills is not validated: Backstage reads a real value.
     let checked = entity_policies(&entity_root)
+        .or_else(|p| unvalidated(p, &unread))
         .and_then(|()| kind_schema(&entity_root, &reference.kind, options))
-        .and_then(|()| relations(&entity_root, &reference));
+        .or_else(|p| unvalidated(p, &unread))
+        .map_err(|p| openapi_hints(p, &entity_root, options))
+        .and_then(|()| relations(&entity_root, &reference, &unread));
     let relations = match checked {
         Ok(relations) => relations,
         Err(problems) => {
@@ -341,7 +360,11 @@ fn kind_schema(root: &Node, kind: &str, options: &ValidateOptions<'_>) -> Result
 }
 
 /// The entity's relations, parsed as the backend's relation processor parses them.
-fn relations(root: &Node, reference: &EntityRef) -> Result<Vec<Relation>, Vec<Problem>> {
+fn relations(
+    root: &Node,
+    reference: &EntityRef,
+    unread: &[String],
+) -> Result<Vec<Relation>, Vec<Problem>> {
     let mut relations = Vec::new();
     let mut problems = Vec::new();
     for (field, default_kind) in relation_fields(&reference.kind) {
@@ -361,6 +384,9 @@ fn relations(root: &Node, reference: &EntityRef) -> Result<Vec<Relation>, Vec<Pr
             _ => vec![(format!("/spec/{field}"), value)],
         };
         for (pointer, item) in items {
+            if placeholders::is_under_any(&pointer, unread) {
+                continue;
+            }
             match EntityRef::parse_node(item, *default_kind, &reference.namespace) {
                 Ok(target) => relations.push(Relation {
                     field,
@@ -383,8 +409,7 @@ fn relations(root: &Node, reference: &EntityRef) -> Result<Vec<Relation>, Vec<Pr
     }
 }
 
-/// Whether any map in the tree has a key starting with `$`, the only maps that
-/// [`substitute_placeholders`] changes or reports.
+/// JavaScript's falsiness, as `if (!targets)` tests it.
 fn js_falsy(node: &Node) -> bool {
     match &node.value {
         Value::Null | Value::Bool(false) => true,
@@ -420,6 +445,28 @@ fn rule_for(pointer: &str, keyword: &str) -> RuleId {
     }
 }
 
+/// "; did you mean …" when the map of a missing field holds a key within a typo of it.
+fn misspelled_key(root: &Node, field: &str) -> String {
+    let Some((parent, missing)) = field.rsplit_once('/') else {
+        return String::new();
+    };
+    let keys = root
+        .pointer(parent)
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.key.as_str());
+    // The written key is the typo: the missing name is the suggestion.
+    keys.filter(|k| crate::util::edit_distance::did_you_mean(k, [missing]).is_some())
+        .min()
+        .map_or_else(String::new, |k| {
+            format!(
+                "; `{}` is written: did you mean `{missing}`?",
+                display_path(&format!("{parent}/{k}"))
+            )
+        })
+}
+
 /// `metadata.labels["a/b"]`-style display of a JSON pointer.
 pub(crate) fn display_path(pointer: &str) -> String {
     let mut out = String::new();
@@ -451,7 +498,11 @@ fn schema_problem(root: &Node, e: &SchemaError) -> Problem {
     let field = e.field_pointer();
     let rule = rule_for(&field, e.keyword);
     let message = match e.keyword {
-        "required" => format!("missing required field `{}`", display_path(&field)),
+        "required" => {
+            let mut m = format!("missing required field `{}`", display_path(&field));
+            m.push_str(&misspelled_key(root, &field));
+            m
+        }
         "additionalProperties" => format!("unknown field `{}`", display_path(&field)),
         "type" => {
             let found = root.pointer(&e.pointer);
