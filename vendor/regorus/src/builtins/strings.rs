@@ -15,11 +15,13 @@ use crate::builtins::utils::{
 };
 use crate::lexer::Span;
 use crate::number::Number;
+use num_traits::FromPrimitive;
 use crate::value::Value;
 use crate::*;
 
 use anyhow::{bail, Result};
 
+mod go_fmt;
 mod go_is_print;
 
 pub fn register(m: &mut builtins::BuiltinsMap<&'static str, builtins::BuiltinFcn>) {
@@ -190,6 +192,8 @@ fn to_string(v: &Value, unescape: bool) -> String {
             serde_json::to_string(s.as_ref()).unwrap_or(s.as_ref().to_string())
         }
         Value::String(s) => s.as_ref().to_string(),
+        // From 1e21 up, a float's JSON text (which OPA prints) is in exponent notation.
+        Value::Number(Number::Float(f)) if f.abs() >= 1e21 => go_json_exponent(*f),
         Value::Number(n) => n.format_decimal(),
         Value::Array(a) => {
             "[".to_owned()
@@ -219,296 +223,55 @@ fn to_string(v: &Value, unescape: bool) -> String {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Width {
-    None,
-    LeadingZeros(usize),
-    Cell(usize),
-    Decimals(usize),
-}
-
-fn apply_width(w: Width, s: String) -> String {
-    match w {
-        Width::LeadingZeros(n) if n > s.len() => "0".repeat(n - s.len()) + &s,
-        Width::Cell(n) if n > s.len() => " ".repeat(n - s.len()) + &s,
-        _ => s,
-    }
-}
-
-const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
-
-// Append a string quoted like Go's `strconv.Quote` (and therefore OPA's `%q`).
-// Precision truncates the input by Unicode scalar values before quoting, while
-// width pads the quoted result by Unicode scalar values.
-fn append_go_quoted(out: &mut String, input: &str, width: Width) -> Result<()> {
-    let input = match width {
-        Width::Decimals(precision) => truncate_chars(input, precision),
-        _ => input,
-    };
-
-    let (padding, padding_char) = match width {
-        Width::Cell(width) => (width.saturating_sub(go_quoted_len(input)), ' '),
-        Width::LeadingZeros(width) => (width.saturating_sub(go_quoted_len(input)), '0'),
-        Width::None | Width::Decimals(_) => (0, ' '),
-    };
-    for _ in 0..padding {
-        out.push(padding_char);
-        enforce_limit()?;
-    }
-
-    out.push('"');
-    for c in input.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{0007}' => out.push_str("\\a"),
-            '\u{0008}' => out.push_str("\\b"),
-            '\u{000C}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{000B}' => out.push_str("\\v"),
-            c if go_is_print::is_print(c) => out.push(c),
-            c if (c as u32) <= 0x7f => append_hex_escape(out, 'x', c as u32, 2),
-            c if (c as u32) <= 0xffff => append_hex_escape(out, 'u', c as u32, 4),
-            c => append_hex_escape(out, 'U', c as u32, 8),
-        }
-        enforce_limit()?;
-    }
-    out.push('"');
-    enforce_limit()
-}
-
-fn truncate_chars(s: &str, count: usize) -> &str {
-    s.char_indices()
-        .nth(count)
-        .map_or(s, |(byte_index, _)| &s[..byte_index])
-}
-
-fn go_quoted_len(s: &str) -> usize {
-    s.chars().fold(2usize, |len, c| {
-        let escaped_len = match c {
-            '"' | '\\' | '\u{0007}' | '\u{0008}' | '\u{000C}' | '\n' | '\r' | '\t' | '\u{000B}' => {
-                2
-            }
-            c if go_is_print::is_print(c) => 1,
-            c if (c as u32) <= 0x7f => 4,
-            c if (c as u32) <= 0xffff => 6,
-            _ => 10,
-        };
-        len.saturating_add(escaped_len)
-    })
-}
-
-fn append_hex_escape(out: &mut String, prefix: char, value: u32, digits: usize) {
-    out.push('\\');
-    out.push(prefix);
-    for digit in (0..digits).rev() {
-        let nibble = ((value >> (digit * 4)) & 0x0f) as usize;
-        out.push(LOWER_HEX[nibble] as char);
-    }
-}
-
 fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "sprintf";
     ensure_args_count(span, name, params, args, 2)?;
     let fmt = ensure_string(name, &params[0], &args[0])?;
     let args = ensure_array(name, &params[1], args[1].clone())?;
-
-    let mut s = String::default();
-    let mut args_idx = 0usize;
-    let mut chars = fmt.chars().peekable();
-    let args_span = params[1].span();
-    loop {
-        let (verb, width) = match chars.next() {
-            Some('%') => match chars.next() {
-                Some('%') => {
-                    s.push('%');
-                    continue;
-                }
-                Some(c) if c == '.' || c.is_numeric() => {
-                    let first_char = c;
-                    let mut w = 0;
-                    if c != '.' {
-                        w = c.to_digit(10).expect("could not get digit from char");
-                    }
-
-                    while chars.peek().map(|c| c.is_numeric()) == Some(true) {
-                        w = w * 10
-                            + chars
-                                .next()
-                                .expect("could not get next digit")
-                                .to_digit(10)
-                                .expect("could not get digit from char");
-                    }
-                    let width = match first_char {
-                        '0' => Width::LeadingZeros(w as usize),
-                        '.' => Width::Decimals(w as usize),
-                        _ => Width::Cell(w as usize),
-                    };
-                    match chars.next() {
-                        Some(c) => (c, width),
-                        _ => {
-                            let span = params[0].span();
-                            bail!(span.error(
-                                "missing format verb after `%width` at end of format string"
-                            ));
-                        }
-                    }
-                }
-                Some(c) => (c, Width::None),
-                None => {
-                    let span = params[0].span();
-                    bail!(span.error("missing format verb after `%` at end of format string"));
-                }
-            },
-            Some(c) => {
-                s.push(c);
-                continue;
-            }
-            None => break,
-        };
-
-        if args_idx >= args.len() {
-            bail!(args_span
-                .error(format!("no argument specified for format verb {args_idx}").as_str()));
-        }
-        let arg = &args[args_idx];
-        args_idx += 1;
-
-        // Handle Golang flags.
-        let emit_sign = false;
-        let leave_space_for_elided_sign = false;
-        // Note: Golang flags come BEFORE the format verb, not after.
-        // This code was incorrectly consuming characters after the verb.
-        // Removing the incorrect flag handling to fix sprintf spacing.
-
-        let get_sign_value = |f: &Number| match (emit_sign, f) {
-            (_, v) if v < &Number::from(0.0) => ("-", v.clone()),
-            (true, v) => ("+", v.clone()),
-            (false, v) if leave_space_for_elided_sign => (" ", v.clone()),
-            (false, v) => ("", v.clone()),
-        };
-
-        // Handle Golang printing verbs.
-        // https://pkg.go.dev/fmt
-        match (verb, arg) {
-            ('s', Value::String(sv)) => s += sv.as_ref(),
-            ('s', v) => s += &to_string(v, false),
-
-            ('v', _) => s += &to_string(arg, false),
-            ('b', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += v.format_bin().as_str()
-            }
-            ('c', Value::Number(f)) if f.is_integer() => {
-                // TODO: range error
-                let ch_opt = f.as_u64().map(|ival| char::from_u32(ival as u32));
-                match ch_opt {
-                    Some(Some(c)) => s.push(c),
-                    _ => {
-                        bail!(args_span.error(
-                            format!("invalid value {} for format verb c.", f.format_decimal())
-                                .as_str()
-                        ))
-                    }
-                }
-            }
-            ('d', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, v.format_decimal()).as_str()
-            }
-            ('o', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, "0O".to_owned() + &v.format_octal()).as_str()
-            }
-            ('O', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, "0o".to_owned() + &v.format_octal()).as_str()
-            }
-            ('x', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, v.format_hex()).as_str()
-            }
-            ('X', Value::Number(f)) if f.is_integer() => {
-                let (sign, v) = get_sign_value(f);
-                s += sign;
-                s += apply_width(width, v.format_big_hex()).as_str()
-            }
-            ('e', Value::Number(f)) => s += &f.format_scientific(),
-            ('E', Value::Number(f)) => s += &f.format_scientific().replace('e', "E"),
-            ('f' | 'F', Value::Number(f)) => {
-                s += &match width {
-                    Width::Decimals(d) => f.format_decimal_with_width(d as u32),
-                    _ => apply_width(width, f.format_decimal()),
-                }
-            }
-            ('g', Value::Number(f)) => {
-                let (sign, v) = get_sign_value(f);
-                let v = match v.as_f64() {
-                    Some(v) => v,
-                    _ => bail!(span.error("cannot print large float using g format specified")),
-                };
-                s += sign;
-                let bits = v.to_bits();
-                let exponent = (bits >> 52) & 0x7ff;
-                // TODO: what is large exponent?
-                if exponent > 32 {
-                    s += format!("{v:e}").as_str()
-                } else {
-                    s += format!("{v}").as_str()
-                }
-            }
-            ('G', Value::Number(f)) => {
-                let (sign, v) = get_sign_value(f);
-                let v = match v.as_f64() {
-                    Some(v) => v,
-                    _ => bail!("cannot print large float using g format specified"),
-                };
-                s += sign;
-                let bits = v.to_bits();
-                let exponent = (bits >> 52) & 0x7ff;
-                // TODO: what is large exponent?
-                if exponent > 32 {
-                    s += format!("{v:E}").as_str()
-                } else {
-                    s += format!("{v}").as_str()
-                }
-            }
-            (_, Value::Number(_)) => {
-                bail!(args_span.error(&format!("number specified for format verb {verb}.")));
-            }
-
-            ('q', Value::String(sv)) => append_go_quoted(&mut s, sv.as_ref(), width)?,
-
-            ('+', _) if chars.next() == Some('v') => {
-                bail!(args_span.error("Go-syntax fields names format verm %#v is not supported."));
-            }
-            ('T', _) | ('#', _) | ('q', _) | ('p', _) => {
-                bail!(
-                    args_span.error("Go-syntax format verbs %#v. %q, %p and %T are not supported.")
-                );
-            }
-            _ => {}
-        }
-    }
-
-    if args_idx < args.len() {
-        bail!(args_span.error(
-            format!(
-                "extra arguments ({}) specified for {args_idx} format verbs.",
-                args.len()
-            )
-            .as_str()
-        ));
-    }
-
+    let operands: Vec<go_fmt::GoArg> = args.iter().map(go_operand).collect();
+    let s = go_fmt::sprintf(fmt.as_ref(), &operands);
+    enforce_limit()?;
     Ok(Value::String(s.into()))
+}
+
+// The operand OPA hands to Go's fmt for a value: an integer is an `int64` (a `*big.Int`
+// beyond), a fraction a `float64`, a string itself, and anything else its Rego text.
+fn go_operand(v: &Value) -> go_fmt::GoArg {
+    match v {
+        Value::Number(n) => go_number(n),
+        Value::String(s) => go_fmt::GoArg::Str(s.as_ref().to_string()),
+        other => go_fmt::GoArg::Str(to_string(other, false)),
+    }
+}
+
+fn go_number(n: &Number) -> go_fmt::GoArg {
+    if let Some(i) = n.as_i64() {
+        return go_fmt::GoArg::Int(i);
+    }
+    match n {
+        Number::Float(f) if f.fract() != 0.0 || !f.is_finite() => go_fmt::GoArg::Float(*f),
+        // An integral float beyond i64: OPA holds the number as its JSON text, which is an
+        // integer below 1e21 and exponent notation (`1e+21`) from there, as Go's encoder
+        // and JavaScript write it; exponent text reaches fmt as a string.
+        Number::Float(f) if f.abs() >= 1e21 => go_fmt::GoArg::Str(go_json_exponent(*f)),
+        Number::Float(f) => match num_bigint::BigInt::from_f64(*f) {
+            Some(b) => go_fmt::GoArg::Big(b),
+            None => go_fmt::GoArg::Float(*f),
+        },
+        _ => match n.to_big() {
+            Ok(b) => go_fmt::GoArg::Big(b.as_ref().clone()),
+            Err(_) => go_fmt::GoArg::Str(n.format_decimal()),
+        },
+    }
+}
+
+// 1e21 as `1e+21`: Rust's shortest `1e21` with Go's explicit exponent sign.
+fn go_json_exponent(f: f64) -> String {
+    let text = format!("{f:e}");
+    match text.split_once('e') {
+        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
+        _ => text,
+    }
 }
 
 fn any_prefix_match(
@@ -760,9 +523,7 @@ mod tests {
     use super::*;
 
     fn go_quote_string(s: &str) -> String {
-        let mut out = String::new();
-        append_go_quoted(&mut out, s, Width::None).expect("quoting must succeed");
-        out
+        go_fmt::quote(s, '"', false)
     }
 
     // Reference values below were captured from `sprintf("%q", [...])`
@@ -811,17 +572,34 @@ mod tests {
 
     #[test]
     fn quote_string_applies_supported_width_and_precision() {
-        let quote = |input, width| {
-            let mut out = String::new();
-            append_go_quoted(&mut out, input, width).expect("quoting must succeed");
-            out
+        let quote = |format: &str, input: &str| {
+            go_fmt::sprintf(format, &[go_fmt::GoArg::Str(input.to_string())])
         };
 
-        assert_eq!(quote("foo", Width::Cell(10)), "     \"foo\"");
-        assert_eq!(quote("a", Width::LeadingZeros(5)), "00\"a\"");
-        assert_eq!(quote("abcdef", Width::Decimals(3)), "\"abc\"");
-        assert_eq!(quote("abc", Width::Decimals(0)), "\"\"");
-        assert_eq!(quote("\u{1F642}", Width::Cell(6)), "   \"\u{1F642}\"");
-        assert_eq!(quote("\u{1F642}x", Width::Decimals(1)), "\"\u{1F642}\"");
+        assert_eq!(quote("%10q", "foo"), "     \"foo\"");
+        assert_eq!(quote("%05q", "a"), "00\"a\"");
+        assert_eq!(quote("%.3q", "abcdef"), "\"abc\"");
+        assert_eq!(quote("%.0q", "abc"), "\"\"");
+        assert_eq!(quote("%6q", "\u{1F642}"), "   \"\u{1F642}\"");
+        assert_eq!(quote("%.1q", "\u{1F642}x"), "\"\u{1F642}\"");
+    }
+
+    // OPA's operands: an integral number is an int64 (even -0.0, whose text OPA parses as
+    // an integer), a fraction a float64, and an integral float from 1e21 up its JSON text.
+    #[test]
+    fn sprintf_operands_are_the_ones_opa_passes_to_go() {
+        use crate::number::BigInt;
+        use go_fmt::GoArg;
+        assert_eq!(go_number(&Number::from(-0.0)), GoArg::Int(0));
+        assert_eq!(go_number(&Number::from(42.0)), GoArg::Int(42));
+        assert_eq!(go_number(&Number::from(81.25)), GoArg::Float(81.25));
+        assert_eq!(go_number(&Number::from(1e21)), GoArg::Str("1e+21".to_string()));
+        assert_eq!(
+            go_number(&Number::from(1e20)),
+            GoArg::Big(BigInt::from(100_000_000_000_000_000_000u128))
+        );
+        assert_eq!(go_operand(&Value::Bool(true)), GoArg::Str("true".to_string()));
+        let object = Value::from_json_str(r#"{"n": 1e21}"#).unwrap_or(Value::Undefined);
+        assert_eq!(to_string(&object, false), r#"{"n": 1e+21}"#);
     }
 }
