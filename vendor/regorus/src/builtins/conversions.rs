@@ -37,8 +37,12 @@ fn to_number(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -
                 }
             }
             Some(GoFloat::Hex(f)) if f.is_finite() => Value::from(f),
-            Some(_) => bail!(span.error(&format!("parsing {s:?}: value out of range"))),
-            None => bail!(span.error(&format!("parsing {s:?}: invalid syntax"))),
+            Some(_) => bail!(span.error(&format!(
+                "could not parse string as number: parsing {s:?}: value out of range"
+            ))),
+            None => bail!(span.error(&format!(
+                "could not parse string as number: parsing {s:?}: invalid syntax"
+            ))),
         },
         _ => {
             bail!(
