@@ -140,7 +140,7 @@ fn lower(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "lower";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
-    Ok(Value::String(s.to_lowercase().into()))
+    Ok(Value::String(go_to_lower(s.as_ref()).into()))
 }
 
 fn replace(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -271,6 +271,46 @@ fn go_json_exponent(f: f64) -> String {
     match text.split_once('e') {
         Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
         _ => text,
+    }
+}
+
+// Go's `strings.ToUpper`: each character's simple (one-to-one) uppercase mapping, so `ß`
+// and `ﬁ` stay, where Rust's full mapping gives `SS` and `FI`.
+fn go_to_upper(s: &str) -> String {
+    s.chars().map(simple_upper).collect()
+}
+
+// Go's `strings.ToLower`: simple mappings, so `İ` is `i` and `Σ` is always `σ` (Rust's
+// `str::to_lowercase` gives `i̇` and a final `ς`).
+fn go_to_lower(s: &str) -> String {
+    s.chars().map(simple_lower).collect()
+}
+
+fn simple_upper(c: char) -> char {
+    let mut full = c.to_uppercase();
+    match (full.next(), full.next()) {
+        (Some(u), None) => u,
+        // Multi-character full mappings (SpecialCasing.txt); the simple mapping in
+        // UnicodeData.txt is the titlecase letter for Greek with ypogegrammeni, else none.
+        _ => match c as u32 {
+            0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => {
+                char::from_u32(c as u32 + 8).unwrap_or(c)
+            }
+            0x1FB3 => '\u{1FBC}',
+            0x1FC3 => '\u{1FCC}',
+            0x1FF3 => '\u{1FFC}',
+            _ => c,
+        },
+    }
+}
+
+fn simple_lower(c: char) -> char {
+    let mut full = c.to_lowercase();
+    match (full.next(), full.next()) {
+        (Some(l), None) => l,
+        // U+0130 is the only character whose full lowercase mapping has several characters.
+        _ if c == '\u{130}' => 'i',
+        _ => c,
     }
 }
 
@@ -515,7 +555,7 @@ fn upper(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "upper";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
-    Ok(Value::String(s.to_uppercase().into()))
+    Ok(Value::String(go_to_upper(s.as_ref()).into()))
 }
 
 #[cfg(test)]
@@ -601,5 +641,15 @@ mod tests {
         assert_eq!(go_operand(&Value::Bool(true)), GoArg::Str("true".to_string()));
         let object = Value::from_json_str(r#"{"n": 1e21}"#).unwrap_or(Value::Undefined);
         assert_eq!(to_string(&object, false), r#"{"n": 1e+21}"#);
+    }
+
+    // Go's strings.ToUpper/ToLower, as OPA's upper/lower return them.
+    #[test]
+    fn case_mapping_is_go_simple_case_mapping() {
+        assert_eq!(go_to_upper("STRAßE café ﬁle"), "STRAßE CAFÉ ﬁLE");
+        assert_eq!(go_to_upper("ǆ ᾳ ᾀ ŉ"), "Ǆ ᾼ ᾈ ŉ");
+        assert_eq!(go_to_lower("İstanbul"), "istanbul");
+        assert_eq!(go_to_lower("ΟΔΟΣ σας"), "οδοσ σας");
+        assert_eq!(go_to_lower("Ǆemal ǅ"), "ǆemal ǆ");
     }
 }
