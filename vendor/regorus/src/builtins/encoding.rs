@@ -385,9 +385,39 @@ fn json_is_valid(
 fn json_marshal(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "json.marshal";
     ensure_args_count(span, name, params, args, 1)?;
-    Ok(Value::from(serde_json::to_string(&args[0]).map_err(
+    Ok(Value::from(go_json_escape(&serde_json::to_string(&args[0]).map_err(
         |e| span.error(&format!("could not serialize to json\nCaused by\n{e}")),
-    )?))
+    )?)))
+}
+
+// Go's encoding/json (OPA's json.marshal) escapes `<`, `>`, `&`, U+2028 and U+2029 inside
+// strings, so the text is safe in HTML; serde_json writes them as they are. They occur in
+// serialized JSON only inside strings, so a replacement over the whole text is exact.
+fn go_json_escape(json: &str) -> String {
+    let mut escaped = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => escaped.push_str("\\u003c"),
+            '>' => escaped.push_str("\\u003e"),
+            '&' => escaped.push_str("\\u0026"),
+            '\u{2028}' => escaped.push_str("\\u2028"),
+            '\u{2029}' => escaped.push_str("\\u2029"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod go_json_escape_tests {
+    // OPA's json.marshal("a<b>&c\u2028") text.
+    #[test]
+    fn html_characters_are_escaped_as_go_does() {
+        assert_eq!(
+            super::go_json_escape("\"a<b>&c\u{2028}\""),
+            "\"a\\u003cb\\u003e\\u0026c\\u2028\""
+        );
+    }
 }
 
 fn json_marshal_with_options(
@@ -428,14 +458,16 @@ fn json_marshal_with_options(
     }
 
     if !pretty || options.is_empty() {
-        return Ok(Value::from(serde_json::to_string(&args[0]).map_err(
+        return Ok(Value::from(go_json_escape(&serde_json::to_string(&args[0]).map_err(
             |e| span.error(&format!("could not serialize to json\nCaused by\n{e}")),
-        )?));
+        )?)));
     }
 
-    let lines: Vec<String> = serde_json::to_string_pretty(&args[0])
-        .map_err(|e| span.error(&format!("could not serialize to json\nCaused by\n{e}")))?
-        .split('\n')
+    let lines: Vec<String> = go_json_escape(
+        &serde_json::to_string_pretty(&args[0])
+            .map_err(|e| span.error(&format!("could not serialize to json\nCaused by\n{e}")))?,
+    )
+    .split('\n')
         .map(|line| {
             let mut line = line.to_string();
 

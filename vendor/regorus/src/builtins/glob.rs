@@ -132,7 +132,34 @@ fn quote_meta(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) 
     ensure_args_count(span, name, params, args, 1)?;
 
     let pattern = ensure_string(name, &params[0], &args[0])?;
-    // Ensure that the glob is valid.
-    let _ = make_glob(&pattern, params[0].span())?;
-    Ok(Value::String(pattern.as_ref().replace('*', "\\*").into()))
+    Ok(Value::String(quote_glob_meta(pattern.as_ref()).into()))
+}
+
+// gobwas/glob's `QuoteMeta`, which OPA calls: a backslash before each of `* ? \ [ ] { }`,
+// whether or not the text is a valid glob.
+fn quote_glob_meta(pattern: &str) -> String {
+    let mut quoted = String::with_capacity(pattern.len() * 2);
+    for c in pattern.chars() {
+        if matches!(c, '*' | '?' | '\\' | '[' | ']' | '{' | '}') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted
+}
+
+#[cfg(test)]
+mod quote_meta_tests {
+    use super::quote_glob_meta;
+
+    // OPA's glob.quote_meta results.
+    #[test]
+    fn quote_meta_escapes_every_glob_meta_character() {
+        assert_eq!(quote_glob_meta("*.github.com"), "\\*.github.com");
+        assert_eq!(quote_glob_meta("[a-c]?t"), "\\[a-c\\]\\?t");
+        assert_eq!(quote_glob_meta("{cat,dog}s"), "\\{cat,dog\\}s");
+        assert_eq!(quote_glob_meta("[!a]*"), "\\[!a\\]\\*");
+        assert_eq!(quote_glob_meta("\\*x"), "\\\\\\*x");
+        assert_eq!(quote_glob_meta("["), "\\[");
+    }
 }
