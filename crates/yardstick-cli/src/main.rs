@@ -35,7 +35,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(args),
         Command::Score(args) => commands::score::run(args),
-        Command::Verify { dir } => commands::verify::run(dir),
+        Command::Verify { dir, now } => commands::verify::run(dir, now),
         Command::Report { from, output } => commands::report::run(&from, &output),
         Command::ScanOrg(args) => commands::scan_org::run(args),
         Command::Merge(args) => commands::merge::run(args),

@@ -270,6 +270,32 @@ fn verify_runs_the_builtin_rego_tests() {
     );
 }
 
+// `--now` pins `time.now_ns()` for every test, so a clock-dependent test gives the same
+// verdict (and output) on every run; a timestamp that is not RFC 3339 cannot run (exit 2).
+#[test]
+fn verify_now_pins_time_now_ns() {
+    let dir = std::env::temp_dir().join(format!("yardstick-verify-now-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("clock_test.rego"),
+        "package clock_test\n\nimport rego.v1\n\n\
+         test_pinned if time.now_ns() == time.parse_rfc3339_ns(\"2026-01-02T03:04:05Z\")\n\n\
+         test_one_instant if time.now_ns() == time.now_ns()\n",
+    )
+    .unwrap();
+    let run = |now: &str| yardstick(&["verify", dir.to_str().unwrap(), "--now", now], &repo());
+    let pinned = run("2026-01-02T03:04:05Z");
+    let text = String::from_utf8_lossy(&pinned.stdout).into_owned();
+    assert_eq!(pinned.status.code(), Some(0), "{text}");
+    assert!(text.ends_with("2 passed, 0 failed\n"), "{text}");
+    assert_eq!(run("2026-01-02T03:04:05Z").stdout, pinned.stdout);
+    let later = run("2026-01-02T03:04:06Z");
+    assert_eq!(later.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&later.stdout).contains("FAIL data.clock_test.test_pinned"));
+    assert_eq!(run("yesterday").status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn a_rego_syntax_error_is_reported_with_its_position() {
     let dir = std::env::temp_dir().join(format!("yardstick-rego-{}", std::process::id()));

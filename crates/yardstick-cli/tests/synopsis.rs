@@ -166,8 +166,11 @@ fn every_synopsis_is_generated() {
 
 #[test]
 fn usage_reads_clap_usage_lines() {
-    assert_eq!(usage("verify"), ["yardstick verify [DIR]"]);
+    assert_eq!(usage("verify"), ["yardstick verify [OPTIONS] [DIR]"]);
     let block = generated("<!-- usage: verify rules -->\n").expect("a usage marker");
-    assert_eq!(block, "yardstick verify [DIR]\nyardstick rules [OPTIONS]\n");
+    assert_eq!(
+        block,
+        "yardstick verify [OPTIONS] [DIR]\nyardstick rules [OPTIONS]\n"
+    );
     assert_eq!(generated("```text\n"), None);
 }

@@ -7,7 +7,7 @@ use yardstick::{rego_files, run_rego_tests};
 
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
 
-pub fn run(dir: Option<PathBuf>) -> Result<u8, String> {
+pub fn run(dir: Option<PathBuf>, now_ns: Option<i64>) -> Result<u8, String> {
     let modules = match &dir {
         None => yardstick::builtin_modules(),
         Some(dir) => rego_files(dir)
@@ -20,7 +20,7 @@ pub fn run(dir: Option<PathBuf>) -> Result<u8, String> {
             })
             .collect::<Result<_, _>>()?,
     };
-    let outcomes = run_rego_tests(&modules).map_err(|e| e.to_string())?;
+    let outcomes = run_rego_tests(&modules, now_ns).map_err(|e| e.to_string())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let failed = outcomes.iter().filter(|o| !o.passed).count();

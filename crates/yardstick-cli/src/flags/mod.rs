@@ -54,6 +54,11 @@ pub enum Command {
     Verify {
         /// Directory of `.rego` checks and `*_test.rego` tests (default: the built-in checks).
         dir: Option<PathBuf>,
+        /// The instant Rego's `time.now_ns()` returns in every test (RFC 3339, e.g.
+        /// 2026-01-02T03:04:05Z), for reproducible runs (default: the clock when the run
+        /// starts, one instant for the whole run).
+        #[arg(long, value_name = "RFC3339", value_parser = yardstick::parse_now)]
+        now: Option<i64>,
     },
     /// Scan every repository of a GitHub organisation: fetch catalog files and CI status
     /// through the API (batched, cached), then lint, score and report them as one catalog.

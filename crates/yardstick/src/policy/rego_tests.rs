@@ -1,6 +1,7 @@
 //! Running the `test_` rules of Rego test modules, as `opa test` does.
 
 use super::calls::check_calls;
+use super::clock::{pin_clock, system_now_ns};
 use super::load::in_characters;
 use super::{regorus_error, PolicyErrors};
 
@@ -22,13 +23,25 @@ pub struct TestOutcome {
 /// with the wrong number of arguments, fails the run before any test: every such problem
 /// is reported.
 ///
+/// `time.now_ns()` returns `now_ns` (nanoseconds since the Unix epoch, see
+/// [`parse_now`](crate::parse_now)) in every test, or, when `None`, the clock's time when the
+/// run starts: one instant for the whole run, as OPA fixes it for a whole query.
+///
 /// ```
 /// let modules = [("t_test.rego".to_string(),
 ///     "package t_test\ntest_typo if is_numbr(1)\n".to_string())];
-/// let errors = yardstick::run_rego_tests(&modules).unwrap_err().errors;
+/// let errors = yardstick::run_rego_tests(&modules, None).unwrap_err().errors;
 /// assert_eq!((errors[0].line, errors[0].column), (2, 14));
+///
+/// let clock = [("c_test.rego".to_string(),
+///     "package c_test\ntest_now if time.now_ns() == 86400000000000\n".to_string())];
+/// let now = yardstick::parse_now("1970-01-02T00:00:00Z").unwrap();
+/// assert!(yardstick::run_rego_tests(&clock, Some(now)).unwrap()[0].passed);
 /// ```
-pub fn run_rego_tests(modules: &[(String, String)]) -> Result<Vec<TestOutcome>, PolicyErrors> {
+pub fn run_rego_tests(
+    modules: &[(String, String)],
+    now_ns: Option<i64>,
+) -> Result<Vec<TestOutcome>, PolicyErrors> {
     let sources: Vec<(&str, &str)> = modules
         .iter()
         .map(|(origin, text)| (origin.as_str(), text.as_str()))
@@ -38,6 +51,9 @@ pub fn run_rego_tests(modules: &[(String, String)]) -> Result<Vec<TestOutcome>, 
         return Err(PolicyErrors { errors });
     }
     let mut engine = regorus::Engine::new();
+    pin_clock(&mut engine, now_ns.unwrap_or_else(system_now_ns)).map_err(|e| PolicyErrors {
+        errors: vec![regorus_error("time.now_ns", &e)],
+    })?;
     let mut tests = Vec::new();
     for (origin, text) in modules {
         let package = engine

@@ -60,7 +60,7 @@ fn user_check_overrides_builtin_by_id() {
 
 #[test]
 fn builtin_tests_pass() {
-    let outcomes = run_rego_tests(&builtin_modules()).unwrap();
+    let outcomes = run_rego_tests(&builtin_modules(), None).unwrap();
     assert!(outcomes.len() > 40);
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
     assert!(failed.is_empty(), "{failed:?}");
