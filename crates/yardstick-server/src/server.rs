@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -18,7 +18,7 @@ use yardstick_store::Store;
 
 use crate::error::describe_errors;
 use crate::state::AppState;
-use crate::{badge, dashboard, ingest, tech_insights, ApiError, IngestConfig};
+use crate::{api, badge, dashboard, ingest, tech_insights, ApiError, IngestConfig};
 
 /// Where reports are posted to be recorded.
 pub const RUNS_PATH: &str = "/api/v1/runs";
@@ -93,7 +93,8 @@ pub fn app(store: Store, config: &ServerConfig) -> Router {
     ));
     let router = Router::new()
         .nest(TECH_INSIGHTS_PATH, tech_insights::routes())
-        .route(RUNS_PATH, post(ingest::record_run))
+        .route(RUNS_PATH, get(api::list_runs).post(ingest::record_run))
+        .merge(api::routes())
         .merge(dashboard::routes().merge(badge::routes()))
         .route("/healthz", get(healthz))
         .fallback(not_found)
