@@ -82,6 +82,38 @@ impl Store {
         let read = read_grouped(&mut conn, group, window, name).await;
         self.finish(conn, read).await
     }
+
+    /// [`Store::grouped_trends`] of each of `groups` (every group of each), in one read
+    /// transaction: the series all end at the same run.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use yardstick_store::{Store, TrendGroup, TrendWindow};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = Store::open(&dir.path().join("h.db").display().to_string()).await.unwrap();
+    /// let groups = [TrendGroup::Org, TrendGroup::Owner];
+    /// let trends = store.trends_by_group(&groups, TrendWindow::default()).await.unwrap();
+    /// assert_eq!(trends.len(), 2);
+    /// assert!(trends[0][0].points.is_empty() && trends[1].is_empty());
+    /// # });
+    /// ```
+    pub async fn trends_by_group(
+        &self,
+        groups: &[TrendGroup],
+        window: TrendWindow,
+    ) -> Result<Vec<Vec<TrendSeries>>, StoreError> {
+        let mut conn = self.begin_read().await?;
+        let read = async {
+            let mut trends = Vec::with_capacity(groups.len());
+            for &group in groups {
+                trends.push(read_grouped(&mut conn, group, window, None).await?);
+            }
+            Ok(trends)
+        }
+        .await;
+        self.finish(conn, read).await
+    }
 }
 
 /// A run of the window: its id and time.
