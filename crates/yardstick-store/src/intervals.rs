@@ -1,10 +1,11 @@
 //! One entity's stored intervals read back as they are kept: each score/level and each check
 //! result with the runs it was valid for.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
-use crate::{time, Store, StoreError};
+use crate::{time, CheckHistory, EntityHistory, EntityPoint, Store, StoreError};
 
 /// An entity's intervals, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,7 +25,7 @@ pub struct Validity {
     /// The run that wrote it.
     pub from_run: i64,
     /// When that run happened.
-    pub from_at: chrono::DateTime<chrono::Utc>,
+    pub from_at: DateTime<Utc>,
     /// The first run it no longer held at; `None`: it holds at the latest run.
     pub to_run: Option<i64>,
 }
@@ -106,72 +107,174 @@ impl Store {
         &self,
         reference: &str,
     ) -> Result<Option<EntityIntervals>, StoreError> {
-        let reference = reference.to_lowercase();
-        let entity_sql = "SELECT t.entity_ref, t.valid_from_run, r.at, t.valid_to_run, t.kind, \
-             t.owner, t.system, t.score, t.level, t.stale FROM entity_intervals t \
-             JOIN runs r ON r.id = t.valid_from_run WHERE t.entity_ref = $1";
-        let check_sql = "SELECT t.check_id, t.valid_from_run, r.at, t.valid_to_run, t.status, \
-             t.severity, t.weight, t.message, t.pointer, t.location FROM check_intervals t \
-             JOIN runs r ON r.id = t.valid_from_run WHERE t.entity_ref = $1";
+        let mut conn = self.begin_read().await?;
+        let read = read_intervals(&mut conn, reference).await;
+        self.finish(conn, read).await
+    }
+
+    /// [`Store::entity_history`] read from the entity's intervals and the runs' times (one
+    /// scan of each view, where `entity_history` joins every run with every interval),
+    /// in one read transaction.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = yardstick_store::Store::open(&dir.path().join("h.db").display().to_string())
+    ///     .await
+    ///     .unwrap();
+    /// assert!(store.entity_history_by_intervals("component:default/web").await.unwrap().is_none());
+    /// # });
+    /// ```
+    pub async fn entity_history_by_intervals(
+        &self,
+        reference: &str,
+    ) -> Result<Option<EntityHistory>, StoreError> {
         let mut conn = self.begin_read().await?;
         let read = async {
-            let entities = sqlx::query(entity_sql)
-                .bind(&reference)
+            let Some(intervals) = read_intervals(&mut conn, reference).await? else {
+                return Ok(None);
+            };
+            let rows = sqlx::query("SELECT id, at FROM runs WHERE id >= $1 ORDER BY id")
+                .bind(intervals.intervals.first().map_or(0, |i| i.valid.from_run))
                 .fetch_all(&mut *conn)
                 .await?;
-            let checks = sqlx::query(check_sql)
-                .bind(&reference)
-                .fetch_all(&mut *conn)
-                .await?;
-            Ok::<_, StoreError>((entities, checks))
+            let mut runs = Vec::with_capacity(rows.len());
+            for row in &rows {
+                runs.push((
+                    row.try_get::<i64, _>(0)?,
+                    time::parse(&row.try_get::<String, _>(1)?)?,
+                ));
+            }
+            Ok(Some(intervals.history(&runs)))
         }
         .await;
-        let (entity_rows, check_rows) = self.finish(conn, read).await?;
-        let Some(first) = entity_rows.first() else {
-            return Ok(None);
-        };
-        let recorded: String = first.try_get(0)?;
-        let validity = |row: &sqlx::any::AnyRow| -> Result<Validity, StoreError> {
-            Ok(Validity {
-                from_run: row.try_get(1)?,
-                from_at: time::parse(&row.try_get::<String, _>(2)?)?,
-                to_run: row.try_get(3)?,
-            })
-        };
-        let mut intervals = Vec::with_capacity(entity_rows.len());
-        for row in &entity_rows {
-            intervals.push(EntityInterval {
-                valid: validity(row)?,
-                kind: row.try_get(4)?,
-                owner: row.try_get(5)?,
-                system: row.try_get(6)?,
-                score: row.try_get(7)?,
-                level: row.try_get(8)?,
-                stale: row.try_get::<i64, _>(9)? != 0,
-            });
-        }
-        let mut checks = Vec::with_capacity(check_rows.len());
-        for row in &check_rows {
-            checks.push(CheckInterval {
-                id: row.try_get(0)?,
-                valid: validity(row)?,
-                status: row.try_get(4)?,
-                severity: row.try_get(5)?,
-                weight: row.try_get(6)?,
-                message: row.try_get(7)?,
-                pointer: row.try_get(8)?,
-                location: row.try_get(9)?,
-            });
-        }
-        // Sorted here, not in SQL: PostgreSQL's collation may order text otherwise.
-        intervals.sort_by_key(|i| i.valid.from_run);
-        checks.sort_by(|a, b| {
-            (a.id.as_str(), a.valid.from_run).cmp(&(b.id.as_str(), b.valid.from_run))
-        });
-        Ok(Some(EntityIntervals {
-            reference: recorded,
-            intervals,
-            checks,
-        }))
+        self.finish(conn, read).await
     }
+}
+
+impl EntityIntervals {
+    /// The entity run by run over `runs` (`(id, time)`, in id order), as
+    /// [`Store::entity_history`] answers it.
+    pub fn history(&self, runs: &[(i64, DateTime<Utc>)]) -> EntityHistory {
+        let mut points = Vec::new();
+        for &(run, at) in runs {
+            if let Some(interval) = self.intervals.iter().find(|i| i.valid.holds_at(run)) {
+                points.push(EntityPoint {
+                    run,
+                    at,
+                    score: interval.score,
+                    level: interval.level.clone(),
+                    stale: interval.stale,
+                });
+            }
+        }
+        let mut checks: Vec<CheckHistory> = Vec::new();
+        for interval in &self.checks {
+            let statuses: Vec<Option<String>> = points
+                .iter()
+                .map(|p| {
+                    interval
+                        .valid
+                        .holds_at(p.run)
+                        .then(|| interval.status.clone())
+                })
+                .collect();
+            if statuses.iter().all(Option::is_none) {
+                continue;
+            }
+            match checks.iter_mut().find(|c| c.id == interval.id) {
+                Some(check) => {
+                    for (slot, status) in check.statuses.iter_mut().zip(statuses) {
+                        if status.is_some() {
+                            *slot = status;
+                        }
+                    }
+                }
+                None => checks.push(CheckHistory {
+                    id: interval.id.clone(),
+                    statuses,
+                }),
+            }
+        }
+        checks.sort_by(|a, b| a.id.cmp(&b.id));
+        EntityHistory {
+            reference: self.reference.clone(),
+            points,
+            checks,
+        }
+    }
+}
+
+impl Validity {
+    /// Whether the value held at `run`.
+    pub fn holds_at(&self, run: i64) -> bool {
+        self.from_run <= run && self.to_run.is_none_or(|to| run < to)
+    }
+}
+
+/// The intervals of the entity `reference` names, read on `conn`.
+async fn read_intervals(
+    conn: &mut AnyConnection,
+    reference: &str,
+) -> Result<Option<EntityIntervals>, StoreError> {
+    let reference = reference.to_lowercase();
+    let entity_sql = "SELECT t.entity_ref, t.valid_from_run, r.at, t.valid_to_run, t.kind, \
+             t.owner, t.system, t.score, t.level, t.stale FROM entity_intervals t \
+             JOIN runs r ON r.id = t.valid_from_run WHERE t.entity_ref = $1";
+    let check_sql = "SELECT t.check_id, t.valid_from_run, r.at, t.valid_to_run, t.status, \
+             t.severity, t.weight, t.message, t.pointer, t.location FROM check_intervals t \
+             JOIN runs r ON r.id = t.valid_from_run WHERE t.entity_ref = $1";
+    let entity_rows = sqlx::query(entity_sql)
+        .bind(&reference)
+        .fetch_all(&mut *conn)
+        .await?;
+    let check_rows = sqlx::query(check_sql)
+        .bind(&reference)
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(first) = entity_rows.first() else {
+        return Ok(None);
+    };
+    let recorded: String = first.try_get(0)?;
+    let validity = |row: &sqlx::any::AnyRow| -> Result<Validity, StoreError> {
+        Ok(Validity {
+            from_run: row.try_get(1)?,
+            from_at: time::parse(&row.try_get::<String, _>(2)?)?,
+            to_run: row.try_get(3)?,
+        })
+    };
+    let mut intervals = Vec::with_capacity(entity_rows.len());
+    for row in &entity_rows {
+        intervals.push(EntityInterval {
+            valid: validity(row)?,
+            kind: row.try_get(4)?,
+            owner: row.try_get(5)?,
+            system: row.try_get(6)?,
+            score: row.try_get(7)?,
+            level: row.try_get(8)?,
+            stale: row.try_get::<i64, _>(9)? != 0,
+        });
+    }
+    let mut checks = Vec::with_capacity(check_rows.len());
+    for row in &check_rows {
+        checks.push(CheckInterval {
+            id: row.try_get(0)?,
+            valid: validity(row)?,
+            status: row.try_get(4)?,
+            severity: row.try_get(5)?,
+            weight: row.try_get(6)?,
+            message: row.try_get(7)?,
+            pointer: row.try_get(8)?,
+            location: row.try_get(9)?,
+        });
+    }
+    // Sorted here, not in SQL: PostgreSQL's collation may order text otherwise.
+    intervals.sort_by_key(|i| i.valid.from_run);
+    checks
+        .sort_by(|a, b| (a.id.as_str(), a.valid.from_run).cmp(&(b.id.as_str(), b.valid.from_run)));
+    Ok(Some(EntityIntervals {
+        reference: recorded,
+        intervals,
+        checks,
+    }))
 }

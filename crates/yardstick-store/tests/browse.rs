@@ -186,6 +186,20 @@ async fn intervals_and_grouped_trends(address: String) {
             ("c", 1, None, "pass")
         ]
     );
+    for reference in [
+        "component:default/a",
+        "component:default/b_x",
+        "component:default/c%",
+    ] {
+        assert_eq!(
+            store
+                .entity_history_by_intervals(&reference.to_uppercase())
+                .await
+                .expect("history"),
+            store.entity_history(reference).await.expect("history"),
+            "{reference}"
+        );
+    }
     let gone = store
         .entity_intervals("component:default/b_x")
         .await
@@ -247,4 +261,42 @@ async fn intervals_and_grouped_trends(address: String) {
     assert_eq!(all[1].len(), 2);
 }
 
-on_both_backends!(runs_and_entities, intervals_and_grouped_trends);
+/// An entity that leaves and comes back with another check: the history read from its
+/// intervals is the one `entity_history` reads run by run.
+async fn histories_from_intervals_have_the_same_gaps(address: String) {
+    let store = Store::open(&address).await.expect("open");
+    let x = |checks: &[(&'static str, &'static str)]| entity("component:default/x", TEAM_A, checks);
+    let y = || entity("component:default/y", TEAM_B, &[("a", "pass")]);
+    let runs = [
+        vec![x(&[("a", "pass"), ("b", "fail")]), y()],
+        vec![y()],
+        vec![x(&[("a", "fail"), ("c", "pass")]), y()],
+        vec![x(&[("a", "fail"), ("c", "fail")]), y()],
+    ];
+    for (d, entities) in runs.iter().enumerate() {
+        store
+            .record_json(&report(entities, None), &RunMeta::at(day(d as u32 + 1)))
+            .await
+            .expect("record");
+    }
+    let expected = store
+        .entity_history("component:default/x")
+        .await
+        .expect("history")
+        .expect("x");
+    assert_eq!(
+        expected.points.iter().map(|p| p.run).collect::<Vec<_>>(),
+        [1, 3, 4]
+    );
+    let got = store
+        .entity_history_by_intervals("Component:Default/X")
+        .await
+        .expect("history");
+    assert_eq!(got, Some(expected));
+}
+
+on_both_backends!(
+    runs_and_entities,
+    intervals_and_grouped_trends,
+    histories_from_intervals_have_the_same_gaps
+);
