@@ -87,7 +87,8 @@ impl Store {
     ///   "entities": [{{"ref": "component:default/web", "kind": "Component", "file": "c.yaml",
     ///     "owner": null, "system": null, "score": 0.0, "level": "none",
     ///     "checks": [{{"id": "has-owner", "status": "{status}", "severity": "critical",
-    ///       "weight": 10.0, "message": "m", "pointer": null, "location": null}}]}}],
+    ///       "weight": 10.0, "message": "m", "pointer": "/spec/owner", "location": {{
+    ///         "file": "c.yaml", "line": 5, "column": 3, "end_line": 5, "end_column": 8}}}}]}}],
     ///   "summary": {{"entities": 1, "score": 0.0, "owners": [], "systems": [],
     ///     "levels": {{"gold": 0, "silver": 0, "bronze": 0, "none": 1}},
     ///     "expired_exemptions": [], "gate": {{"passed": true, "reasons": []}}}}}}"#)).unwrap();
