@@ -2,6 +2,8 @@
 //!
 //! - [`tech_insights`]: Backstage's Tech Insights API at `/api/tech-insights`, so that the
 //!   stock scorecard card shows yardstick's checks (`docs/backstage.md`);
+//! - the JSON API under `/api/v1/` (runs, entities, histories, trends), described by the
+//!   OpenAPI document at `/api/v1/openapi.json`;
 //! - `POST /api/v1/runs`: a report from a CI job recorded as a run, with the ingest token
 //!   ([`IngestConfig`]);
 //! - the dashboard (`/`, `/entity/{kind}/{namespace}/{name}`): the latest scorecard, trends
@@ -28,6 +30,7 @@
 //! # }
 //! ```
 
+mod api;
 mod auth;
 mod badge;
 mod dashboard;

@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -20,7 +20,7 @@ use crate::auth::{own_jwks, require_read};
 use crate::error::describe_errors;
 use crate::state::AppState;
 use crate::{
-    badge, dashboard, ingest, tech_insights, ApiError, IngestConfig, ReadAuth, OWN_JWKS_PATH,
+    api, badge, dashboard, ingest, tech_insights, ApiError, IngestConfig, ReadAuth, OWN_JWKS_PATH,
 };
 
 /// Where reports are posted to be recorded.
@@ -99,7 +99,8 @@ pub fn app(store: Store, config: &ServerConfig) -> Router {
     ));
     let router = Router::new()
         .nest(TECH_INSIGHTS_PATH, tech_insights::routes())
-        .route(RUNS_PATH, post(ingest::record_run))
+        .route(RUNS_PATH, get(api::list_runs).post(ingest::record_run))
+        .merge(api::routes())
         .merge(dashboard::routes().merge(badge::routes()))
         .route("/healthz", get(healthz))
         .route(OWN_JWKS_PATH, get(own_jwks))

@@ -6,9 +6,11 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
+use yardstick::report::text::score_text;
 use yardstick::report::Report;
 use yardstick::CheckStatus;
 use yardstick_server::{BADGE_CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use yardstick_store::TrendFilter;
 
 use common::{demo_app, demo_report, respond, store_with};
 
@@ -347,4 +349,52 @@ async fn an_empty_store_has_a_page_and_no_badges() {
     let (status, _, svg) = get(&app, "/badge/component/default/web.svg").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(svg.contains("unknown entity"));
+}
+
+#[tokio::test]
+async fn group_trends_show_the_values_of_each_groups_own_trend() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut reports = three_runs();
+    // An owner present only in the first run: its row is gone, the others keep their runs.
+    if let Some(entity) = reports[0].entities.last_mut() {
+        entity.owner = Some("group:default/former-team".into());
+    }
+    let store = store_with(&dir, &reports).await;
+    let app = demo_app(store.clone());
+    let body = page(&app, "/", StatusCode::OK).await;
+    assert!(!body.contains("group:default/former-team"));
+    let latest = &reports[2];
+    let mut groups: Vec<(String, TrendFilter)> = Vec::new();
+    for entity in &latest.entities {
+        if let Some(owner) = &entity.owner {
+            groups.push((owner.to_string(), TrendFilter::Owner(owner.to_string())));
+        }
+        if let Some(system) = &entity.system {
+            groups.push((system.to_string(), TrendFilter::System(system.to_string())));
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    groups.dedup_by(|a, b| a.0 == b.0);
+    assert!(groups.len() >= 2);
+    let mut scored_groups = 0;
+    for (name, filter) in groups {
+        // What the dashboard drew from one query per group before it grouped them.
+        let trend = store.trend(&filter, None).await.expect("trend");
+        assert_eq!(trend.len(), 3);
+        let scored: Vec<f64> = trend.iter().filter_map(|p| p.score).collect();
+        let last = trend.last().expect("a point");
+        let summary = match (scored.first(), scored.last()) {
+            (Some(&first), Some(&latest)) => format!(
+                "{name}: mean score over 3 runs, from {} to {}",
+                score_text(Some(first), ""),
+                score_text(Some(latest), "")
+            ),
+            _ => format!("{name}: no score in 3 runs"),
+        };
+        scored_groups += usize::from(!scored.is_empty());
+        assert!(body.contains(&summary), "{summary}");
+        let row = format!(">{name}</a></th><td class=\"num\">{}</td>", last.entities);
+        assert!(body.contains(&row), "{row}");
+    }
+    assert!(scored_groups > 0);
 }

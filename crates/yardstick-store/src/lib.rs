@@ -19,9 +19,12 @@
 
 mod address;
 mod batch;
+mod browse;
 mod diff;
 mod entity_history;
 mod error;
+mod group_trends;
+mod intervals;
 mod model;
 mod prune;
 mod read;
@@ -34,9 +37,12 @@ mod time;
 mod validate;
 
 pub use address::Address;
+pub use browse::{EntityPage, EntityQuery, EntitySummary};
 pub use diff::{CheckChange, Diff, GroupChange, LevelChange, RunRef};
 pub use entity_history::{CheckHistory, EntityHistory, EntityPoint};
 pub use error::StoreError;
+pub use group_trends::{TrendGroup, TrendSeries, TrendWindow};
+pub use intervals::{CheckInterval, EntityInterval, EntityIntervals, Validity};
 pub use model::{Counts, Levels, LintCounts, Recorded, Run, RunMeta, TrendFilter, TrendPoint};
 pub use prune::Pruned;
 pub use snapshot::{Snapshot, SnapshotEntity, StoredCheck};

@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, Row};
 use crate::{time, Counts, Levels, LintCounts, Run, Store, StoreError, TrendFilter, TrendPoint};
 
 /// The columns `run_of_row` reads, in its order.
-const RUN_COLUMNS: &str = "id, at, recorded_at, commits, source, yardstick_version, \
+pub(crate) const RUN_COLUMNS: &str = "id, at, recorded_at, commits, source, yardstick_version, \
     policy_digest, config_digest, entities, lint_errors, lint_warnings, lint_notes, adoption";
 
 /// Entity intervals valid at run `r.id`.
@@ -122,7 +122,7 @@ pub(crate) async fn run_in(conn: &mut AnyConnection, id: i64) -> Result<Run, Sto
     run_of_row(&row)
 }
 
-fn run_of_row(row: &AnyRow) -> Result<Run, StoreError> {
+pub(crate) fn run_of_row(row: &AnyRow) -> Result<Run, StoreError> {
     let json = |text: String| {
         serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{text:?}: {e}")))
     };

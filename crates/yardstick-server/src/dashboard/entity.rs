@@ -30,7 +30,7 @@ pub async fn page(
         Err(error) => return error_page(&error, None),
     };
     let run = latest.as_ref().map(|l| &l.snapshot.run);
-    let history = match state.store().entity_history(&reference).await {
+    let history = match state.store().entity_history_by_intervals(&reference).await {
         Ok(Some(history)) => history,
         Ok(None) => {
             let error = ApiError::not_found(format!("no entity {reference} in the history"));

@@ -1,7 +1,7 @@
 //! `GET /`: the latest run's scorecard with search and filters (plain GET query
 //! parameters), and trend charts for the organisation, each owner and each system.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
@@ -10,7 +10,7 @@ use axum::response::Response;
 use maud::{html, Markup};
 use yardstick::report::html::Text;
 use yardstick::report::text::{plural, score_text};
-use yardstick_store::{Snapshot, SnapshotEntity, TrendFilter, TrendPoint};
+use yardstick_store::{Snapshot, SnapshotEntity, TrendGroup, TrendPoint, TrendSeries, TrendWindow};
 
 use super::chart::{line_chart, sparkline, Point};
 use super::layout::{
@@ -111,17 +111,24 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
     };
     let owners = distinct(snapshot, |e| e.owner.as_deref());
     let systems = distinct(snapshot, |e| e.system.as_deref());
-    let mut wanted = vec![TrendFilter::All];
-    wanted.extend(owners.iter().map(|o| TrendFilter::Owner(o.clone())));
-    wanted.extend(systems.iter().map(|s| TrendFilter::System(s.clone())));
-    let trends = match state.store().trends(&wanted).await {
+    // Three grouped queries, whatever the number of owners and systems.
+    let groups = [TrendGroup::Org, TrendGroup::Owner, TrendGroup::System];
+    let trends = match state
+        .store()
+        .trends_by_group(&groups, TrendWindow::default())
+        .await
+    {
         Ok(trends) => trends,
         Err(error) => return error_page(&ApiError::from(error), Some(&snapshot.run)),
     };
-    let (org, rest) = trends
-        .split_first()
-        .map_or((&[][..], &[][..]), |(o, r)| (&o[..], r));
-    let (owner_trends, system_trends) = rest.split_at(owners.len().min(rest.len()));
+    let mut trends = trends.into_iter();
+    let org = trends
+        .next()
+        .and_then(|series| series.into_iter().next())
+        .map(|series| series.points)
+        .unwrap_or_default();
+    let owner_trends = of_names(&owners, trends.next().unwrap_or_default());
+    let system_trends = of_names(&systems, trends.next().unwrap_or_default());
     let kept: Vec<&SnapshotEntity> = snapshot
         .entities
         .iter()
@@ -136,10 +143,10 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
         section id="trends" {
             h2 { "Trends" }
             div class="two" {
-                figure class="card" { figcaption { "Organisation" } (line_chart("Organisation", &points(org))) }
-                (group_trends("Owners", "owner", &owners, owner_trends))
+                figure class="card" { figcaption { "Organisation" } (line_chart("Organisation", &points(&org))) }
+                (group_trends("Owners", "owner", &owners, &owner_trends))
             }
-            (group_trends("Systems", "system", &systems, system_trends))
+            (group_trends("Systems", "system", &systems, &system_trends))
         }
         (filter_form(&filters, snapshot, &owners, &systems))
         (entity_table(&kept, &filters))
@@ -164,6 +171,19 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
         main,
     }
     .respond(StatusCode::OK)
+}
+
+/// The trend of each of `names`, in order, from `series` (a group without a series: no
+/// points).
+fn of_names(names: &[String], series: Vec<TrendSeries>) -> Vec<Vec<TrendPoint>> {
+    let mut by_name: HashMap<String, Vec<TrendPoint>> = series
+        .into_iter()
+        .filter_map(|s| Some((s.name?, s.points)))
+        .collect();
+    names
+        .iter()
+        .map(|name| by_name.remove(name).unwrap_or_default())
+        .collect()
 }
 
 /// The scorecard filtered to `parameter` = `value`.
