@@ -34,11 +34,13 @@ fn tiny_catalogs() {
 fn lint_and_score_rates() {
     let d = TempDir::new("gen-test-rates").unwrap();
     let stats = generate(d.path(), 3, 2000);
-    let report = yardstick::lint_paths(
-        &[d.path().to_path_buf()],
-        &yardstick::LintOptions::default(),
-    )
-    .unwrap();
+    // The generated owners mostly come from an org sync, not from YAML, so `auto` would not
+    // check them; the broken owners are meant to fail `has-owner`.
+    let options = yardstick::LintOptions {
+        check_refs: yardstick::RefCheck::Always,
+        ..Default::default()
+    };
+    let report = yardstick::lint_paths(&[d.path().to_path_buf()], &options).unwrap();
     assert_eq!(report.documents, 2000);
     assert_eq!(report.files.len(), stats.files);
     // Exactly the deliberately broken entities are rejected.

@@ -305,6 +305,16 @@ spec:
   lifecycle: production
   owner: "group:default/the-\e[41m-red-\e[0m-team-with-a-long-name"
 ---
+# Owned by the catalog's own Group, so that `--check-refs auto` checks owners (half resolve).
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: owned
+spec:
+  type: service
+  lifecycle: production
+  owner: team
+---
 apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:

@@ -84,8 +84,9 @@ struct Changes {
     ended_entities: Vec<i64>,
     new_checks: Vec<(i64, i64, CheckValue)>,
     ended_checks: Vec<(i64, i64)>,
-    /// Open entity intervals carried over without a digest, and their digest now: set in
-    /// place, once (the interval does not change).
+    /// Open entity intervals whose values still hold but whose checks changed (or that were
+    /// carried over from schema 2 without a digest), and their digest now: set in place, so
+    /// that the entity's interval does not split on a change that left its score and level.
     filled_digests: Vec<(i64, i64, i64)>,
     /// Open entity and check intervals that a new one continues.
     continued_entities: usize,
@@ -467,21 +468,19 @@ fn compare(open: &Open, planned: &[Planned], failed: &HashSet<i64>) -> Changes {
 impl Changes {
     /// Entity `reference` now has `value`: a new interval unless its open one has it.
     fn entity(&mut self, reference: i64, open: Option<&OpenEntity>, value: EntityValue) {
-        match open {
-            Some(old) if old.value == value => return,
-            Some(old) if old.value.checks_digest.is_none() => {
-                let known = EntityValue {
-                    checks_digest: None,
-                    ..value.clone()
-                };
-                if let (true, Some(digest)) = (old.value == known, value.checks_digest) {
-                    self.filled_digests.push((reference, old.from, digest));
-                    return;
-                }
-                self.continued_entities += 1;
+        if let Some(old) = open {
+            if old.value == value {
+                return;
             }
-            Some(_) => self.continued_entities += 1,
-            None => {}
+            let digest_aside = EntityValue {
+                checks_digest: old.value.checks_digest,
+                ..value.clone()
+            };
+            if let (true, Some(digest)) = (old.value == digest_aside, value.checks_digest) {
+                self.filled_digests.push((reference, old.from, digest));
+                return;
+            }
+            self.continued_entities += 1;
         }
         let details_id = open
             .filter(|old| old.value.details == value.details)
