@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use crate::{time, Levels, Store, StoreError, TrendPoint};
+use crate::{read, time, Levels, Store, StoreError, TrendPoint};
 
 /// How [`Store::grouped_trends`] groups entities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -188,22 +188,7 @@ async fn read_grouped(
         } else {
             row.try_get(1)?
         };
-        let count = |i: usize| -> Result<i64, StoreError> {
-            Ok(row.try_get::<Option<i64>, _>(i)?.unwrap_or(0))
-        };
-        let point = TrendPoint {
-            run,
-            at: runs.get(at).map_or(first.1, |r| r.1),
-            entities: count(2)?,
-            stale: count(3)?,
-            score: row.try_get(4)?,
-            levels: Levels {
-                gold: count(5)?,
-                silver: count(6)?,
-                bronze: count(7)?,
-                none: count(8)?,
-            },
-        };
+        let point = read::trend_point(row, runs.get(at).map_or(first.1, |r| r.1))?;
         by_name.entry(name).or_default().push(point);
     }
     Ok(by_name

@@ -153,12 +153,18 @@ pub(crate) fn run_of_row(row: &AnyRow) -> Result<Run, StoreError> {
 }
 
 fn trend_point_of_row(row: &AnyRow) -> Result<TrendPoint, StoreError> {
+    trend_point(row, time::parse(&row.try_get::<String, _>(1)?)?)
+}
+
+/// A trend point from a row of the run id (column 0) and the counts, average score and
+/// levels (columns 2 to 8) at the run's time `at`.
+pub(crate) fn trend_point(row: &AnyRow, at: DateTime<Utc>) -> Result<TrendPoint, StoreError> {
     let count = |i: usize| -> Result<i64, StoreError> {
         Ok(row.try_get::<Option<i64>, _>(i)?.unwrap_or(0))
     };
     Ok(TrendPoint {
         run: row.try_get(0)?,
-        at: time::parse(&row.try_get::<String, _>(1)?)?,
+        at,
         entities: count(2)?,
         stale: count(3)?,
         score: row.try_get(4)?,
