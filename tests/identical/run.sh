@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
 # Output digests: proof that a refactoring changed no byte of yardstick's output.
 #
-#   bash tests/identical/run.sh            # compare with tests/identical/digests.txt
-#   bash tests/identical/run.sh --write    # record the digests of the current tree
+#   bash tests/identical/run.sh                    # compare with tests/identical/digests.txt
+#   bash tests/identical/run.sh --write            # record the digests of the current tree
+#   bash tests/identical/run.sh --large [--write]  # the 100k catalog: digests-100k.txt
 #
 # Renders lint and score output in every format, on the demo catalog and on the generated
-# 10k benchmark catalog (gen-catalog, seed 1), and compares their SHA-256 digests with the
-# committed ones. YARDSTICK_BIN and GEN_CATALOG_BIN may name prebuilt binaries; otherwise the
+# 10k benchmark catalog (gen-catalog, seed 1), and the JSON, SARIF and human output of the
+# 10k catalog again with 1, 2 and 4 threads (`--threads` and RAYON_NUM_THREADS); with
+# --large, that last part on the 100k catalog instead. It compares their SHA-256 digests
+# with the committed ones, recorded at the commit issue 18 started from (ef45b25). YARDSTICK_BIN and GEN_CATALOG_BIN may name prebuilt binaries; otherwise the
 # release binaries are built. Exit 0: identical; 1: a digest differs; 2: could not run.
 set -euo pipefail
 # COLUMNS would wrap the human outputs (they are not written to a terminal here).
 unset COLUMNS
 cd "$(dirname "$0")/../.."
 repo=$PWD
+mode=check
+size=default
+for arg in "$@"; do
+  case $arg in
+    --write) mode=--write ;;
+    --large) size=large ;;
+    *) echo "usage: run.sh [--write] [--large]" >&2; exit 2 ;;
+  esac
+done
 digests="$repo/tests/identical/digests.txt"
-mode=${1:-check}
+[ "$size" = large ] && digests="$repo/tests/identical/digests-100k.txt"
 
 if [ -z "${YARDSTICK_BIN:-}" ] || [ -z "${GEN_CATALOG_BIN:-}" ]; then
   cargo build --quiet --release -p yardstick-cli -p yardstick-benches --bin yardstick --bin gen-catalog
@@ -24,8 +36,12 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$GEN_CATALOG_BIN" "$work/bench10k" --seed 1 --entities 10000 >/dev/null
-cp -r fixtures/demo "$work/demo"
+if [ "$size" = large ]; then
+  "$GEN_CATALOG_BIN" "$work/bench100k" --seed 1 --entities 100000 >/dev/null
+else
+  "$GEN_CATALOG_BIN" "$work/bench10k" --seed 1 --entities 10000 >/dev/null
+  cp -r fixtures/demo "$work/demo"
+fi
 out="$work/out"
 mkdir -p "$out"
 
@@ -39,31 +55,50 @@ run() {
   echo "$code" >"$out/$name.exit"
 }
 
-for catalog in demo bench10k; do
-  facts=()
-  [ -f "$work/$catalog/facts.json" ] && facts=(--facts "$catalog/facts.json")
-  run "$catalog.lint.human" lint "$catalog" --no-color
-  for format in json sarif markdown junit github html github-output; do
-    run "$catalog.lint.$format" lint "$catalog" --format "$format"
+# The machine-readable and human output of lint and score with a given number of threads.
+run_threads() {
+  local catalog=$1 threads=$2
+  local facts=(--facts "$catalog/facts.json") name="$catalog.t$threads"
+  export RAYON_NUM_THREADS=$threads
+  run "$name.lint.human" lint "$catalog" --no-color
+  run "$name.score.human" score "$catalog" "${facts[@]}" --threads "$threads" --no-color
+  for format in json sarif; do
+    run "$name.lint.$format" lint "$catalog" --format "$format"
+    run "$name.score.$format" score "$catalog" "${facts[@]}" --threads "$threads" --format "$format"
   done
-  run "$catalog.score.human" score "$catalog" "${facts[@]}" --no-color
-  for format in json sarif markdown junit github html github-output; do
-    run "$catalog.score.$format" score "$catalog" "${facts[@]}" --format "$format"
-  done
-done
+  unset RAYON_NUM_THREADS
+}
 
-run rules.human rules
-run rules.json rules --format json
+if [ "$size" = large ]; then
+  for threads in 1 2 4; do run_threads bench100k "$threads"; done
+else
+  for catalog in demo bench10k; do
+    facts=()
+    [ -f "$work/$catalog/facts.json" ] && facts=(--facts "$catalog/facts.json")
+    run "$catalog.lint.human" lint "$catalog" --no-color
+    for format in json sarif markdown junit github html github-output; do
+      run "$catalog.lint.$format" lint "$catalog" --format "$format"
+    done
+    run "$catalog.score.human" score "$catalog" "${facts[@]}" --no-color
+    for format in json sarif markdown junit github html github-output; do
+      run "$catalog.score.$format" score "$catalog" "${facts[@]}" --format "$format"
+    done
+  done
+
+  for threads in 1 2 4; do run_threads bench10k "$threads"; done
+  run rules.human rules
+  run rules.json rules --format json
+fi
 
 (cd "$out" && find . -type f | LC_ALL=C sort | sed 's|^\./||' | xargs sha256sum) >"$work/digests.txt"
 if [ "$mode" = "--write" ]; then
   cp "$work/digests.txt" "$digests"
-  echo "wrote $(wc -l <"$digests") digests to tests/identical/digests.txt"
+  echo "wrote $(wc -l <"$digests") digests to ${digests#"$repo"/}"
   exit 0
 fi
 if diff -u "$digests" "$work/digests.txt"; then
-  echo "identical: $(wc -l <"$digests") outputs match tests/identical/digests.txt"
+  echo "identical: $(wc -l <"$digests") outputs match ${digests#"$repo"/}"
 else
-  echo "output differs from tests/identical/digests.txt (diff above)" >&2
+  echo "output differs from ${digests#"$repo"/} (diff above)" >&2
   exit 1
 fi
