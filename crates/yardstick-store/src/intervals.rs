@@ -213,30 +213,74 @@ impl Validity {
     }
 }
 
+/// The entity's score intervals, with the window that ends each one computed over this
+/// entity's rows alone (the `entity_intervals` view computes it over every entity's rows
+/// before filtering, which made one entity's page cost a scan of the whole history).
+/// Columns: ref id, from run, its time, to run, kind, owner, system, score, level, stale.
+const ENTITY_SPANS_OF_REF: &str = "\
+WITH target AS (SELECT id FROM texts WHERE value = $1), \
+boundaries AS ( \
+    SELECT ref_id, details_id, score, level, valid_from_run, 0 AS ended FROM entity_results \
+    WHERE ref_id IN (SELECT id FROM target) \
+    UNION ALL \
+    SELECT ref_id, NULL, NULL, NULL, run, 1 FROM entity_ends \
+    WHERE ref_id IN (SELECT id FROM target)), \
+spans AS (SELECT ref_id, details_id, score, level, valid_from_run, ended, \
+    LEAD(valid_from_run) OVER (PARTITION BY ref_id ORDER BY valid_from_run) AS valid_to_run \
+    FROM boundaries) \
+SELECT s.ref_id, s.valid_from_run, r.at, s.valid_to_run, k.value, o.value, y.value, s.score, \
+    s.level, d.stale \
+FROM spans s \
+JOIN runs r ON r.id = s.valid_from_run \
+JOIN entity_details d ON d.id = s.details_id \
+JOIN texts k ON k.id = d.kind_id \
+LEFT JOIN texts o ON o.id = d.owner_id \
+LEFT JOIN texts y ON y.id = d.system_id \
+WHERE s.ended = 0";
+
+/// The entity's check intervals, each check's window over this entity's rows alone.
+/// Columns: check id, from run, its time, to run, status, severity, weight, message,
+/// pointer, location.
+const CHECK_SPANS_OF_REF: &str = "\
+WITH target AS (SELECT id FROM texts WHERE value = $1), \
+boundaries AS ( \
+    SELECT ref_id, check_name_id, status, severity, weight, message_id, pointer_id, \
+        location_id, valid_from_run, 0 AS ended FROM check_results \
+    WHERE ref_id IN (SELECT id FROM target) \
+    UNION ALL \
+    SELECT ref_id, check_name_id, NULL, NULL, NULL, NULL, NULL, NULL, run, 1 FROM check_ends \
+    WHERE ref_id IN (SELECT id FROM target)), \
+spans AS (SELECT check_name_id, status, severity, weight, message_id, pointer_id, \
+    location_id, valid_from_run, ended, LEAD(valid_from_run) OVER \
+    (PARTITION BY ref_id, check_name_id ORDER BY valid_from_run) AS valid_to_run \
+    FROM boundaries) \
+SELECT n.value, c.valid_from_run, r.at, c.valid_to_run, c.status, c.severity, c.weight, \
+    m.value, p.value, l.value \
+FROM spans c \
+JOIN runs r ON r.id = c.valid_from_run \
+JOIN texts n ON n.id = c.check_name_id \
+JOIN texts m ON m.id = c.message_id \
+LEFT JOIN texts p ON p.id = c.pointer_id \
+LEFT JOIN texts l ON l.id = c.location_id \
+WHERE c.ended = 0";
+
 /// The intervals of the entity `reference` names, read on `conn`.
 async fn read_intervals(
     conn: &mut AnyConnection,
     reference: &str,
 ) -> Result<Option<EntityIntervals>, StoreError> {
     let reference = reference.to_lowercase();
-    let entity_sql = "SELECT t.entity_ref, t.valid_from_run, r.at, t.valid_to_run, t.kind, \
-             t.owner, t.system, t.score, t.level, t.stale FROM entity_intervals t \
-             JOIN runs r ON r.id = t.valid_from_run WHERE t.entity_ref = $1";
-    let check_sql = "SELECT t.check_id, t.valid_from_run, r.at, t.valid_to_run, t.status, \
-             t.severity, t.weight, t.message, t.pointer, t.location FROM check_intervals t \
-             JOIN runs r ON r.id = t.valid_from_run WHERE t.entity_ref = $1";
-    let entity_rows = sqlx::query(entity_sql)
+    let entity_rows = sqlx::query(ENTITY_SPANS_OF_REF)
         .bind(&reference)
         .fetch_all(&mut *conn)
         .await?;
-    let check_rows = sqlx::query(check_sql)
+    let check_rows = sqlx::query(CHECK_SPANS_OF_REF)
         .bind(&reference)
         .fetch_all(&mut *conn)
         .await?;
-    let Some(first) = entity_rows.first() else {
+    if entity_rows.is_empty() {
         return Ok(None);
-    };
-    let recorded: String = first.try_get(0)?;
+    }
     let validity = |row: &sqlx::any::AnyRow| -> Result<Validity, StoreError> {
         Ok(Validity {
             from_run: row.try_get(1)?,
@@ -274,7 +318,7 @@ async fn read_intervals(
     checks
         .sort_by(|a, b| (a.id.as_str(), a.valid.from_run).cmp(&(b.id.as_str(), b.valid.from_run)));
     Ok(Some(EntityIntervals {
-        reference: recorded,
+        reference,
         intervals,
         checks,
     }))
