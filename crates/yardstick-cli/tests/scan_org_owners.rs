@@ -173,3 +173,40 @@ fn without_the_members_permission_the_scan_says_so_once_and_falls_back() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_failed_read_of_the_teams_is_a_warning_and_the_scan_reports() {
+    let fake = org()
+        .fault_on_people(1, github_fake::Fault::BadGateway)
+        .start_blocking();
+    let dir = scratch("failed");
+    let mut args = ARGS.to_vec();
+    args.extend(["--max-retries", "0"]);
+    let out = yardstick(&args, &dir, &fake.uri());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the report is written\n{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: could not read the teams and members of acme")
+            && stderr.contains("the next run reads them again"),
+        "{stderr}"
+    );
+    // This run fell back to the other sources (none: lenient), so the typo passed.
+    assert_eq!(
+        check(&report(&dir), "component:default/api", "has-owner"),
+        "pass"
+    );
+    // Not cached as "no teams": the next run reads them, and the typo is caught.
+    fake.reset_stats();
+    let again = yardstick(&ARGS, &dir, &fake.uri());
+    assert_eq!(again.status.code(), Some(1), "{again:?}");
+    assert_eq!(fake.stats().graphql_people, 1);
+    assert_eq!(
+        check(&report(&dir), "component:default/api", "has-owner"),
+        "fail"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
