@@ -4,9 +4,10 @@
 # report-json, markdown-file and exit-code. Always exits 0 once yardstick has been started: the
 # gate step applies yardstick's exit code after the SARIF upload and the comment.
 #
-# On pull requests (pull_request, pull_request_target) the configuration and the policies
-# directory are read from the BASE commit, so a pull request cannot weaken the checks that judge
-# it; the base is scored with them too and passed as --baseline; with changed-only, only the
+# On pull requests (pull_request, pull_request_target) the configuration, the policies
+# directory and the app-config files (with every file their $include / $file point to) are read
+# from the BASE commit, so a pull request cannot weaken the checks that judge it, choose its own
+# locations and rules, or point a placeholder at a file it wants printed; the base is scored with them too and passed as --baseline; with changed-only, only the
 # catalog files the pull request adds or changes are reported (--changed-files).
 set -euo pipefail
 # shellcheck source=action/lib.sh
@@ -52,11 +53,23 @@ facts_option() {
   [ -f "$1" ] || ys_die "facts file $1 does not exist"
   common+=(--facts "$(ys_native_path "$(absolute "$1")")")
 }
+# The app-config files: one per line, blank lines ignored.
+app_configs=()
+while IFS= read -r line || [ -n "$line" ]; do
+  line=${line%$'\r'}
+  line="${line#"${line%%[![:space:]]*}"}"
+  line="${line%"${line##*[![:space:]]}"}"
+  [ -z "$line" ] || app_configs+=("$line")
+done <<<"${INPUT_APP_CONFIG:-}"
+[ -z "${INPUT_BACKEND_DIR:-}" ] || [ ${#app_configs[@]} -gt 0 ] ||
+  ys_die "backend-dir is given without app-config"
 gate=()
 [ -z "${INPUT_FAIL_ON:-}" ] || gate+=(--fail-on "$INPUT_FAIL_ON")
 [ -z "${INPUT_MIN_SCORE:-}" ] || gate+=(--min-score "$INPUT_MIN_SCORE")
 
 head_only=()
+# Options of the base's run only (it runs inside the base commit's work tree).
+base_only=()
 note=""
 worktree=""
 cleanup() {
@@ -90,6 +103,14 @@ if ys_is_pull_request; then
   base_dir="$work/base"
   mkdir -p "$base_dir"
 
+  # The base commit's work tree: the base is scored there, and the app-config is read from it.
+  worktree="$work/base-tree"
+  if ! git worktree add --quiet --detach "$worktree" "$base" >/dev/null 2>&1; then
+    worktree=""
+    [ ${#app_configs[@]} -eq 0 ] ||
+      ys_die "could not check out the base commit $short, which the app-config is read from"
+  fi
+
   # The path of a workspace path in git's `<rev>:<path>` syntax, or failure for a path outside
   # the repository. An absolute path inside the repository is read from the base like a
   # relative one, so `${{ github.workspace }}/policies` cannot bypass the base either.
@@ -122,6 +143,49 @@ if ys_is_pull_request; then
     # Never the head's yardstick.yaml: a pull request must not choose its own rules.
     common+=(--no-config)
     echo "Configuration: defaults (the base commit $short has no ${config_rel:-yardstick.yaml})"
+  fi
+
+  # A `tree_path` result as a path in the base commit's work tree.
+  in_base_tree() {
+    case "$1" in
+      ./*) printf '%s/%s%s' "$worktree" "$prefix" "${1#./}" ;;
+      *) printf '%s/%s' "$worktree" "$1" ;;
+    esac
+  }
+
+  # The app-config at the base, read in the base's work tree, so that its $include and $file
+  # resolve there too; file locations still resolve in the workspace (--backend-dir), where
+  # the catalog files under review are.
+  app_dir=""
+  for app_config in ${app_configs[@]+"${app_configs[@]}"}; do
+    if ! app_spec=$(tree_path "$app_config"); then
+      ys_notice "app-config $app_config is outside the repository: used as it is"
+      common+=(--app-config "$(ys_native_path "$(absolute "$app_config")")")
+    elif [ "$(git cat-file -t "$base:$app_spec" 2>/dev/null)" = blob ]; then
+      common+=(--app-config "$(ys_native_path "$(in_base_tree "$app_spec")")")
+      echo "App-config: $app_config at the base commit $short"
+      if [ -z "$app_dir" ]; then app_dir=$(dirname "$app_config"); fi
+    else
+      ys_notice "the base commit $short has no app-config $app_config: it is left out"
+    fi
+  done
+  if [ -n "${INPUT_BACKEND_DIR:-}" ]; then
+    head_only+=(--backend-dir "$(ys_native_path "$INPUT_BACKEND_DIR")")
+    if backend_spec=$(tree_path "$INPUT_BACKEND_DIR"); then
+      base_only+=(--backend-dir "$(ys_native_path "$(in_base_tree "$backend_spec")")")
+    else
+      base_only+=(--backend-dir "$(ys_native_path "$INPUT_BACKEND_DIR")")
+    fi
+  elif [ -n "$app_dir" ]; then
+    # yardstick's default (packages/backend beside the first app-config when the base has
+    # it, else its folder), in the workspace rather than beside the base's copy.
+    backend="$app_dir"
+    if backend_spec=$(tree_path "$app_dir/packages/backend") &&
+      [ "$(git cat-file -t "$base:$backend_spec" 2>/dev/null)" = tree ] &&
+      [ -d "$app_dir/packages/backend" ]; then
+      backend="$app_dir/packages/backend"
+    fi
+    head_only+=(--backend-dir "$(ys_native_path "$(absolute "$backend")")")
   fi
 
   # The policies directory at the base.
@@ -175,11 +239,11 @@ if ys_is_pull_request; then
   fi
 
   # The base's scores, with the same base configuration and policies.
-  worktree="$work/base-tree"
-  if git worktree add --quiet --detach "$worktree" "$base" >/dev/null 2>&1; then
+  if [ -n "$worktree" ]; then
     baseline="$work/baseline.json"
     set +e
-    (cd "$worktree/$prefix" && "$bin" score "$path" ${common[@]+"${common[@]}"} --fail-on never \
+    (cd "$worktree/$prefix" && "$bin" score "$path" ${common[@]+"${common[@]}"} \
+      ${base_only[@]+"${base_only[@]}"} --fail-on never \
       --format json --output "$(ys_native_path "$baseline")" >/dev/null)
     base_code=$?
     set -e
@@ -189,7 +253,6 @@ if ys_is_pull_request; then
       ys_warning "could not score the base commit $short (exit $base_code): no score changes are shown"
     fi
   else
-    worktree=""
     ys_warning "could not check out the base commit $short: no score changes are shown"
   fi
 
@@ -202,6 +265,10 @@ else
   [ -z "${INPUT_FACTS:-}" ] || facts_option "$INPUT_FACTS"
   [ -z "${INPUT_CONFIG:-}" ] || common+=(--config "$INPUT_CONFIG")
   [ -z "${INPUT_POLICIES:-}" ] || common+=(--policy "$INPUT_POLICIES")
+  for app_config in ${app_configs[@]+"${app_configs[@]}"}; do
+    common+=(--app-config "$(ys_native_path "$app_config")")
+  done
+  [ -z "${INPUT_BACKEND_DIR:-}" ] || common+=(--backend-dir "$(ys_native_path "$INPUT_BACKEND_DIR")")
 fi
 
 sarif_dir=$(dirname "$sarif")

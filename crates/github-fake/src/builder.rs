@@ -13,7 +13,7 @@ use crate::comments::{Author, Comment, PullRequest};
 use crate::faults::FaultPlan;
 use crate::routing::Responder;
 use crate::state::{lock, ServerState};
-use crate::{FakeCi, FakeGitHub, FakeRepo, FakeStats, Fault};
+use crate::{FakeCi, FakeGitHub, FakeRepo, FakeStats, Fault, PeopleAccess};
 
 /// Configures a [`FakeGitHub`]; see the crate documentation for an example.
 #[must_use]
@@ -29,6 +29,9 @@ pub struct FakeGitHubBuilder {
     pub(crate) token_login: String,
     pub(crate) token_is_installation: bool,
     pub(crate) pending_percent: Option<usize>,
+    pub(crate) teams: Vec<String>,
+    pub(crate) members: Vec<String>,
+    pub(crate) people_access: PeopleAccess,
 }
 
 impl FakeGitHubBuilder {
@@ -49,6 +52,30 @@ impl FakeGitHubBuilder {
     /// [`FakeGitHub::settle_pending`](crate::FakeGitHub::settle_pending) turns them green.
     pub fn pending_percent(mut self, percent: usize) -> Self {
         self.pending_percent = Some(percent.min(100));
+        self
+    }
+
+    /// Appends teams (their slugs) to the organisation.
+    pub fn teams<S: Into<String>>(mut self, slugs: impl IntoIterator<Item = S>) -> Self {
+        self.teams.extend(slugs.into_iter().map(Into::into));
+        self
+    }
+
+    /// Appends members (their logins) to the organisation.
+    pub fn members<S: Into<String>>(mut self, logins: impl IntoIterator<Item = S>) -> Self {
+        self.members.extend(logins.into_iter().map(Into::into));
+        self
+    }
+
+    /// What the token sees of the teams and members (default [`PeopleAccess::Granted`]).
+    pub fn people_access(mut self, access: PeopleAccess) -> Self {
+        self.people_access = access;
+        self
+    }
+
+    /// Serves `fault` instead of the `n`-th teams-and-members query (1-based).
+    pub fn fault_on_people(mut self, n: u64, fault: Fault) -> Self {
+        self.faults.on_people.insert(n, fault);
         self
     }
 
@@ -242,9 +269,13 @@ impl FakeGitHubBuilder {
             token: self.token,
             app: self.app,
             repos: Mutex::new(repos),
+            teams: Mutex::new(self.teams),
+            members: Mutex::new(self.members),
+            people_access: self.people_access,
             faults: Mutex::new(self.faults),
             stats: Mutex::new(FakeStats::default()),
             graphql_seen: Mutex::new(0),
+            people_seen: Mutex::new(0),
             listing_seen: Mutex::new(0),
             issued: Mutex::new(Vec::new()),
             comments: Mutex::new(comments),

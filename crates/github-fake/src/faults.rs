@@ -51,6 +51,8 @@ pub(crate) struct FaultPlan {
     pub on_request: BTreeMap<u64, Fault>,
     pub on_graphql: BTreeMap<u64, Fault>,
     pub on_listing: BTreeMap<u64, Fault>,
+    /// Teams-and-members queries (1-based) answered with a fault.
+    pub on_people: BTreeMap<u64, Fault>,
     pub fail_after: Option<u64>,
     pub node_errors: BTreeSet<String>,
     pub top_level_error: Option<String>,

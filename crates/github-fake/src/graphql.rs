@@ -100,6 +100,9 @@ impl ServerState {
             }
         };
         if self.organization_field.is_match(&query) {
+            if crate::org_people::is_people_query(&query) {
+                return self.org_people(&query);
+            }
             return self.org_listing(&query);
         }
         let repos = lock(&self.repos);

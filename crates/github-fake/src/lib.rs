@@ -11,7 +11,9 @@
 //! `repository(owner:, name:)`, `object(expression: "HEAD:path")`) and answered from the fake
 //! repositories; and faults (rate limits of every kind, 502s, per-node GraphQL errors, a
 //! default-branch switch without a push, `PENDING` rollups that later turn green, an outage
-//! after the n-th request) are served on demand. Requests without the expected
+//! after the n-th request) are served on demand. The organisation's teams and members
+//! (`organization { teams membersWithRole }`) are paged like GitHub pages them, and a token
+//! without the Members read permission gets what [`PeopleAccess`] says. Requests without the expected
 //! `Authorization` header get a `401`.
 //!
 //! The server runs on its own thread (wiremock's), so it keeps serving while the thread that
@@ -45,6 +47,7 @@ mod faults;
 mod graphql;
 mod listing;
 mod org_listing;
+mod org_people;
 mod repo;
 mod responses;
 mod routing;
@@ -62,6 +65,7 @@ use state::{lock, ServerState};
 pub use builder::FakeGitHubBuilder;
 pub use dates::{http_date, rfc3339};
 pub use faults::{Fault, NodeFault, NodeTarget};
+pub use org_people::PeopleAccess;
 pub use repo::{FakeCi, FakeRepo};
 pub use stats::FakeStats;
 
@@ -121,6 +125,9 @@ impl FakeGitHub {
             token_login: "yardstick-user".into(),
             token_is_installation: false,
             pending_percent: None,
+            teams: Vec::new(),
+            members: Vec::new(),
+            people_access: PeopleAccess::Granted,
         }
     }
 
@@ -156,6 +163,7 @@ impl FakeGitHub {
         faults.on_request.clear();
         faults.on_graphql.clear();
         faults.on_listing.clear();
+        faults.on_people.clear();
         faults.fail_after = None;
         faults.node_errors.clear();
         faults.top_level_error = None;
@@ -202,6 +210,12 @@ impl FakeGitHub {
             .entry(served + n)
             .or_default()
             .push(Box::new(change));
+    }
+
+    /// Replaces the organisation's team slugs while serving (a team created, renamed or
+    /// deleted).
+    pub fn set_teams<S: Into<String>>(&self, teams: impl IntoIterator<Item = S>) {
+        *lock(&self.state.teams) = teams.into_iter().map(Into::into).collect();
     }
 
     /// The repositories, in listing order.

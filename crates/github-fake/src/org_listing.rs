@@ -60,14 +60,14 @@ fn read_cursor(cursor: &str) -> Option<(bool, String)> {
 }
 
 /// A string argument `name: "…"` of `args`.
-fn string_arg(args: &str, name: &str) -> Option<String> {
+pub(crate) fn string_arg(args: &str, name: &str) -> Option<String> {
     let pattern = format!(r#"\b{name}\s*:\s*("(?:[^"\\]|\\.)*")"#);
     let found = Regex::new(&pattern).ok()?.captures(args)?.get(1)?;
     serde_json::from_str(found.as_str()).ok()
 }
 
 /// An integer argument `name: N` of `args`.
-fn int_arg(args: &str, name: &str) -> Option<usize> {
+pub(crate) fn int_arg(args: &str, name: &str) -> Option<usize> {
     let pattern = format!(r"\b{name}\s*:\s*(\d+)");
     Regex::new(&pattern)
         .ok()?
@@ -85,7 +85,7 @@ fn enum_arg<'a>(args: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// A whole-query GraphQL failure: errors, no `data` (a schema or argument error).
-fn query_error(kind: &str, message: String) -> ResponseTemplate {
+pub(crate) fn query_error(kind: &str, message: String) -> ResponseTemplate {
     json_response(
         200,
         &json!({"errors": [{"type": kind, "locations": [{"line": 1, "column": 1}],

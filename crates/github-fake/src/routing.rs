@@ -8,6 +8,7 @@ use wiremock::{Request, Respond, ResponseTemplate};
 use crate::auth::Caller;
 use crate::faults::{fault_response, Fault};
 use crate::graphql::graphql_query;
+use crate::org_people::is_people_query;
 use crate::responses::error_response;
 use crate::state::{lock, ServerState};
 
@@ -27,6 +28,8 @@ struct Route<'r> {
     is_graphql: bool,
     /// A GraphQL `organization { repositories }` listing page.
     is_graphql_listing: bool,
+    /// A GraphQL `organization { teams membersWithRole }` query.
+    is_graphql_people: bool,
 }
 
 impl<'r> Route<'r> {
@@ -35,13 +38,17 @@ impl<'r> Route<'r> {
         let method = req.method.as_str();
         let rest = path.strip_prefix(state.rest_prefix.as_str()).unwrap_or("");
         let is_graphql = method == "POST" && path == state.graphql_path;
-        let is_graphql_listing =
-            is_graphql && graphql_query(req).is_ok_and(|q| state.organization_field.is_match(&q));
+        let org_query = graphql_query(req)
+            .ok()
+            .filter(|q| is_graphql && state.organization_field.is_match(q));
+        let is_graphql_people = org_query.as_deref().is_some_and(is_people_query);
+        let is_graphql_listing = org_query.is_some() && !is_graphql_people;
         Route {
             method,
             segments: rest.trim_start_matches('/').split('/').collect(),
             is_graphql,
             is_graphql_listing,
+            is_graphql_people,
         }
     }
 
@@ -117,7 +124,14 @@ impl ServerState {
         if faults.fail_after.is_some_and(|k| request_number > k) {
             fault = Some(Fault::InternalError);
         }
-        if route.is_graphql && !route.is_graphql_listing {
+        if route.is_graphql_people {
+            let mut seen = lock(&self.people_seen);
+            *seen += 1;
+            if let Some(f) = faults.on_people.remove(&*seen) {
+                fault = Some(f);
+            }
+        }
+        if route.is_graphql && !route.is_graphql_listing && !route.is_graphql_people {
             let mut seen = lock(&self.graphql_seen);
             *seen += 1;
             if let Some(f) = faults.on_graphql.remove(&*seen) {

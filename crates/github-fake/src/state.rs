@@ -9,7 +9,7 @@ use crate::auth::{AppConfig, IssuedToken};
 use crate::comments::{Comment, PullRequest};
 use crate::faults::FaultPlan;
 use crate::org_listing::ListingChange;
-use crate::{FakeRepo, FakeStats};
+use crate::{FakeRepo, FakeStats, PeopleAccess};
 
 /// Everything a request may read or change; one per running fake.
 pub(crate) struct ServerState {
@@ -23,10 +23,16 @@ pub(crate) struct ServerState {
     pub token: String,
     pub app: Option<AppConfig>,
     pub repos: Mutex<Vec<FakeRepo>>,
+    /// The organisation's team slugs and member logins, in listing order.
+    pub teams: Mutex<Vec<String>>,
+    pub members: Mutex<Vec<String>>,
+    pub people_access: PeopleAccess,
     pub faults: Mutex<FaultPlan>,
     pub stats: Mutex<FakeStats>,
     /// GraphQL repository queries (not listing pages) received, for [`FaultPlan::on_graphql`].
     pub graphql_seen: Mutex<u64>,
+    /// Teams-and-members queries received, for [`FaultPlan::on_people`].
+    pub people_seen: Mutex<u64>,
     /// Listing requests (REST pages and GraphQL pages) received, for [`FaultPlan::on_listing`].
     pub listing_seen: Mutex<u64>,
     pub issued: Mutex<Vec<IssuedToken>>,

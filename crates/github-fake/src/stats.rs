@@ -14,6 +14,8 @@ pub struct FakeStats {
     pub graphql: u64,
     /// GraphQL listing pages (`organization { repositories }`) answered, errors included.
     pub graphql_listing: u64,
+    /// GraphQL teams-and-members queries (`organization { teams membersWithRole }`) answered.
+    pub graphql_people: u64,
     /// Repositories (`repository(...)` fields) in the GraphQL queries answered.
     pub graphql_repos: u64,
     /// App installation look-ups and installation token requests.

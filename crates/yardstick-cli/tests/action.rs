@@ -1551,3 +1551,162 @@ fn pull_request_touching_no_catalog_file_reports_nothing_and_passes() {
     assert_no_token(&run);
     cleanup();
 }
+
+/// The app-config a pull request would like: its include reaches beta and a file it adds.
+const CATALOG_CONFIG_HEAD: &str = "locations:
+  - type: file
+    target: ./services/alpha/catalog-info.yaml
+  - type: file
+    target: ./services/beta/catalog-info.yaml
+  - type: file
+    target: ./secret/leak.yaml
+rules:
+  - allow: [Component]
+";
+
+const LEAKED: &str = "SECRET-0xC0FFEE-must-not-be-reported";
+
+/// Base: an app-config whose `$include` reaches only alpha. Head: the app-config and its
+/// include changed to reach beta and a file holding a secret as well, and all three changed.
+fn app_config_fixture() -> (PathBuf, String, String) {
+    let root = scratch("app-config");
+    let repo = root.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    write(
+        &repo,
+        "app-config.yaml",
+        "app:\n  title: base\ncatalog:\n  $include: ./catalog-config.yaml\n",
+    );
+    write(
+        &repo,
+        "catalog-config.yaml",
+        "locations:\n  - type: file\n    target: ./services/alpha/catalog-info.yaml\nrules:\n  - allow: [Component]\n",
+    );
+    write(
+        &repo,
+        "services/alpha/catalog-info.yaml",
+        &component("alpha", Some("The alpha service"), true),
+    );
+    write(
+        &repo,
+        "services/beta/catalog-info.yaml",
+        &component("beta", Some("The beta service"), true),
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    let base = git(&repo, &["rev-parse", "HEAD"]);
+
+    git(&repo, &["checkout", "-q", "-b", "feature"]);
+    write(
+        &repo,
+        "app-config.yaml",
+        "app:\n  title: head\ncatalog:\n  $include: ./catalog-config.yaml\n",
+    );
+    write(&repo, "catalog-config.yaml", CATALOG_CONFIG_HEAD);
+    write(
+        &repo,
+        "services/alpha/catalog-info.yaml",
+        &component("alpha", None, true),
+    );
+    write(
+        &repo,
+        "services/beta/catalog-info.yaml",
+        &component("beta", None, true),
+    );
+    write(
+        &repo,
+        "secret/leak.yaml",
+        &format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: leak\n  description: {LEAKED}\nspec: {{type: service, lifecycle: production, owner: team-a}}\n"
+        ),
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "head: reach more"]);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    (repo, base, head)
+}
+
+fn reported_refs(run: &ActionRun) -> Vec<String> {
+    read_json(&run.outputs["report-json"])["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .filter_map(|e| e["ref"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn all_output(run: &ActionRun) -> String {
+    let mut text = run.log();
+    for f in &run.files {
+        text.push_str(&String::from_utf8_lossy(
+            &std::fs::read(f).unwrap_or_default(),
+        ));
+    }
+    text
+}
+
+#[test]
+fn pull_request_reads_the_app_config_and_its_includes_from_the_base() {
+    let (repo, base, head) = app_config_fixture();
+    let inputs = [
+        ("app-config", "\napp-config.yaml\n"),
+        ("upload-sarif", "false"),
+        ("comment", "false"),
+    ];
+    let run = run_action(&repo, "pull_request", Some((&base, &head)), &inputs);
+    let log = run.log();
+    assert!(
+        run.step("score")
+            .stdout
+            .contains("App-config: app-config.yaml at the base commit"),
+        "{log}"
+    );
+    // Only the base's location (alpha) is read: not beta, not the file the head adds.
+    assert_eq!(reported_refs(&run), ["component:default/alpha"], "{log}");
+    assert!(!all_output(&run).contains(LEAKED), "{log}");
+    // The base was scored too (in its own tree, with the same app-config).
+    assert!(!log.contains("could not score the base commit"), "{log}");
+
+    // The same inputs on a push read the head's app-config and its include: the test would
+    // see the head's locations if the pull request's files were used.
+    let push = run_action(&repo, "push", None, &inputs);
+    let refs = reported_refs(&push);
+    assert!(
+        refs.contains(&"component:default/leak".to_string())
+            && refs.contains(&"component:default/beta".to_string()),
+        "{refs:?}\n{}",
+        push.log()
+    );
+    cleanup();
+}
+
+#[test]
+fn pull_request_leaves_out_an_app_config_the_base_does_not_have() {
+    let (repo, base, _) = app_config_fixture();
+    git(&repo, &["mv", "app-config.yaml", "app-config.new.yaml"]);
+    git(&repo, &["commit", "-q", "-m", "rename"]);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    let run = run_action(
+        &repo,
+        "pull_request",
+        Some((&base, &head)),
+        &[
+            ("app-config", "app-config.new.yaml"),
+            ("upload-sarif", "false"),
+            ("comment", "false"),
+        ],
+    );
+    let log = run.log();
+    assert!(
+        log.contains("has no app-config app-config.new.yaml: it is left out"),
+        "{log}"
+    );
+    // Without an app-config, discovery finds catalog-info.yaml files only: never leak.yaml.
+    assert!(
+        !reported_refs(&run).contains(&"component:default/leak".to_string()),
+        "{log}"
+    );
+    assert!(!all_output(&run).contains(LEAKED), "{log}");
+    cleanup();
+}

@@ -133,6 +133,10 @@ pub struct ScanOptions {
     pub progress: Option<ProgressFn>,
     /// Warning callback; `None`: warnings are dropped.
     pub warning: Option<WarningFn>,
+    /// Also read the organisation's teams and members ([`OrgSnapshot::people`]), an owner
+    /// source (default false). Costs ⌈teams / 100⌉ + ⌈members / 100⌉ GraphQL requests at
+    /// most (a page of each per request); with a [`Self::state_dir`] they are cached for a day.
+    pub org_people: bool,
 }
 
 impl ScanOptions {
@@ -155,6 +159,7 @@ impl ScanOptions {
             followup: None,
             progress: None,
             warning: None,
+            org_people: false,
         }
     }
 }
@@ -178,6 +183,7 @@ impl fmt::Debug for ScanOptions {
             .field("followup", &self.followup.as_ref().map(|_| "Fn"))
             .field("progress", &self.progress.as_ref().map(|_| "Fn"))
             .field("warning", &self.warning.as_ref().map(|_| "Fn"))
+            .field("org_people", &self.org_people)
             .finish()
     }
 }
@@ -201,6 +207,38 @@ pub struct OrgSnapshot {
     pub skipped: SkipCounts,
     /// Requests this run made.
     pub stats: RequestStats,
+    /// The organisation's teams and members, when [`ScanOptions::org_people`] asked for them.
+    #[serde(default)]
+    pub people: OrgPeople,
+}
+
+/// What a scan learnt of the organisation's teams and members.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgPeople {
+    /// Not asked for ([`ScanOptions::org_people`] false).
+    #[default]
+    NotRead,
+    /// Read (or taken from a cache younger than a day).
+    Read(OrgPeopleRead),
+    /// The token may not read them (it lacks the organisation's Members read permission, as a
+    /// workflow's `GITHUB_TOKEN` does): GitHub answered `FORBIDDEN`, or no members at all.
+    /// Says what GitHub answered.
+    Unavailable(String),
+    /// The read failed after retries (5xx, timeouts, malformed answers, GraphQL errors); not
+    /// cached, so the next run reads them again. Says why.
+    Failed(String),
+}
+
+/// The teams and members of an organisation, as GitHub names them.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrgPeopleRead {
+    /// Team slugs (`web-platform`), as GitHub lists them.
+    pub teams: Vec<String>,
+    /// Member logins (`OctoCat`), as GitHub lists them.
+    pub members: Vec<String>,
+    /// Taken from the state directory's cache, without a request.
+    pub cached: bool,
 }
 
 /// Counts of listed repositories left out of [`OrgSnapshot::repositories`]. Each repository

@@ -11,7 +11,7 @@ use yardstick::util::atomic_write::write_atomically;
 use yardstick::util::fnv::fnv1a_64_hex;
 
 use crate::scan::ListingProgress;
-use crate::{state_error, RepoSnapshot, ScanError};
+use crate::{state_error, OrgPeopleRead, RepoSnapshot, ScanError};
 
 /// Our clock, in seconds since the epoch.
 fn now_secs() -> u64 {
@@ -26,6 +26,24 @@ fn now_secs() -> u64 {
 /// listing.)
 const LISTING_VERSION: u32 = 3;
 const SNAPSHOT_VERSION: u32 = 1;
+const PEOPLE_VERSION: u32 = 1;
+
+/// How long the organisation's teams and members are taken from the cache: a day, so a
+/// nightly scan reads them once a night and a warm run within the day spends nothing on them.
+const PEOPLE_FRESH_SECS: u64 = 24 * 3_600;
+
+/// The teams and members as read, and when.
+#[derive(Serialize, Deserialize, Default)]
+struct PeopleFile {
+    version: u32,
+    /// When they were read (seconds since the epoch, our clock).
+    #[serde(default)]
+    saved_at: u64,
+    #[serde(default)]
+    teams: Vec<String>,
+    #[serde(default)]
+    members: Vec<String>,
+}
 
 /// How long the listing progress of an interrupted run is resumed from: the pages read are
 /// taken as they were, so a rerun much later lists again from the start instead (a stale
@@ -64,6 +82,9 @@ struct SnapshotFile {
 pub(crate) struct StateDir {
     listing_path: PathBuf,
     snapshot_path: PathBuf,
+    people_path: PathBuf,
+    /// The cached teams and members, when younger than a day.
+    people: Option<OrgPeopleRead>,
     fingerprint: String,
     /// The listing in progress (or resumed); `None` once the listing is complete.
     pub listing: Option<ListingProgress>,
@@ -109,7 +130,9 @@ impl StateDir {
         std::fs::create_dir_all(dir).map_err(|e| state_error(dir, e))?;
         let listing_path = dir.join(format!("listing-{}.json", fnv1a_64_hex(listing_key)));
         let snapshot_path = dir.join(format!("snapshots-{}.json", fnv1a_64_hex(fingerprint)));
+        let people_path = dir.join(format!("people-{}.json", fnv1a_64_hex(listing_key)));
         let listing: ListingFile = read_json(&listing_path, warn);
+        let people: PeopleFile = read_json(&people_path, warn);
         let snapshots: SnapshotFile = read_json(&snapshot_path, warn);
         let fresh = listing.saved_at.saturating_add(LISTING_RESUME_SECS) >= now_secs();
         let progress = listing
@@ -121,9 +144,18 @@ impl StateDir {
         } else {
             BTreeMap::new()
         };
+        let people_fresh = people.version == PEOPLE_VERSION
+            && people.saved_at <= now_secs()
+            && people.saved_at.saturating_add(PEOPLE_FRESH_SECS) > now_secs();
         Ok(StateDir {
             listing_path,
             snapshot_path,
+            people_path,
+            people: people_fresh.then_some(OrgPeopleRead {
+                teams: people.teams,
+                members: people.members,
+                cached: true,
+            }),
             fingerprint: fingerprint.to_string(),
             listing: progress,
             repos,
@@ -146,6 +178,29 @@ impl StateDir {
                 progress: self.listing.as_ref(),
             },
         )
+    }
+
+    /// The teams and members read within the last day, if any.
+    pub fn fresh_people(&self) -> Option<OrgPeopleRead> {
+        self.people.clone()
+    }
+
+    /// Caches teams and members just read.
+    pub fn save_people(&mut self, people: &OrgPeopleRead) -> Result<(), ScanError> {
+        write_json_atomically(
+            &self.people_path,
+            &PeopleFile {
+                version: PEOPLE_VERSION,
+                saved_at: now_secs(),
+                teams: people.teams.clone(),
+                members: people.members.clone(),
+            },
+        )?;
+        self.people = Some(OrgPeopleRead {
+            cached: true,
+            ..people.clone()
+        });
+        Ok(())
     }
 
     pub fn save_snapshots(&self) -> Result<(), ScanError> {

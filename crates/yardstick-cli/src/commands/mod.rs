@@ -9,6 +9,7 @@ pub mod merge;
 pub mod report;
 pub mod rules;
 pub mod scan_org;
+mod scan_org_owners;
 pub mod score;
 pub mod serve;
 pub mod verify;

@@ -13,9 +13,12 @@ use yardstick::report::org::{org_report_with_owners, FetchedOrganization};
 use yardstick::report::{RepositoryFile, RepositoryRecord};
 use yardstick::util::path::join_lexically;
 use yardstick::{lint_sources, LintOptions};
-use yardstick_github::{CiStatus, OrgSnapshot, RepoFilter, RepoSnapshot, ScanError, ScanOptions};
+use yardstick_github::{
+    CiStatus, OrgPeople, OrgSnapshot, RepoFilter, RepoSnapshot, ScanError, ScanOptions,
+};
 
 use crate::commands::history::record;
+use crate::commands::scan_org_owners::with_org_people;
 use crate::exit_code::{gate_exit, EXIT_SIGTERM};
 use crate::flags::ScanOrgArgs;
 use crate::github::progress::ScanProgress;
@@ -31,10 +34,11 @@ pub fn run(args: ScanOrgArgs) -> Result<u8, String> {
     record::check_recordable(&args.record, shard)?;
     let scoring = org_scoring(args.config.as_deref(), &args.scoring)?;
     let owners = crate::settings::owner_sources(&args.owners_from)?;
-    let fetched = match fetch(&args)? {
-        Fetched::Organization(fetched) => fetched,
+    let (fetched, people) = match fetch(&args)? {
+        Fetched::Organization(fetched, people) => (fetched, people),
         Fetched::Interrupted(code) => return Ok(code),
     };
+    let owners = with_org_people(owners, &args.org, &people);
     let report = org_report_with_owners(fetched, &scoring.policies, &scoring.options, owners)
         .map_err(|e| e.to_string())?;
     output::emit(&args.output, &report, output::Live::Saved)?;
@@ -61,12 +65,14 @@ fn scan_options(args: &ScanOrgArgs) -> Result<ScanOptions, String> {
     options.shard = args.shard;
     options.max_retries = args.max_retries;
     options.state_dir = args.state.clone();
+    options.org_people = !args.no_org_owners;
     Ok(options)
 }
 
 /// What a scan ended with.
 enum Fetched {
-    Organization(FetchedOrganization),
+    /// The repositories, and the organisation's teams and members.
+    Organization(FetchedOrganization, OrgPeople),
     /// Stopped by a signal: the exit code, 130 or 143.
     Interrupted(u8),
 }
@@ -115,16 +121,19 @@ fn fetch(args: &ScanOrgArgs) -> Result<Fetched, String> {
             ));
         }
     }
-    Ok(Fetched::Organization(FetchedOrganization {
-        shard: args.shard.map(|s| format!("{}/{}", s.index, s.count)),
-        selection,
-        repositories: snapshot
-            .repositories
-            .iter()
-            .map(repository_record)
-            .collect(),
-        organization: snapshot.org,
-    }))
+    Ok(Fetched::Organization(
+        FetchedOrganization {
+            shard: args.shard.map(|s| format!("{}/{}", s.index, s.count)),
+            selection,
+            repositories: snapshot
+                .repositories
+                .iter()
+                .map(repository_record)
+                .collect(),
+            organization: snapshot.org,
+        },
+        snapshot.people,
+    ))
 }
 
 /// How far an interrupted scan got, and how to go on: the command that resumes it (this

@@ -52,6 +52,10 @@ pub struct ScanOrgArgs {
     /// JSON of Backstage's catalog API (GET /api/catalog/entities?filter=kind=group,kind=user).
     #[arg(long, value_name = "FILE")]
     pub owners_from: Vec<PathBuf>,
+    /// Do not read the organisation's teams and members as owners (read by default: team slug
+    /// as group:default/SLUG, login as user:default/LOGIN; needs Members read access).
+    #[arg(long)]
+    pub no_org_owners: bool,
     #[command(flatten)]
     pub record: RecordArgs,
 }

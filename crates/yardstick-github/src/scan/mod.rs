@@ -18,6 +18,7 @@ mod listing;
 mod listing_progress;
 mod listing_query;
 mod options;
+mod org_people;
 mod query;
 mod rounds;
 mod snapshots;
@@ -29,7 +30,7 @@ use std::task::Poll;
 
 use crate::client::{Client, InstallationScope};
 use crate::state::{CachedRepo, StateDir};
-use crate::{OrgSnapshot, Progress, RepoSnapshot, ScanError, ScanOptions, SkipCounts};
+use crate::{OrgPeople, OrgSnapshot, Progress, RepoSnapshot, ScanError, ScanOptions, SkipCounts};
 use listing::{list_repos, select_repos};
 
 pub(crate) use listing::ListedRepo;
@@ -96,7 +97,7 @@ pub async fn scan_org_until(
     };
     let to_fetch = run.reuse_cached(&selected, &base_probes)?;
     run.report_progress();
-    if race(run.fetch(&to_fetch, &base_probes), stop)
+    if race(run.fetch(&to_fetch, &base_probes), stop.as_mut())
         .await
         .is_none()
     {
@@ -111,6 +112,20 @@ pub async fn scan_org_until(
         });
     }
     run.forget_unselected(&selected)?;
+    let people = if options.org_people {
+        let read = org_people::org_people(&run.client, &options.org, run.state.as_mut());
+        match race(read, stop).await {
+            Some(people) => people?,
+            None => {
+                return Err(ScanError::Interrupted {
+                    done: run.done.len(),
+                    total: Some(run.total),
+                })
+            }
+        }
+    } else {
+        OrgPeople::NotRead
+    };
 
     let stats = run.client.stats();
     let repositories = non_empty_repositories(run.done, &mut skipped);
@@ -119,6 +134,7 @@ pub async fn scan_org_until(
         repositories,
         skipped,
         stats,
+        people,
     })
 }
 
