@@ -8,7 +8,7 @@ use std::sync::Arc;
 use yardstick::appconfig::{load_app_config, ConfigSources};
 use yardstick::{
     AppCatalog, CheckStatus, Config, Facts, LintOptions, LintReport, OwnerDirectory, PolicySet,
-    Repository, ScoreOptions, Scorecard, CONFIG_FILE_NAME,
+    RefCheck, Repository, ScoreOptions, Scorecard, CONFIG_FILE_NAME,
 };
 
 use crate::flags::{ScanArgs, ScoringArgs};
@@ -154,6 +154,28 @@ pub fn warn_if_empty(lint: &LintReport) {
     }
 }
 
+/// One note when `check-refs: auto` leaves owner references unchecked, saying why: fewer
+/// than half of the distinct owner refs resolve to the catalog's Groups and Users, and no
+/// owner source is given. Otherwise a typo'd owner would pass silently. `always` says how to
+/// make it strict in this command.
+pub fn note_lenient_owners(lint: &LintReport, options: &LintOptions, always: &str) {
+    let owners = &lint.owners;
+    if options.check_refs != RefCheck::Auto
+        || options.owners.is_some()
+        || owners.strict
+        || owners.distinct == 0
+    {
+        return;
+    }
+    crate::stdio::eprint_line(&format!(
+        "yardstick: note: owner references are not checked (check-refs auto): {} of {} distinct \
+         owner references resolve to a Group or User in the catalog, fewer than half, and no \
+         owner source is given; pass --owners-from FILE (your org's Groups and Users) or \
+         {always} to check them",
+        owners.resolved, owners.distinct
+    ));
+}
+
 /// A configuration file, with errors located in it.
 pub fn read_config_file(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
@@ -191,8 +213,14 @@ pub fn load_facts(path: Option<&Path>) -> Result<Facts, String> {
 }
 
 /// Warns about each entity in the facts file at `path` that the catalog does not hold (with
-/// "did you mean" for a likely typo), as `file:line:col`.
-pub fn warn_unmatched_facts(path: Option<&Path>, facts: &Facts, lint: &LintReport) {
+/// "did you mean" for a likely typo), and each fact name a typo away from one the checks
+/// read, as `file:line:col`.
+pub fn warn_unmatched_facts(
+    path: Option<&Path>,
+    facts: &Facts,
+    lint: &LintReport,
+    policies: &PolicySet,
+) {
     let Some(path) = path else { return };
     let refs: Vec<String> = lint
         .catalog
@@ -200,7 +228,11 @@ pub fn warn_unmatched_facts(path: Option<&Path>, facts: &Facts, lint: &LintRepor
         .iter()
         .map(|e| e.entity.reference.to_string())
         .collect();
-    for w in facts.unmatched(refs.iter().map(String::as_str)) {
+    let read = Facts::names_read_by(policies.checks());
+    let mut warnings = facts.unmatched(refs.iter().map(String::as_str));
+    warnings.extend(facts.misnamed(&read));
+    warnings.sort_by_key(|w| (w.line, w.column));
+    for w in warnings {
         crate::stdio::eprint_line(&format!(
             "yardstick: warning: {}:{}:{}: {}",
             path.display(),

@@ -50,7 +50,7 @@ pub use config::{
 pub use lint::{
     lint_files, lint_json_entities, lint_paths, lint_sources, AppCatalog, Catalog, Finding,
     LintError, LintOptions, LintReport, LoadedEntity, OwnerResolution, RefCheck, Repository,
-    SourceFile,
+    SecondaryLabel, SourceFile,
 };
 pub use policy::{
     builtin_modules, parse_now, rego_files, run_rego_tests, utc_date_of, Check, CheckSeverity,

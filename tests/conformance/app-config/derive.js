@@ -3,6 +3,7 @@
  * Derives each case's expected config with the real @backstage/config-loader.
  *
  *   npm ci && node derive.js            # writes cases/<name>/expected.json
+ *   node derive.js --check              # exit 1 when a committed expected.json differs
  *
  * A case is a folder under cases/ with case.json: {"configs": [files, in order], "env": {..}}.
  * The loader is ConfigSources.default with those files as --config arguments, the case's
@@ -36,13 +37,22 @@ async function derive(dir) {
 }
 
 (async () => {
+  const check = process.argv.includes('--check');
   const root = path.join(__dirname, 'cases');
+  let differ = 0;
   for (const name of fs.readdirSync(root).sort()) {
     const out = await derive(path.join(root, name));
-    fs.writeFileSync(path.join(root, name, 'expected.json'), `${JSON.stringify(out, null, 2)}\n`);
+    const text = `${JSON.stringify(out, null, 2)}\n`;
+    const file = path.join(root, name, 'expected.json');
+    if (check && (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text)) {
+      differ++;
+      process.stdout.write(`${name}: differs from the committed expected.json\n`);
+      continue;
+    }
+    if (!check) fs.writeFileSync(file, text);
     process.stdout.write(`${name}: ${out.error ? 'error' : 'ok'}\n`);
   }
-  process.exit(0);
+  process.exit(differ ? 1 : 0);
 })().catch(e => {
   process.stderr.write(`${e.stack || e}\n`);
   process.exit(3);

@@ -21,6 +21,7 @@ pub fn run(args: LintArgs) -> Result<u8, String> {
     options.owners = crate::settings::owner_sources(&args.scan.owners_from)?;
     let lint = lint_paths(&scan_paths(&args.scan), &options).map_err(|e| e.to_string())?;
     crate::settings::warn_if_empty(&lint);
+    crate::settings::note_lenient_owners(&lint, &options, "--check-refs always");
     let deny_warnings = args.deny_warnings || config.lint.deny_warnings.unwrap_or(false);
     let report = Report::from_lint(&lint);
     output::emit(&args.output, &report, output::Live::Lint(&lint))?;

@@ -34,7 +34,12 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     lint_options.owners = crate::settings::owner_sources(&args.scan.owners_from)?;
     let lint = lint_paths(&scan_paths(&args.scan), &lint_options).map_err(|e| e.to_string())?;
     crate::settings::warn_if_empty(&lint);
-    crate::settings::warn_unmatched_facts(args.scoring.facts.as_deref(), &facts, &lint);
+    crate::settings::note_lenient_owners(
+        &lint,
+        &lint_options,
+        "`check-refs: always` under `lint:` in yardstick.yaml",
+    );
+    crate::settings::warn_unmatched_facts(args.scoring.facts.as_deref(), &facts, &lint, &policies);
     let options = ScoreOptions {
         facts,
         config,

@@ -87,11 +87,21 @@ impl Diagnostic for FindingDiagnostic<'_> {
             Severity::Error => "here",
             Severity::Warning | Severity::Note => "this",
         };
-        Some(Box::new(std::iter::once(LabeledSpan::new(
-            Some(label.to_string()),
-            span.start(),
-            span.len as usize,
-        ))))
+        let secondary = self.finding.secondary.as_ref().map(|s| {
+            LabeledSpan::new(
+                Some(escape_controls(&s.label).into_owned()),
+                s.span.start(),
+                s.span.len as usize,
+            )
+        });
+        Some(Box::new(
+            // Primary: the header's file:line:col stays the finding's own position.
+            std::iter::once(LabeledSpan::new_primary_with_span(
+                Some(label.to_string()),
+                (span.start(), span.len as usize),
+            ))
+            .chain(secondary),
+        ))
     }
 }
 

@@ -24,6 +24,19 @@ pub struct Finding {
     pub pointer: Option<String>,
     /// Stringified entity reference, when known.
     pub entity: Option<String>,
+    /// A second place the finding points at (shown in human output).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secondary: Option<SecondaryLabel>,
+}
+
+/// A second place a finding points at, and what it is there: the bracket a YAML syntax
+/// error leaves open, for one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SecondaryLabel {
+    /// Where.
+    pub span: Span,
+    /// What it is, shown beside it.
+    pub label: String,
 }
 
 impl Finding {
@@ -53,6 +66,7 @@ impl Finding {
             span,
             pointer: None,
             entity: None,
+            secondary: None,
         }
     }
 

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::app_locations::CatalogSetup;
 use super::batches::{envelope_stage, Batch, Cause, Member};
 use super::discover::slash_path;
-use super::finding::Note;
+use super::finding::{Note, SecondaryLabel};
 use super::placeholders::resolve_placeholder;
 use super::{Finding, LintOptions, LintReport, LoadedEntity, SourceFile};
 use crate::catalog::{validate_tree, Problem, ValidateOptions, Validation};
@@ -336,7 +336,11 @@ impl Linter<'_> {
                 self.report.findings.push(f);
             }
             if let Some(e) = &doc.error {
-                let f = self.yaml_finding(e, &display, Some(doc.index));
+                let mut f = self.yaml_finding(e, &display, Some(doc.index));
+                f.secondary = doc.open_flow.map(|span| SecondaryLabel {
+                    span,
+                    label: "opened here, still open at the error".into(),
+                });
                 self.report.findings.push(f);
                 let cause = Cause {
                     file: display.clone(),

@@ -31,7 +31,7 @@ pub use app_locations::AppCatalog;
 use app_locations::CatalogSetup;
 pub use catalog_checks::OwnerResolution;
 use discover::{discover, globset};
-pub use finding::Finding;
+pub use finding::{Finding, SecondaryLabel};
 use linter::Linter;
 pub use repository::Repository;
 

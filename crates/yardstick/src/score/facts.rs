@@ -1,9 +1,10 @@
 //! Facts about entities from outside the catalog (CI status, monitoring, on-call, ...).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value as Json};
 
+use crate::policy::Check;
 use crate::util::edit_distance::did_you_mean;
 use crate::yaml::{parse_stream, Limits};
 
@@ -13,6 +14,8 @@ pub struct Facts {
     by_ref: BTreeMap<String, Json>,
     /// Where each entity's facts are written in the parsed file (line, column).
     written_at: BTreeMap<String, (usize, usize)>,
+    /// Where each fact name is written: (lower-cased entity ref, name) to (line, column).
+    names_at: BTreeMap<(String, String), (usize, usize)>,
 }
 
 /// A problem in a facts file (an error when parsing; a warning from [`Facts::unmatched`]).
@@ -82,6 +85,12 @@ impl Facts {
                     ));
                 }
                 facts.insert(&ent.key, ent.value.to_json());
+                for name in ent.value.as_map().unwrap_or_default() {
+                    facts.names_at.insert(
+                        (ent.key.to_lowercase(), name.key.to_string()),
+                        (name.key_span.line as usize, name.key_span.column as usize),
+                    );
+                }
                 facts.written_at.insert(
                     ent.key.to_lowercase(),
                     (ent.key_span.line as usize, ent.key_span.column as usize),
@@ -145,11 +154,74 @@ impl Facts {
         warnings
     }
 
+    /// A warning for each fact name that no check reads while one that a check reads is a
+    /// typo away (`read`: see [`Facts::names_read_by`]), with "did you mean" it; in file order.
+    /// Other names are left alone: facts are free-form, and other tools may read them.
+    ///
+    /// ```
+    /// use std::collections::BTreeSet;
+    /// let f = yardstick::Facts::parse("entities:\n  component:default/a:\n    monitorng: {configured: true}\n").unwrap();
+    /// let read = BTreeSet::from(["monitoring".to_string()]);
+    /// let warnings = f.misnamed(&read);
+    /// assert_eq!((warnings[0].line, warnings[0].column), (3, 5));
+    /// assert!(warnings[0].message.ends_with("did you mean `monitoring`?"));
+    /// ```
+    pub fn misnamed(&self, read: &BTreeSet<String>) -> Vec<FactsError> {
+        let mut warnings: Vec<FactsError> = self
+            .names_at
+            .iter()
+            .filter(|((_, name), _)| !read.contains(name))
+            .filter_map(|((reference, name), &(line, column))| {
+                let near = did_you_mean(name, read.iter().map(String::as_str))?;
+                Some(FactsError {
+                    message: format!(
+                        "no check reads fact `{name}` of `{reference}`; did you mean `{near}`?"
+                    ),
+                    line,
+                    column,
+                })
+            })
+            .collect();
+        warnings.sort_by_key(|w| (w.line, w.column));
+        warnings
+    }
+
     /// Facts of an entity (`{}` when none).
     pub fn get(&self, reference: &str) -> Json {
         self.by_ref
             .get(&reference.to_lowercase())
             .cloned()
             .unwrap_or_else(|| json!({}))
+    }
+
+    /// The top-level fact names that checks read: `NAME` in `input.facts.NAME` and
+    /// `input.facts["NAME"]` of their Rego.
+    ///
+    /// ```
+    /// let checks = yardstick::PolicySet::builtin().unwrap();
+    /// let read = yardstick::Facts::names_read_by(checks.checks());
+    /// assert!(read.contains("ci") && read.contains("monitoring"));
+    /// ```
+    pub fn names_read_by(checks: &[Check]) -> BTreeSet<String> {
+        const PREFIX: &str = "input.facts";
+        let mut names = BTreeSet::new();
+        for check in checks {
+            let source = check.source.as_str();
+            for (at, _) in source.match_indices(PREFIX) {
+                let rest = &source[at + PREFIX.len()..];
+                let name = if let Some(rest) = rest.strip_prefix('.') {
+                    rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .next()
+                } else if let Some(rest) = rest.strip_prefix("[\"") {
+                    rest.split('"').next()
+                } else {
+                    None
+                };
+                if let Some(name) = name.filter(|n| !n.is_empty()) {
+                    names.insert(name.to_string());
+                }
+            }
+        }
+        names
     }
 }

@@ -20,6 +20,8 @@ pub(super) enum Outcome {
         byte: usize,
         /// A tab right after `:` that saphyr refused, to be replaced by a space.
         tab_at: Option<usize>,
+        /// The bracket of the flow collection the error leaves open.
+        open_flow: Option<Span>,
     },
 }
 
@@ -326,16 +328,20 @@ impl<'p, 'a> Builder<'p, 'a> {
         } else {
             YamlErrorKind::Syntax
         };
+        let open_flow = self.open_flow_bracket();
         // An error inside a document whose content was complete belongs to that document.
         self.stack.clear();
         self.root = None;
-        let error = match self.doc_error.take() {
-            Some(earlier) => earlier,
-            None => YamlError {
-                kind,
-                message: e.info().to_string(),
-                span,
-            },
+        let (error, open_flow) = match self.doc_error.take() {
+            Some(earlier) => (earlier, None),
+            None => (
+                YamlError {
+                    kind,
+                    message: e.info().to_string(),
+                    span,
+                },
+                open_flow,
+            ),
         };
         let mut tab_at = None;
         if e.info()
@@ -352,7 +358,18 @@ impl<'p, 'a> Builder<'p, 'a> {
             error,
             byte,
             tab_at,
+            open_flow,
         }
+    }
+
+    /// The `[` or `{` of the innermost flow collection being read, for a syntax error.
+    fn open_flow_bracket(&self) -> Option<Span> {
+        self.stack.iter().rev().find_map(|frame| {
+            let (Frame::Seq { start, .. } | Frame::Map { start, .. }) = frame;
+            let at = start.start().checked_sub(self.positions.base_offset)?;
+            matches!(self.text.as_bytes().get(at), Some(b'[' | b'{'))
+                .then_some(Span { len: 1, ..*start })
+        })
     }
 
     fn finish_document(&mut self) {
@@ -372,6 +389,7 @@ impl<'p, 'a> Builder<'p, 'a> {
             error: self.doc_error.take(),
             warnings: std::mem::take(&mut self.doc_warnings),
             span: self.doc_start,
+            open_flow: None,
         });
         self.stack.clear();
     }

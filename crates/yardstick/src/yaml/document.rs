@@ -81,9 +81,24 @@ pub struct Document {
     pub warnings: Vec<YamlError>,
     /// Where the document starts.
     pub span: Span,
+    /// For a syntax error inside a flow collection: the `[` or `{` of the innermost one still
+    /// open where the error is (the error itself is often reported lines later).
+    pub open_flow: Option<Span>,
 }
 
 impl Document {
+    /// A document that a syntax error keeps from being read.
+    pub(super) fn unreadable(index: usize, error: YamlError, open_flow: Option<Span>) -> Self {
+        Document {
+            index,
+            root: None,
+            span: error.span,
+            error: Some(error),
+            warnings: Vec::new(),
+            open_flow,
+        }
+    }
+
     /// True when the document holds nothing (`null`), which Backstage skips.
     pub fn is_empty(&self) -> bool {
         self.error.is_none() && matches!(self.root.as_ref().map(|r| &r.value), Some(Value::Null))

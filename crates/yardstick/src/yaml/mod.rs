@@ -110,6 +110,7 @@ pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut StrCache
                     error,
                     byte,
                     tab_at,
+                    open_flow,
                 } => {
                     // saphyr rejects a tab between `:` and a value; YAML and the npm reader
                     // allow it. A space in its place changes no value.
@@ -121,13 +122,9 @@ pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut StrCache
                     let index = stream.documents.len();
                     // An unterminated quoted scalar runs to the end of the file in the npm reader.
                     let resumable = !error.message.contains("quoted scalar");
-                    stream.documents.push(Document {
-                        index,
-                        root: None,
-                        span: error.span,
-                        error: Some(error),
-                        warnings: Vec::new(),
-                    });
+                    stream
+                        .documents
+                        .push(Document::unreadable(index, error, open_flow));
                     if !resumable || stream.documents.len() >= limits.max_documents {
                         break;
                     }
