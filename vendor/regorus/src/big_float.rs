@@ -21,7 +21,9 @@
 )]
 
 use alloc::format;
-use alloc::string::{String, ToString};
+#[cfg(test)]
+use alloc::string::String;
+use alloc::string::ToString;
 use core::cmp::Ordering;
 
 use num_bigint::{BigInt, BigUint, Sign};
