@@ -48,6 +48,7 @@ use vstd::std_specs::cmp::*;
 #[cfg(verus_keep_ghost)]
 use vstd::std_specs::convert::*;
 
+use crate::big_float::{integral_float_as_integer, BigFloat, OPERATION_PRECISION};
 use crate::*;
 
 pub type BigInt = NumBigInt;
@@ -248,7 +249,7 @@ impl Number {
         ensures
             result@ == normalize_float(value),
     )]
-    fn normalize_float(value: f64) -> Number {
+    pub(crate) fn normalize_float(value: f64) -> Number {
         if let Some(i) = Self::float_to_small_bigint(value) {
             return Self::from_bigint_owned(i);
         }
@@ -1086,8 +1087,35 @@ impl Number {
             axiom_f64_ops_deterministic();
             lemma_div_ensures_cases(self@, rhs@);
         }
-        let quotient = Self::checked_float(self.to_f64_lossy() / rhs.to_f64_lossy(), "division")?;
-        Ok(Number::Float(quotient))
+        Self::go_float_operation(self, rhs, "division", |a, b| a.quo(b, OPERATION_PRECISION))
+    }
+
+    /// An operation on two numbers that are not both integers, as OPA computes it: on
+    /// `big.Float`s read from the operands' decimal text, the result written back as OPA's
+    /// shortest text (see `big_float`). An operand beyond the `f64` range is an overflow, as
+    /// before.
+    #[verus_verify(external_body)]
+    fn go_float_operation(
+        &self,
+        rhs: &Self,
+        operation: &'static str,
+        op: impl FnOnce(&BigFloat, &BigFloat) -> Option<BigFloat>,
+    ) -> Result<Number> {
+        Self::checked_float(self.to_f64_lossy(), operation)?;
+        Self::checked_float(rhs.to_f64_lossy(), operation)?;
+        let a = BigFloat::from_number(self, OPERATION_PRECISION);
+        let b = BigFloat::from_number(rhs, OPERATION_PRECISION);
+        match (a, b) {
+            (Some(a), Some(b)) => match op(&a, &b) {
+                Some(result) => {
+                    let number = result.to_number();
+                    Self::checked_float(number.to_f64_lossy(), operation)?;
+                    Ok(number)
+                }
+                None => bail!("division by zero"),
+            },
+            _ => Err(Self::numeric_overflow_error(operation)),
+        }
     }
 
     #[verus_spec(result =>
@@ -1118,9 +1146,9 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let sum =
-                    Self::checked_float(self.to_f64_lossy() + rhs.to_f64_lossy(), "addition")?;
-                Ok(Number::normalize_float(sum))
+                Self::go_float_operation(self, rhs, "addition", |a, b| {
+                    Some(a.add(b, OPERATION_PRECISION))
+                })
             }
             (Number::UInt(a), Number::UInt(b)) => {
                 if let Some(sum) = a.checked_add(*b) {
@@ -1182,9 +1210,9 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let diff =
-                    Self::checked_float(self.to_f64_lossy() - rhs.to_f64_lossy(), "subtraction")?;
-                Ok(Number::normalize_float(diff))
+                Self::go_float_operation(self, rhs, "subtraction", |a, b| {
+                    Some(a.sub(b, OPERATION_PRECISION))
+                })
             }
             (Number::UInt(a), Number::UInt(b)) => {
                 if a >= b {
@@ -1257,11 +1285,9 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let product = Self::checked_float(
-                    self.to_f64_lossy() * rhs.to_f64_lossy(),
-                    "multiplication",
-                )?;
-                Ok(Number::normalize_float(product))
+                Self::go_float_operation(self, rhs, "multiplication", |a, b| {
+                    Some(a.mul(b, OPERATION_PRECISION))
+                })
             }
             (Number::UInt(a), Number::UInt(b)) => {
                 let product = (*a as u128) * (*b as u128);
@@ -1430,7 +1456,7 @@ impl Number {
 
         // Conversion fails for a non-integral float, and also for an integral
         // one whose magnitude exceeds 2^53, which cannot be represented exactly.
-        let (a, b) = match (self.to_bigint_owned(), rhs.to_bigint_owned()) {
+        let (a, b) = match (self.integer_value(), rhs.integer_value()) {
             (Some(a), Some(b)) => (a, b),
             _ => bail!("modulo on floating-point number"),
         };
@@ -1484,10 +1510,16 @@ impl Number {
     )]
     #[allow(clippy::if_then_some_else_none)]
     fn ensure_integers(a: &Number, b: &Number) -> Option<(BigInt, BigInt)> {
-        if a.is_integer() && b.is_integer() {
-            Some((a.to_bigint_owned()?, b.to_bigint_owned()?))
-        } else {
-            None
+        Some((a.integer_value()?, b.integer_value()?))
+    }
+
+    /// The integer a number holds, as OPA reads it from its text: an integral float of any
+    /// magnitude is one (`1e21` is `10^21`, where `to_bigint_owned` stops at 2^53).
+    #[verus_verify(external_body)]
+    fn integer_value(&self) -> Option<BigInt> {
+        match self {
+            Number::Float(f) => integral_float_as_integer(*f),
+            _ => self.to_bigint_owned(),
         }
     }
 
@@ -1499,11 +1531,7 @@ impl Number {
             },
     )]
     fn ensure_integer(&self) -> Option<BigInt> {
-        if self.is_integer() {
-            self.to_bigint_owned()
-        } else {
-            None
-        }
+        self.integer_value()
     }
 
     #[verus_spec(result =>
@@ -2420,18 +2448,26 @@ mod tests {
             Number::Float(4.0).modulo(&Number::Int(3)),
             Ok(Number::UInt(1))
         ));
-        // `1e300` has no fractional part, but it is too large to convert to an
-        // integer exactly. This must report an error, not panic.
+        // `1e300` has no fractional part: OPA reads its text at 64 bits, an integer
+        // (10^300 rounded), whose remainder by 3 is 0.
         assert_eq!(
             Number::Float(1e300)
                 .modulo(&Number::Int(3))
-                .err()
-                .map(|e| e.to_string()),
-            Some("modulo on floating-point number".to_string())
+                .ok()
+                .and_then(|n| n.as_i64()),
+            Some(0)
         );
         assert_eq!(
             Number::Int(3)
                 .modulo(&Number::Float(1e300))
+                .ok()
+                .and_then(|n| n.as_i64()),
+            Some(3)
+        );
+        // A fraction is still refused.
+        assert_eq!(
+            Number::Float(2.5)
+                .modulo(&Number::Int(3))
                 .err()
                 .map(|e| e.to_string()),
             Some("modulo on floating-point number".to_string())

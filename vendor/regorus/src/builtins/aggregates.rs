@@ -4,6 +4,7 @@
 #![allow(clippy::pattern_type_mismatch)]
 
 use crate::ast::{Expr, Ref};
+use crate::big_float::{BigFloat, OPERATION_PRECISION, PRODUCT_PRECISION};
 use crate::builtins;
 use crate::builtins::utils::{enforce_limit, ensure_args_count, ensure_numeric};
 use crate::lexer::Span;
@@ -73,27 +74,42 @@ fn min(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Resu
 
 fn product(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     ensure_args_count(span, "product", params, args, 1)?;
-
-    let mut v = Number::from(1_u64);
-    Ok(Value::from(match &args[0] {
-        Value::Array(a) => {
-            for e in a.iter() {
-                v.mul_assign(&ensure_numeric("product", &params[0], e)?)?;
-            }
-            v
+    let numbers = numeric_elements("product", &params[0], &args[0])?;
+    // OPA multiplies integers exactly, anything else on a big.Float of 53 bits
+    // (`big.NewFloat(1)`), each element read at 64.
+    if numbers.iter().all(|n| !matches!(n, Number::Float(_))) {
+        let mut v = Number::from(1_u64);
+        for n in &numbers {
+            v.mul_assign(n)?;
         }
+        return Ok(Value::from(v));
+    }
+    let mut acc = float_operand(&Number::from(1_u64), PRODUCT_PRECISION)?;
+    for n in &numbers {
+        acc = acc.mul(&float_operand(n, OPERATION_PRECISION)?, PRODUCT_PRECISION);
+    }
+    Ok(Value::from(acc.to_number()))
+}
 
-        Value::Set(a) => {
-            for e in a.iter() {
-                v.mul_assign(&ensure_numeric("product", &params[0], e)?)?;
-            }
-            v
-        }
+/// The elements of an array or set, each a number.
+fn numeric_elements(fcn: &str, param: &Ref<Expr>, arg: &Value) -> Result<Vec<Number>> {
+    let elements: Vec<&Value> = match arg {
+        Value::Array(a) => a.iter().collect(),
+        Value::Set(a) => a.iter().collect(),
         a => {
-            let span = params[0].span();
-            bail!(span.error(format!("`product` requires array/set argument. Got `{a}`.").as_str()))
+            let span = param.span();
+            bail!(span.error(format!("`{fcn}` requires array/set argument. Got `{a}`.").as_str()))
         }
-    }))
+    };
+    elements
+        .into_iter()
+        .map(|e| ensure_numeric(fcn, param, e))
+        .collect()
+}
+
+/// A number as the `big.Float` OPA reads from its text.
+fn float_operand(n: &Number, precision: u64) -> Result<BigFloat> {
+    BigFloat::from_number(n, precision).ok_or_else(|| anyhow::anyhow!("numeric overflow"))
 }
 
 fn sort(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -123,25 +139,19 @@ fn sort(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Res
 
 fn sum(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     ensure_args_count(span, "sum", params, args, 1)?;
-
-    let mut v = Number::from(0_u64);
-    Ok(Value::from(match &args[0] {
-        Value::Array(a) => {
-            for e in a.iter() {
-                v.add_assign(&ensure_numeric("sum", &params[0], e)?)?;
-            }
-            v
+    let numbers = numeric_elements("sum", &params[0], &args[0])?;
+    // OPA adds integers exactly, anything else on a big.Float of 64 bits, without rounding
+    // the partial sums to text in between.
+    if numbers.iter().all(|n| !matches!(n, Number::Float(_))) {
+        let mut v = Number::from(0_u64);
+        for n in &numbers {
+            v.add_assign(n)?;
         }
-
-        Value::Set(a) => {
-            for e in a.iter() {
-                v.add_assign(&ensure_numeric("sum", &params[0], e)?)?;
-            }
-            v
-        }
-        a => {
-            let span = params[0].span();
-            bail!(span.error(format!("`sum` requires array/set argument. Got `{a}`.").as_str()))
-        }
-    }))
+        return Ok(Value::from(v));
+    }
+    let mut acc = float_operand(&Number::from(0_u64), OPERATION_PRECISION)?;
+    for n in &numbers {
+        acc = acc.add(&float_operand(n, OPERATION_PRECISION)?, OPERATION_PRECISION);
+    }
+    Ok(Value::from(acc.to_number()))
 }

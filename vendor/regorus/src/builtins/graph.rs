@@ -134,7 +134,9 @@ fn visit(
                 set.len()
             }
             Some(&Value::Null) => 0,
-            _ => bail!(format!("neighbors for node `{node}` must be array/set.")),
+            // OPA's numberOfEdges counts only an array or a set: any other value is a leaf.
+            Some(_) => 0,
+            None => bail!(format!("neighbors for node `{node}` must be array/set.")),
         };
 
         if n == 0 {

@@ -15,8 +15,7 @@ use crate::*;
 use anyhow::{bail, Result};
 
 use chrono::{
-    DateTime, Datelike, Days, FixedOffset, Local, Months, SecondsFormat, TimeZone, Timelike, Utc,
-    Weekday,
+    DateTime, Datelike, FixedOffset, Local, SecondsFormat, TimeZone, Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz;
 
@@ -45,31 +44,33 @@ fn add_date(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> 
     let months = ensure_i32(name, &params[2], &args[2])?;
     let days = ensure_i32(name, &params[3], &args[3])?;
 
-    let Some(new_year) = datetime.year().checked_add(years) else {
-        return Ok(Value::Undefined);
-    };
+    go_add_date(datetime, years, months, days).map_or(Ok(Value::Undefined), |d| {
+        safe_timestamp_nanos(span, strict, d.timestamp_nanos_opt())
+    })
+}
 
+/// Go's `Time.AddDate`: the years, months and days are added to the fields and the date is
+/// then normalised as `time.Date` does, so January 31 plus one month is March 2 (or 3), not
+/// the end of February. `None` when the result is out of range.
+fn go_add_date(
+    datetime: DateTime<FixedOffset>,
+    years: i32,
+    months: i32,
+    days: i32,
+) -> Option<DateTime<FixedOffset>> {
+    let total_months = i64::from(datetime.year()) * 12
+        + i64::from(datetime.month0())
+        + i64::from(years) * 12
+        + i64::from(months);
+    let year = i32::try_from(total_months.div_euclid(12)).ok()?;
+    let month = u32::try_from(total_months.rem_euclid(12)).ok()? + 1;
+    let first = chrono::NaiveDate::from_ymd_opt(year, month, 1)?;
+    let offset = i64::from(datetime.day()) - 1 + i64::from(days);
+    let date = first.checked_add_signed(chrono::TimeDelta::try_days(offset)?)?;
     datetime
-        .with_year(new_year)
-        .and_then(|d| {
-            let rhs = Months::new(months.unsigned_abs());
-            if months >= 0 {
-                d.checked_add_months(rhs)
-            } else {
-                d.checked_sub_months(rhs)
-            }
-        })
-        .and_then(|d| {
-            let rhs = Days::new(days.unsigned_abs() as u64);
-            if days >= 0 {
-                d.checked_add_days(rhs)
-            } else {
-                d.checked_sub_days(rhs)
-            }
-        })
-        .map_or(Ok(Value::Undefined), |d| {
-            safe_timestamp_nanos(span, strict, d.timestamp_nanos_opt())
-        })
+        .offset()
+        .from_local_datetime(&date.and_time(datetime.time()))
+        .single()
 }
 
 fn clock(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -299,5 +300,44 @@ fn layout_with_predefined_formats(format: &str) -> &str {
         "RFC3339" => "2006-01-02T15:04:05Z07:00",
         "RFC3339Nano" => "2006-01-02T15:04:05.999999999Z07:00",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod go_add_date_tests {
+    use super::*;
+
+    fn add(stamp: &str, years: i32, months: i32, days: i32) -> Option<String> {
+        let start = DateTime::parse_from_rfc3339(stamp).ok()?;
+        go_add_date(start, years, months, days).map(|d| d.to_rfc3339())
+    }
+
+    // Each expectation is Go's `time.AddDate`.
+    #[test]
+    fn dates_are_normalised_as_go_normalises_them() {
+        assert_eq!(
+            add("2024-01-31T00:00:00Z", 0, 1, 0).as_deref(),
+            Some("2024-03-02T00:00:00+00:00")
+        );
+        assert_eq!(
+            add("2023-01-31T00:00:00Z", 0, 1, 0).as_deref(),
+            Some("2023-03-03T00:00:00+00:00")
+        );
+        assert_eq!(
+            add("2024-02-29T10:00:00-05:00", 1, 0, 0).as_deref(),
+            Some("2025-03-01T10:00:00-05:00")
+        );
+        assert_eq!(
+            add("2024-03-31T12:00:00Z", 0, -1, 0).as_deref(),
+            Some("2024-03-02T12:00:00+00:00")
+        );
+        assert_eq!(
+            add("2024-01-01T00:00:00Z", 0, 0, -1).as_deref(),
+            Some("2023-12-31T00:00:00+00:00")
+        );
+        assert_eq!(
+            add("2024-11-15T00:00:00Z", 0, 14, 0).as_deref(),
+            Some("2026-01-15T00:00:00+00:00")
+        );
     }
 }

@@ -68,28 +68,31 @@ fn two_exp(suffix: &str) -> Option<i32> {
     })
 }
 
-fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
+fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Result<Value> {
     let name = "units.parse";
     ensure_args_count(span, name, params, args, 1)?;
     let string = ensure_string(name, &params[0], &args[0])?;
-    let string = string.as_ref();
-
-    // Remove quotes.
-    let string = if string.starts_with('"') && string.ends_with('"') && string.len() >= 2 {
-        &string[1..string.len() - 1]
-    } else {
-        string
-    };
-
-    // Disallow whitespace.
-    if string.chars().any(char::is_whitespace) {
+    // OPA removes every quote, and refuses a space.
+    let string = string.replace('"', "");
+    if string.contains(' ') {
         bail!(span.error("spaces not allowed in resource strings"));
     }
-
-    let (number_part, suffix) = match string.rfind(|c: char| c.is_ascii_digit()) {
-        Some(p) => (&string[0..p + 1], &string[p + 1..]),
-        _ => (string, ""),
+    let (number_part, suffix) = match extract_number_and_unit(&string) {
+        Some((number, _)) if number.is_empty() => {
+            return refuse(span, strict, "units.parse: no amount provided")
+        }
+        Some(parts) => parts,
+        None => return refuse(span, strict, "units.parse: exponent too large"),
     };
+    // OPA lower-cases the unit after its first letter, so `m` and `M` differ.
+    let mut chars = suffix.chars();
+    let suffix: String = match chars.next() {
+        Some(first) => core::iter::once(first)
+            .chain(chars.as_str().to_lowercase().chars())
+            .collect(),
+        None => String::new(),
+    };
+    let suffix = suffix.as_str();
 
     // Canonicalize quirky literals (e.g. ".5", "-.1") so downstream parsing always sees
     // a stable representation that includes an explicit leading digit.
@@ -107,8 +110,52 @@ fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
         number.mul_assign(&Number::two_pow(e)?)?;
         Ok(Value::from(number))
     } else {
-        Ok(Value::Undefined)
+        refuse(
+            span,
+            strict,
+            &format!("units.parse: unit {suffix} not recognized"),
+        )
     }
+}
+
+/// An error as OPA raises it in strict mode, undefined otherwise.
+fn refuse(span: &Span, strict: bool, message: &str) -> Result<Value> {
+    if strict {
+        bail!(span.error(message))
+    }
+    Ok(Value::Undefined)
+}
+
+/// OPA's `extractNumAndUnit`: the number is the longest prefix of digits, `.`, `+`, `-`, and
+/// `e`/`E` followed by a digit or sign (an exponent of at most 6 digits, else `None`); the
+/// unit is the rest.
+fn extract_number_and_unit(s: &str) -> Option<(&str, &str)> {
+    let bytes = s.as_bytes();
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let b = bytes[idx];
+        let numeric = b.is_ascii_digit() || b == b'.' || b == b'+' || b == b'-';
+        if b == b'e' || b == b'E' {
+            let next = bytes.get(idx + 1);
+            if !next.is_some_and(|n| n.is_ascii_digit() || *n == b'+' || *n == b'-') {
+                break;
+            }
+            if next.is_some_and(|n| *n == b'+' || *n == b'-') {
+                idx += 1;
+            }
+            let digits = bytes[idx + 1..]
+                .iter()
+                .take_while(|d| d.is_ascii_digit())
+                .count();
+            if digits > 6 {
+                return None;
+            }
+        } else if !numeric {
+            break;
+        }
+        idx += 1;
+    }
+    Some(s.split_at(idx))
 }
 
 fn twob_exp(suffix: &str) -> Option<i32> {
@@ -146,23 +193,17 @@ fn parse_bytes(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) 
     let name = "units.parse_bytes";
     ensure_args_count(span, name, params, args, 1)?;
     let string = ensure_string(name, &params[0], &args[0])?;
-    let string = string.as_ref();
-
-    // Remove quotes.
-    let string = if string.starts_with('"') && string.ends_with('"') && string.len() >= 2 {
-        &string[1..string.len() - 1]
-    } else {
-        string
-    };
-
-    // Disallow whitespace.
-    if string.chars().any(char::is_whitespace) {
+    // OPA lower-cases the text, removes every quote, and refuses a space.
+    let string = string.to_lowercase().replace('"', "");
+    if string.contains(' ') {
         bail!(span.error("spaces not allowed in resource strings"));
     }
-
-    let (number_part, suffix) = match string.rfind(|c: char| c.is_ascii_digit()) {
-        Some(p) => (&string[0..p + 1], &string[p + 1..]),
-        _ => (string, ""),
+    let (number_part, suffix) = match extract_number_and_unit(&string) {
+        Some((number, _)) if number.is_empty() => {
+            return refuse(span, strict, "units.parse_bytes: no byte amount provided")
+        }
+        Some(parts) => parts,
+        None => return refuse(span, strict, "units.parse_bytes: exponent too large"),
     };
 
     // Canonicalize quirky literals (e.g. ".5", "-.1") so downstream parsing always sees
@@ -176,7 +217,7 @@ fn parse_bytes(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) 
             Err(_) => return Ok(Value::Undefined),
         };
         number.mul_assign(&Number::two_pow(e)?)?;
-        Ok(Value::from(number.round()))
+        Ok(Value::from(truncate(&number)))
     } else if let Some(e) = tenb_exp(suffix) {
         let combined = match combine_decimal_exponent(canonical_part.as_ref(), e) {
             Some(s) => s,
@@ -188,9 +229,22 @@ fn parse_bytes(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) 
             Err(_) if strict => bail!(span.error("could not parse number")),
             Err(_) => return Ok(Value::Undefined),
         };
-        Ok(Value::from(number.round()))
+        Ok(Value::from(truncate(&number)))
     } else {
-        Ok(Value::Undefined)
+        refuse(
+            span,
+            strict,
+            &format!("units.parse_bytes: byte unit {suffix} not recognized"),
+        )
+    }
+}
+
+/// The integer part, as Go's `big.Float.Int` truncates toward zero.
+fn truncate(number: &Number) -> Number {
+    if number.is_positive() {
+        number.floor()
+    } else {
+        number.ceil()
     }
 }
 
@@ -244,4 +298,32 @@ fn split_decimal_exponent(number: &str) -> Option<(&str, i32)> {
     }
     let exponent = exp_part.parse::<i32>().ok()?;
     Some((mantissa, exponent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Each expectation is what OPA's extractNumAndUnit returns.
+    #[test]
+    fn numbers_and_units_split_as_opa_splits_them() {
+        assert_eq!(extract_number_and_unit("10ki"), Some(("10", "ki")));
+        assert_eq!(extract_number_and_unit("1."), Some(("1.", "")));
+        assert_eq!(extract_number_and_unit(".5"), Some((".5", "")));
+        assert_eq!(extract_number_and_unit("+1"), Some(("+1", "")));
+        assert_eq!(extract_number_and_unit("1e3"), Some(("1e3", "")));
+        assert_eq!(extract_number_and_unit("1e-3k"), Some(("1e-3", "k")));
+        assert_eq!(extract_number_and_unit("1e"), Some(("1", "e")));
+        assert_eq!(extract_number_and_unit("1eb"), Some(("1", "eb")));
+        assert_eq!(extract_number_and_unit("0x10"), Some(("0", "x10")));
+        assert_eq!(extract_number_and_unit("mb"), Some(("", "mb")));
+        assert_eq!(extract_number_and_unit("1e1234567"), None);
+    }
+
+    #[test]
+    fn byte_counts_truncate_toward_zero() {
+        assert_eq!(truncate(&Number::from(0.5)), Number::from(0_u64));
+        assert_eq!(truncate(&Number::from(-1.5)), Number::from(-1_i64));
+        assert_eq!(truncate(&Number::from(2.999)), Number::from(2_u64));
+    }
 }

@@ -18,6 +18,17 @@ pub fn register(m: &mut builtins::BuiltinsMap<&'static str, builtins::BuiltinFcn
     m.insert("uuid.rfc4122", (rfc4122, 1));
 }
 
+/// The variant's name as Go's `google/uuid` gives it: the uuid crate's `NCS` (top bit 0) is
+/// Go's `Reserved`.
+fn go_variant_name(variant: uuid::Variant) -> &'static str {
+    match variant {
+        uuid::Variant::RFC4122 => "RFC4122",
+        uuid::Variant::Microsoft => "Microsoft",
+        uuid::Variant::Future => "Future",
+        _ => "Reserved",
+    }
+}
+
 fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "uuid.parse";
     ensure_args_count(span, name, params, args, 1)?;
@@ -35,7 +46,7 @@ fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     );
     result.insert(
         Value::String("variant".into()),
-        Value::String(uuid.get_variant().to_string().into()),
+        Value::String(go_variant_name(uuid.get_variant()).into()),
     );
 
     if let Some(time) = timestamp(&uuid) {
@@ -144,4 +155,31 @@ const fn decode_rfc4122_timestamp(uuid: &Uuid) -> (u64, u16) {
     let counter: u16 = (((bytes[8] & 0x3F) as u16) << 8) | (bytes[9] as u16);
 
     (ticks, counter)
+}
+
+#[cfg(test)]
+mod go_variant_tests {
+    use super::*;
+
+    // Each expectation is Go's `uuid.Parse(s).Variant().String()`.
+    #[test]
+    fn variants_are_named_as_go_names_them() {
+        let variant = |s: &str| Uuid::parse_str(s).map(|u| go_variant_name(u.get_variant()));
+        assert_eq!(
+            variant("00000000-0000-0000-0000-000000000000").ok(),
+            Some("Reserved")
+        );
+        assert_eq!(
+            variant("6ba7b810-9dad-11d1-80b4-00c04fd430c8").ok(),
+            Some("RFC4122")
+        );
+        assert_eq!(
+            variant("6ba7b810-9dad-11d1-c0b4-00c04fd430c8").ok(),
+            Some("Microsoft")
+        );
+        assert_eq!(
+            variant("6ba7b810-9dad-11d1-e0b4-00c04fd430c8").ok(),
+            Some("Future")
+        );
+    }
 }

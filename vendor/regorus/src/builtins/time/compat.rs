@@ -155,6 +155,8 @@ pub fn parse_duration(mut s: &str) -> Result<Duration, ParseDurationError> {
             "s" => SECOND,
             "m" => MINUTE,
             "h" => HOUR,
+            // OPA's parser takes days too (24 hours), which Go's time.ParseDuration does not.
+            "d" => 24 * HOUR,
             unkonwn => return Err(ParseDurationError::UnknownUnit(unkonwn.to_string())),
         };
 
@@ -609,6 +611,9 @@ mod tests {
             // simple
             ("0", Duration::zero()),
             ("5s", Duration::try_seconds(5).unwrap()),
+            // OPA's days (not in Go's ParseDuration)
+            ("1d", Duration::try_hours(24).unwrap()),
+            ("1.5d", Duration::try_hours(36).unwrap()),
             ("30s", Duration::try_seconds(30).unwrap()),
             ("1478s", Duration::try_seconds(1478).unwrap()),
             // sign
