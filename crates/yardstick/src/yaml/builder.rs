@@ -1,13 +1,14 @@
 //! Turns saphyr's events into [`Node`] trees: collections, anchors and aliases (with the npm
 //! reader's expansion guard), depth and document limits, tags and syntax-error recovery.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
 use super::keys::{json_key, key_identity, KeyIdentity, MapKeys};
 use super::positions::Positions;
-use super::resolve::{resolve_plain, resolve_plain_11, resolve_tagged};
+use super::resolve::{plain_non_string, resolve_plain_11, resolve_tagged};
 use super::{Document, Entry, Limits, Node, Span, Value, YamlError, YamlErrorKind};
 use crate::util::shared_str::{SharedStr, StrCache};
 
@@ -166,10 +167,13 @@ impl<'p, 'a> Builder<'p, 'a> {
                 self.finish_document()
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let node = self.scalar(&value, style, tag.as_deref(), sp);
                 if let Some(t) = self.tracker() {
                     t.scalar_weight = 1;
                 }
+                if anchor == 0 && tag.is_none() && self.string_key(&value, style, sp) {
+                    return None;
+                }
+                let node = self.scalar(value, style, tag.as_deref(), sp);
                 self.push_node(node, anchor, 1, 1, Vec::new());
             }
             Event::Alias(id) => {
@@ -414,18 +418,49 @@ impl<'p, 'a> Builder<'p, 'a> {
         }
     }
 
-    fn scalar(&mut self, raw: &str, style: ScalarStyle, tag: Option<&Tag>, sp: Span) -> Node {
-        let restored;
+    /// Takes an untagged, unanchored scalar that is a string as the pending key of the open
+    /// map, when a key is expected there: the key is interned straight from the event's
+    /// text, with no node built for it. False when it is not such a key.
+    fn string_key(&mut self, raw: &str, style: ScalarStyle, sp: Span) -> bool {
+        let Some(Frame::Map {
+            pending_key: pending @ None,
+            size,
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return false;
+        };
+        let is_string = match style {
+            _ if self.bare_cr && raw.contains('\x7f') => false,
+            ScalarStyle::Plain => !self.yaml11 && plain_non_string(raw).is_none(),
+            _ => true,
+        };
+        if !is_string {
+            return false;
+        }
+        *size = size.saturating_add(1);
+        let key = self.keys.get(raw);
+        let identity = KeyIdentity::String(key.clone());
+        *pending = Some((key, sp, identity));
+        true
+    }
+
+    fn scalar(
+        &mut self,
+        raw: Cow<'_, str>,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        sp: Span,
+    ) -> Node {
         let raw = if self.bare_cr && raw.contains('\x7f') {
-            restored = raw.replace('\x7f', "\r");
-            restored.as_str()
+            Cow::Owned(raw.replace('\x7f', "\r"))
         } else {
             raw
         };
         let value = match tag {
             Some(tag) => {
                 let name = tag_name(tag);
-                match resolve_tagged(&name, raw) {
+                match resolve_tagged(&name, &raw) {
                     Some(v) => v,
                     None => {
                         if name != "tag:yaml.org,2002:str" {
@@ -437,13 +472,16 @@ impl<'p, 'a> Builder<'p, 'a> {
                                 span: sp,
                             });
                         }
-                        Value::String(raw.to_string())
+                        Value::String(raw.into_owned())
                     }
                 }
             }
-            None if style == ScalarStyle::Plain && self.yaml11 => resolve_plain_11(raw),
-            None if style == ScalarStyle::Plain => resolve_plain(raw),
-            None => Value::String(raw.to_string()),
+            None if style == ScalarStyle::Plain && self.yaml11 => resolve_plain_11(&raw),
+            // An owned event text becomes the string without a copy.
+            None if style == ScalarStyle::Plain => {
+                plain_non_string(&raw).unwrap_or_else(|| Value::String(raw.into_owned()))
+            }
+            None => Value::String(raw.into_owned()),
         };
         Node { value, span: sp }
     }

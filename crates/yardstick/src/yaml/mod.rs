@@ -25,6 +25,8 @@ pub use document::{Document, Limits, Stream, YamlError, YamlErrorKind};
 pub use node::{Entry, Node, Value};
 pub use resolve::js_number_to_string;
 
+use std::borrow::Cow;
+
 use builder::{Builder, Outcome};
 use positions::{CharIndex, Positions};
 
@@ -63,29 +65,7 @@ pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut StrCache
         Some(rest) => (rest, 3),
         None => (text, 0),
     };
-    // The npm reader breaks lines at LF only, so a bare CR is content. DEL stands in for it
-    // (one byte too, so offsets hold) and is turned back into CR in scalars.
-    let bare_cr = body.contains('\r') && !body.contains('\x7f') && {
-        let b = body.as_bytes();
-        b.iter()
-            .enumerate()
-            .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
-    };
-    let mut body = body.to_string();
-    if bare_cr {
-        let bytes: Vec<u8> = body
-            .bytes()
-            .enumerate()
-            .map(|(i, c)| {
-                if c == b'\r' && body.as_bytes().get(i + 1) != Some(&b'\n') {
-                    0x7f
-                } else {
-                    c
-                }
-            })
-            .collect();
-        body = String::from_utf8(bytes).unwrap_or(body);
-    }
+    let (mut body, bare_cr) = with_bare_cr_marked(body);
     let mut tab_fixes = 0;
     'attempt: loop {
         stream.documents.clear();
@@ -115,7 +95,8 @@ pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut StrCache
                     // saphyr rejects a tab between `:` and a value; YAML and the npm reader
                     // allow it. A space in its place changes no value.
                     if let (Some(tab), true) = (tab_at, tab_fixes < 64) {
-                        body.replace_range(offset + tab..offset + tab + 1, " ");
+                        body.to_mut()
+                            .replace_range(offset + tab..offset + tab + 1, " ");
                         tab_fixes += 1;
                         continue 'attempt;
                     }
@@ -141,6 +122,29 @@ pub(crate) fn parse_stream_with(text: &str, limits: &Limits, keys: &mut StrCache
         break;
     }
     stream
+}
+
+/// The text to parse, and whether it has a bare CR. The npm reader breaks lines at LF only,
+/// so a bare CR is content: DEL stands in for it (one byte too, so offsets hold) and is
+/// turned back into CR in scalars. The text is only copied when it has to change.
+fn with_bare_cr_marked(body: &str) -> (Cow<'_, str>, bool) {
+    let bytes = body.as_bytes();
+    let bare = |i: usize, c: u8| c == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    let bare_cr = body.contains('\r')
+        && !body.contains('\x7f')
+        && bytes.iter().enumerate().any(|(i, &c)| bare(i, c));
+    if !bare_cr {
+        return (Cow::Borrowed(body), false);
+    }
+    let marked: Vec<u8> = bytes
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if bare(i, c) { 0x7f } else { c })
+        .collect();
+    match String::from_utf8(marked) {
+        Ok(text) => (Cow::Owned(text), true),
+        Err(_) => (Cow::Borrowed(body), true),
+    }
 }
 
 /// Byte offset of the next line that starts with `---` after `from`.

@@ -31,17 +31,17 @@ pub fn js_number_to_string(n: f64) -> String {
 
 /// Resolves an untagged plain scalar by the YAML 1.2 core schema, in the npm reader's order.
 pub fn resolve_plain(s: &str) -> Value {
-    if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
-        return Value::Null;
-    }
+    plain_non_string(s).unwrap_or_else(|| Value::String(s.to_string()))
+}
+
+/// [`resolve_plain`] for a scalar that is not a string; `None` when it is the string `s`
+/// itself, found without copying it.
+pub(super) fn plain_non_string(s: &str) -> Option<Value> {
     match s {
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        _ => {}
-    }
-    match number(s) {
-        Some(n) => Value::Number(n),
-        None => Value::String(s.to_string()),
+        "" | "~" | "null" | "Null" | "NULL" => Some(Value::Null),
+        "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+        _ => number(s).map(Value::Number),
     }
 }
 

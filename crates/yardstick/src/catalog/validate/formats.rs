@@ -84,17 +84,22 @@ struct FormatProblems<'p> {
 }
 
 impl FormatProblems<'_> {
+    /// Reports `what` at `pointer` unless `valid`; the pointer and message are only built
+    /// for an invalid value (most values are valid).
     fn check(
         &mut self,
         rule: RuleId,
-        pointer: String,
+        pointer: impl FnOnce() -> String,
         what: &str,
         value: Option<&str>,
         valid: bool,
         expected: &str,
     ) {
-        let key_at_fault = what.ends_with(" key");
-        if !valid && !self.problems.iter().any(|p| p.pointer == pointer) {
+        if valid {
+            return;
+        }
+        let pointer = pointer();
+        if !self.problems.iter().any(|p| p.pointer == pointer) {
             let shown = value.map_or_else(String::new, |v| {
                 format!(" {}", serde_json::Value::String(v.into()))
             });
@@ -102,7 +107,7 @@ impl FormatProblems<'_> {
                 rule,
                 message: format!("{what}{shown} is not valid: expected {expected}"),
                 pointer,
-                at_key: key_at_fault,
+                at_key: what.ends_with(" key"),
             });
         }
     }
@@ -115,7 +120,7 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
     if let Some(v) = root.get("apiVersion").and_then(Node::as_str) {
         out.check(
             RuleId::SchemaApiVersion,
-            "/apiVersion".into(),
+            || "/apiVersion".into(),
             "apiVersion",
             Some(v),
             api_version(v),
@@ -125,7 +130,7 @@ pub(super) fn field_formats(root: &Node, problems: &mut Vec<Problem>) {
     if let Some(v) = root.get("kind").and_then(Node::as_str) {
         out.check(
             RuleId::SchemaKind,
-            "/kind".into(),
+            || "/kind".into(),
             "kind",
             Some(v),
             kind_name(v),
@@ -145,7 +150,7 @@ fn name_formats(meta: &Node, out: &mut FormatProblems<'_>) {
     if let Some(v) = meta.get("name").and_then(Node::as_str) {
         out.check(
             RuleId::SchemaMetadataName,
-            "/metadata/name".into(),
+            || "/metadata/name".into(),
             "metadata.name",
             Some(v),
             object_name(v),
@@ -155,7 +160,7 @@ fn name_formats(meta: &Node, out: &mut FormatProblems<'_>) {
     if let Some(v) = meta.get("namespace").and_then(Node::as_str) {
         out.check(
             RuleId::SchemaMetadataNamespace,
-            "/metadata/namespace".into(),
+            || "/metadata/namespace".into(),
             "metadata.namespace",
             Some(v),
             dns_label(v),
@@ -165,17 +170,20 @@ fn name_formats(meta: &Node, out: &mut FormatProblems<'_>) {
 }
 
 fn label_and_annotation_formats(meta: &Node, out: &mut FormatProblems<'_>) {
-    for (field, rule) in [
-        ("labels", RuleId::SchemaMetadataLabels),
-        ("annotations", RuleId::SchemaMetadataAnnotations),
+    for (field, rule, what) in [
+        ("labels", RuleId::SchemaMetadataLabels, "labels key"),
+        (
+            "annotations",
+            RuleId::SchemaMetadataAnnotations,
+            "annotations key",
+        ),
     ] {
         for e in meta.get(field).and_then(Node::as_map).unwrap_or_default() {
-            let pointer = format!("/metadata/{field}/{}", escape_pointer(&e.key));
-            let what = format!("{field} key");
+            let pointer = || format!("/metadata/{field}/{}", escape_pointer(&e.key));
             out.check(
                 rule,
-                pointer.clone(),
-                &what,
+                pointer,
+                what,
                 Some(&e.key),
                 label_or_annotation_key(&e.key),
                 PREFIX,
@@ -209,7 +217,7 @@ fn tag_formats(meta: &Node, out: &mut FormatProblems<'_>) {
         let v = t.as_str();
         out.check(
             RuleId::SchemaMetadataTags,
-            format!("/metadata/tags/{i}"),
+            || format!("/metadata/tags/{i}"),
             "tag",
             v,
             v.is_some_and(tag),
@@ -232,19 +240,19 @@ fn link_formats(meta: &Node, out: &mut FormatProblems<'_>) {
             .is_some_and(|u| url::Url::parse(u).is_ok());
         out.check(
             RuleId::SchemaMetadataLinks,
-            format!("/metadata/links/{i}/url"),
+            || format!("/metadata/links/{i}/url"),
             "link url",
             url.and_then(Node::as_str),
             valid,
             "a string that is a valid url",
         );
-        for key in ["title", "icon"] {
+        for (key, what) in [("title", "link title"), ("icon", "link icon")] {
             if let Some(v) = link.get(key) {
                 let valid = v.as_str().is_some_and(non_empty_trimmed);
                 out.check(
                     RuleId::SchemaMetadataLinks,
-                    format!("/metadata/links/{i}/{key}"),
-                    &format!("link {key}"),
+                    || format!("/metadata/links/{i}/{key}"),
+                    what,
                     v.as_str(),
                     valid,
                     "a non empty string",

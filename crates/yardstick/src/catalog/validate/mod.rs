@@ -368,7 +368,7 @@ fn relations(
     let mut relations = Vec::new();
     let mut problems = Vec::new();
     for (field, default_kind) in relation_fields(&reference.kind) {
-        let Some(value) = root.pointer(&format!("/spec/{field}")) else {
+        let Some(value) = root.get("spec").and_then(|spec| spec.get(field)) else {
             continue;
         };
         // `if (!targets) return;` then `[targets].flat()`.
