@@ -50,31 +50,26 @@ struct Tally {
     entries: usize,
     strings: usize,
     string_bytes: usize,
-    string_slack: usize,
     key_bytes: usize,
-    vec_slack_slots: usize,
+    /// Heap bytes of the compact trees (nodes, entries and string buffers).
+    tree_bytes: usize,
 }
 
 impl Tally {
-    fn node(&mut self, node: &yardstick::Node) {
-        use yardstick::Value;
+    fn node(&mut self, node: yardstick::NodeRef<'_>) {
+        use yardstick::ValueRef;
         self.nodes += 1;
-        match &node.value {
-            Value::String(s) => {
+        match node.value() {
+            ValueRef::String(s) => {
                 self.strings += 1;
                 self.string_bytes += s.len();
-                self.string_slack += s.capacity() - s.len();
             }
-            Value::Seq(items) => {
-                self.vec_slack_slots += items.capacity() - items.len();
-                items.iter().for_each(|n| self.node(n));
-            }
-            Value::Map(entries) => {
-                self.vec_slack_slots += entries.capacity() - entries.len();
+            ValueRef::Seq(items) => items.for_each(|n| self.node(n)),
+            ValueRef::Map(entries) => {
                 for e in entries {
                     self.entries += 1;
-                    self.key_bytes += e.key.len();
-                    self.node(&e.value);
+                    self.key_bytes += e.key().len();
+                    self.node(e.value());
                 }
             }
             _ => {}
@@ -99,7 +94,8 @@ fn main() {
     );
     let mut tally = Tally::default();
     for e in &report.catalog.entities {
-        tally.node(&e.entity.root);
+        tally.node(e.entity.root.root());
+        tally.tree_bytes += e.entity.root.heap_bytes();
         tally.entities += 1;
         tally.relations += e.entity.relations.len();
     }

@@ -40,8 +40,8 @@ pub mod util;
 mod yaml;
 
 pub use catalog::{
-    validate_entity, Entity, EntityRef, OwnerDirectory, PlaceholderResolver, PlaceholderValue,
-    Problem, RefError, Relation, ValidateOptions, Validation, DEFAULT_NAMESPACE,
+    validate_entity, Entity, EntityRecord, EntityRef, OwnerDirectory, PlaceholderResolver,
+    PlaceholderValue, Problem, RefError, Relation, ValidateOptions, Validation, DEFAULT_NAMESPACE,
 };
 pub use config::{
     CheckConfig, Config, ConfigError, Exemption, FailOn, GateConfig, LevelRule, LevelRules,
@@ -63,7 +63,8 @@ pub use score::{
 };
 pub use util::shared_str::SharedStr;
 pub use yaml::{
-    parse_stream, Document, Entry, Limits, Node, Span, Stream, Value, YamlError, YamlErrorKind,
+    parse_stream, CompactTree, Document, Entry, EntryRef, Limits, MapEntries, Node, NodeRef,
+    SeqItems, Span, Stream, Value, ValueRef, YamlError, YamlErrorKind,
 };
 
 /// The crate README's example (the crates.io page), run as a doctest so it stays true.

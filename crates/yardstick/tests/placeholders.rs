@@ -79,7 +79,7 @@ fn a_file_given_alone_in_a_git_work_tree_reads_placeholders_across_it() {
         entity
             .spec("steps")
             .and_then(|s| s.as_seq())
-            .map(<[_]>::len),
+            .map(|items| items.len()),
         Some(1)
     );
     assert_eq!(

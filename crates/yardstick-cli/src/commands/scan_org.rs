@@ -345,7 +345,7 @@ fn techdocs_paths(org: &str, repo: &RepoSnapshot) -> Vec<String> {
                 .entity
                 .root
                 .pointer("/metadata/annotations/backstage.io~1techdocs-ref")
-                .and_then(yardstick::Node::as_str)
+                .and_then(|n| n.as_str())
                 .and_then(|r| r.trim().strip_prefix("dir:"))
             else {
                 continue;

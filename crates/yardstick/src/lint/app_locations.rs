@@ -18,7 +18,7 @@ use crate::catalog::EntityRef;
 use crate::rules::RuleId;
 use crate::util::path::join_lexically;
 use crate::util::percent::decode;
-use crate::yaml::Node;
+use crate::yaml::CompactTree;
 
 /// An app-config and the folder its backend runs in (file targets resolve against it).
 #[derive(Debug, Clone)]
@@ -465,7 +465,7 @@ impl Linter<'_> {
         &mut self,
         batch: usize,
         reference: &EntityRef,
-        root: &Node,
+        root: &CompactTree,
         display: &str,
         document: usize,
     ) -> bool {
@@ -480,7 +480,7 @@ impl Linter<'_> {
         else {
             return false;
         };
-        let spec_type = root.pointer("/spec/type").and_then(Node::as_str);
+        let spec_type = root.pointer("/spec/type").and_then(|n| n.as_str());
         if setup.allows(location, &reference.kind, spec_type) {
             return false;
         }

@@ -114,7 +114,7 @@ impl Linter<'_> {
                     message.clone(),
                     &display,
                     Some(loaded.document),
-                    Some(loaded.source().span),
+                    Some(loaded.source().span()),
                 );
                 f.entity = Some(reference.clone());
                 self.report.findings.push(f);

@@ -100,6 +100,7 @@ impl Linter<'_> {
             index += 1;
             keep.contains(&(index - 1))
         });
+        catalog.entities.shrink_to_fit();
         catalog.by_ref = catalog
             .entities
             .iter()
@@ -129,7 +130,7 @@ impl Linter<'_> {
                 continue;
             };
             let known = spec_properties(e.entity.kind());
-            for key in spec.iter().map(|entry| entry.key.as_str()) {
+            for key in spec.map(|entry| entry.key()) {
                 if known.contains(&key) {
                     continue;
                 }

@@ -13,10 +13,10 @@ use super::discover::slash_path;
 use super::finding::{Note, SecondaryLabel};
 use super::placeholders::resolve_placeholder;
 use super::{Finding, LintOptions, LintReport, LoadedEntity, SourceFile};
-use crate::catalog::{validate_tree, Problem, ValidateOptions, Validation};
+use crate::catalog::{validate_tree, EntityRecord, Problem, ValidateOptions, Validation};
 use crate::rules::RuleId;
 use crate::util::shared_str::StrCache;
-use crate::yaml::{parse_stream_with, Node, Span, Stream, YamlError, YamlErrorKind};
+use crate::yaml::{parse_stream_with, CompactTree, Span, Stream, YamlError, YamlErrorKind};
 
 /// Files read, parsed and validated in parallel per batch; bounds how many parsed files
 /// wait in memory to be applied.
@@ -33,9 +33,22 @@ struct ReadFile {
 /// depend on the rest of the catalog, so that it runs on all cores (see [`Linter::run`]).
 struct ParsedFile {
     stream: Stream,
-    /// Per document of `stream`: its validation and placeholder notes, for the documents
-    /// that are validated.
-    validations: Vec<Option<(Validation, Vec<Note>)>>,
+    /// Per document of `stream`: what validating it gave, for the documents that are
+    /// validated.
+    validations: Vec<Option<CheckedDocument>>,
+}
+
+/// A validated document, with its trees packed while still on a worker thread.
+struct CheckedDocument {
+    /// The verdict; its entity has moved to `entity`.
+    validation: Validation,
+    /// The accepted entity.
+    entity: Option<EntityRecord>,
+    /// The document as written, when it is not the entity's tree (a placeholder was
+    /// substituted, or the document was rejected).
+    source: Option<CompactTree>,
+    /// Notes from reading placeholder targets.
+    notes: Vec<Note>,
 }
 
 pub(super) struct Linter<'o> {
@@ -294,9 +307,13 @@ impl Linter<'_> {
                     // not the same (a placeholder was substituted, or it was rejected):
                     // the entity's tree serves for spans, so each entity keeps one tree.
                     // A validated document without a root is one of these.
-                    let (validation, source) = validate_tree(root_node, &options);
-                    doc.root = source;
-                    Some((validation, notes.into_inner()))
+                    let (mut validation, source) = validate_tree(root_node, &options);
+                    Some(CheckedDocument {
+                        entity: validation.entity.take().map(EntityRecord::from),
+                        validation,
+                        source: source.as_ref().map(CompactTree::from_node),
+                        notes: notes.into_inner(),
+                    })
                 })
                 .collect()
         };
@@ -350,19 +367,19 @@ impl Linter<'_> {
                 self.fail_batch(batch, cause);
                 continue;
             }
-            let Some((validation, placeholder_notes)) =
-                validations.get_mut(d).and_then(Option::take)
+            let Some(CheckedDocument {
+                validation,
+                entity,
+                source,
+                notes: placeholder_notes,
+            }) = validations.get_mut(d).and_then(Option::take)
             else {
                 continue;
             };
             // The document as written moves into the LoadedEntity instead of being cloned;
             // `None` when it equals the entity's tree (see `parse_file`), which then gives
             // the spans.
-            let source = doc.root;
-            let Some(root_node) = source
-                .as_ref()
-                .or(validation.entity.as_ref().map(|e| &e.root))
-            else {
+            let Some(root_node) = source.as_ref().or(entity.as_ref().map(|e| &e.root)) else {
                 continue;
             };
             self.report.documents += 1;
@@ -390,26 +407,32 @@ impl Linter<'_> {
                     note.message,
                     &display,
                     Some(doc.index),
-                    Some(root_node.span),
+                    Some(root_node.span()),
                 );
                 f.entity = entity_ref.clone();
                 self.report.findings.push(f);
             }
-            if let Some(entity) = validation.entity.filter(|_| !refused) {
+            if let Some(entity) = entity.filter(|_| !refused) {
                 let chain = (self.options.follow_locations && entity.kind() == "Location")
                     .then(|| chain.to_vec());
                 let loaded = LoadedEntity {
                     entity,
                     file: index,
                     document: doc.index,
-                    source,
+                    source: source.map(Box::new),
                 };
                 self.add_member(batch, Member { loaded, chain });
             }
         }
     }
 
-    fn problem_finding(&self, p: &Problem, root: &Node, display: &str, document: usize) -> Finding {
+    fn problem_finding(
+        &self,
+        p: &Problem,
+        root: &CompactTree,
+        display: &str,
+        document: usize,
+    ) -> Finding {
         let span = if p.at_key {
             root.locate(&p.pointer)
         } else {

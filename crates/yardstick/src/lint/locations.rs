@@ -11,10 +11,10 @@ use super::finding::Note;
 use super::linter::Linter;
 use super::repository::Repository;
 use super::Finding;
-use crate::catalog::Entity;
+use crate::catalog::EntityRecord;
 use crate::rules::RuleId;
 use crate::util::path::join_lexically;
-use crate::yaml::Node;
+use crate::yaml::CompactTree;
 
 /// Where a Location entity stands: its file and that file's folder, the scanned root, the
 /// files whose Locations led here, and how its file is shown.
@@ -53,14 +53,14 @@ impl Linter<'_> {
     /// targets are then read only to tell each of their documents so.
     pub(super) fn follow_location(
         &mut self,
-        entity: &Entity,
-        source: &Node,
+        entity: &EntityRecord,
+        source: &CompactTree,
         site: &LocationSite<'_>,
         blocked: Option<String>,
         origin: Option<usize>,
     ) {
         let batch = self.new_batch(blocked, origin);
-        let own_type = entity.spec("type").and_then(Node::as_str);
+        let own_type = entity.spec("type").and_then(|n| n.as_str());
         let base = match own_type {
             Some("file") => Base::File,
             Some("url") => Base::Url,
@@ -69,7 +69,7 @@ impl Linter<'_> {
         if let Some(b) = self.batches.get_mut(batch) {
             b.base = base;
         }
-        let optional = entity.spec("presence").and_then(Node::as_str) == Some("optional");
+        let optional = entity.spec("presence").and_then(|n| n.as_str()) == Some("optional");
         let reference = entity.reference.to_string();
         let mut chain = site.chain.to_vec();
         chain.push(site.file.to_path_buf());
@@ -147,16 +147,16 @@ impl Linter<'_> {
 }
 
 /// `spec.target` and `spec.targets`, each with its pointer.
-fn location_targets(entity: &Entity) -> Vec<(String, String)> {
+fn location_targets(entity: &EntityRecord) -> Vec<(String, String)> {
     let mut targets: Vec<(String, String)> = Vec::new();
-    if let Some(t) = entity.spec("target").and_then(Node::as_str) {
+    if let Some(t) = entity.spec("target").and_then(|n| n.as_str()) {
         targets.push((t.to_string(), "/spec/target".into()));
     }
     for (i, t) in entity
         .spec("targets")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
+        .and_then(|n| n.as_seq())
+        .into_iter()
+        .flatten()
         .enumerate()
     {
         if let Some(t) = t.as_str() {

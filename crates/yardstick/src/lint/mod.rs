@@ -22,10 +22,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::catalog::{Entity, OwnerDirectory};
+use crate::catalog::{Entity, EntityRecord, OwnerDirectory};
 use crate::rules::{RuleId, Severity};
 use crate::util::path::git_work_tree_top;
-use crate::yaml::{Limits, Node, Span};
+use crate::yaml::{CompactTree, Limits, Node, Span};
 
 pub use app_locations::AppCatalog;
 use app_locations::CatalogSetup;
@@ -141,15 +141,15 @@ pub struct SourceFile {
 /// An accepted entity and where it came from.
 #[derive(Debug, Clone)]
 pub struct LoadedEntity {
-    /// The entity.
-    pub entity: Entity,
+    /// The entity, in the compact form the catalog keeps.
+    pub entity: EntityRecord,
     /// Index into [`LintReport::files`].
     pub file: usize,
     /// 0-based document index in the file.
     pub document: usize,
     /// The document as written, kept only when placeholder substitution changed it;
-    /// otherwise [`Entity::root`] is the same tree and is not held twice.
-    source: Option<Node>,
+    /// otherwise [`EntityRecord::root`] is the same tree and is not held twice.
+    source: Option<Box<CompactTree>>,
 }
 
 impl LoadedEntity {
@@ -158,9 +158,9 @@ impl LoadedEntity {
     /// the entity's substituted tree, which is almost always, so that each entity holds
     /// one tree.
     pub fn new(entity: Entity, file: usize, document: usize, source: Node) -> Self {
-        let source = (source != entity.root).then_some(source);
+        let source = (source != entity.root).then(|| Box::new(CompactTree::from_node(&source)));
         LoadedEntity {
-            entity,
+            entity: EntityRecord::from(entity),
             file,
             document,
             source,
@@ -168,8 +168,8 @@ impl LoadedEntity {
     }
 
     /// The document as written (before placeholder substitution), for spans.
-    pub fn source(&self) -> &Node {
-        self.source.as_ref().unwrap_or(&self.entity.root)
+    pub fn source(&self) -> &CompactTree {
+        self.source.as_deref().unwrap_or(&self.entity.root)
     }
 }
 

@@ -40,10 +40,12 @@ fn source_tree_is_shared_unless_substituted() {
     assert!(plain.source.is_none());
     assert!(std::ptr::eq(plain.source(), &plain.entity.root));
     let substituted = report.catalog.get("component:default/substituted").unwrap();
-    let source = substituted.source.as_ref().unwrap();
+    let source = substituted.source.as_deref().unwrap();
     assert_ne!(*source, substituted.entity.root);
     assert_eq!(
-        source.pointer("/metadata/description").map(Node::type_name),
+        source
+            .pointer("/metadata/description")
+            .map(|n| n.type_name()),
         Some("object")
     );
     assert_eq!(
@@ -51,7 +53,7 @@ fn source_tree_is_shared_unless_substituted() {
             .entity
             .root
             .pointer("/metadata/description")
-            .and_then(Node::as_str),
+            .and_then(|n| n.as_str()),
         Some("hello")
     );
 }

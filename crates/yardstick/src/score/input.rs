@@ -35,7 +35,7 @@ pub(super) fn local_facts(
         .entity
         .root
         .pointer("/metadata/annotations/backstage.io~1techdocs-ref")
-        .and_then(crate::yaml::Node::as_str)
+        .and_then(|n| n.as_str())
         .and_then(|r| r.trim().strip_prefix("dir:"));
     let Some(dir_ref) = techdocs else {
         return json!({});
@@ -98,20 +98,19 @@ impl EntityInput {
 /// A YAML node as a regorus value, the same value `regorus::Value::from(node.to_json())`
 /// gives, without building the JSON tree first (that conversion goes through serde and
 /// copies every string twice).
-pub(super) fn node_value(node: &crate::yaml::Node) -> regorus::Value {
-    use crate::yaml::Value as Y;
-    match &node.value {
+pub(super) fn node_value(node: crate::yaml::NodeRef<'_>) -> regorus::Value {
+    use crate::yaml::ValueRef as Y;
+    match node.value() {
         Y::Null => regorus::Value::Null,
-        Y::Bool(b) => regorus::Value::from(*b),
+        Y::Bool(b) => regorus::Value::from(b),
         // Numbers are rare in entities: go through JSON so that integers and floats
         // convert exactly as before.
         Y::Number(_) => regorus::Value::from(node.to_json()),
-        Y::String(s) => regorus::Value::from(s.as_str()),
-        Y::Seq(items) => regorus::Value::from(items.iter().map(node_value).collect::<Vec<_>>()),
+        Y::String(s) => regorus::Value::from(s),
+        Y::Seq(items) => regorus::Value::from(items.map(node_value).collect::<Vec<_>>()),
         Y::Map(entries) => regorus::Value::from(
             entries
-                .iter()
-                .map(|e| (regorus::Value::from(e.key.as_str()), node_value(&e.value)))
+                .map(|e| (regorus::Value::from(e.key()), node_value(e.value())))
                 .collect::<BTreeMap<_, _>>(),
         ),
         Y::Opaque => regorus::Value::new_object(),

@@ -261,7 +261,7 @@ pub(super) fn score_entity(
             continue;
         }
         let input = input.get_or_insert_with(|| EntityInput {
-            entity: node_value(&loaded.entity.root),
+            entity: node_value(loaded.entity.root.root()),
             reference: regorus::Value::from(reference.as_str()),
             facts: regorus::Value::from(facts.get(&reference)),
             local: regorus::Value::from(local_facts(loaded, report, known_files)),

@@ -147,5 +147,9 @@ fn node_value_matches_json_conversion() {
     let text = "a: 1\nb: -2.5\nc: [x, 'y', null, true, 0x1F, 1e3, .inf]\nd: {e: ~, '1': {f: []}}\ng: 12345678901234567890\n";
     let stream = parse_stream(text, &Limits::default());
     let root = stream.documents[0].root.as_ref().unwrap();
-    assert_eq!(node_value(root), regorus::Value::from(root.to_json()));
+    let tree = crate::yaml::CompactTree::from_node(root);
+    assert_eq!(
+        node_value(tree.root()),
+        regorus::Value::from(root.to_json())
+    );
 }

@@ -12,6 +12,7 @@
 //! `resolve` gives plain scalars their YAML 1.2 (or 1.1) types.
 
 mod builder;
+mod compact;
 mod document;
 mod keys;
 mod node;
@@ -21,6 +22,7 @@ mod resolve;
 mod tests;
 
 pub use crate::util::span::Span;
+pub use compact::{CompactTree, EntryRef, MapEntries, NodeRef, SeqItems, ValueRef};
 pub use document::{Document, Limits, Stream, YamlError, YamlErrorKind};
 pub use node::{Entry, Node, Value};
 pub use resolve::js_number_to_string;

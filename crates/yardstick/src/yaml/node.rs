@@ -1,6 +1,6 @@
 //! The tree a YAML document is read into: values shaped like JSON, each with its span.
 
-use super::{js_number_to_string, Span};
+use super::Span;
 use crate::util::shared_str::SharedStr;
 
 /// A YAML value after scalar resolution, shaped like the JSON that Backstage validates.
@@ -44,7 +44,7 @@ pub struct Entry {
 }
 
 /// An RFC 6901 reference token unescaped; borrowed when it has no escape.
-fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
     if raw.contains('~') {
         raw.replace("~1", "/").replace("~0", "~").into()
     } else {
@@ -185,15 +185,7 @@ impl Node {
         match &self.value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
-            Value::Number(n) => {
-                if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
-                    J::from(*n as i64)
-                } else {
-                    serde_json::Number::from_f64(*n)
-                        .map(J::Number)
-                        .unwrap_or_else(|| J::String(js_number_to_string(*n)))
-                }
-            }
+            Value::Number(n) => super::compact::number_json(*n),
             Value::String(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => J::Object(
