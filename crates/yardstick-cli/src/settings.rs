@@ -291,6 +291,7 @@ pub fn org_scoring(config: Option<&Path>, args: &ScoringArgs) -> Result<OrgScori
             today: None,
             now_ns: args.now,
             known_files: None,
+            plain_evaluation: false,
         },
     })
 }

@@ -40,6 +40,7 @@ fn scored_report(root: &Path, catalog: &str) -> Report {
         today: Some("2025-01-01".into()),
         now_ns: None,
         known_files: None,
+        plain_evaluation: false,
     };
     let card = yardstick::score(&lint, &policies, &options).expect("score");
     Report::from_scorecard(&lint, &card, &policies, &options.config)

@@ -59,7 +59,8 @@ pub use policy::{
 pub use rules::{rule, Rule, RuleId, Severity, RULES, RULES_DOC_URL};
 pub use score::{
     score, Aggregate, CheckResult, CheckStatus, EntityScore, ExpiredExemption, Facts, FactsError,
-    GateResult, Level, LevelCounts, Location, ScoreError, ScoreOptions, Scorecard, Scorer,
+    GateResult, Level, LevelCounts, Location, MemoStats, ScoreError, ScoreOptions, Scorecard,
+    Scorer,
 };
 pub use util::shared_str::SharedStr;
 pub use yaml::{

@@ -49,6 +49,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
         today: None,
         now_ns: args.scoring.now,
         known_files: None,
+        plain_evaluation: false,
     };
     let mut scorecard = yardstick::score(&lint, &policies, &options).map_err(|e| e.to_string())?;
     crate::settings::hint_without_facts(args.scoring.facts.is_some(), &scorecard);

@@ -111,7 +111,11 @@ fn calls_of(module: &Module) -> Vec<Call> {
 }
 
 /// The expressions and nested queries of a query's statements.
-fn push_query(query: &Query, pending: &mut Vec<(Ref<Expr>, bool)>, queries: &mut Vec<Ref<Query>>) {
+pub(super) fn push_query(
+    query: &Query,
+    pending: &mut Vec<(Ref<Expr>, bool)>,
+    queries: &mut Vec<Ref<Query>>,
+) {
     for stmt in &query.stmts {
         match &stmt.literal {
             Literal::SomeVars { .. } => {}
@@ -141,7 +145,11 @@ fn push_query(query: &Query, pending: &mut Vec<(Ref<Expr>, bool)>, queries: &mut
 }
 
 /// The sub-expressions (and comprehension queries) of an expression.
-fn push_children(expr: &Expr, pending: &mut Vec<(Ref<Expr>, bool)>, queries: &mut Vec<Ref<Query>>) {
+pub(super) fn push_children(
+    expr: &Expr,
+    pending: &mut Vec<(Ref<Expr>, bool)>,
+    queries: &mut Vec<Ref<Query>>,
+) {
     let mut push = |e: &Ref<Expr>| pending.push((e.clone(), false));
     match expr {
         Expr::String { .. }
@@ -195,7 +203,7 @@ fn push_children(expr: &Expr, pending: &mut Vec<(Ref<Expr>, bool)>, queries: &mu
 }
 
 /// The dotted path of a plain reference (`a`, `a.b`, `a["b"]`); `None` for anything else.
-fn path_of(expr: &Expr) -> Option<String> {
+pub(super) fn path_of(expr: &Expr) -> Option<String> {
     let mut parts = Vec::new();
     let mut at = expr;
     loop {

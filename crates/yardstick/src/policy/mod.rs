@@ -4,7 +4,8 @@
 //! The parts: `builtin` holds the built-in modules, `load` compiles a module and reads its
 //! metadata (errors with their positions), `calls` resolves every function call at load
 //! time (`unavailable` names the OPA built-ins a check may not call), `clock` fixes
-//! `time.now_ns` for a run, `rego_tests` runs `test_` rules like `opa test`.
+//! `time.now_ns` for a run, `reads` finds the `input` paths a check can read (for
+//! memoising its results), `rego_tests` runs `test_` rules like `opa test`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ mod clock;
 mod load;
 #[cfg(test)]
 mod opa_diff;
+mod reads;
 mod rego_tests;
 #[cfg(test)]
 mod tests;
@@ -25,6 +27,7 @@ pub(crate) use builtin::is_builtin_source;
 pub use clock::{parse_now, utc_date_of};
 pub(crate) use clock::{pin_clock, system_now_ns};
 pub(crate) use load::regorus_error;
+pub(crate) use reads::{static_reads, InputPath, Reads};
 pub use rego_tests::{run_rego_tests, TestOutcome};
 
 use builtin::BUILTIN;

@@ -3,14 +3,17 @@
 //!
 //! The parts: `model` is the result model, `facts` the facts given from outside, `scorer`
 //! compiles checks once and scores entities in parallel, `input` builds each check's
-//! `input`, `vm` evaluates a check, `exemptions`, `levels` and `gate` turn results into a
-//! verdict.
+//! `input`, `vm` evaluates a check, `memo` reuses a check's result for entities with equal
+//! reads, `exemptions`, `levels` and `gate` turn results into a verdict.
 
 mod exemptions;
 mod facts;
 mod gate;
 mod input;
 mod levels;
+mod memo;
+#[cfg(test)]
+mod memo_tests;
 mod model;
 mod scorer;
 #[cfg(test)]
@@ -18,6 +21,7 @@ mod tests;
 mod vm;
 
 pub use facts::{Facts, FactsError};
+pub use memo::MemoStats;
 pub use model::{
     Aggregate, CheckResult, CheckStatus, EntityScore, ExpiredExemption, GateResult, Level,
     LevelCounts, Location, Scorecard, Summary,
@@ -61,6 +65,10 @@ pub struct ScoreOptions {
     /// set, checks that look for files next to a catalog file (techdocs `mkdocs.yml`) consult
     /// this set of paths, in the same form as [`crate::SourceFile::path`], instead of the disk.
     pub known_files: Option<Arc<BTreeSet<PathBuf>>>,
+    /// Evaluate every check on every entity, never reusing the result of an entity whose
+    /// reads were equal (memoisation off: the result is the same, only slower); for tests
+    /// and measurements.
+    pub plain_evaluation: bool,
 }
 
 /// Why scoring could not run.

@@ -11,8 +11,8 @@ use serde_json::{json, Value as Json};
 use crate::config::{Exemption, LevelRules};
 use crate::lint::{LintReport, LoadedEntity};
 use crate::policy::{
-    pin_clock, regorus_error, system_now_ns, utc_date_of, Check, CheckSeverity, PolicyError,
-    PolicySet,
+    pin_clock, regorus_error, static_reads, system_now_ns, utc_date_of, Check, CheckSeverity,
+    InputPath, PolicyError, PolicySet,
 };
 use crate::util::shared_str::SharedStr;
 
@@ -20,6 +20,7 @@ use super::exemptions::{split_exemptions, today_utc};
 use super::facts::Facts;
 use super::input::{local_facts, node_value, relation, EntityInput};
 use super::levels::score_and_level;
+use super::memo::{Memo, MemoStats};
 use super::model::{CheckResult, CheckStatus, EntityScore, Location, Scorecard};
 use super::vm::Verdict;
 use super::vm::{vm_program, Worker};
@@ -40,6 +41,10 @@ pub(super) struct PreparedCheck<'p> {
     pub(super) result_rule: String,
     /// Entry points of the check's rules in the VM program, when the VM evaluates it.
     pub(super) vm: Option<VmEntry>,
+    /// The `input` paths (without `input.params`) its results are memoised on; `None`
+    /// when they are not, and `not_memoised` says why.
+    pub(super) memo_paths: Option<Vec<InputPath>>,
+    pub(super) not_memoised: Option<String>,
 }
 
 impl<'p> PreparedCheck<'p> {
@@ -59,6 +64,8 @@ impl<'p> PreparedCheck<'p> {
             applicable_rule: format!("data.{}.applicable", check.package),
             result_rule: format!("data.{}.result", check.package),
             vm: None,
+            memo_paths: None,
+            not_memoised: Some("not analysed".into()),
         }
     }
 }
@@ -120,6 +127,7 @@ impl<'a> Scorer<'a> {
         }
         // The catalog is data, set per report; the program does not depend on it.
         let program = vm_program(&mut checks, &empty_catalog_data());
+        plan_memo(&mut checks, options.plain_evaluation);
         Ok(Scorer {
             options,
             checks,
@@ -130,6 +138,15 @@ impl<'a> Scorer<'a> {
 
     /// Scores every accepted entity of `report`.
     pub fn score(&self, report: &LintReport) -> Result<Scorecard, ScoreError> {
+        self.score_counting(report).map(|(card, _)| card)
+    }
+
+    /// [`Scorer::score`], and how often each check's result was reused for an entity
+    /// whose reads equal an earlier one's (see [`MemoStats`]).
+    pub fn score_counting(
+        &self,
+        report: &LintReport,
+    ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
         let options = self.options;
         // Per call: a long-lived scorer sees exemptions expire at midnight (UTC).
         let today = match (&options.today, options.now_ns) {
@@ -159,9 +176,11 @@ impl<'a> Scorer<'a> {
             .iter()
             .map(|f| SharedStr::from(f.display.as_str()))
             .collect();
+        let memo = Memo::new(self.checks.len());
         let evaluate = |worker: &mut Worker, loaded: &LoadedEntity| -> EntityScore {
             score_entity(
                 worker,
+                &memo,
                 loaded,
                 report,
                 &files,
@@ -193,7 +212,44 @@ impl<'a> Scorer<'a> {
         };
 
         let summary = summarize(&entities, expired, options);
-        Ok(Scorecard { entities, summary })
+        let stats = memo.stats(&self.checks);
+        Ok((Scorecard { entities, summary }, stats))
+    }
+}
+
+/// Which checks' results may be memoised, on which paths (see `policy::reads`).
+pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) {
+    if off {
+        for p in checks.iter_mut() {
+            p.not_memoised = Some("memoisation is off (ScoreOptions::plain_evaluation)".into());
+        }
+        return;
+    }
+    let modules: Vec<(&str, &str)> = checks
+        .iter()
+        .map(|p| (p.check.origin.as_str(), p.check.source.as_str()))
+        .collect();
+    let packages: Vec<&str> = checks.iter().map(|p| p.check.package.as_str()).collect();
+    let reads = static_reads(&modules, &packages);
+    for (p, reads) in checks.iter_mut().zip(reads) {
+        match reads.memo_paths() {
+            Some(paths) => {
+                // `input.params` is fixed per check: no part of the key.
+                let keyed = paths
+                    .iter()
+                    .filter(|path| path.first().is_none_or(|r| r != "params"));
+                p.memo_paths = Some(keyed.cloned().collect());
+                p.not_memoised = None;
+            }
+            None => {
+                p.memo_paths = None;
+                p.not_memoised = Some(match (reads.input, reads.not_reusable) {
+                    (_, Some(why)) => why,
+                    (crate::policy::Reads::Unbounded(why), None) => why,
+                    (crate::policy::Reads::Bounded(_), None) => "bounded".into(),
+                });
+            }
+        }
     }
 }
 
@@ -212,6 +268,7 @@ pub(super) fn catalog_data(report: &LintReport) -> Json {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn score_entity(
     worker: &mut Worker,
+    memo: &Memo,
     loaded: &LoadedEntity,
     report: &LintReport,
     files: &[SharedStr],
@@ -232,7 +289,7 @@ pub(super) fn score_entity(
     // YAML tree into regorus values: no `serde_json::Value` for the entity.
     let mut input: Option<EntityInput> = None;
     let mut results = Vec::with_capacity(checks.len());
-    for p in checks {
+    for (index, p) in checks.iter().enumerate() {
         let mut result = CheckResult {
             id: p.id.clone(),
             status: CheckStatus::NotApplicable,
@@ -267,7 +324,7 @@ pub(super) fn score_entity(
             local: regorus::Value::from(local_facts(loaded, report, known_files)),
             input_id: worker.next_input_id(),
         });
-        match worker.evaluate(p, input) {
+        match memo.evaluate(index, p, input, worker) {
             Ok(None) => result.message = worker.strings.get("the check's applicable rule is false"),
             Ok(Some(Verdict {
                 status,

@@ -1,14 +1,46 @@
 //! Scores, levels, the gate, exemptions and the VM against the interpreter.
 
 use super::input::{node_value, EntityInput};
-use super::scorer::PreparedCheck;
+use super::memo::Memo;
+use super::scorer::{plan_memo, PreparedCheck};
 use super::vm::{evaluate_check, plain_verdict, vm_program, Worker};
 use super::*;
 use crate::yaml::{parse_stream, Limits};
 
+/// `value` with only what lies at `paths` below `root` (`["entity", "spec", ...]`): the
+/// input of a check that reads no more than its static reads say.
+fn projected(value: &serde_json::Value, root: &str, paths: &[Vec<String>]) -> serde_json::Value {
+    let mut out = json!({});
+    for path in paths
+        .iter()
+        .filter(|p| p.first().is_some_and(|r| r == root))
+    {
+        let fields = &path[1..];
+        let Some(found) = fields.iter().try_fold(value, |at, f| at.get(f.as_str())) else {
+            continue;
+        };
+        if fields.is_empty() {
+            return found.clone();
+        }
+        let mut at = &mut out;
+        for field in &fields[..fields.len() - 1] {
+            at = at
+                .as_object_mut()
+                .unwrap()
+                .entry(field.clone())
+                .or_insert_with(|| json!({}));
+        }
+        at.as_object_mut()
+            .unwrap()
+            .insert(fields[fields.len() - 1].clone(), found.clone());
+    }
+    out
+}
+
 /// The VM must give the interpreter's answer for every built-in check, on inputs of the
 /// wrong types and shapes and with non-default params (the catalog-level tests only
-/// see well-formed entities).
+/// see well-formed entities); so must every fast path: a memoised result (hit or miss),
+/// and evaluation on an input holding only the check's static reads.
 #[test]
 fn vm_agrees_with_interpreter_on_builtin_checks() {
     let set = PolicySet::builtin().unwrap();
@@ -97,6 +129,9 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
             .collect();
         let program = vm_program(&mut checks, &data).expect("the built-ins compile for the VM");
         assert!(checks.iter().all(|p| p.vm.is_some()));
+        plan_memo(&mut checks, false);
+        assert!(checks.iter().all(|p| p.memo_paths.is_some()));
+        let memo = Memo::new(checks.len());
         let mut engine = regorus::Engine::new();
         for p in &checks {
             engine
@@ -113,7 +148,7 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
                 local: regorus::Value::from(local.clone()),
                 input_id: n as u64,
             };
-            for p in &checks {
+            for (index, p) in checks.iter().enumerate() {
                 engine.set_input(parts.with_params(&p.params_value));
                 let want = evaluate_check(&mut engine, p);
                 let vm = worker.vm.as_mut().unwrap();
@@ -134,9 +169,29 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
                     p.check.id
                 );
                 assert_eq!(worker.evaluate(p, &parts), want);
+                assert_eq!(memo.evaluate(index, p, &parts, &mut worker), want);
+                let paths = p.memo_paths.clone().unwrap();
+                let only_reads = EntityInput {
+                    entity: regorus::Value::from(projected(entity, "entity", &paths)),
+                    reference: parts.reference.clone(),
+                    facts: regorus::Value::from(projected(facts, "facts", &paths)),
+                    local: regorus::Value::from(projected(local, "local", &paths)),
+                    input_id: parts.input_id + 1_000_000,
+                };
+                assert_eq!(
+                    worker.evaluate(p, &only_reads),
+                    want,
+                    "{} on the reads {paths:?} of {entity} {facts} {local}",
+                    p.check.id
+                );
                 compared += 1;
             }
         }
+        let stats = memo.stats(&checks);
+        assert!(
+            stats.iter().all(|s| s.reused > 0 && s.distinct > 0),
+            "{stats:?}"
+        );
     }
     assert!(compared > 2000, "{compared}");
 }

@@ -1,0 +1,250 @@
+//! Reusing a check's result: within one report (`data` fixed, `time.now_ns` pinned), a
+//! check whose reads are bounded and that calls nothing that must run every time gives
+//! the same evaluation for two entities whose values at those paths are equal, so it is
+//! evaluated once per distinct set of values (see `policy::reads`).
+//!
+//! The key is a canonical byte encoding of the values at the paths (length-prefixed, so
+//! equal keys mean equal values). Numbers are not encoded: regorus compares `5` and `5.0`
+//! equal and prints them alike, but keeps them apart internally, so an entity whose reads
+//! hold a number is evaluated, not looked up.
+//!
+//! A check whose reads are unique per entity (a PagerDuty service id among the annotations
+//! it reads) would only fill memory: after `TRIAL` evaluations, a check with fewer than one
+//! reuse in `GIVE_UP_BELOW` is evaluated plainly from then on and its table is dropped.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use crate::policy::InputPath;
+
+use super::input::EntityInput;
+use super::scorer::PreparedCheck;
+use super::vm::{Evaluation, Worker};
+
+/// Shards per check: few threads, short critical sections.
+const SHARDS: usize = 16;
+
+/// Evaluations of a check before its reuse rate is judged.
+const TRIAL: u64 = 512;
+
+/// The check is evaluated plainly when fewer than one evaluation in this many was reused.
+const GIVE_UP_BELOW: u64 = 8;
+
+/// How often a check was evaluated and how often a result was reused, for one
+/// [`Scorer::score_counting`](crate::Scorer::score_counting) call.
+///
+/// ```
+/// use yardstick::{lint_paths, LintOptions, PolicySet, ScoreOptions, Scorer};
+/// let report = lint_paths(&["../../fixtures/demo".into()], &LintOptions::default()).unwrap();
+/// let policies = PolicySet::builtin().unwrap();
+/// let options = ScoreOptions { threads: Some(1), ..ScoreOptions::default() };
+/// let (_card, stats) = Scorer::new(&policies, &options).unwrap().score_counting(&report).unwrap();
+/// let ci = stats.iter().find(|s| s.check == "ci-passing").unwrap();
+/// assert!(ci.not_memoised.is_none());
+/// assert_eq!(ci.evaluations, ci.reused + ci.distinct + ci.unkeyed);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoStats {
+    /// The check id.
+    pub check: String,
+    /// Why the check's results are never reused; `None` when they may be.
+    pub not_memoised: Option<String>,
+    /// The `input` paths its results are keyed on (`input.params` left out: it is fixed
+    /// per check), dotted.
+    pub paths: Vec<String>,
+    /// Evaluations asked for (entities the check applies to, not exempt).
+    pub evaluations: u64,
+    /// Of those, answered with an earlier entity's result.
+    pub reused: u64,
+    /// Distinct keys evaluated (with several threads, two may evaluate the same key at
+    /// once; then `reused` is one lower than on one thread).
+    pub distinct: u64,
+    /// Evaluated without a key (a number in the reads).
+    pub unkeyed: u64,
+    /// After how many evaluations memoisation was given up for this check (too few
+    /// reuses: its reads are nearly unique per entity); evaluations after that count in
+    /// `evaluations` only.
+    pub given_up_after: Option<u64>,
+}
+
+/// The results of one report's checks, by check (index in the scorer's checks) and key.
+pub(super) struct Memo {
+    hasher: RandomState,
+    tables: Vec<Table>,
+}
+
+#[derive(Default)]
+struct Table {
+    shards: [Mutex<HashMap<Vec<u8>, Evaluation>>; SHARDS],
+    evaluations: AtomicU64,
+    reused: AtomicU64,
+    unkeyed: AtomicU64,
+    given_up: AtomicBool,
+    given_up_after: AtomicU64,
+    /// Keys evaluated, kept when the table is dropped.
+    distinct: AtomicU64,
+}
+
+impl Memo {
+    pub(super) fn new(checks: usize) -> Self {
+        Memo {
+            hasher: RandomState::new(),
+            tables: (0..checks).map(|_| Table::default()).collect(),
+        }
+    }
+
+    /// Check `index`'s evaluation on `input`: reused when an entity with equal reads was
+    /// evaluated before, else evaluated by `worker` (and kept).
+    pub(super) fn evaluate(
+        &self,
+        index: usize,
+        p: &PreparedCheck<'_>,
+        input: &EntityInput,
+        worker: &mut Worker,
+    ) -> Evaluation {
+        let (Some(paths), Some(table)) = (&p.memo_paths, self.tables.get(index)) else {
+            return worker.evaluate(p, input);
+        };
+        let seen = table.evaluations.fetch_add(1, Ordering::Relaxed) + 1;
+        if table.given_up.load(Ordering::Relaxed) {
+            return worker.evaluate(p, input);
+        }
+        if seen == TRIAL && table.reused.load(Ordering::Relaxed) * GIVE_UP_BELOW < TRIAL {
+            table.give_up(seen);
+            return worker.evaluate(p, input);
+        }
+        let Some(key) = key_of(paths, input) else {
+            table.unkeyed.fetch_add(1, Ordering::Relaxed);
+            return worker.evaluate(p, input);
+        };
+        let shard = &table.shards[(self.hasher.hash_one(&key) as usize) % SHARDS];
+        if let Some(found) = lock(shard).get(&key) {
+            table.reused.fetch_add(1, Ordering::Relaxed);
+            return found.clone();
+        }
+        // Evaluated outside the lock; another thread may evaluate the same key meanwhile,
+        // to the same result.
+        let evaluation = worker.evaluate(p, input);
+        if lock(shard).insert(key, evaluation.clone()).is_none() {
+            table.distinct.fetch_add(1, Ordering::Relaxed);
+        }
+        evaluation
+    }
+
+    /// The counts of each check.
+    pub(super) fn stats(&self, checks: &[PreparedCheck<'_>]) -> Vec<MemoStats> {
+        checks
+            .iter()
+            .zip(&self.tables)
+            .map(|(p, table)| MemoStats {
+                check: p.check.id.clone(),
+                not_memoised: p.not_memoised.clone(),
+                paths: p
+                    .memo_paths
+                    .iter()
+                    .flatten()
+                    .map(|path| path.join("."))
+                    .collect(),
+                evaluations: table.evaluations.load(Ordering::Relaxed),
+                reused: table.reused.load(Ordering::Relaxed),
+                distinct: table.distinct.load(Ordering::Relaxed),
+                unkeyed: table.unkeyed.load(Ordering::Relaxed),
+                given_up_after: table
+                    .given_up
+                    .load(Ordering::Relaxed)
+                    .then(|| table.given_up_after.load(Ordering::Relaxed)),
+            })
+            .collect()
+    }
+}
+
+impl Table {
+    /// Stops memoising: later evaluations are plain, the results kept so far are freed.
+    fn give_up(&self, after: u64) {
+        self.given_up_after.store(after, Ordering::Relaxed);
+        self.given_up.store(true, Ordering::Relaxed);
+        for shard in &self.shards {
+            *lock(shard) = HashMap::new();
+        }
+    }
+}
+
+/// The shard, even if a thread panicked holding it (the map stays consistent: inserts of
+/// whole entries only).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The key of `input` for a check reading `paths`; `None` when a value read is a number.
+pub(super) fn key_of(paths: &[InputPath], input: &EntityInput) -> Option<Vec<u8>> {
+    let mut key = Vec::with_capacity(64);
+    for path in paths {
+        let Some((root, rest)) = path.split_first() else {
+            continue;
+        };
+        let top = match root.as_str() {
+            "entity" => Some(&input.entity),
+            "ref" => Some(&input.reference),
+            "facts" => Some(&input.facts),
+            "local" => Some(&input.local),
+            _ => None,
+        };
+        let mut at = top.cloned();
+        for field in rest {
+            at = match at {
+                Some(regorus::Value::Object(fields)) => {
+                    fields.get(&regorus::Value::from(field.as_str())).cloned()
+                }
+                _ => None,
+            };
+        }
+        match at {
+            Some(value) => encode(&value, &mut key)?,
+            None => key.push(b'u'),
+        }
+    }
+    Some(key)
+}
+
+/// Appends a self-delimiting encoding of `value`; `None` for a number (see the module).
+fn encode(value: &regorus::Value, out: &mut Vec<u8>) -> Option<()> {
+    use regorus::Value as V;
+    let length = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u64).to_le_bytes());
+    match value {
+        V::Null => out.push(b'n'),
+        V::Bool(true) => out.push(b't'),
+        V::Bool(false) => out.push(b'f'),
+        V::Number(_) => return None,
+        V::String(s) => {
+            out.push(b's');
+            length(out, s.len());
+            out.extend_from_slice(s.as_bytes());
+        }
+        V::Array(items) => {
+            out.push(b'a');
+            length(out, items.len());
+            for item in items.iter() {
+                encode(item, out)?;
+            }
+        }
+        V::Set(items) => {
+            out.push(b'S');
+            length(out, items.len());
+            for item in items.iter() {
+                encode(item, out)?;
+            }
+        }
+        V::Object(fields) => {
+            out.push(b'o');
+            length(out, fields.len());
+            for (k, v) in fields.iter() {
+                encode(k, out)?;
+                encode(v, out)?;
+            }
+        }
+        V::Undefined => out.push(b'u'),
+    }
+    Some(())
+}
