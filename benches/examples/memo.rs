@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use yardstick::{lint_paths, Facts, LintOptions, PolicySet, ScoreOptions, Scorer};
-use yardstick_benches::{generate, TempDir};
+use yardstick_benches::{generate, round_ratio, TempDir};
 
 fn options(facts: &Facts, threads: Option<usize>, plain: bool) -> ScoreOptions {
     ScoreOptions {
@@ -105,18 +105,7 @@ fn main() {
             median(&times[i])
         );
     }
-    let ratio = |memo: usize, plain: usize| {
-        let mut r: Vec<f64> = (0..runs)
-            .map(|k| times[memo][k].as_secs_f64() / times[plain][k].as_secs_f64())
-            .collect();
-        r.sort_by(f64::total_cmp);
-        format!(
-            "{:.2} [{:.2} .. {:.2}]",
-            r[r.len() / 2],
-            r[0],
-            r[r.len() - 1]
-        )
-    };
+    let ratio = |memo: usize, plain: usize| round_ratio(&times[memo], &times[plain], "");
     println!(
         "memo / plain, per round (median [min .. max]): 1 thread {}, default pool {}",
         ratio(0, 1),

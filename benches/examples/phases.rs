@@ -26,7 +26,7 @@ use yardstick::{
     lint_paths, parse_stream, score, Facts, Limits, LintOptions, LintReport, PolicySet,
     ScoreOptions,
 };
-use yardstick_benches::{catalog_files, generate, parse_events, TempDir};
+use yardstick_benches::{catalog_files, generate, parse_events, round_ratio, TempDir};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
@@ -210,19 +210,8 @@ fn options(facts_text: &str, threads: Option<usize>) -> ScoreOptions {
 
 /// Ratios within each round (the phases of one round ran seconds apart, under about the
 /// same load), as their median and range over the rounds.
-fn round_ratios(wall: &[Vec<Duration>], runs: usize) -> String {
-    let per_round = |num: usize, den: usize| -> String {
-        let mut r: Vec<f64> = (0..runs)
-            .map(|k| wall[num][k].as_secs_f64() / wall[den][k].as_secs_f64())
-            .collect();
-        r.sort_by(f64::total_cmp);
-        format!(
-            "{:.2}x [{:.2}x .. {:.2}x]",
-            r[r.len() / 2],
-            r[0],
-            r[r.len() - 1]
-        )
-    };
+fn round_ratios(wall: &[Vec<Duration>]) -> String {
+    let per_round = |num: usize, den: usize| round_ratio(&wall[num], &wall[den], "x");
     format!(
         "end-to-end / events {}, end-to-end / parse {}, lint / parse {}, score / parse {}",
         per_round(5, 0),
@@ -249,7 +238,7 @@ fn ratios(v: &[f64]) -> String {
 /// The table of medians, then the ratios.
 fn print_timings(wall: Vec<Vec<Duration>>, cpu: Vec<Vec<Duration>>, runs: usize) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let round_ratios = round_ratios(&wall, runs);
+    let round_ratios = round_ratios(&wall);
     let wall: Vec<f64> = wall.into_iter().map(|v| ms(median(v))).collect();
     // CPU medians only if every run had a CPU time.
     let cpu: Option<Vec<f64>> = cpu

@@ -4,6 +4,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The YAML library alone: every event saphyr's parser reads from `text`, counted and
 /// dropped, with no tree, no scalar resolution and no positions kept. This is the strict
@@ -91,4 +92,32 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.0);
     }
+}
+
+/// The ratio `num[k] / den[k]` of each round `k` (two phases timed seconds apart, under
+/// about the same load), as "median [min .. max]" over the rounds, each followed by
+/// `unit`.
+///
+/// ```
+/// use std::time::Duration;
+/// let ms = Duration::from_millis;
+/// let text = yardstick_benches::round_ratio(&[ms(30), ms(20)], &[ms(10), ms(10)], "x");
+/// assert_eq!(text, "3.00x [2.00x .. 3.00x]");
+/// ```
+pub fn round_ratio(num: &[Duration], den: &[Duration], unit: &str) -> String {
+    let mut r: Vec<f64> = num
+        .iter()
+        .zip(den)
+        .map(|(n, d)| n.as_secs_f64() / d.as_secs_f64())
+        .collect();
+    if r.is_empty() {
+        return "-".to_string();
+    }
+    r.sort_by(f64::total_cmp);
+    format!(
+        "{:.2}{unit} [{:.2}{unit} .. {:.2}{unit}]",
+        r[r.len() / 2],
+        r[0],
+        r[r.len() - 1]
+    )
 }
