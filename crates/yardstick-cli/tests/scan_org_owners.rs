@@ -210,3 +210,60 @@ fn a_failed_read_of_the_teams_is_a_warning_and_the_scan_reports() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn merged_shards_resolve_against_the_org_teams_as_the_unsharded_scan_does() {
+    let fake = org().start_blocking();
+    let dir = scratch("shards");
+    let run = |args: &[&str]| {
+        let out = yardstick(args, &dir, &fake.uri());
+        // A shard may hold no repository, and so no failure.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {out:?}"
+        );
+    };
+    run(&ARGS);
+    let whole = std::fs::read_to_string(dir.join("org.json")).expect("whole");
+    for i in 1..=2 {
+        let (shard, output) = (format!("{i}/2"), format!("shard-{i}.json"));
+        let mut args = ARGS.to_vec();
+        args.truncate(6);
+        args.extend(["--shard", &shard, "--output", &output]);
+        run(&args);
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(&output)).expect("shard"))
+                .expect("json");
+        // Every shard names the owners it resolved against: the teams and the members.
+        assert_eq!(
+            report["scan"]["owners"],
+            serde_json::json!([
+                "group:default/platform",
+                "group:default/team-web",
+                "user:default/jdoe",
+                "user:default/octo"
+            ]),
+            "{}",
+            report["scan"]
+        );
+    }
+    run(&[
+        "merge",
+        "shard-1.json",
+        "shard-2.json",
+        "--format",
+        "json",
+        "--output",
+        "merged.json",
+    ]);
+    let merged = std::fs::read_to_string(dir.join("merged.json")).expect("merged");
+    assert!(
+        whole == merged,
+        "the merged report differs from the unsharded one"
+    );
+    let merged: Value = serde_json::from_str(&merged).expect("json");
+    assert_eq!(check(&merged, "component:default/web", "has-owner"), "pass");
+    assert_eq!(check(&merged, "component:default/api", "has-owner"), "fail");
+    assert!(merged["scan"].get("owners").is_none(), "{}", merged["scan"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

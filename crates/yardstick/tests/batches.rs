@@ -114,7 +114,21 @@ fn a_location_batch_spans_its_targets_and_blocks_nested_locations() {
         .iter()
         .map(|e| e.entity.reference.to_string())
         .collect();
-    assert_eq!(names, ["location:default/root"]);
+    // Not even `root`: the processing that reads its targets fails, so it is not stored.
+    assert!(names.is_empty(), "{names:?}");
+    let targets = findings(&report, "location/targets-failed");
+    assert_eq!(targets.len(), 1);
+    assert_eq!(
+        (targets[0].file.as_str(), targets[0].document),
+        ("catalog-info.yaml", Some(0))
+    );
+    assert!(
+        targets[0]
+            .message
+            .contains("document 0 of a.yaml, which its targets read, failed at the envelope stage"),
+        "{}",
+        targets[0].message
+    );
     let failed = findings(&report, "location/batch-failed");
     let failed: Vec<_> = failed
         .iter()
@@ -155,6 +169,30 @@ fn a_missing_target_fails_the_location_batch() {
         failed[0].message
     );
     assert!(report.catalog.get("component:default/here").is_none());
+    // Its targets were read (here.yaml), so the Location is told why it is not stored either.
+    assert_eq!(findings(&report, "location/targets-failed").len(), 1);
+    assert!(report.catalog.get("location:default/root").is_none());
+}
+
+#[test]
+fn a_location_with_nothing_to_read_is_not_stored() {
+    let report = lint(&tree(
+        "nothing",
+        &[("catalog-info.yaml", location("root", &["./gone.yaml"]))],
+    ));
+    // The missing target's error says it all; Backstage's verdict is the Location's own.
+    assert_eq!(findings(&report, "location/target-missing").len(), 1);
+    assert!(findings(&report, "location/targets-failed").is_empty());
+    assert!(report.catalog.entities.is_empty());
+}
+
+#[test]
+fn an_optional_absent_target_keeps_the_location() {
+    let text =
+        location("root", &["./gone.yaml"]).replace("spec:\n", "spec:\n  presence: optional\n");
+    assert!(text.contains("presence: optional"), "{text}");
+    let report = lint(&tree("optional", &[("catalog-info.yaml", text)]));
+    assert!(report.catalog.get("location:default/root").is_some());
 }
 
 #[test]

@@ -61,14 +61,14 @@ fn lint_case(dir: &Path, spec: &serde_json::Value) -> (serde_json::Value, LintRe
 }
 
 /// yardstick's verdict on each document it read, in the derivation's words: `ok`, `batch`
-/// (its location's batch failed), `not-read` (behind a Location not in the catalog) or
-/// `rejected` (it fails on its own).
+/// (its location's batch failed), `not-read` (behind a Location not in the catalog),
+/// `targets` (a Location whose own targets' batch failed) or `rejected` (it fails on its own).
 fn verdicts(report: &LintReport) -> BTreeMap<(String, usize), String> {
-    let mut out = BTreeMap::new();
+    let mut rules: BTreeMap<(String, usize), Vec<&str>> = BTreeMap::new();
     for file in &report.files {
         let stream = yardstick::parse_stream(&file.text, &yardstick::Limits::default());
         for document in stream.documents.iter().filter(|d| !d.is_empty()) {
-            out.insert((file.display.clone(), document.index), "ok".to_string());
+            rules.insert((file.display.clone(), document.index), Vec::new());
         }
     }
     for f in report
@@ -77,21 +77,40 @@ fn verdicts(report: &LintReport) -> BTreeMap<(String, usize), String> {
         .filter(|f| f.severity == Severity::Error)
     {
         let Some(document) = f.document else { continue };
-        let verdict = if f.rule == RuleId::LocationBatchFailed.id() {
-            "batch"
-        } else if f.rule == RuleId::LocationNotRead.id() {
-            "not-read"
-        } else {
-            "rejected"
-        };
-        let slot = out
+        rules
             .entry((f.file.clone(), document))
-            .or_insert_with(|| "ok".into());
-        if slot == "ok" || verdict == "rejected" {
-            *slot = verdict.to_string();
-        }
+            .or_default()
+            .push(f.rule);
     }
-    out
+    let verdict = |rules: &[&str]| {
+        let has = |rule: RuleId| rules.contains(&rule.id());
+        let not_read = has(RuleId::LocationNotRead);
+        // A Location that is never read never has its targets looked at either.
+        let batch_verdicts = [
+            RuleId::LocationBatchFailed.id(),
+            RuleId::LocationNotRead.id(),
+            RuleId::LocationTargetsFailed.id(),
+        ];
+        let own = rules.iter().any(|&r| {
+            let unread_target = r == RuleId::LocationTargetMissing.id() && not_read;
+            !batch_verdicts.contains(&r) && !unread_target
+        });
+        if has(RuleId::LocationTargetsFailed) {
+            "targets"
+        } else if own {
+            "rejected"
+        } else if not_read {
+            "not-read"
+        } else if has(RuleId::LocationBatchFailed) {
+            "batch"
+        } else {
+            "ok"
+        }
+    };
+    rules
+        .into_iter()
+        .map(|(key, rules)| (key, verdict(&rules).to_string()))
+        .collect()
 }
 
 #[test]

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use yardstick::report::org::{org_report, FetchedOrganization};
+use yardstick::report::org::{org_report_with_owners, FetchedOrganization};
 use yardstick::report::provenance::{config_digest, policy_digest};
 use yardstick::report::{OrgScan, Report, RepositoryRecord};
+use yardstick::{EntityRef, OwnerDirectory, DEFAULT_NAMESPACE};
 
 use crate::commands::history::record;
 use crate::exit_code::gate_exit;
@@ -17,13 +19,14 @@ use crate::settings::org_scoring;
 pub fn run(args: MergeArgs) -> Result<u8, String> {
     record::check_recordable(&args.record, None)?;
     let scoring = org_scoring(args.config.as_deref(), &args.scoring)?;
-    let (fetched, digests) = merge_shards(&args.reports)?;
+    let (fetched, digests, owners) = merge_shards(&args.reports)?;
     digests.check_merge(
         &policy_digest(&scoring.policies),
         &config_digest(&scoring.options.config),
     )?;
-    let report =
-        org_report(fetched, &scoring.policies, &scoring.options).map_err(|e| e.to_string())?;
+    let owners = owners.map(Arc::new);
+    let report = org_report_with_owners(fetched, &scoring.policies, &scoring.options, owners)
+        .map_err(|e| e.to_string())?;
     output::emit(&args.output, &report, output::Live::Saved)?;
     record::record_if_asked(&args.record, &report, &[])?;
     Ok(gate_exit(&report))
@@ -77,9 +80,12 @@ impl Digests {
 }
 
 /// The repositories of the shard reports at `paths`, checked to be every shard of one scan,
-/// and the digests the shards share.
-fn merge_shards(paths: &[PathBuf]) -> Result<(FetchedOrganization, Digests), String> {
+/// the digests the shards share, and the owners from outside the scan they resolved against.
+fn merge_shards(
+    paths: &[PathBuf],
+) -> Result<(FetchedOrganization, Digests, Option<OwnerDirectory>), String> {
     let mut identity: Option<ScanIdentity> = None;
+    let mut owners: Option<OwnerDirectory> = None;
     let mut seen_shards: BTreeMap<u32, &Path> = BTreeMap::new();
     let mut repositories: BTreeMap<String, (RepositoryRecord, &Path)> = BTreeMap::new();
     for path in paths {
@@ -104,6 +110,7 @@ fn merge_shards(paths: &[PathBuf]) -> Result<(FetchedOrganization, Digests), Str
                 path.display()
             ));
         }
+        add_owners(&mut owners, scan.owners.as_deref(), path)?;
         for repo in scan.repositories {
             if let Some((_, other)) = repositories.get(&repo.name) {
                 return Err(format!(
@@ -141,7 +148,25 @@ fn merge_shards(paths: &[PathBuf]) -> Result<(FetchedOrganization, Digests), Str
         selection,
         repositories: repositories.into_values().map(|(repo, _)| repo).collect(),
     };
-    Ok((fetched, digests))
+    Ok((fetched, digests, owners))
+}
+
+/// Adds a shard's outside owners (`scan.owners`) to the merge's.
+fn add_owners(
+    owners: &mut Option<OwnerDirectory>,
+    refs: Option<&[String]>,
+    path: &Path,
+) -> Result<(), String> {
+    let Some(refs) = refs else {
+        return Ok(());
+    };
+    let owners = owners.get_or_insert_with(OwnerDirectory::default);
+    for text in refs {
+        let reference = EntityRef::parse(text, None, DEFAULT_NAMESPACE)
+            .map_err(|e| format!("{}: scan.owners: {e}", path.display()))?;
+        owners.insert(reference);
+    }
+    Ok(())
 }
 
 /// The `scan` section and the digests of the report at `path`.

@@ -4,6 +4,8 @@
 //! stage, no target is missing and no kind breaks the catalog rules. Otherwise the backend's
 //! orchestrator returns `ok: false` and only the errors are stored, so the documents that
 //! passed on their own are not in the catalog either, and a Location among them is never read.
+//! A nested Location is itself stored only when its own batch is ok: its processing is what
+//! reads its targets, and the engine stores nothing of a processing that is not ok.
 
 use std::path::PathBuf;
 
@@ -11,6 +13,7 @@ use super::linter::Linter;
 use super::locations::{Base, LocationSite};
 use super::{Finding, LoadedEntity};
 use crate::rules::RuleId;
+use crate::yaml::Span;
 
 /// The first thing, in file and document order, that fails a batch.
 pub(super) struct Cause {
@@ -29,11 +32,27 @@ pub(super) struct Member {
     pub(super) chain: Option<Vec<PathBuf>>,
 }
 
+/// The nested Location entity whose processing a batch is.
+pub(super) struct LocationLink {
+    /// Its file's index in the report, and its document.
+    file: usize,
+    document: usize,
+    /// Its file, as findings show it, and the document's span.
+    display: String,
+    span: Span,
+    reference: String,
+}
+
 /// One location's batch.
 #[derive(Default)]
 pub(super) struct Batch {
     /// Files queued for the batch and not applied yet; the batch settles at zero.
     pending: usize,
+    /// Whether any file was queued: Backstage tells a Location whose targets were read and
+    /// failed from one with nothing to read.
+    read: bool,
+    /// The nested Location (in the catalog so far) whose processing this batch is.
+    via: Option<LocationLink>,
     /// Why the batch is never read: the Location leading here is not ingested.
     blocked: Option<String>,
     /// The app-config location everything in the batch comes from (its rules apply).
@@ -60,6 +79,7 @@ impl Linter<'_> {
     pub(super) fn expect_file(&mut self, batch: usize) {
         if let Some(b) = self.batches.get_mut(batch) {
             b.pending += 1;
+            b.read = true;
         }
     }
 
@@ -97,6 +117,14 @@ impl Linter<'_> {
         };
         let members = std::mem::take(&mut b.members);
         let (origin, base) = (b.origin, b.base);
+        let via = b.via.take();
+        let dropped = via.zip(b.cause.as_ref().map(|c| b.read.then(|| targets_message(c))));
+        if let Some((via, message)) = dropped {
+            self.drop_location(via, message);
+        }
+        let Some(b) = self.batches.get(batch) else {
+            return;
+        };
         let failure = match (&b.blocked, &b.cause) {
             (Some(reason), _) => Some((RuleId::LocationNotRead, format!("not read: {reason}"))),
             (None, Some(cause)) => Some((RuleId::LocationBatchFailed, failure_message(cause))),
@@ -136,13 +164,67 @@ impl Linter<'_> {
                     document: loaded.document,
                     base,
                 };
-                self.follow_location(&loaded.entity, loaded.source(), &site, blocked, origin);
+                let child =
+                    self.follow_location(&loaded.entity, loaded.source(), &site, blocked, origin);
+                if failure.is_none() {
+                    let link = LocationLink {
+                        file: loaded.file,
+                        document: loaded.document,
+                        display: display.clone(),
+                        span: loaded.source().span(),
+                        reference: reference.clone(),
+                    };
+                    self.link_location(child, link);
+                }
             }
             if failure.is_none() {
                 self.report.catalog.entities.push(loaded);
             }
         }
     }
+}
+
+impl Linter<'_> {
+    /// Ties `batch` to the Location whose targets it holds; a batch with nothing queued (every
+    /// target missing, absent or not followed) settles at once.
+    fn link_location(&mut self, batch: usize, link: LocationLink) {
+        let Some(b) = self.batches.get_mut(batch) else {
+            return;
+        };
+        b.via = Some(link);
+        if b.pending == 0 {
+            self.settle(batch);
+        }
+    }
+
+    /// Keeps a Location out of the catalog: its own batch failed. `message`, when its targets
+    /// were read, says so; a Location with nothing to read already has its target's error.
+    fn drop_location(&mut self, via: LocationLink, message: Option<String>) {
+        self.unstored.insert((via.file, via.document));
+        if let Some(message) = message {
+            let mut f = Finding::new(
+                RuleId::LocationTargetsFailed,
+                message,
+                &via.display,
+                Some(via.document),
+                Some(via.span),
+            );
+            f.entity = Some(via.reference);
+            self.report.findings.push(f);
+        }
+    }
+}
+
+/// What a Location whose own targets' batch failed is told.
+fn targets_message(cause: &Cause) -> String {
+    let what = match cause.document {
+        Some(d) => format!("document {d} of {}", cause.file),
+        None => cause.file.clone(),
+    };
+    format!(
+        "not ingested: {what}, which its targets read, failed at the {} stage, and Backstage stores a Location only when the processing that reads its targets succeeds",
+        cause.stage
+    )
 }
 
 /// What a document of a failed batch is told.

@@ -60,6 +60,8 @@ pub(super) struct Linter<'o> {
     pub(super) display_base: Option<PathBuf>,
     /// Every location's batch; [`Queued::batch`] indexes it.
     pub(super) batches: Vec<Batch>,
+    /// Nested Locations (file index, document) whose own batch failed: not in the catalog.
+    pub(super) unstored: HashSet<(usize, usize)>,
     /// The app-config's locations and rules, when linting as an instance ingests.
     pub(super) setup: Option<CatalogSetup>,
 }
@@ -450,6 +452,11 @@ impl Linter<'_> {
     }
 
     pub(super) fn finish(mut self) -> LintReport {
+        let unstored = std::mem::take(&mut self.unstored);
+        self.report
+            .catalog
+            .entities
+            .retain(|e| !unstored.contains(&(e.file, e.document)));
         self.check_catalog();
         self.report.findings.sort_by(|a, b| {
             (

@@ -50,7 +50,7 @@ pub(super) const FILE_MAGIC: &[char] = &['*', '?', '[', '{'];
 impl Linter<'_> {
     /// Queues the files a Location's targets name, as one batch, or reports why a target is
     /// not read. `blocked` says why the Location is not in the catalog, when it is not: its
-    /// targets are then read only to tell each of their documents so.
+    /// targets are then read only to tell each of their documents so. Returns the batch.
     pub(super) fn follow_location(
         &mut self,
         entity: &EntityRecord,
@@ -58,7 +58,7 @@ impl Linter<'_> {
         site: &LocationSite<'_>,
         blocked: Option<String>,
         origin: Option<usize>,
-    ) {
+    ) -> usize {
         let batch = self.new_batch(blocked, origin);
         let own_type = entity.spec("type").and_then(|n| n.as_str());
         let base = match own_type {
@@ -143,6 +143,7 @@ impl Linter<'_> {
                 self.enqueue(real, site.root.to_path_buf(), chain.clone(), batch);
             }
         }
+        batch
     }
 }
 

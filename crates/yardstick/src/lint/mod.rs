@@ -254,6 +254,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
             .as_ref()
             .and_then(|b| b.canonicalize().ok()),
         batches: Vec::new(),
+        unstored: HashSet::new(),
         setup: None,
     };
     if let Some(app) = &options.app_catalog {
@@ -358,6 +359,7 @@ pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
         queue: VecDeque::new(),
         display_base: None,
         batches: Vec::new(),
+        unstored: HashSet::new(),
         setup: None,
     };
     for file in files {

@@ -181,6 +181,12 @@ pub struct OrgScan {
     pub adoption: Adoption,
     /// Every scanned repository, sorted by name.
     pub repositories: Vec<RepositoryRecord>,
+    /// On a shard report only: the owners from outside the scanned repositories
+    /// (`--owners-from`, the organisation's teams and members) that the shard resolved
+    /// against, as sorted entity refs, so that `merge` resolves as the unsharded scan does.
+    /// Absent when there was no such source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<String>>,
 }
 
 /// The share of repositories with a catalog file.

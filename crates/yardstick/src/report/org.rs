@@ -127,6 +127,11 @@ pub fn org_report_with_owners(
         ));
     }
     let catalog = CatalogSources::collect(&organization, &repositories);
+    // A shard keeps its outside owners for `merge`; they are the same for every shard.
+    let shard_owners = shard
+        .as_ref()
+        .and(owners.as_deref())
+        .map(|o| o.refs().map(ToString::to_string).collect());
     let lint_options = LintOptions {
         check_refs: options.config.lint.check_refs.unwrap_or_default(),
         templates: options.config.lint.templates.unwrap_or(true),
@@ -158,6 +163,7 @@ pub fn org_report_with_owners(
         selection,
         adoption,
         repositories,
+        owners: shard_owners,
     });
     Ok(report)
 }

@@ -212,6 +212,7 @@ rules! {
     LocationUrlElsewhere = "location/url-elsewhere", Note, "A Location target is a URL outside the scanned repository; yardstick does not fetch it.", "Lint that repository on its own; URLs into the scanned repository (--repo-url, or the git remote origin) are read from its work tree.";
     SchemaMisspelledSpecKey = "schema/misspelled-spec-key", Note, "A spec key that the kind's schema does not name is a likely typo of one it does; Backstage accepts and ignores it.", "Rename the key to the field the note suggests, or ignore the note if the key is meant for a plugin.";
     PlaceholderNotRead = "placeholder/not-read", Note, "A placeholder's target is a URL, which yardstick does not fetch, so the field it fills is not validated.", "Nothing to do if the URL is right; Backstage reads it at ingestion.";
+    LocationTargetsFailed = "location/targets-failed", Error, "A nested Location's own targets fail their batch, so Backstage does not store the Location either.", "Fix the document the message names: the backend stores a Location only when the processing that reads its targets succeeds, and a YAML error, an invalid envelope, a missing target or a kind the catalog rules do not allow in any of them fails it.";
 }
 
 /// Looks up a rule by its stable id.
