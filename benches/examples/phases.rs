@@ -7,7 +7,8 @@
 //!
 //! Generates a catalog of ENTITIES (default 100000) entities into DIR (default: a temporary
 //! directory), then runs the phases round-robin RUNS times (default 3) — events, parse,
-//! lint, score, score on one thread, end-to-end, then again — so that a change in machine
+//! lint, score, score on one thread, end-to-end (lint, score and the JSON report written to
+//! a sink, as `yardstick score --format json` does), then again — so that a change in machine
 //! load hits every phase alike, and prints the median of each and the ratios. `events` is
 //! the YAML library alone (saphyr's parser, events only: the strict parse floor), `parse`
 //! is `yardstick::parse_stream` (events plus the tree with spans), `score-1t` is the
@@ -23,8 +24,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use yardstick::{
-    lint_paths, parse_stream, score, Facts, Limits, LintOptions, LintReport, PolicySet,
-    ScoreOptions,
+    lint_paths, parse_stream, report::Report, score, Config, Facts, Limits, LintOptions,
+    LintReport, PolicySet, ScoreOptions,
 };
 use yardstick_benches::{catalog_files, generate, parse_events, round_ratio, TempDir};
 
@@ -65,12 +66,36 @@ fn peak_rss() -> Option<u64> {
 
 /// `--peak DIR`: lint and score DIR once (end-to-end, as timed above), print the peak RSS.
 fn peak_child(dir: &std::path::Path) {
-    let report = lint_paths(&[dir.to_path_buf()], &LintOptions::default()).expect("lint");
-    let policies = PolicySet::builtin().expect("builtin checks");
     let options = yardstick_benches::score_options(dir).expect("facts");
-    let card = score(&report, &policies, &options).expect("score");
-    std::hint::black_box(&card);
+    std::hint::black_box(end_to_end(dir, &options));
     println!("peak-rss-bytes {}", peak_rss().expect("VmHWM"));
+}
+
+/// Lints and scores `dir` and writes the JSON report to a sink, dropping each part as soon
+/// as the report no longer needs it (as `yardstick score` does); the report's size.
+fn end_to_end(dir: &Path, options: &ScoreOptions) -> u64 {
+    let lint = lint_paths(&[dir.to_path_buf()], &LintOptions::default()).expect("lint");
+    let policies = PolicySet::builtin().expect("builtin checks");
+    let card = score(&lint, &policies, options).expect("score");
+    let report = Report::from_owned_scorecard(&lint, card, &policies, &Config::default());
+    drop(lint);
+    let mut out = Counting(0);
+    report.write_json(&mut out).expect("write");
+    out.0
+}
+
+/// A sink that counts what it is given.
+struct Counting(u64);
+
+impl std::io::Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Bytes of the files the end-to-end phase reads: the catalog files and `facts.json`.
@@ -171,11 +196,7 @@ impl<'a> Inputs<'a> {
             "lint" => measure(|| lint(self.dir)),
             "score" => measure(|| score(report, policies, &self.all).expect("score")),
             "score-1t" => measure(|| score(report, policies, &self.one).expect("score")),
-            _ => measure(|| {
-                let report = lint(self.dir);
-                let policies = PolicySet::builtin().expect("builtin checks");
-                score(&report, &policies, &options(&self.facts_text, None)).expect("score")
-            }),
+            _ => measure(|| end_to_end(self.dir, &options(&self.facts_text, None))),
         }
     }
 

@@ -232,7 +232,8 @@ pub fn warn_unmatched_facts(
     let mut warnings = facts.unmatched(refs.iter().map(String::as_str));
     warnings.extend(facts.misnamed(&read));
     warnings.sort_by_key(|w| (w.line, w.column));
-    for w in warnings {
+    let more = warnings.len().saturating_sub(FACTS_WARNINGS_SHOWN);
+    for w in warnings.into_iter().take(FACTS_WARNINGS_SHOWN) {
         crate::stdio::eprint_line(&format!(
             "yardstick: warning: {}:{}:{}: {}",
             path.display(),
@@ -241,7 +242,17 @@ pub fn warn_unmatched_facts(
             w.message
         ));
     }
+    if more > 0 {
+        crate::stdio::eprint_line(&format!(
+            "yardstick: warning: {}: {more} more warnings like these (facts that match no entity or that no check reads)",
+            path.display()
+        ));
+    }
 }
+
+/// How many facts warnings are printed: a facts file for another catalog would otherwise
+/// print one per entity.
+const FACTS_WARNINGS_SHOWN: usize = 20;
 
 /// One hint when no facts were given and `ci-passing` is therefore unknown for every entity
 /// it applies to.

@@ -152,3 +152,47 @@ fn a_fact_name_a_typo_away_from_a_checked_one_gets_did_you_mean() {
     assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn facts_for_another_catalog_get_twenty_warnings_and_a_count() {
+    // 25 keys that match nothing, the first a typo of the one entity.
+    let mut facts = String::from("entities:\n  component:default/b: {}\n");
+    for i in 0..24 {
+        facts.push_str(&format!("  component:default/elsewhere-{i:02}: {{}}\n"));
+    }
+    let dir = tree(
+        "facts-elsewhere",
+        &[
+            ("catalog-info.yaml", &component("a", "guests")),
+            ("facts.yaml", &facts),
+        ],
+    );
+    let out = yardstick(
+        &[
+            "score",
+            "catalog-info.yaml",
+            "--facts",
+            "facts.yaml",
+            "--fail-on",
+            "never",
+        ],
+        &dir,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("facts.yaml:2:3: facts for `component:default/b` match no entity in the catalog; did you mean `component:default/a`?"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("match no entity in the catalog").count(),
+        20,
+        "{stderr}"
+    );
+    assert!(stderr.contains("elsewhere-18"), "{stderr}");
+    assert!(!stderr.contains("elsewhere-19"), "{stderr}");
+    assert!(
+        stderr.contains("yardstick: warning: facts.yaml: 5 more warnings like these"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -191,7 +191,7 @@ fn an_optional_absent_target_keeps_the_location() {
     let text =
         location("root", &["./gone.yaml"]).replace("spec:\n", "spec:\n  presence: optional\n");
     assert!(text.contains("presence: optional"), "{text}");
-    let report = lint(&tree("optional", &[("catalog-info.yaml", text)]));
+    let report = lint(&tree("optional-absent", &[("catalog-info.yaml", text)]));
     assert!(report.catalog.get("location:default/root").is_some());
 }
 

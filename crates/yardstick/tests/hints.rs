@@ -81,3 +81,25 @@ fn facts_for_no_entity_are_warned_about_with_the_nearest_ref() {
         ]
     );
 }
+
+#[test]
+fn only_the_first_unmatched_facts_keys_get_a_suggestion() {
+    let cap = Facts::SUGGESTED_UNMATCHED;
+    let mut text = String::from("entities:\n");
+    for i in 0..=cap {
+        text.push_str(&format!("  component:default/webb-{i:04}: {{}}\n"));
+    }
+    let facts = Facts::parse(&text).unwrap();
+    let refs: Vec<String> = (0..=cap)
+        .map(|i| format!("component:default/web-{i:04}"))
+        .collect();
+    let warnings = facts.unmatched(refs.iter().map(String::as_str));
+    assert_eq!(warnings.len(), cap + 1);
+    assert!(warnings[cap - 1].message.ends_with(&format!(
+        "did you mean `component:default/web-{:04}`?",
+        cap - 1
+    )));
+    assert!(warnings[cap]
+        .message
+        .ends_with("match no entity in the catalog"));
+}

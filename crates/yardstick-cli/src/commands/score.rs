@@ -63,7 +63,9 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
             &options,
         );
     }
-    let mut report = Report::from_scorecard(&lint, &scorecard, &policies, &options.config);
+    let mut report = Report::from_owned_scorecard(&lint, scorecard, &policies, &options.config);
+    // The report holds all that is rendered: free the entity trees and file texts first.
+    drop(lint);
     report.paths = scan_paths(&args.scan)
         .iter()
         .map(|p| p.display().to_string())
@@ -88,7 +90,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     };
     output::emit(&args.output, &report, output::Live::Score(&rows))?;
     record::record_if_asked(&args.record, &report, &scan_paths(&args.scan))?;
-    Ok(if scorecard.summary.gate.passed {
+    Ok(if report.summary.gate.passed {
         EXIT_OK
     } else {
         EXIT_FINDINGS

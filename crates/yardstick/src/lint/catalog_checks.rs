@@ -1,7 +1,7 @@
 //! The checks that need the whole catalog: duplicate entity refs, how owner references
 //! resolve, and relation targets missing from the catalog and the owner sources.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::linter::Linter;
 use super::{Catalog, Finding, RefCheck};
@@ -198,6 +198,8 @@ impl Linter<'_> {
     fn report_unresolved_relations(&mut self, files: &[String]) {
         let catalog = &self.report.catalog;
         let names = known_names(catalog, &self.report.owners);
+        // The same missing target is often named many times: look for its near miss once.
+        let mut nearest: HashMap<(String, String), Option<&str>> = HashMap::new();
         let mut findings = Vec::new();
         for e in &catalog.entities {
             for rel in &e.entity.relations {
@@ -214,12 +216,15 @@ impl Linter<'_> {
                 }
                 let prefix =
                     format!("{}:{}/", rel.target.kind, rel.target.namespace).to_lowercase();
-                let near = names.get(&prefix).and_then(|names| {
-                    did_you_mean(
-                        &rel.target.name.to_lowercase(),
-                        names.iter().map(String::as_str),
-                    )
-                });
+                let name = rel.target.name.to_lowercase();
+                let near =
+                    *nearest
+                        .entry((prefix.clone(), name))
+                        .or_insert_with_key(|(prefix, name)| {
+                            names.get(prefix).and_then(|names| {
+                                did_you_mean(name, names.iter().map(String::as_str))
+                            })
+                        });
                 let hint =
                     near.map_or_else(String::new, |n| format!("; did you mean {prefix}{n}?"));
                 let mut f = Finding::new(

@@ -324,6 +324,39 @@ impl Report {
         policies: &PolicySet,
         config: &Config,
     ) -> Self {
+        let results = (card.entities.clone(), card.summary.clone());
+        Report::with_results(lint, results, policies, config)
+    }
+
+    /// [`Report::from_scorecard`] taking the scorecard: its entities move into the report
+    /// instead of being copied, which saves a copy of every result (about 1 KB an entity)
+    /// when the scorecard is not needed afterwards.
+    ///
+    /// ```
+    /// use yardstick::report::Report;
+    /// use yardstick::{lint_paths, score, Config, LintOptions, PolicySet, ScoreOptions};
+    /// let lint = lint_paths(&["../../fixtures/demo".into()], &LintOptions::default()).unwrap();
+    /// let policies = PolicySet::builtin().unwrap();
+    /// let card = score(&lint, &policies, &ScoreOptions::default()).unwrap();
+    /// let copied = Report::from_scorecard(&lint, &card, &policies, &Config::default());
+    /// let moved = Report::from_owned_scorecard(&lint, card, &policies, &Config::default());
+    /// assert_eq!(moved, copied);
+    /// ```
+    pub fn from_owned_scorecard(
+        lint: &LintReport,
+        card: Scorecard,
+        policies: &PolicySet,
+        config: &Config,
+    ) -> Self {
+        Report::with_results(lint, (card.entities, card.summary), policies, config)
+    }
+
+    fn with_results(
+        lint: &LintReport,
+        (entities, summary): (Vec<EntityScore>, Summary),
+        policies: &PolicySet,
+        config: &Config,
+    ) -> Self {
         Report {
             version: REPORT_VERSION,
             yardstick_version: Some(provenance::YARDSTICK_VERSION.to_string()),
@@ -331,8 +364,8 @@ impl Report {
             config_digest: Some(provenance::config_digest(config)),
             paths: Vec::new(),
             checks: check_infos(policies, config),
-            entities: card.entities.clone(),
-            summary: card.summary.clone(),
+            entities,
+            summary,
             findings: finding_records(lint),
             comparison: None,
             scan: None,

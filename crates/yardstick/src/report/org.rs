@@ -145,7 +145,7 @@ pub fn org_report_with_owners(
         ..options.clone()
     };
     let card = score(&lint, policies, &score_options)?;
-    let mut report = Report::from_scorecard(&lint, &card, policies, &score_options.config);
+    let mut report = Report::from_owned_scorecard(&lint, card, policies, &score_options.config);
     report.findings.extend(catalog.scan_findings);
     let adoption = adoption(&repositories);
     if !adoption.failed.is_empty() {

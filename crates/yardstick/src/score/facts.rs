@@ -1,6 +1,6 @@
 //! Facts about entities from outside the catalog (CI status, monitoring, on-call, ...).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{json, Value as Json};
 
@@ -31,6 +31,9 @@ pub struct FactsError {
 }
 
 impl Facts {
+    /// How many unmatched keys [`Facts::unmatched`] looks for a near miss for.
+    pub const SUGGESTED_UNMATCHED: usize = 100;
+
     /// Parses `{"entities": {"component:default/name": {...}}}` from JSON or YAML.
     ///
     /// ```
@@ -118,6 +121,8 @@ impl Facts {
 
     /// A warning for each entity ref with facts that is none of `refs` (the catalog's),
     /// with "did you mean" the nearest one of the same kind and namespace; in file order.
+    /// Only the first [`Facts::SUGGESTED_UNMATCHED`] get a suggestion: a facts file written
+    /// for another catalog would otherwise compare every key with every entity.
     ///
     /// ```
     /// let f = yardstick::Facts::parse("entities:\n  component:default/fleet-manger: {}\n").unwrap();
@@ -126,32 +131,44 @@ impl Facts {
     /// assert!(warnings[0].message.ends_with("did you mean `component:default/fleet-manager`?"));
     /// ```
     pub fn unmatched<'r>(&self, refs: impl IntoIterator<Item = &'r str>) -> Vec<FactsError> {
-        let refs: Vec<String> = refs.into_iter().map(str::to_lowercase).collect();
-        let mut warnings: Vec<FactsError> = self
+        let refs: HashSet<String> = refs.into_iter().map(str::to_lowercase).collect();
+        let mut unmatched: Vec<(&String, (usize, usize))> = self
             .by_ref
             .keys()
-            .filter(|key| !refs.contains(key))
-            .map(|key| {
-                let mut message = format!("facts for `{key}` match no entity in the catalog");
-                if let Some((prefix, name)) = key.split_once('/') {
-                    let names = refs.iter().filter_map(|r| {
-                        r.strip_prefix(prefix)
-                            .and_then(|rest| rest.strip_prefix('/'))
-                    });
-                    if let Some(near) = did_you_mean(name, names) {
-                        message.push_str(&format!("; did you mean `{prefix}/{near}`?"));
-                    }
+            .filter(|key| !refs.contains(*key))
+            .map(|key| (key, self.written_at.get(key).copied().unwrap_or((1, 1))))
+            .collect();
+        unmatched.sort_by_key(|(_, at)| *at);
+        let mut names: HashMap<&str, Vec<&str>> = HashMap::new();
+        if !unmatched.is_empty() {
+            for r in &refs {
+                if let Some((prefix, name)) = r.split_once('/') {
+                    names.entry(prefix).or_default().push(name);
                 }
-                let (line, column) = self.written_at.get(key).copied().unwrap_or((1, 1));
+            }
+        }
+        unmatched
+            .into_iter()
+            .enumerate()
+            .map(|(index, (key, (line, column)))| {
+                let mut message = format!("facts for `{key}` match no entity in the catalog");
+                let near = key
+                    .split_once('/')
+                    .filter(|_| index < Self::SUGGESTED_UNMATCHED)
+                    .and_then(|(prefix, name)| {
+                        let near = did_you_mean(name, names.get(prefix)?.iter().copied())?;
+                        Some(format!("{prefix}/{near}"))
+                    });
+                if let Some(near) = near {
+                    message.push_str(&format!("; did you mean `{near}`?"));
+                }
                 FactsError {
                     message,
                     line,
                     column,
                 }
             })
-            .collect();
-        warnings.sort_by_key(|w| (w.line, w.column));
-        warnings
+            .collect()
     }
 
     /// A warning for each fact name that no check reads while one that a check reads is a

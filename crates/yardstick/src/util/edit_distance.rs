@@ -57,8 +57,12 @@ pub fn nearest_within<'c>(
     candidates: impl IntoIterator<Item = &'c str>,
     limit: usize,
 ) -> Option<&'c str> {
+    let length = word.chars().count();
     candidates
         .into_iter()
+        // A length apart by more than `limit` is more than `limit` edits: skip the table.
+        .filter(|candidate| candidate.len().abs_diff(word.len()) <= limit * 4)
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
         .map(|candidate| (distance(word, candidate), candidate))
         .filter(|(d, _)| (1..=limit).contains(d))
         .min()
