@@ -242,15 +242,15 @@ pub struct RepositoryFile {
 
 /// Lint findings as report records.
 pub fn finding_records(lint: &LintReport) -> Vec<FindingRecord> {
+    // First file of each name, as a search in file order finds it.
+    let mut texts: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for file in &lint.files {
+        texts.entry(file.display.as_str()).or_insert(&*file.text);
+    }
     lint.findings
         .iter()
         .map(|f| {
-            let text = lint
-                .files
-                .iter()
-                .find(|s| s.display == f.file)
-                .map(|s| &*s.text)
-                .unwrap_or("");
+            let text = texts.get(f.file.as_str()).copied().unwrap_or("");
             let end = f.span.map(|s| span_end(text, s));
             FindingRecord {
                 rule: f.rule.to_string(),
