@@ -36,6 +36,11 @@ fn org() -> github_fake::FakeGitHubBuilder {
         .members(["JDoe", "octo"])
 }
 
+/// The status of `has-owner` for `entity` in a JSON report.
+fn has_owner(report: &Value, entity: &str) -> String {
+    check_status(report, entity, "has-owner")
+}
+
 fn report(dir: &Path) -> Value {
     json_file(&dir.join("org.json"))
 }
@@ -58,18 +63,9 @@ fn org_teams_and_members_resolve_owners_within_their_request_cost() {
     // ⌈2 / 100⌉ + ⌈2 / 100⌉ = 2 at most; both connections share a request.
     assert_eq!(fake.stats().graphql_people, 1, "{:?}", fake.stats());
     let cold_report = report(&dir);
-    assert_eq!(
-        check_status(&cold_report, "component:default/web", "has-owner"),
-        "pass"
-    );
-    assert_eq!(
-        check_status(&cold_report, "component:default/ops", "has-owner"),
-        "pass"
-    );
-    assert_eq!(
-        check_status(&cold_report, "component:default/api", "has-owner"),
-        "fail"
-    );
+    assert_eq!(has_owner(&cold_report, "component:default/web"), "pass");
+    assert_eq!(has_owner(&cold_report, "component:default/ops"), "pass");
+    assert_eq!(has_owner(&cold_report, "component:default/api"), "fail");
     let typo = cold_report["findings"]
         .as_array()
         .into_iter()
@@ -109,10 +105,7 @@ fn org_teams_and_members_resolve_owners_within_their_request_cost() {
     let out = yardstick(&off, &dir, &fake.uri());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(fake.stats().graphql_people, 0);
-    assert_eq!(
-        check_status(&report(&dir), "component:default/api", "has-owner"),
-        "pass"
-    );
+    assert_eq!(has_owner(&report(&dir), "component:default/api"), "pass");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -168,19 +161,13 @@ fn a_failed_read_of_the_teams_is_a_warning_and_the_scan_reports() {
         "{stderr}"
     );
     // This run fell back to the other sources (none: lenient), so the typo passed.
-    assert_eq!(
-        check_status(&report(&dir), "component:default/api", "has-owner"),
-        "pass"
-    );
+    assert_eq!(has_owner(&report(&dir), "component:default/api"), "pass");
     // Not cached as "no teams": the next run reads them, and the typo is caught.
     fake.reset_stats();
     let again = yardstick(&ARGS, &dir, &fake.uri());
     assert_eq!(again.status.code(), Some(1), "{again:?}");
     assert_eq!(fake.stats().graphql_people, 1);
-    assert_eq!(
-        check_status(&report(&dir), "component:default/api", "has-owner"),
-        "fail"
-    );
+    assert_eq!(has_owner(&report(&dir), "component:default/api"), "fail");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -233,14 +220,8 @@ fn merged_shards_resolve_against_the_org_teams_as_the_unsharded_scan_does() {
         "the merged report differs from the unsharded one"
     );
     let merged: Value = serde_json::from_str(&merged).expect("json");
-    assert_eq!(
-        check_status(&merged, "component:default/web", "has-owner"),
-        "pass"
-    );
-    assert_eq!(
-        check_status(&merged, "component:default/api", "has-owner"),
-        "fail"
-    );
+    assert_eq!(has_owner(&merged, "component:default/web"), "pass");
+    assert_eq!(has_owner(&merged, "component:default/api"), "fail");
     assert!(merged["scan"].get("owners").is_none(), "{}", merged["scan"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
