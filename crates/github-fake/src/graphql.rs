@@ -8,9 +8,8 @@ use regex::Captures;
 use serde_json::{json, Map, Value};
 use wiremock::{Request, ResponseTemplate};
 
-use crate::dates::{now_secs, rfc3339};
 use crate::faults::{fault_response, NodeFault, NodeTarget};
-use crate::responses::{error_response, json_response};
+use crate::responses::{error_response, graphql_response};
 use crate::state::{lock, ServerState};
 use crate::{FakeRepo, Fault};
 
@@ -150,12 +149,6 @@ impl ServerState {
         }
         drop(repos);
         self.spend(std::mem::take(&mut faults.spent));
-        if query.contains("rateLimit") {
-            data.insert(
-                "rateLimit".into(),
-                json!({"cost": 1, "remaining": 4_999, "resetAt": rfc3339(now_secs() + 3_600)}),
-            );
-        }
         self.count(|s| {
             s.graphql += 1;
             s.graphql_repos += count;
@@ -163,13 +156,7 @@ impl ServerState {
         if let Some(message) = faults.top_level_error {
             errors.push(json!({"message": message, "locations": [{"line": 1, "column": 1}]}));
         }
-        let mut answer = json!({"data": Value::Object(data)});
-        if !errors.is_empty() {
-            answer["errors"] = Value::Array(errors);
-        }
-        json_response(200, &answer)
-            .insert_header("x-ratelimit-resource", "graphql")
-            .insert_header("x-ratelimit-remaining", "4999")
+        graphql_response(data, errors, &query, 1)
     }
 
     /// The fault plan's GraphQL part, as it stands.

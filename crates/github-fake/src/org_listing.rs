@@ -20,10 +20,9 @@ use regex::Regex;
 use serde_json::{json, Map, Value};
 use wiremock::ResponseTemplate;
 
-use crate::dates::{now_secs, rfc3339};
 use crate::faults::NodeTarget;
 use crate::graphql::{default_branch, GraphqlFaults};
-use crate::responses::json_response;
+use crate::responses::{graphql_response, json_response};
 use crate::state::{lock, ServerState};
 use crate::FakeRepo;
 
@@ -200,20 +199,10 @@ impl ServerState {
             self.apply_listing_changes();
         }
         self.spend(std::mem::take(&mut faults.spent));
-        let mut data = json!({ "organization": organization });
-        if query.contains("rateLimit") {
-            // Per connection 1 (repositories) + 100 (a topics connection per repository)
-            // requests; the sum / 100.
-            data["rateLimit"] = json!({"cost": connections.len(), "remaining": 4_999,
-                "resetAt": rfc3339(now_secs() + 3_600)});
-        }
-        let mut answer = json!({ "data": data });
-        if !errors.is_empty() {
-            answer["errors"] = Value::Array(errors);
-        }
-        json_response(200, &answer)
-            .insert_header("x-ratelimit-resource", "graphql")
-            .insert_header("x-ratelimit-remaining", "4999")
+        let data = Map::from_iter([("organization".to_string(), Value::Object(organization))]);
+        // Per connection 1 (repositories) + 100 (a topics connection per repository)
+        // requests; the sum / 100.
+        graphql_response(data, errors, query, connections.len())
     }
 
     /// One connection's page: `first` repositories after its cursor, in its direction.

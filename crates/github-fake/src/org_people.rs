@@ -9,9 +9,8 @@ use regex::Regex;
 use serde_json::{json, Map, Value};
 use wiremock::ResponseTemplate;
 
-use crate::dates::{now_secs, rfc3339};
 use crate::org_listing::{int_arg, query_error, string_arg};
-use crate::responses::json_response;
+use crate::responses::graphql_response;
 use crate::state::{lock, ServerState};
 
 /// What a token sees of the organisation's teams and members.
@@ -120,18 +119,8 @@ impl ServerState {
             };
             organization.insert(field.to_string(), value);
         }
-        let mut data = json!({ "organization": organization });
-        if query.contains("rateLimit") {
-            data["rateLimit"] =
-                json!({"cost": 1, "remaining": 4_999, "resetAt": rfc3339(now_secs() + 3_600)});
-        }
-        let mut answer = json!({ "data": data });
-        if !errors.is_empty() {
-            answer["errors"] = Value::Array(errors);
-        }
-        json_response(200, &answer)
-            .insert_header("x-ratelimit-resource", "graphql")
-            .insert_header("x-ratelimit-remaining", "4999")
+        let data = Map::from_iter([("organization".to_string(), Value::Object(organization))]);
+        graphql_response(data, errors, query, 1)
     }
 }
 

@@ -1,7 +1,9 @@
 //! Building answers and reading requests: JSON bodies, GitHub's error shape, paging.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use wiremock::{Request, ResponseTemplate};
+
+use crate::dates::{now_secs, rfc3339};
 
 pub(crate) fn json_response(status: u16, body: &Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json; charset=utf-8")
@@ -13,6 +15,30 @@ pub(crate) fn error_response(status: u16, text: &str) -> ResponseTemplate {
         status,
         &json!({"message": text, "documentation_url": "https://docs.github.com/rest"}),
     )
+}
+
+/// A GraphQL answer as GitHub sends it: `{"data": data}`, with `errors` when there are
+/// any, `data.rateLimit` (costing `cost`) when the query asks for it, and the GraphQL
+/// rate-limit headers.
+pub(crate) fn graphql_response(
+    mut data: Map<String, Value>,
+    errors: Vec<Value>,
+    query: &str,
+    cost: usize,
+) -> ResponseTemplate {
+    if query.contains("rateLimit") {
+        data.insert(
+            "rateLimit".into(),
+            json!({"cost": cost, "remaining": 4_999, "resetAt": rfc3339(now_secs() + 3_600)}),
+        );
+    }
+    let mut answer = json!({ "data": data });
+    if !errors.is_empty() {
+        answer["errors"] = Value::Array(errors);
+    }
+    json_response(200, &answer)
+        .insert_header("x-ratelimit-resource", "graphql")
+        .insert_header("x-ratelimit-remaining", "4999")
 }
 
 pub(crate) fn query_param(req: &Request, key: &str) -> Option<String> {

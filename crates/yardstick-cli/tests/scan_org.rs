@@ -3,35 +3,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::github::{
+    assert_no_secret, check_status, json_file, scratch, walk, yardstick_on_github,
+};
 
 use github_fake::{FakeGitHub, FakeRepo, Fault, DEFAULT_TOKEN};
 use serde_json::Value;
 
 /// A token distinctive enough that finding it anywhere is certainly a leak.
 const SECRET: &str = "ghp_S3CR3Tyardsticktoken0123456789abcdef";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yardstick-org-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
-
-fn yardstick(args: &[&str], dir: &Path, api: &str, token: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yardstick"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GH_TOKEN")
-        .env_remove("YARDSTICK_APP_ID")
-        .env("GITHUB_TOKEN", token)
-        .env("GITHUB_API_URL", api)
-        .env("CI", "true")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run yardstick")
-}
 
 /// The generated organisation of 1,000 repositories, plus one that defines the owning teams,
 /// so owner references cross repositories (and shards).
@@ -43,43 +25,11 @@ fn org(n: usize) -> github_fake::FakeGitHubBuilder {
         .repo(FakeRepo::new("org-groups").file("catalog-info.yaml", common::team_groups_yaml()))
 }
 
-fn json_file(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read report")).expect("json")
-}
-
-fn assert_no_secret(what: &str, text: &str) {
-    assert!(!text.contains(SECRET), "{what} contains the token:\n{text}");
-}
-
-fn all_text(dir: &Path, out: &Output) -> String {
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    for entry in walk(dir) {
-        text.push_str(&String::from_utf8_lossy(
-            &std::fs::read(&entry).unwrap_or_default(),
-        ));
-    }
-    text
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[test]
 fn an_org_scan_reports_adoption_findings_and_request_counts() {
     let fake = org(200).start_blocking();
-    let dir = scratch("scan");
-    let out = yardstick(
+    let dir = scratch("org", "scan");
+    let out = yardstick_on_github(
         &[
             "scan-org",
             "acme",
@@ -199,16 +149,16 @@ fn an_org_scan_reports_adoption_findings_and_request_counts() {
         "{requests} requests for {} repositories",
         repos.len()
     );
-    assert_no_secret("scan output", &all_text(&dir, &out));
+    assert_no_secret(SECRET, &dir, &out);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn merged_shards_equal_the_unsharded_scan() {
     let fake = org(120).start_blocking();
-    let dir = scratch("shards");
+    let dir = scratch("org", "shards");
     let run = |args: &[&str]| {
-        let out = yardstick(args, &dir, &fake.uri(), SECRET);
+        let out = yardstick_on_github(args, &dir, &fake.uri(), SECRET);
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
             "{args:?}: {}",
@@ -254,7 +204,7 @@ fn merged_shards_equal_the_unsharded_scan() {
     );
 
     // Merging a shard twice is refused: it would count its repositories twice.
-    let out = yardstick(
+    let out = yardstick_on_github(
         &["merge", "shard-1.json", "shard-1.json", "--format", "json"],
         &dir,
         &fake.uri(),
@@ -263,7 +213,7 @@ fn merged_shards_equal_the_unsharded_scan() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("given twice"));
     // So is an incomplete set: the org report would silently miss a third of it.
-    let out = yardstick(
+    let out = yardstick_on_github(
         &["merge", "shard-1.json", "shard-3.json", "--format", "json"],
         &dir,
         &fake.uri(),
@@ -272,12 +222,10 @@ fn merged_shards_equal_the_unsharded_scan() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("shard 2/3 missing"));
     // Shards scored with other policies or configuration are not one scan.
-    let mut other: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("shard-2.json")).expect("shard"))
-            .expect("JSON");
+    let mut other = json_file(&dir.join("shard-2.json"));
     other["config_digest"] = format!("sha256:{}", "0".repeat(64)).into();
     std::fs::write(dir.join("other-2.json"), other.to_string()).expect("write");
-    let out = yardstick(
+    let out = yardstick_on_github(
         &[
             "merge",
             "shard-1.json",
@@ -300,7 +248,7 @@ fn merged_shards_equal_the_unsharded_scan() {
     std::fs::write(dir.join("strict.yaml"), "gate:\n  min-score: 99\n").expect("write");
     let mut args = vec!["merge", "--config", "strict.yaml"];
     args.extend(shard_files.iter().map(String::as_str));
-    let out = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let out = yardstick_on_github(&args, &dir, &fake.uri(), SECRET);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("give merge the same --config"),
@@ -308,7 +256,7 @@ fn merged_shards_equal_the_unsharded_scan() {
         String::from_utf8_lossy(&out.stderr)
     );
     // And an unsharded report is not a shard.
-    let out = yardstick(
+    let out = yardstick_on_github(
         &["merge", "whole.json", "--format", "json"],
         &dir,
         &fake.uri(),
@@ -319,37 +267,21 @@ fn merged_shards_equal_the_unsharded_scan() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The status of `check` for the entity `entity_ref` in a JSON report.
-fn check_status(report: &Value, entity_ref: &str, check: &str) -> String {
-    report["entities"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|e| e["ref"] == entity_ref)
-        .and_then(|e| e["checks"].as_array())
-        .into_iter()
-        .flatten()
-        .find(|c| c["id"] == check)
-        .and_then(|c| c["status"].as_str())
-        .unwrap_or("(missing)")
-        .to_string()
-}
-
 #[test]
 fn a_warm_rerun_with_state_costs_almost_nothing() {
     // 999 generated repositories and the one with the teams: 1,000 in all, 8 % PENDING.
     let fake = org(999).pending_percent(8).start_blocking();
-    let dir = scratch("warm");
+    let dir = scratch("org", "warm");
     let args = [
         "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",
     ];
-    let cold = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let cold = yardstick_on_github(&args, &dir, &fake.uri(), SECRET);
     assert!(matches!(cold.status.code(), Some(0 | 1)));
     let cold_report = std::fs::read_to_string(dir.join("org.json")).expect("report");
     // Every request the fake saw (a token: no minting to leave out).
     let cold_requests = fake.stats().total;
     fake.reset_stats();
-    let warm = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let warm = yardstick_on_github(&args, &dir, &fake.uri(), SECRET);
     assert!(matches!(warm.status.code(), Some(0 | 1)));
     let warm_requests = fake.stats().total;
     let repos = fake.repos().len() as f64;
@@ -377,7 +309,7 @@ fn a_warm_rerun_with_state_costs_almost_nothing() {
         .collect();
     assert!(settled_with_catalog.len() >= 30, "{settled_with_catalog:?}");
     fake.reset_stats();
-    let rechecked = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let rechecked = yardstick_on_github(&args, &dir, &fake.uri(), SECRET);
     assert!(matches!(rechecked.status.code(), Some(0 | 1)));
     let stats = fake.stats();
     assert_eq!(stats.graphql_repos, 0, "no repository fetched: {stats:?}");
@@ -398,25 +330,24 @@ fn a_warm_rerun_with_state_costs_almost_nothing() {
         warm_requests as f64 / repos,
         stats.total as f64 / repos
     );
-    assert_no_secret("state and reports", &all_text(&dir, &rechecked));
+    assert_no_secret(SECRET, &dir, &rechecked);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn bad_credentials_are_exit_2_without_the_token() {
     let fake = org(10).start_blocking();
-    let dir = scratch("badtoken");
+    let dir = scratch("org", "badtoken");
     let wrong = "ghp_WRONGtoken9876543210zyxwvutsrqponmlk";
-    let out = yardstick(
+    let out = yardstick_on_github(
         &["scan-org", "acme", "--format", "json"],
         &dir,
         &fake.uri(),
         wrong,
     );
     assert_eq!(out.status.code(), Some(2));
-    let text = all_text(&dir, &out);
-    assert!(!text.contains(wrong), "{text}");
-    assert!(!text.contains(DEFAULT_TOKEN));
+    assert_no_secret(wrong, &dir, &out);
+    assert_no_secret(DEFAULT_TOKEN, &dir, &out);
 
     // No credentials at all: a clear message, exit 2.
     let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
@@ -441,11 +372,11 @@ fn the_pr_comment_is_created_once_then_updated() {
         .org("acme")
         .token(SECRET)
         .start_blocking();
-    let dir = scratch("comment");
+    let dir = scratch("org", "comment");
     std::fs::write(dir.join("first.md"), "<!-- yardstick-report -->\nfirst").expect("write");
     std::fs::write(dir.join("second.md"), "second, without the marker").expect("write");
     for body in ["first.md", "second.md"] {
-        let out = yardstick(
+        let out = yardstick_on_github(
             &[
                 "github",
                 "comment",
@@ -466,7 +397,7 @@ fn the_pr_comment_is_created_once_then_updated() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert_no_secret("comment output", &all_text(&dir, &out));
+        assert_no_secret(SECRET, &dir, &out);
     }
     let comments = fake.comments("acme", "web", 7);
     assert_eq!(comments.len(), 1, "{comments:?}");
@@ -483,8 +414,8 @@ fn rate_limits_are_waited_out_502s_retried_and_a_partial_answer_kept() {
         .fault_on_graphql(2, Fault::BadGateway)
         .graphql_node_error("service-0010")
         .start_blocking();
-    let dir = scratch("faults");
-    let out = yardstick(
+    let dir = scratch("org", "faults");
+    let out = yardstick_on_github(
         &[
             "scan-org", "acme", "--format", "json", "--output", "org.json",
         ],
@@ -522,7 +453,7 @@ fn rate_limits_are_waited_out_502s_retried_and_a_partial_answer_kept() {
         .expect("entities")
         .iter()
         .any(|e| e["ref"] == "component:default/service-0011"));
-    assert_no_secret("fault output", &all_text(&dir, &out));
+    assert_no_secret(SECRET, &dir, &out);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -530,11 +461,11 @@ fn rate_limits_are_waited_out_502s_retried_and_a_partial_answer_kept() {
 fn an_interrupted_scan_resumes_from_its_state() {
     // The outage starts after the 6 listing requests and the first two GraphQL batches.
     let fake = org(999).fail_after(8).start_blocking();
-    let dir = scratch("resume");
+    let dir = scratch("org", "resume");
     let args = [
         "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",
     ];
-    let first = yardstick(
+    let first = yardstick_on_github(
         &[&args[..], &["--max-retries", "1"]].concat(),
         &dir,
         &fake.uri(),
@@ -556,7 +487,7 @@ fn an_interrupted_scan_resumes_from_its_state() {
     let interrupted = fake.stats();
     fake.heal();
     fake.reset_stats();
-    let second = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let second = yardstick_on_github(&args, &dir, &fake.uri(), SECRET);
     assert!(
         matches!(second.status.code(), Some(0 | 1)),
         "{}",
@@ -574,8 +505,8 @@ fn an_interrupted_scan_resumes_from_its_state() {
     assert_eq!(report["scan"]["adoption"]["failed"], serde_json::json!([]));
 
     // The resumed report is the report of an uninterrupted scan.
-    let fresh = scratch("resume-fresh");
-    let out = yardstick(
+    let fresh = scratch("org", "resume-fresh");
+    let out = yardstick_on_github(
         &[
             "scan-org", "acme", "--format", "json", "--output", "org.json",
         ],
@@ -589,7 +520,7 @@ fn an_interrupted_scan_resumes_from_its_state() {
             == std::fs::read_to_string(dir.join("org.json")).expect("resumed"),
         "resumed and uninterrupted reports differ"
     );
-    assert_no_secret("resume output", &all_text(&dir, &second));
+    assert_no_secret(SECRET, &dir, &second);
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&fresh);
 }
@@ -597,11 +528,11 @@ fn an_interrupted_scan_resumes_from_its_state() {
 #[test]
 fn a_corrupt_state_file_is_a_warning_and_the_scan_goes_on() {
     let fake = org(40).start_blocking();
-    let dir = scratch("corrupt-state");
+    let dir = scratch("org", "corrupt-state");
     let args = [
         "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",
     ];
-    let cold = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let cold = yardstick_on_github(&args, &dir, &fake.uri(), SECRET);
     assert!(matches!(cold.status.code(), Some(0 | 1)));
     let cold_report = std::fs::read_to_string(dir.join("org.json")).expect("report");
     let files = walk(&dir.join("state"));
@@ -609,7 +540,7 @@ fn a_corrupt_state_file_is_a_warning_and_the_scan_goes_on() {
     for file in &files {
         std::fs::write(file, "{\"version\": 1, \"pages\": [trunc").expect("garble");
     }
-    let warm = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let warm = yardstick_on_github(&args, &dir, &fake.uri(), SECRET);
     let stderr = String::from_utf8_lossy(&warm.stderr);
     assert!(matches!(warm.status.code(), Some(0 | 1)), "{stderr}");
     for file in &files {
@@ -629,9 +560,9 @@ fn a_corrupt_state_file_is_a_warning_and_the_scan_goes_on() {
         "the scan starts over and reports the same"
     );
     // The discarded files were written again, whole.
-    let third = yardstick(&args, &dir, &fake.uri(), SECRET);
+    let third = yardstick_on_github(&args, &dir, &fake.uri(), SECRET);
     assert!(!String::from_utf8_lossy(&third.stderr).contains("warning"));
-    assert_no_secret("output", &all_text(&dir, &warm));
+    assert_no_secret(SECRET, &dir, &warm);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -639,8 +570,8 @@ fn a_corrupt_state_file_is_a_warning_and_the_scan_goes_on() {
 fn a_scan_that_fetches_no_repository_could_not_run() {
     // One listing page, then every GraphQL query fails.
     let fake = org(40).fail_after(1).start_blocking();
-    let dir = scratch("allfail");
-    let out = yardstick(
+    let dir = scratch("org", "allfail");
+    let out = yardstick_on_github(
         &["scan-org", "acme", "--max-retries", "0", "--format", "json"],
         &dir,
         &fake.uri(),
@@ -649,6 +580,6 @@ fn a_scan_that_fetches_no_repository_could_not_run() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("none of the"), "{stderr}");
-    assert_no_secret("output", &all_text(&dir, &out));
+    assert_no_secret(SECRET, &dir, &out);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,8 +6,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+use common::github::{
+    assert_no_secret, check_status, json_file, scratch, stderr, yardstick_on_github,
+};
 
 use github_fake::{FakeGitHub, FakeGitHubBuilder, FakeRepo, NodeFault, NodeTarget};
 use serde_json::Value;
@@ -17,13 +21,6 @@ const SECRET: &str = "ghp_N0D3FAULTyardsticktoken0123456789ab";
 
 /// Repositories in the fake organisation (every 50th is hit: 10 of them).
 const REPOS: usize = 500;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yardstick-faults-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
 
 fn org() -> FakeGitHubBuilder {
     FakeGitHub::builder()
@@ -48,45 +45,11 @@ fn scan(fake: &FakeGitHub, dir: &Path, extra: &[&str]) -> (Output, Value) {
         "report.json",
     ];
     args.extend_from_slice(extra);
-    let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
-        .args(&args)
-        .current_dir(dir)
-        .env_remove("GH_TOKEN")
-        .env_remove("YARDSTICK_APP_ID")
-        .env("GITHUB_TOKEN", SECRET)
-        .env("GITHUB_API_URL", fake.uri())
-        .env("CI", "true")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run yardstick");
+    let out = yardstick_on_github(&args, dir, &fake.uri(), SECRET);
     let text = std::fs::read_to_string(dir.join("report.json")).unwrap_or_default();
     let report = serde_json::from_str(&text).unwrap_or(Value::Null);
-    assert_no_secret(dir, &out);
+    assert_no_secret(SECRET, dir, &out);
     (out, report)
-}
-
-/// No token in stdout, stderr, the reports or the state files.
-fn assert_no_secret(dir: &Path, out: &Output) {
-    let mut texts = vec![
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    ];
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                texts.push(
-                    String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).into_owned(),
-                );
-            }
-        }
-    }
-    for text in texts {
-        assert!(!text.contains(SECRET), "the token leaked:\n{text}");
-    }
 }
 
 /// The repositories a fault on every 50th hits (positions 0, 50, …; `org-groups` is 500th).
@@ -194,17 +157,13 @@ fn failed_message(report: &Value) -> String {
     finding["message"].as_str().unwrap_or_default().to_string()
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// A persistent fault on every 50th repository: exactly those fail, the run exits 1 under
 /// `--fail-on never`, and a warm run after the fault clears recovers everything.
 fn persistent_fault_then_recovery(target: NodeTarget, field: &str, name: &str) {
     let fake = org()
         .node_fault(NodeFault::new(target).every(50))
         .start_blocking();
-    let dir = scratch(name);
+    let dir = scratch("faults", name);
     let (out, report) = scan(&fake, &dir, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let outcome = states(&fake, &report);
@@ -256,7 +215,7 @@ fn persistent_rollup_errors_in_the_fetch_batch_fail_exactly_those_repositories()
 #[test]
 fn a_fail_once_rollup_error_in_a_fetch_batch_is_retried_within_the_run() {
     let clean = org().start_blocking();
-    let dir = scratch("fetch-rollup-clean");
+    let dir = scratch("faults", "fetch-rollup-clean");
     let (out, _) = scan(&clean, &dir, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
@@ -264,7 +223,7 @@ fn a_fail_once_rollup_error_in_a_fetch_batch_is_retried_within_the_run() {
     let fake = org()
         .node_fault(NodeFault::new(NodeTarget::FetchRollup).every(50).once())
         .start_blocking();
-    let dir = scratch("fetch-rollup-once");
+    let dir = scratch("faults", "fetch-rollup-once");
     let (out, report) = scan(&fake, &dir, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let outcome = states(&fake, &report);
@@ -295,20 +254,7 @@ fn a_fail_once_rollup_error_in_a_fetch_batch_is_retried_within_the_run() {
 
 /// The status of check `id` for component `name` in a JSON report.
 fn check(report: &Value, name: &str, id: &str) -> String {
-    report["entities"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|e| e["ref"] == format!("component:default/{name}").as_str())
-        .and_then(|e| {
-            e["checks"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|c| c["id"] == id)
-                .and_then(|c| c["status"].as_str().map(str::to_string))
-        })
-        .unwrap_or_default()
+    check_status(report, &format!("component:default/{name}"), id)
 }
 
 #[test]
@@ -326,7 +272,7 @@ fn fail_once_node_errors_are_recovered_within_the_run() {
                 .once(),
         )
         .start_blocking();
-    let dir = scratch("once");
+    let dir = scratch("faults", "once");
     let (out, report) = scan(&fake, &dir, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let outcome = states(&fake, &report);
@@ -350,7 +296,7 @@ fn forbidden_on_a_file_says_the_token_lacks_contents_access() {
                 .error("FORBIDDEN", "Resource not accessible by integration"),
         )
         .start_blocking();
-    let dir = scratch("forbidden");
+    let dir = scratch("faults", "forbidden");
     let (out, report) = scan(&fake, &dir, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let outcome = states(&fake, &report);
@@ -367,7 +313,7 @@ fn forbidden_on_a_file_says_the_token_lacks_contents_access() {
 #[test]
 fn a_failed_answer_neither_replaces_the_cached_snapshot_nor_passes_for_it() {
     let fake = org().start_blocking();
-    let dir = scratch("cache");
+    let dir = scratch("faults", "cache");
     let (out, _) = scan(&fake, &dir, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let cached_before = cached_repo(&dir, "service-0050");
@@ -405,9 +351,7 @@ fn cached_repo(dir: &Path, name: &str) -> Value {
         .flatten()
         .find(|e| e.file_name().to_string_lossy().starts_with("snapshots-"))
         .expect("a snapshot file");
-    let file: Value =
-        serde_json::from_str(&std::fs::read_to_string(entry.path()).expect("read")).expect("json");
-    file["repos"][name].clone()
+    json_file(&entry.path())["repos"][name].clone()
 }
 
 #[test]
@@ -415,7 +359,7 @@ fn repositories_gone_after_listing_are_notes_outside_adoption() {
     let fake = org()
         .node_fault(NodeFault::new(NodeTarget::Repository).every(50))
         .start_blocking();
-    let dir = scratch("gone");
+    let dir = scratch("faults", "gone");
     let (out, report) = scan(&fake, &dir, &[]);
     // Gone is not failed: the gate is not failed by it.
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -448,7 +392,7 @@ fn a_repository_that_breaks_its_batch_costs_only_itself() {
     let fake = org()
         .node_fault(NodeFault::new(NodeTarget::WholeQuery).repo("service-0042"))
         .start_blocking();
-    let dir = scratch("poison");
+    let dir = scratch("faults", "poison");
     let (out, report) = scan(&fake, &dir, &["--max-retries", "1"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let outcome = states(&fake, &report);
@@ -489,7 +433,7 @@ fn shards_count_their_own_repositories_and_merged_failures_fail_the_gate() {
     let fake = org()
         .node_fault(NodeFault::new(NodeTarget::Rollup).every(50))
         .start_blocking();
-    let dir = scratch("shard-counts");
+    let dir = scratch("faults", "shard-counts");
     let (whole, whole_report) = scan(&fake, &dir, &[]);
     assert_eq!(whole.status.code(), Some(1), "{}", stderr(&whole));
     let skipped = "yardstick: skipped";
@@ -553,9 +497,7 @@ fn shards_count_their_own_repositories_and_merged_failures_fail_the_gate() {
             "--fail-on {fail_on}: {}",
             stderr(&out)
         );
-        let merged: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("merged.json")).expect("read"))
-                .expect("json");
+        let merged = json_file(&dir.join("merged.json"));
         assert_eq!(merged["summary"]["gate"]["passed"], false);
         assert_eq!(
             merged["scan"]["adoption"]["failed"],
@@ -568,7 +510,7 @@ fn shards_count_their_own_repositories_and_merged_failures_fail_the_gate() {
 #[test]
 fn a_default_branch_switch_without_a_push_is_noticed_on_the_warm_run() {
     let fake = org().start_blocking();
-    let dir = scratch("branch-switch");
+    let dir = scratch("faults", "branch-switch");
     let (out, report) = scan(&fake, &dir, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(states(&fake, &report).failed.is_empty());

@@ -2,21 +2,17 @@
 //! progress, says how far it got and how to resume, exits 143 / 130, and the printed command
 //! resumes the scan with fewer requests.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::github::{github_command, json_file, scratch, stderr};
 use github_fake::{FakeGitHub, FakeRepo, Fault};
 
 /// A token distinctive enough that finding it anywhere is certainly a leak.
 const SECRET: &str = "ghp_S1GNALyardsticktoken0123456789abcdef";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yardstick-sig-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
 
 /// `n` generated repositories; GraphQL queries from the `slow_from`-th on answer after 3 s,
 /// so a signal lands in the middle of the scan.
@@ -33,17 +29,7 @@ fn slow_org(n: usize, slow_from: u64) -> FakeGitHub {
 }
 
 fn command(program: &str, args: &[&str], dir: &Path, fake: &FakeGitHub) -> Command {
-    let mut command = Command::new(program);
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GH_TOKEN")
-        .env_remove("YARDSTICK_APP_ID")
-        .env("GITHUB_TOKEN", SECRET)
-        .env("GITHUB_API_URL", fake.uri())
-        .env("CI", "true")
-        .env("NO_COLOR", "1");
-    command
+    github_command(program, args, dir, &fake.uri(), SECRET)
 }
 
 /// Starts a scan, waits until `queries` GraphQL queries have arrived (the last one is then
@@ -82,16 +68,12 @@ fn empty_selected(fake: &FakeGitHub) -> usize {
         .count()
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn sigterm_saves_progress_and_prints_the_command_that_resumes() {
     // 999 generated repositories and one more: six listing requests (both ends of the name
     // order), nine GraphQL batches (the 20 empty ones are not fetched).
     let fake = slow_org(999, 3);
-    let dir = scratch("term");
+    let dir = scratch("sig", "term");
     let args = [
         "scan-org", "acme", "--state", "state", "--format", "json", "--output", "org.json",
     ];
@@ -141,9 +123,7 @@ fn sigterm_saves_progress_and_prints_the_command_that_resumes() {
     let stats = fake.stats();
     assert_eq!(stats.graphql_listing, 6, "{stats:?}");
     assert!(stats.graphql <= 8, "{stats:?}");
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("org.json")).expect("report"))
-            .expect("json");
+    let report = json_file(&dir.join("org.json"));
     assert_eq!(report["scan"]["adoption"]["failed"], serde_json::json!([]));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -151,7 +131,7 @@ fn sigterm_saves_progress_and_prints_the_command_that_resumes() {
 #[test]
 fn sigint_without_state_says_progress_is_lost() {
     let fake = slow_org(300, 2);
-    let dir = scratch("int");
+    let dir = scratch("sig", "int");
     let out = scan_and_signal(
         &["scan-org", "acme", "--format", "json"],
         &dir,

@@ -3,30 +3,19 @@
 //! request per 100 cold and none warm, and a token without the Members read permission gets
 //! one note and the other sources.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::github::{check_status, json_file, scratch, yardstick_on_github};
 
 use github_fake::{FakeGitHub, FakeRepo, PeopleAccess, DEFAULT_TOKEN};
 use serde_json::Value;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yardstick-owners-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
-
+/// The binary against the fake at `api`, with its token.
 fn yardstick(args: &[&str], dir: &Path, api: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yardstick"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GH_TOKEN")
-        .env_remove("YARDSTICK_APP_ID")
-        .env("GITHUB_TOKEN", DEFAULT_TOKEN)
-        .env("GITHUB_API_URL", api)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run yardstick")
+    yardstick_on_github(args, dir, api, DEFAULT_TOKEN)
 }
 
 fn component(name: &str, owner: &str) -> String {
@@ -47,24 +36,13 @@ fn org() -> github_fake::FakeGitHubBuilder {
         .members(["JDoe", "octo"])
 }
 
-fn check(report: &Value, entity: &str, id: &str) -> String {
-    report["entities"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|e| e["ref"] == entity)
-        .and_then(|e| e["checks"].as_array())
-        .into_iter()
-        .flatten()
-        .find(|c| c["id"] == id)
-        .and_then(|c| c["status"].as_str())
-        .unwrap_or("(missing)")
-        .to_string()
+/// The status of `has-owner` for `entity` in a JSON report.
+fn has_owner(report: &Value, entity: &str) -> String {
+    check_status(report, entity, "has-owner")
 }
 
 fn report(dir: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("org.json")).expect("report"))
-        .expect("json")
+    json_file(&dir.join("org.json"))
 }
 
 const ARGS: [&str; 8] = [
@@ -74,7 +52,7 @@ const ARGS: [&str; 8] = [
 #[test]
 fn org_teams_and_members_resolve_owners_within_their_request_cost() {
     let fake = org().start_blocking();
-    let dir = scratch("teams");
+    let dir = scratch("owners", "teams");
     let cold = yardstick(&ARGS, &dir, &fake.uri());
     let stderr = String::from_utf8_lossy(&cold.stderr);
     assert_eq!(cold.status.code(), Some(1), "{stderr}");
@@ -85,18 +63,9 @@ fn org_teams_and_members_resolve_owners_within_their_request_cost() {
     // ⌈2 / 100⌉ + ⌈2 / 100⌉ = 2 at most; both connections share a request.
     assert_eq!(fake.stats().graphql_people, 1, "{:?}", fake.stats());
     let cold_report = report(&dir);
-    assert_eq!(
-        check(&cold_report, "component:default/web", "has-owner"),
-        "pass"
-    );
-    assert_eq!(
-        check(&cold_report, "component:default/ops", "has-owner"),
-        "pass"
-    );
-    assert_eq!(
-        check(&cold_report, "component:default/api", "has-owner"),
-        "fail"
-    );
+    assert_eq!(has_owner(&cold_report, "component:default/web"), "pass");
+    assert_eq!(has_owner(&cold_report, "component:default/ops"), "pass");
+    assert_eq!(has_owner(&cold_report, "component:default/api"), "fail");
     let typo = cold_report["findings"]
         .as_array()
         .into_iter()
@@ -136,16 +105,13 @@ fn org_teams_and_members_resolve_owners_within_their_request_cost() {
     let out = yardstick(&off, &dir, &fake.uri());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(fake.stats().graphql_people, 0);
-    assert_eq!(
-        check(&report(&dir), "component:default/api", "has-owner"),
-        "pass"
-    );
+    assert_eq!(has_owner(&report(&dir), "component:default/api"), "pass");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn without_the_members_permission_the_scan_says_so_once_and_falls_back() {
-    let dir = scratch("forbidden");
+    let dir = scratch("owners", "forbidden");
     let plain = org().start_blocking();
     let mut off = ARGS.to_vec();
     off.push("--no-org-owners");
@@ -179,7 +145,7 @@ fn a_failed_read_of_the_teams_is_a_warning_and_the_scan_reports() {
     let fake = org()
         .fault_on_people(1, github_fake::Fault::BadGateway)
         .start_blocking();
-    let dir = scratch("failed");
+    let dir = scratch("owners", "failed");
     let mut args = ARGS.to_vec();
     args.extend(["--max-retries", "0"]);
     let out = yardstick(&args, &dir, &fake.uri());
@@ -195,26 +161,20 @@ fn a_failed_read_of_the_teams_is_a_warning_and_the_scan_reports() {
         "{stderr}"
     );
     // This run fell back to the other sources (none: lenient), so the typo passed.
-    assert_eq!(
-        check(&report(&dir), "component:default/api", "has-owner"),
-        "pass"
-    );
+    assert_eq!(has_owner(&report(&dir), "component:default/api"), "pass");
     // Not cached as "no teams": the next run reads them, and the typo is caught.
     fake.reset_stats();
     let again = yardstick(&ARGS, &dir, &fake.uri());
     assert_eq!(again.status.code(), Some(1), "{again:?}");
     assert_eq!(fake.stats().graphql_people, 1);
-    assert_eq!(
-        check(&report(&dir), "component:default/api", "has-owner"),
-        "fail"
-    );
+    assert_eq!(has_owner(&report(&dir), "component:default/api"), "fail");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn merged_shards_resolve_against_the_org_teams_as_the_unsharded_scan_does() {
     let fake = org().start_blocking();
-    let dir = scratch("shards");
+    let dir = scratch("owners", "shards");
     let run = |args: &[&str]| {
         let out = yardstick(args, &dir, &fake.uri());
         // A shard may hold no repository, and so no failure.
@@ -231,9 +191,7 @@ fn merged_shards_resolve_against_the_org_teams_as_the_unsharded_scan_does() {
         args.truncate(6);
         args.extend(["--shard", &shard, "--output", &output]);
         run(&args);
-        let report: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(&output)).expect("shard"))
-                .expect("json");
+        let report = json_file(&dir.join(&output));
         // Every shard names the owners it resolved against: the teams and the members.
         assert_eq!(
             report["scan"]["owners"],
@@ -262,8 +220,8 @@ fn merged_shards_resolve_against_the_org_teams_as_the_unsharded_scan_does() {
         "the merged report differs from the unsharded one"
     );
     let merged: Value = serde_json::from_str(&merged).expect("json");
-    assert_eq!(check(&merged, "component:default/web", "has-owner"), "pass");
-    assert_eq!(check(&merged, "component:default/api", "has-owner"), "fail");
+    assert_eq!(has_owner(&merged, "component:default/web"), "pass");
+    assert_eq!(has_owner(&merged, "component:default/api"), "fail");
     assert!(merged["scan"].get("owners").is_none(), "{}", merged["scan"]);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{batches, options, scanned};
+use common::{batches, options, options_with_state, scanned};
 use github_fake::{FakeCi, FakeGitHub, FakeRepo};
 use yardstick_github::{scan_org, CiStatus, OrgSnapshot, RepoSnapshot};
 
@@ -24,9 +24,7 @@ async fn cold_and_warm_scans_of_1000_repos_8_percent_pending_stay_within_the_bud
         .pending_percent(8)
         .start()
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (_state, opts) = options_with_state(&fake);
     let listed = fake.repos().len() as f64;
     let scanned = scanned(&fake.repos()).len();
 
@@ -93,9 +91,7 @@ async fn cold_and_warm_scans_of_1000_repos_8_percent_pending_stay_within_the_bud
 #[tokio::test(flavor = "multi_thread")]
 async fn a_default_branch_switch_without_a_push_is_fetched_again() {
     let fake = FakeGitHub::builder().repos(30).start().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (_state, opts) = options_with_state(&fake);
     let cold = scan_org(&opts).await.expect("cold");
     assert_eq!(
         repo(&cold, "service-0010").default_branch.as_deref(),
@@ -135,9 +131,7 @@ async fn failed_repos_are_queried_again_and_pending_ci_is_rechecked_by_the_listi
         .graphql_node_error("service-0001")
         .start()
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (_state, opts) = options_with_state(&fake);
     let first = scan_org(&opts).await.expect("first scan");
     assert_eq!(repo(&first, "building").ci, CiStatus::Pending);
     fake.heal();
@@ -158,9 +152,7 @@ async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
         .fail_after(5)
         .start()
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (_state, mut opts) = options_with_state(&fake);
     opts.max_retries = 0;
     // Empty repositories are known from the listing: nothing to fetch.
     let scanned_count = scanned(&fake.repos()).len();
@@ -208,9 +200,7 @@ async fn an_interrupted_run_resumes_without_refetching_completed_repos() {
 #[tokio::test(flavor = "multi_thread")]
 async fn followup_probes_are_cached_too() {
     let fake = FakeGitHub::builder().repos(100).start().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (_state, mut opts) = options_with_state(&fake);
     opts.followup = Some(Arc::new(|repo: &RepoSnapshot| {
         if repo.files.iter().any(|f| f.text.contains("techdocs-ref")) {
             vec!["docs".to_string()]
@@ -237,9 +227,7 @@ async fn ci_changes_without_a_push_are_read_from_the_listing() {
         .start()
         .await;
     assert!(fake.update_repo("service-0002", |r| r.ci = FakeCi::Expected));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (_state, opts) = options_with_state(&fake);
     let cold = scan_org(&opts).await.expect("cold");
     assert_eq!(repo(&cold, "just-pushed").ci, CiStatus::None);
     assert_eq!(repo(&cold, "service-0001").ci, CiStatus::Failing);
@@ -268,9 +256,7 @@ async fn a_scan_stopped_during_the_listing_resumes_from_its_cursor() {
         )
         .start()
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (_state, opts) = options_with_state(&fake);
     let stop = async {
         while fake.stats().graphql_listing < 5 {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{options, scanned};
+use common::{options_with_state, scanned};
 use github_fake::{FakeGitHub, Fault, PeopleAccess};
 use yardstick_github::{scan_org, OrgPeople, OrgPeopleRead};
 
@@ -39,9 +39,7 @@ async fn teams_and_members_cost_their_pages_cold_nothing_warm_and_are_read_again
         .members(members(120))
         .start()
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (dir, mut opts) = options_with_state(&fake);
     opts.org_people = true;
 
     let cold = scan_org(&opts).await.expect("cold scan");
@@ -95,9 +93,7 @@ async fn without_the_members_permission_they_are_unavailable_and_never_cached() 
             .people_access(access)
             .start()
             .await;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut opts = options(&fake);
-        opts.state_dir = Some(dir.path().to_path_buf());
+        let (_state, mut opts) = options_with_state(&fake);
         opts.org_people = true;
         for _ in 0..2 {
             fake.reset_stats();
@@ -126,9 +122,7 @@ async fn a_failed_read_is_reported_and_not_cached_as_no_teams() {
         .fault_on_people(2, Fault::BadGateway)
         .start()
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (dir, mut opts) = options_with_state(&fake);
     opts.org_people = true;
     opts.max_retries = 1;
     let snapshot = scan_org(&opts).await.expect("the repositories are scanned");

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{batches, options, scanned, selected};
+use common::{batches, options, options_with_state, scanned, selected};
 use github_fake::{FakeCi, FakeGitHub, FakeRepo, Fault};
 use yardstick_github::{scan_org, CiStatus, Progress, ScanError, Shard};
 
@@ -429,10 +429,8 @@ async fn a_failed_followup_round_reports_its_repos_failed_and_the_next_run_probe
         .fail_after(2)
         .start()
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
+    let (_state, mut opts) = options_with_state(&fake);
     opts.max_retries = 0;
-    opts.state_dir = Some(dir.path().to_path_buf());
     opts.followup = Some(Arc::new(|repo: &yardstick_github::RepoSnapshot| {
         if repo.files.iter().any(|f| f.text.contains("techdocs-ref")) {
             vec!["docs".to_string()]
@@ -722,9 +720,7 @@ async fn a_probe_error_fails_the_repo_and_a_missing_node_is_gone() {
         .node_fault(NodeFault::new(NodeTarget::Repository).repo("service-0011"))
         .start()
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut opts = options(&fake);
-    opts.state_dir = Some(dir.path().to_path_buf());
+    let (_state, opts) = options_with_state(&fake);
     let snapshot = scan_org(&opts).await.expect("scan");
     let repo = |name: &str| {
         snapshot

@@ -19,6 +19,14 @@ pub fn options(fake: &FakeGitHub) -> ScanOptions {
     options
 }
 
+/// [`options`] with a fresh state directory, which must outlive the options' use.
+pub fn options_with_state(fake: &FakeGitHub) -> (tempfile::TempDir, ScanOptions) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut options = options(fake);
+    options.state_dir = Some(dir.path().to_path_buf());
+    (dir, options)
+}
+
 /// Names the default filter keeps (not archived, not a fork), empty ones included.
 pub fn selected(repos: &[FakeRepo]) -> BTreeSet<String> {
     repos
