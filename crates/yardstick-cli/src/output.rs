@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use yardstick::report::text::plural;
 use yardstick::report::{self, RenderOptions, Report};
-use yardstick::util::atomic_write::write_atomically;
+use yardstick::util::atomic_write::write_atomically_with;
 use yardstick::{LintReport, Severity};
 
 use crate::flags::{Format, OutputArgs};
@@ -52,12 +52,13 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
     for (index, format) in formats.iter().enumerate() {
         match args.output.get(index) {
             Some(path) => {
-                let mut buffer = Vec::new();
+                // Streamed to a temporary file renamed into place: a report of 100k
+                // entities is hundreds of MB, never held in memory whole.
                 let style = render::Style::default();
-                render_format(*format, report, &options, &live, &mut buffer, &style)
-                    .map_err(|e| format!("cannot render {format:?}: {e}"))?;
-                write_atomically(path, &buffer)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                write_atomically_with(path, |out| {
+                    render_format(*format, report, &options, &live, out, &style)
+                })
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             None => {
                 let stdout = std::io::stdout();

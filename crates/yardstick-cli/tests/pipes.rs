@@ -77,3 +77,53 @@ fn rules_on_a_closed_stdout_exits_0() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// A report file is streamed to a temporary file beside it and renamed into place: an
+/// unwritable folder is "could not run" with the path named, an earlier report survives a
+/// failed write, and no temporary file is left either way.
+#[test]
+fn an_output_file_is_replaced_whole_or_not_at_all() {
+    let dir = std::env::temp_dir().join(format!("yardstick-output-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let demo = repo().join("fixtures/demo");
+    let demo = demo.to_str().expect("utf-8 path");
+    let out = yardstick(
+        &["score", demo, "--format", "json", "--output", "report.json"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let first = std::fs::read_to_string(dir.join("report.json")).expect("report");
+    assert!(
+        first.ends_with("}\n"),
+        "{}",
+        &first[first.len().saturating_sub(80)..]
+    );
+    let out = yardstick(
+        &[
+            "score",
+            demo,
+            "--format",
+            "json",
+            "--output",
+            "missing/report.json",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot write missing/report.json"),
+        "{stderr}"
+    );
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["report.json"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("report.json")).expect("report"),
+        first
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
