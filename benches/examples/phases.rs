@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use yardstick::{
     lint_paths, parse_stream, report::Report, score, Config, Facts, Limits, LintOptions,
-    LintReport, PolicySet, ScoreOptions,
+    LintReport, PolicySet, ScoreOptions, Scorer,
 };
 use yardstick_benches::{catalog_files, generate, parse_events, round_ratio, TempDir};
 
@@ -76,7 +76,8 @@ fn peak_child(dir: &std::path::Path) {
 fn end_to_end(dir: &Path, options: &ScoreOptions) -> u64 {
     let lint = lint_paths(&[dir.to_path_buf()], &LintOptions::default()).expect("lint");
     let policies = PolicySet::builtin().expect("builtin checks");
-    let card = score(&lint, &policies, options).expect("score");
+    let scorer = Scorer::new(&policies, options).expect("scorer");
+    let (card, lint) = scorer.score_consuming(lint).expect("score");
     let report = Report::from_owned_scorecard(&lint, card, &policies, &Config::default());
     drop(lint);
     let mut out = Counting(0);

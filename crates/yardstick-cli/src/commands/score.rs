@@ -51,7 +51,10 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
         known_files: None,
         plain_evaluation: false,
     };
-    let mut scorecard = yardstick::score(&lint, &policies, &options).map_err(|e| e.to_string())?;
+    // Consuming the lint report frees each entity's tree once it is scored.
+    let (mut scorecard, lint) = yardstick::Scorer::new(&policies, &options)
+        .and_then(|scorer| scorer.score_consuming(lint))
+        .map_err(|e| e.to_string())?;
     crate::settings::hint_without_facts(args.scoring.facts.is_some(), &scorecard);
     let changed_files = match &args.changed_files {
         Some(path) => Some(read_changed_files(path)?),

@@ -17,7 +17,7 @@ use crate::catalog::OwnerDirectory;
 use crate::lint::{lint_files, LintOptions, LintReport, SourceFile};
 use crate::policy::PolicySet;
 use crate::rules::RuleId;
-use crate::score::{score, Facts, ScoreError, ScoreOptions};
+use crate::score::{Facts, ScoreError, ScoreOptions, Scorer};
 use crate::util::percent::encode_path;
 
 /// What an organisation scan fetched: the input of [`org_report`].
@@ -144,7 +144,7 @@ pub fn org_report_with_owners(
         known_files: Some(Arc::new(catalog.known_files)),
         ..options.clone()
     };
-    let card = score(&lint, policies, &score_options)?;
+    let (card, lint) = Scorer::new(policies, &score_options)?.score_consuming(lint)?;
     let mut report = Report::from_owned_scorecard(&lint, card, policies, &score_options.config);
     report.findings.extend(catalog.scan_findings);
     let adoption = adoption(&repositories);

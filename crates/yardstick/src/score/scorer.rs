@@ -147,6 +147,43 @@ impl<'a> Scorer<'a> {
         &self,
         report: &LintReport,
     ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
+        self.score_entities(report, Entities::Borrowed(&report.catalog.entities))
+    }
+
+    /// [`Scorer::score`] on a lint report it takes: each accepted entity is dropped (its
+    /// document tree freed) as soon as its checks have run, so the catalog's trees and the
+    /// results are never all in memory at once. The report comes back without its catalog's
+    /// entities; its findings, files and owners are intact, as
+    /// [`Report::from_owned_scorecard`](crate::report::Report::from_owned_scorecard) needs.
+    ///
+    /// ```
+    /// use yardstick::{lint_paths, LintOptions, PolicySet, ScoreOptions, Scorer};
+    /// let lint = lint_paths(&["../../fixtures/demo".into()], &LintOptions::default()).unwrap();
+    /// let policies = PolicySet::builtin().unwrap();
+    /// let options = ScoreOptions::default();
+    /// let scorer = Scorer::new(&policies, &options).unwrap();
+    /// let kept = scorer.score(&lint).unwrap();
+    /// let findings = lint.findings.len();
+    /// let (card, lint) = scorer.score_consuming(lint).unwrap();
+    /// assert_eq!(card, kept);
+    /// assert!(lint.catalog.entities.is_empty());
+    /// assert_eq!(lint.findings.len(), findings);
+    /// ```
+    pub fn score_consuming(
+        &self,
+        mut report: LintReport,
+    ) -> Result<(Scorecard, LintReport), ScoreError> {
+        let entities = std::mem::take(&mut report.catalog.entities);
+        let (card, _) = self.score_entities(&report, Entities::Owned(entities))?;
+        Ok((card, report))
+    }
+
+    /// Scores `entities`, reading everything else (files, owners) from `report`.
+    fn score_entities(
+        &self,
+        report: &LintReport,
+        entities: Entities<'_>,
+    ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
         let options = self.options;
         // Per call: a long-lived scorer sees exemptions expire at midnight (UTC).
         let today = match (&options.today, options.now_ns) {
@@ -191,16 +228,16 @@ impl<'a> Scorer<'a> {
                 options.known_files.as_deref(),
             )
         };
-        let run = || -> Vec<EntityScore> {
-            report
-                .catalog
-                .entities
-                .par_iter()
-                .map_init(
-                    || Worker::new(engine.clone(), self.program.as_ref(), &data),
-                    evaluate,
-                )
-                .collect()
+        let worker = || Worker::new(engine.clone(), self.program.as_ref(), &data);
+        let run = move || -> Vec<EntityScore> {
+            match entities {
+                Entities::Borrowed(all) => all.par_iter().map_init(worker, evaluate).collect(),
+                // Each entity is dropped right after its evaluation.
+                Entities::Owned(all) => all
+                    .into_par_iter()
+                    .map_init(worker, |w, loaded| evaluate(w, &loaded))
+                    .collect(),
+            }
         };
         let entities = match options.threads {
             Some(n) => rayon::ThreadPoolBuilder::new()
@@ -215,6 +252,12 @@ impl<'a> Scorer<'a> {
         let stats = memo.stats(&self.checks);
         Ok((Scorecard { entities, summary }, stats))
     }
+}
+
+/// The entities a run scores: a report's, or taken from it and dropped one by one.
+enum Entities<'a> {
+    Borrowed(&'a [LoadedEntity]),
+    Owned(Vec<LoadedEntity>),
 }
 
 /// Which checks' results may be memoised, on which paths (see `policy::reads`).
