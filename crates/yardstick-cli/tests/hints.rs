@@ -124,8 +124,21 @@ fn auto_says_once_why_owners_are_not_checked() {
 #[test]
 fn a_fact_name_a_typo_away_from_a_checked_one_gets_did_you_mean() {
     let facts = "entities:\n  component:default/a:\n    monitorng: {configured: true}\n    ci: {status: passing}\n    deploy-frequency: 3\n";
+    let stderr = score_with_facts("facts", facts);
+    assert!(
+        stderr.contains("yardstick: warning: facts.yaml:3:5: no check reads fact `monitorng` of `component:default/a`; did you mean `monitoring`?"),
+        "{stderr}"
+    );
+    // Names far from every checked one are other tools' business.
+    assert!(!stderr.contains("deploy-frequency"), "{stderr}");
+    assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
+}
+
+/// What `score` prints on stderr for one Component `a` with `facts` (a YAML facts file),
+/// in a fresh folder `name`.
+fn score_with_facts(name: &str, facts: &str) -> String {
     let dir = tree(
-        "facts",
+        name,
         &[
             ("catalog-info.yaml", &component("a", "guests")),
             ("facts.yaml", facts),
@@ -142,15 +155,8 @@ fn a_fact_name_a_typo_away_from_a_checked_one_gets_did_you_mean() {
         ],
         &dir,
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("yardstick: warning: facts.yaml:3:5: no check reads fact `monitorng` of `component:default/a`; did you mean `monitoring`?"),
-        "{stderr}"
-    );
-    // Names far from every checked one are other tools' business.
-    assert!(!stderr.contains("deploy-frequency"), "{stderr}");
-    assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
@@ -160,25 +166,7 @@ fn facts_for_another_catalog_get_twenty_warnings_and_a_count() {
     for i in 0..24 {
         facts.push_str(&format!("  component:default/elsewhere-{i:02}: {{}}\n"));
     }
-    let dir = tree(
-        "facts-elsewhere",
-        &[
-            ("catalog-info.yaml", &component("a", "guests")),
-            ("facts.yaml", &facts),
-        ],
-    );
-    let out = yardstick(
-        &[
-            "score",
-            "catalog-info.yaml",
-            "--facts",
-            "facts.yaml",
-            "--fail-on",
-            "never",
-        ],
-        &dir,
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = score_with_facts("facts-elsewhere", &facts);
     assert!(
         stderr.contains("facts.yaml:2:3: facts for `component:default/b` match no entity in the catalog; did you mean `component:default/a`?"),
         "{stderr}"
@@ -194,5 +182,4 @@ fn facts_for_another_catalog_get_twenty_warnings_and_a_count() {
         stderr.contains("yardstick: warning: facts.yaml: 5 more warnings like these"),
         "{stderr}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

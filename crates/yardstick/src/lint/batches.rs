@@ -215,26 +215,30 @@ impl Linter<'_> {
     }
 }
 
+impl Cause {
+    /// What failed, as messages name it: a document of a file, or the file.
+    fn what(&self) -> String {
+        match self.document {
+            Some(d) => format!("document {d} of {}", self.file),
+            None => self.file.clone(),
+        }
+    }
+}
+
 /// What a Location whose own targets' batch failed is told.
 fn targets_message(cause: &Cause) -> String {
-    let what = match cause.document {
-        Some(d) => format!("document {d} of {}", cause.file),
-        None => cause.file.clone(),
-    };
     format!(
-        "not ingested: {what}, which its targets read, failed at the {} stage, and Backstage stores a Location only when the processing that reads its targets succeeds",
+        "not ingested: {}, which its targets read, failed at the {} stage, and Backstage stores a Location only when the processing that reads its targets succeeds",
+        cause.what(),
         cause.stage
     )
 }
 
 /// What a document of a failed batch is told.
 fn failure_message(cause: &Cause) -> String {
-    let what = match cause.document {
-        Some(d) => format!("document {d} of {}", cause.file),
-        None => cause.file.clone(),
-    };
     format!(
-        "not ingested: {what} failed at the {} stage, and Backstage ingests a location's documents all or nothing",
+        "not ingested: {} failed at the {} stage, and Backstage ingests a location's documents all or nothing",
+        cause.what(),
         cause.stage
     )
 }
