@@ -41,12 +41,12 @@ pub(crate) struct StaticReads {
 }
 
 impl StaticReads {
-    /// The paths a result may be memoised on: bounded reads and nothing that must run
-    /// every time.
-    pub(crate) fn memo_paths(&self) -> Option<&[InputPath]> {
+    /// The paths a result may be memoised on (bounded reads and nothing that must run
+    /// every time), or why it may not be.
+    pub(crate) fn memo_paths(&self) -> Result<&[InputPath], &str> {
         match (&self.input, &self.not_reusable) {
-            (Reads::Bounded(paths), None) => Some(paths),
-            _ => None,
+            (_, Some(why)) | (Reads::Unbounded(why), None) => Err(why),
+            (Reads::Bounded(paths), None) => Ok(paths),
         }
     }
 }
@@ -554,9 +554,9 @@ mod tests {
     #[test]
     fn data_and_print_are_reported() {
         let reads = reads_of("result := 1 if data.yardstick.catalog.has_owners");
-        assert!(reads.data && reads.memo_paths().is_some());
+        assert!(reads.data && reads.memo_paths().is_ok());
         let printing = reads_of("result := 1 if print(input.a)");
-        assert!(printing.memo_paths().is_none());
+        assert!(printing.memo_paths().is_err());
         assert!(printing.not_reusable.unwrap().contains("print"));
         assert!(!reads_of("result := time.now_ns()").data);
     }

@@ -104,7 +104,7 @@ impl Memo {
         input: &EntityInput,
         worker: &mut Worker,
     ) -> Evaluation {
-        let (Some(paths), Some(table)) = (&p.memo_paths, self.tables.get(index)) else {
+        let (Ok(memo_key), Some(table)) = (&p.memo, self.tables.get(index)) else {
             return worker.evaluate(p, input);
         };
         let seen = table.evaluations.fetch_add(1, Ordering::Relaxed) + 1;
@@ -115,7 +115,7 @@ impl Memo {
             table.give_up(seen);
             return worker.evaluate(p, input);
         }
-        let Some(key) = key_of(paths, input) else {
+        let Some(key) = memo_key.key_of(input) else {
             table.unkeyed.fetch_add(1, Ordering::Relaxed);
             return worker.evaluate(p, input);
         };
@@ -140,11 +140,11 @@ impl Memo {
             .zip(&self.tables)
             .map(|(p, table)| MemoStats {
                 check: p.check.id.clone(),
-                not_memoised: p.not_memoised.clone(),
+                not_memoised: p.memo.as_ref().err().cloned(),
                 paths: p
-                    .memo_paths
+                    .memo
                     .iter()
-                    .flatten()
+                    .flat_map(|key| &key.paths)
                     .map(|path| path.join("."))
                     .collect(),
                 evaluations: table.evaluations.load(Ordering::Relaxed),
@@ -177,35 +177,67 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The key of `input` for a check reading `paths`; `None` when a value read is a number.
-pub(super) fn key_of(paths: &[InputPath], input: &EntityInput) -> Option<Vec<u8>> {
-    let mut key = Vec::with_capacity(64);
-    for path in paths {
-        let Some((root, rest)) = path.split_first() else {
-            continue;
-        };
-        let top = match root.as_str() {
-            "entity" => Some(&input.entity),
-            "ref" => Some(&input.reference),
-            "facts" => Some(&input.facts),
-            "local" => Some(&input.local),
-            _ => None,
-        };
-        let mut at = top.cloned();
-        for field in rest {
-            at = match at {
-                Some(regorus::Value::Object(fields)) => {
-                    fields.get(&regorus::Value::from(field.as_str())).cloned()
-                }
-                _ => None,
-            };
-        }
-        match at {
-            Some(value) => encode(&value, &mut key)?,
-            None => key.push(b'u'),
-        }
+/// The `input` paths a check's results are keyed on, each made ready to look up once.
+pub(super) struct MemoKey {
+    /// The paths, below `input`.
+    pub(super) paths: Vec<InputPath>,
+    /// Per path: the part of [`EntityInput`] it starts in (`None`: a part that is never
+    /// there), and the field names below it as regorus strings.
+    lookups: Vec<(Option<Root>, Vec<regorus::Value>)>,
+}
+
+/// A part of [`EntityInput`] a path can start in.
+#[derive(Clone, Copy)]
+enum Root {
+    Entity,
+    Ref,
+    Facts,
+    Local,
+}
+
+impl MemoKey {
+    pub(super) fn new(paths: Vec<InputPath>) -> Self {
+        let lookups = paths
+            .iter()
+            .filter_map(|path| path.split_first())
+            .map(|(root, rest)| {
+                let root = match root.as_str() {
+                    "entity" => Some(Root::Entity),
+                    "ref" => Some(Root::Ref),
+                    "facts" => Some(Root::Facts),
+                    "local" => Some(Root::Local),
+                    _ => None,
+                };
+                let fields = rest.iter().map(|f| regorus::Value::from(f.as_str()));
+                (root, fields.collect())
+            })
+            .collect();
+        MemoKey { paths, lookups }
     }
-    Some(key)
+
+    /// The key of `input`: its values at the paths; `None` when one of them is a number.
+    pub(super) fn key_of(&self, input: &EntityInput) -> Option<Vec<u8>> {
+        let mut key = Vec::with_capacity(64);
+        for (root, fields) in &self.lookups {
+            let mut at = root.map(|root| match root {
+                Root::Entity => &input.entity,
+                Root::Ref => &input.reference,
+                Root::Facts => &input.facts,
+                Root::Local => &input.local,
+            });
+            for field in fields {
+                at = match at {
+                    Some(regorus::Value::Object(entries)) => entries.get(field),
+                    _ => None,
+                };
+            }
+            match at {
+                Some(value) => encode(value, &mut key)?,
+                None => key.push(b'u'),
+            }
+        }
+        Some(key)
+    }
 }
 
 /// Appends a self-delimiting encoding of `value`; `None` for a number (see the module).

@@ -12,7 +12,7 @@ use crate::config::{Exemption, LevelRules};
 use crate::lint::{LintReport, LoadedEntity};
 use crate::policy::{
     pin_clock, regorus_error, static_reads, system_now_ns, utc_date_of, Check, CheckSeverity,
-    InputPath, PolicyError, PolicySet,
+    PolicyError, PolicySet,
 };
 use crate::util::shared_str::SharedStr;
 
@@ -20,7 +20,7 @@ use super::exemptions::{split_exemptions, today_utc};
 use super::facts::Facts;
 use super::input::{local_facts, node_value, relation, EntityInput};
 use super::levels::score_and_level;
-use super::memo::{Memo, MemoStats};
+use super::memo::{Memo, MemoKey, MemoStats};
 use super::model::{CheckResult, CheckStatus, EntityScore, Location, Scorecard};
 use super::vm::Verdict;
 use super::vm::{vm_program, Worker};
@@ -41,10 +41,9 @@ pub(super) struct PreparedCheck<'p> {
     pub(super) result_rule: String,
     /// Entry points of the check's rules in the VM program, when the VM evaluates it.
     pub(super) vm: Option<VmEntry>,
-    /// The `input` paths (without `input.params`) its results are memoised on; `None`
-    /// when they are not, and `not_memoised` says why.
-    pub(super) memo_paths: Option<Vec<InputPath>>,
-    pub(super) not_memoised: Option<String>,
+    /// The `input` paths (without `input.params`) its results are memoised on, or why
+    /// they are not.
+    pub(super) memo: Result<MemoKey, String>,
 }
 
 impl<'p> PreparedCheck<'p> {
@@ -64,8 +63,7 @@ impl<'p> PreparedCheck<'p> {
             applicable_rule: format!("data.{}.applicable", check.package),
             result_rule: format!("data.{}.result", check.package),
             vm: None,
-            memo_paths: None,
-            not_memoised: Some("not analysed".into()),
+            memo: Err("not analysed".into()),
         }
     }
 }
@@ -264,7 +262,7 @@ enum Entities<'a> {
 pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) {
     if off {
         for p in checks.iter_mut() {
-            p.not_memoised = Some("memoisation is off (ScoreOptions::plain_evaluation)".into());
+            p.memo = Err("memoisation is off (ScoreOptions::plain_evaluation)".into());
         }
         return;
     }
@@ -275,24 +273,16 @@ pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) {
     let packages: Vec<&str> = checks.iter().map(|p| p.check.package.as_str()).collect();
     let reads = static_reads(&modules, &packages);
     for (p, reads) in checks.iter_mut().zip(reads) {
-        match reads.memo_paths() {
-            Some(paths) => {
+        p.memo = reads
+            .memo_paths()
+            .map(|paths| {
                 // `input.params` is fixed per check: no part of the key.
                 let keyed = paths
                     .iter()
                     .filter(|path| path.first().is_none_or(|r| r != "params"));
-                p.memo_paths = Some(keyed.cloned().collect());
-                p.not_memoised = None;
-            }
-            None => {
-                p.memo_paths = None;
-                p.not_memoised = Some(match (reads.input, reads.not_reusable) {
-                    (_, Some(why)) => why,
-                    (crate::policy::Reads::Unbounded(why), None) => why,
-                    (crate::policy::Reads::Bounded(_), None) => "bounded".into(),
-                });
-            }
-        }
+                MemoKey::new(keyed.cloned().collect())
+            })
+            .map_err(str::to_string);
     }
 }
 

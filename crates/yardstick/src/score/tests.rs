@@ -130,7 +130,7 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
         let program = vm_program(&mut checks, &data).expect("the built-ins compile for the VM");
         assert!(checks.iter().all(|p| p.vm.is_some()));
         plan_memo(&mut checks, false);
-        assert!(checks.iter().all(|p| p.memo_paths.is_some()));
+        assert!(checks.iter().all(|p| p.memo.is_ok()));
         let memo = Memo::new(checks.len());
         let mut engine = regorus::Engine::new();
         for p in &checks {
@@ -170,7 +170,7 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
                 );
                 assert_eq!(worker.evaluate(p, &parts), want);
                 assert_eq!(memo.evaluate(index, p, &parts, &mut worker), want);
-                let paths = p.memo_paths.clone().unwrap();
+                let paths = p.memo.as_ref().unwrap().paths.clone();
                 let only_reads = EntityInput {
                     entity: regorus::Value::from(projected(entity, "entity", &paths)),
                     reference: parts.reference.clone(),
