@@ -48,9 +48,9 @@ pub use config::{
     LintConfig, CONFIG_FILE_NAME,
 };
 pub use lint::{
-    lint_files, lint_json_entities, lint_paths, lint_sources, AppCatalog, Catalog, Finding,
-    LintError, LintOptions, LintReport, LoadedEntity, OwnerResolution, RefCheck, Repository,
-    SecondaryLabel, SourceFile,
+    lint_files, lint_json_entities, lint_paths, lint_sources, AppCatalog, Catalog, CatalogIndex,
+    Finding, LintError, LintOptions, LintReport, LoadedEntity, OwnerResolution, RefCheck,
+    Repository, SecondaryLabel, SourceFile,
 };
 pub use policy::{
     builtin_modules, parse_now, rego_files, run_rego_tests, utc_date_of, Check, CheckSeverity,
@@ -60,7 +60,7 @@ pub use rules::{rule, Rule, RuleId, Severity, RULES, RULES_DOC_URL};
 pub use score::{
     score, Aggregate, CheckResult, CheckStatus, EntityScore, ExpiredExemption, Facts, FactsError,
     GateResult, Level, LevelCounts, Location, MemoStats, ScoreError, ScoreOptions, Scorecard,
-    Scorer,
+    Scorer, StreamSummary, StreamedFile,
 };
 pub use util::shared_str::SharedStr;
 pub use yaml::{

@@ -2,9 +2,10 @@
 //! resolve, and relation targets missing from the catalog and the owner sources.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use super::linter::Linter;
-use super::{Catalog, Finding, RefCheck};
+use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck};
 use crate::catalog::schema::{escape_pointer, spec_properties};
 use crate::catalog::{OwnerDirectory, Relation};
 use crate::rules::RuleId;
@@ -17,8 +18,9 @@ pub struct OwnerResolution {
     /// Owner references must resolve (`--check-refs always`, or `auto` with an owner
     /// source or a catalog whose Groups and Users resolve at least half of the owners).
     pub strict: bool,
-    /// Every known Group and User: lower-cased reference to kind as written.
-    pub known: BTreeMap<String, String>,
+    /// Every known Group and User: lower-cased reference to kind as written. Shared: the
+    /// one-file reports of a streamed lint all carry the catalog's.
+    pub known: Arc<BTreeMap<String, String>>,
     /// Distinct owner references in the catalog, and how many of them are known.
     pub distinct: usize,
     /// How many of [`Self::distinct`] are known.
@@ -42,24 +44,35 @@ impl OwnerResolution {
         sources: Option<&OwnerDirectory>,
         check: RefCheck,
     ) -> OwnerResolution {
-        let mut known = BTreeMap::new();
-        for e in &catalog.entities {
-            let kind = e.entity.kind();
-            if kind.eq_ignore_ascii_case("group") || kind.eq_ignore_ascii_case("user") {
-                known.insert(
-                    e.entity.reference.to_string().to_lowercase(),
-                    kind.to_string(),
-                );
-            }
-        }
-        let from_catalog = known.len();
-        let owners: BTreeSet<String> = catalog
+        let entities = catalog
+            .entities
+            .iter()
+            .map(|e| (e.entity.reference.to_string(), e.entity.kind()));
+        let owners = catalog
             .entities
             .iter()
             .flat_map(|e| &e.entity.relations)
             .filter(|r| r.field == "owner")
-            .map(|r| r.target.to_string().to_lowercase())
-            .collect();
+            .map(|r| r.target.to_string());
+        OwnerResolution::decide_from(entities, owners, sources, check)
+    }
+
+    /// [`OwnerResolution::decide`] from the catalog's entities (canonical reference and kind
+    /// as written, one per reference) and its owner references (canonical).
+    pub(super) fn decide_from<'k>(
+        entities: impl Iterator<Item = (String, &'k str)>,
+        owner_refs: impl Iterator<Item = String>,
+        sources: Option<&OwnerDirectory>,
+        check: RefCheck,
+    ) -> OwnerResolution {
+        let mut known = BTreeMap::new();
+        for (reference, kind) in entities {
+            if kind.eq_ignore_ascii_case("group") || kind.eq_ignore_ascii_case("user") {
+                known.insert(reference, kind.to_string());
+            }
+        }
+        let from_catalog = known.len();
+        let owners: BTreeSet<String> = owner_refs.collect();
         let resolved = owners.iter().filter(|o| known.contains_key(*o)).count();
         let strict = match check {
             RefCheck::Always => true,
@@ -76,15 +89,166 @@ impl OwnerResolution {
         let resolved = owners.iter().filter(|o| known.contains_key(*o)).count();
         OwnerResolution {
             strict,
-            known,
+            known: Arc::new(known),
             distinct: owners.len(),
             resolved,
         }
     }
 }
 
+/// What the catalog-wide checks look targets up in: the whole catalog, or the index of a
+/// streamed one.
+pub(super) trait KnownEntities {
+    /// Whether an accepted entity has this canonical (lower-case) reference.
+    fn contains(&self, reference: &str) -> bool;
+    /// Whether an accepted entity is of this kind (lower case).
+    fn has_kind(&self, kind: &str) -> bool;
+}
+
+impl KnownEntities for Catalog {
+    fn contains(&self, reference: &str) -> bool {
+        self.by_ref.contains_key(reference)
+    }
+
+    fn has_kind(&self, kind: &str) -> bool {
+        self.kinds.contains(kind)
+    }
+}
+
+/// The checks of one accepted entity against the rest of the catalog: relation targets
+/// that are missing, and misspelled spec keys. Shared by [`Linter::check_catalog`] and the
+/// streamed lint (`CatalogIndex`), so both find the same.
+pub(super) struct EntityChecks<'a> {
+    pub(super) options: &'a LintOptions,
+    pub(super) owners: &'a OwnerResolution,
+    pub(super) known: &'a dyn KnownEntities,
+    /// Candidates of "did you mean" (see [`known_names`]).
+    pub(super) names: &'a BTreeMap<String, Vec<String>>,
+    /// The same missing target is often named many times: its near miss is looked for once.
+    pub(super) nearest: HashMap<(String, String), Option<&'a str>>,
+}
+
+impl<'a> EntityChecks<'a> {
+    /// The findings of `e` (read from file `file`).
+    pub(super) fn findings(&mut self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
+        self.unresolved_relations(e, file, out);
+        misspelled_spec_keys(e, file, out);
+    }
+
+    /// Relation targets missing from the catalog, for the target kinds `--check-refs`
+    /// asks about.
+    fn unresolved_relations(&mut self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
+        for rel in &e.entity.relations {
+            let target = rel.target.to_string();
+            if !self.checks_target(rel)
+                || self.known.contains(&target)
+                || self.owners.known.contains_key(&target)
+            {
+                continue;
+            }
+            let prefix = format!("{}:{}/", rel.target.kind, rel.target.namespace).to_lowercase();
+            let name = rel.target.name.to_lowercase();
+            let names = self.names;
+            let near = *self
+                .nearest
+                .entry((prefix.clone(), name))
+                .or_insert_with_key(|(prefix, name)| {
+                    names
+                        .get(prefix)
+                        .and_then(|names| did_you_mean(name, names.iter().map(String::as_str)))
+                });
+            let hint = near.map_or_else(String::new, |n| format!("; did you mean {prefix}{n}?"));
+            let mut f = Finding::new(
+                unresolved_rule(rel.field),
+                format!(
+                    "spec.{} refers to {target}, which is not in the scanned catalog{}{hint}",
+                    rel.field,
+                    if self.options.owners.is_some() && rel.field == "owner" {
+                        " or the owner sources"
+                    } else {
+                        ""
+                    }
+                ),
+                file,
+                Some(e.document),
+                Some(e.source().locate_value(&rel.pointer)),
+            );
+            f.entity = Some(e.entity.reference.to_string());
+            f.pointer = Some(rel.pointer.clone());
+            out.push(f);
+        }
+    }
+
+    /// Whether `--check-refs` asks that this relation's target be in the catalog.
+    fn checks_target(&self, rel: &Relation) -> bool {
+        match self.options.check_refs {
+            RefCheck::Never => false,
+            RefCheck::Always => true,
+            RefCheck::Auto if rel.field == "owner" => self.owners.strict,
+            RefCheck::Auto => {
+                let kind = rel.target.kind.to_lowercase();
+                self.known.has_kind(&kind)
+                    || (matches!(kind.as_str(), "group" | "user") && self.options.owners.is_some())
+            }
+        }
+    }
+}
+
+/// A note for each spec key of a built-in kind that its schema does not name but that is a
+/// likely typo of one it does: Backstage accepts and ignores such a key.
+fn misspelled_spec_keys(e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
+    let Some(spec) = e.entity.root.get("spec").and_then(|s| s.as_map()) else {
+        return;
+    };
+    let known = spec_properties(e.entity.kind());
+    for key in spec.map(|entry| entry.key()) {
+        if known.contains(&key) {
+            continue;
+        }
+        let Some(near) = did_you_mean(key, known.iter().copied()) else {
+            continue;
+        };
+        let pointer = format!("/spec/{}", escape_pointer(key));
+        let mut f = Finding::new(
+            RuleId::SchemaMisspelledSpecKey,
+            format!(
+                "`spec.{key}` is not a field of {}; Backstage accepts and ignores it: did you mean `{near}`?",
+                e.entity.kind()
+            ),
+            file,
+            Some(e.document),
+            Some(e.source().locate(&pointer)),
+        );
+        f.entity = Some(e.entity.reference.to_string());
+        f.pointer = Some(pointer);
+        out.push(f);
+    }
+}
+
+/// The finding of an entity whose reference `key` an earlier document, `document` of
+/// `prior_file`, already defines.
+pub(super) fn duplicate_finding(
+    e: &LoadedEntity,
+    file: &str,
+    key: String,
+    prior_file: &str,
+    prior_document: usize,
+) -> Finding {
+    let mut f = Finding::new(
+        RuleId::CatalogDuplicateEntity,
+        format!("{key} is already defined in {prior_file} (document {prior_document})"),
+        file,
+        Some(e.document),
+        Some(e.source().locate("/metadata/name")),
+    );
+    f.entity = Some(key);
+    f.pointer = Some("/metadata/name".into());
+    f
+}
+
 impl Linter<'_> {
-    /// Duplicate entities and relation targets missing from the catalog.
+    /// Duplicate entities, relation targets missing from the catalog and misspelled spec
+    /// keys.
     pub(super) fn check_catalog(&mut self) {
         let files: Vec<String> = self
             .report
@@ -101,57 +265,28 @@ impl Linter<'_> {
             keep.contains(&(index - 1))
         });
         catalog.entities.shrink_to_fit();
-        catalog.by_ref = catalog
-            .entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.entity.reference.to_string(), i))
-            .collect();
-        catalog.kinds = catalog
-            .entities
-            .iter()
-            .map(|e| e.entity.kind().to_lowercase())
-            .collect();
+        catalog.index_refs();
         self.report.owners = OwnerResolution::decide(
             &self.report.catalog,
             self.options.owners.as_deref(),
             self.options.check_refs,
         );
-        self.report_unresolved_relations(&files);
-        self.report_misspelled_spec_keys(&files);
-    }
-
-    /// A note for each spec key of a built-in kind that its schema does not name but that is
-    /// a likely typo of one it does: Backstage accepts and ignores such a key.
-    fn report_misspelled_spec_keys(&mut self, files: &[String]) {
+        let catalog = &self.report.catalog;
+        let refs = catalog
+            .entities
+            .iter()
+            .map(|e| e.entity.reference.to_string());
+        let names = known_names(refs, &self.report.owners);
+        let mut checks = EntityChecks {
+            options: self.options,
+            owners: &self.report.owners,
+            known: catalog,
+            names: &names,
+            nearest: HashMap::new(),
+        };
         let mut findings = Vec::new();
-        for e in &self.report.catalog.entities {
-            let Some(spec) = e.entity.root.get("spec").and_then(|s| s.as_map()) else {
-                continue;
-            };
-            let known = spec_properties(e.entity.kind());
-            for key in spec.map(|entry| entry.key()) {
-                if known.contains(&key) {
-                    continue;
-                }
-                let Some(near) = did_you_mean(key, known.iter().copied()) else {
-                    continue;
-                };
-                let pointer = format!("/spec/{}", escape_pointer(key));
-                let mut f = Finding::new(
-                    RuleId::SchemaMisspelledSpecKey,
-                    format!(
-                        "`spec.{key}` is not a field of {}; Backstage accepts and ignores it: did you mean `{near}`?",
-                        e.entity.kind()
-                    ),
-                    &files[e.file],
-                    Some(e.document),
-                    Some(e.source().locate(&pointer)),
-                );
-                f.entity = Some(e.entity.reference.to_string());
-                f.pointer = Some(pointer);
-                findings.push(f);
-            }
+        for e in &catalog.entities {
+            checks.findings(e, &files[e.file], &mut findings);
         }
         self.report.findings.extend(findings);
     }
@@ -175,106 +310,27 @@ impl Linter<'_> {
                 continue;
             };
             let prior = &entities[j];
-            let mut f = Finding::new(
-                RuleId::CatalogDuplicateEntity,
-                format!(
-                    "{key} is already defined in {} (document {})",
-                    files[prior.file], prior.document
-                ),
+            findings.push(duplicate_finding(
+                e,
                 &files[e.file],
-                Some(e.document),
-                Some(e.source().locate("/metadata/name")),
-            );
-            f.entity = Some(key);
-            f.pointer = Some("/metadata/name".into());
-            findings.push(f);
+                key,
+                &files[prior.file],
+                prior.document,
+            ));
         }
         self.report.findings.extend(findings);
         first.values().copied().collect()
     }
-
-    /// Reports relation targets missing from the catalog, for the target kinds
-    /// `--check-refs` asks about.
-    fn report_unresolved_relations(&mut self, files: &[String]) {
-        let catalog = &self.report.catalog;
-        let names = known_names(catalog, &self.report.owners);
-        // The same missing target is often named many times: look for its near miss once.
-        let mut nearest: HashMap<(String, String), Option<&str>> = HashMap::new();
-        let mut findings = Vec::new();
-        for e in &catalog.entities {
-            for rel in &e.entity.relations {
-                let target = rel.target.to_string();
-                if !self.checks_target(catalog, rel)
-                    || catalog.get(&target).is_some()
-                    || self
-                        .report
-                        .owners
-                        .known
-                        .contains_key(&target.to_lowercase())
-                {
-                    continue;
-                }
-                let prefix =
-                    format!("{}:{}/", rel.target.kind, rel.target.namespace).to_lowercase();
-                let name = rel.target.name.to_lowercase();
-                let near =
-                    *nearest
-                        .entry((prefix.clone(), name))
-                        .or_insert_with_key(|(prefix, name)| {
-                            names.get(prefix).and_then(|names| {
-                                did_you_mean(name, names.iter().map(String::as_str))
-                            })
-                        });
-                let hint =
-                    near.map_or_else(String::new, |n| format!("; did you mean {prefix}{n}?"));
-                let mut f = Finding::new(
-                    unresolved_rule(rel.field),
-                    format!(
-                        "spec.{} refers to {target}, which is not in the scanned catalog{}{hint}",
-                        rel.field,
-                        if self.options.owners.is_some() && rel.field == "owner" {
-                            " or the owner sources"
-                        } else {
-                            ""
-                        }
-                    ),
-                    &files[e.file],
-                    Some(e.document),
-                    Some(e.source().locate_value(&rel.pointer)),
-                );
-                f.entity = Some(e.entity.reference.to_string());
-                f.pointer = Some(rel.pointer.clone());
-                findings.push(f);
-            }
-        }
-        self.report.findings.extend(findings);
-    }
-
-    /// Whether `--check-refs` asks that this relation's target be in the catalog.
-    fn checks_target(&self, catalog: &Catalog, rel: &Relation) -> bool {
-        match self.options.check_refs {
-            RefCheck::Never => false,
-            RefCheck::Always => true,
-            RefCheck::Auto if rel.field == "owner" => self.report.owners.strict,
-            RefCheck::Auto => {
-                let kind = rel.target.kind.to_lowercase();
-                catalog.has_kind(&kind)
-                    || (matches!(kind.as_str(), "group" | "user") && self.options.owners.is_some())
-            }
-        }
-    }
 }
 
-/// The names of every entity of the catalog and the owner sources, by lower-cased
-/// `kind:namespace/` prefix: the candidates of "did you mean".
-fn known_names(catalog: &Catalog, owners: &OwnerResolution) -> BTreeMap<String, Vec<String>> {
+/// The names of every entity of the catalog (`refs`, canonical) and the owner sources, by
+/// lower-cased `kind:namespace/` prefix: the candidates of "did you mean".
+pub(super) fn known_names(
+    refs: impl Iterator<Item = String>,
+    owners: &OwnerResolution,
+) -> BTreeMap<String, Vec<String>> {
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let refs = catalog
-        .entities
-        .iter()
-        .map(|e| e.entity.reference.to_string().to_lowercase())
-        .chain(owners.known.keys().cloned());
-    for reference in refs {
+    for reference in refs.chain(owners.known.keys().cloned()) {
         if let Some(slash) = reference.find('/') {
             let (prefix, name) = reference.split_at(slash + 1);
             names

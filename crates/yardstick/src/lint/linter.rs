@@ -77,6 +77,50 @@ pub(super) struct Queued {
     pub(super) batch: usize,
 }
 
+impl<'o> Linter<'o> {
+    /// A linter with nothing read yet.
+    pub(super) fn new(options: &'o LintOptions, display_base: Option<PathBuf>) -> Self {
+        Linter {
+            options,
+            report: LintReport::default(),
+            visited: HashMap::new(),
+            queue: VecDeque::new(),
+            display_base,
+            batches: Vec::new(),
+            unstored: HashSet::new(),
+            setup: None,
+        }
+    }
+
+    /// Lints a file held in memory, as a location of its own.
+    pub(super) fn add_file(&mut self, file: SourceFile) {
+        let index = self.report.files.len();
+        let (path, root, text) = (file.path.clone(), file.root.clone(), file.text.clone());
+        let display = file.display.clone();
+        self.report.files.push(file);
+        let limit = self.options.limits.file_bytes();
+        if text.len() > limit {
+            let f = Finding::new(
+                RuleId::YamlFileTooLarge,
+                format!(
+                    "source is {} bytes, more than the limit of {limit} bytes",
+                    text.len()
+                ),
+                &display,
+                None,
+                Some(Span {
+                    line: 1,
+                    column: 1,
+                    ..Span::default()
+                }),
+            );
+            self.report.findings.push(f);
+            return;
+        }
+        self.lint_file(index, &path, &root, &text);
+    }
+}
+
 impl Linter<'_> {
     /// Queues a file of `batch`.
     pub(super) fn enqueue(
@@ -452,28 +496,38 @@ impl Linter<'_> {
     }
 
     pub(super) fn finish(mut self) -> LintReport {
+        self.drop_unstored();
+        self.check_catalog();
+        sort_findings(&mut self.report.findings);
+        self.report
+    }
+
+    /// Takes the nested Locations whose own batch failed out of the catalog.
+    pub(super) fn drop_unstored(&mut self) {
         let unstored = std::mem::take(&mut self.unstored);
         self.report
             .catalog
             .entities
             .retain(|e| !unstored.contains(&(e.file, e.document)));
-        self.check_catalog();
-        self.report.findings.sort_by(|a, b| {
-            (
-                a.file.as_str(),
-                a.span.map(|s| s.offset),
-                a.document,
-                a.rule,
-                &a.message,
-            )
-                .cmp(&(
-                    b.file.as_str(),
-                    b.span.map(|s| s.offset),
-                    b.document,
-                    b.rule,
-                    &b.message,
-                ))
-        });
-        self.report
     }
+}
+
+/// Findings in report order: by file, position, document, rule and message.
+pub(super) fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            a.file.as_str(),
+            a.span.map(|s| s.offset),
+            a.document,
+            a.rule,
+            &a.message,
+        )
+            .cmp(&(
+                b.file.as_str(),
+                b.span.map(|s| s.offset),
+                b.document,
+                b.rule,
+                &b.message,
+            ))
+    });
 }

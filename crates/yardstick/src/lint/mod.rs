@@ -11,6 +11,7 @@ mod batches;
 mod catalog_checks;
 mod discover;
 mod finding;
+mod index;
 mod linter;
 mod locations;
 mod placeholders;
@@ -18,20 +19,22 @@ mod repository;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::catalog::{Entity, EntityRecord, OwnerDirectory};
-use crate::rules::{RuleId, Severity};
+use crate::rules::Severity;
 use crate::util::path::git_work_tree_top;
-use crate::yaml::{CompactTree, Limits, Node, Span};
+use crate::yaml::{CompactTree, Limits, Node};
 
 pub use app_locations::AppCatalog;
 use app_locations::CatalogSetup;
 pub use catalog_checks::OwnerResolution;
 use discover::{discover, globset};
 pub use finding::{Finding, SecondaryLabel};
+pub(crate) use index::chunks;
+pub use index::CatalogIndex;
 use linter::Linter;
 pub use repository::Repository;
 
@@ -204,6 +207,16 @@ impl Catalog {
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()
     }
+
+    /// Indexes the entities by reference and kind.
+    fn index_refs(&mut self) {
+        self.by_ref = (self.entities.iter().enumerate())
+            .map(|(i, e)| (e.entity.reference.to_string(), i))
+            .collect();
+        self.kinds = (self.entities.iter())
+            .map(|e| e.entity.kind().to_lowercase())
+            .collect();
+    }
 }
 
 /// The result of linting.
@@ -244,19 +257,11 @@ impl LintReport {
 pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport, LintError> {
     let include = globset(&options.include)?;
     let exclude = globset(&options.exclude)?;
-    let mut linter = Linter {
-        options,
-        report: LintReport::default(),
-        visited: HashMap::new(),
-        queue: VecDeque::new(),
-        display_base: options
-            .display_base
-            .as_ref()
-            .and_then(|b| b.canonicalize().ok()),
-        batches: Vec::new(),
-        unstored: HashSet::new(),
-        setup: None,
-    };
+    let display_base = options
+        .display_base
+        .as_ref()
+        .and_then(|b| b.canonicalize().ok());
+    let mut linter = Linter::new(options, display_base);
     if let Some(app) = &options.app_catalog {
         if !options.include.is_empty() {
             return Err(LintError::AppConfig(format!(
@@ -347,48 +352,21 @@ pub fn lint_sources<N: AsRef<str>, T: AsRef<str>>(
 /// assert_eq!(report.catalog.len(), 1);
 /// ```
 pub fn lint_files(files: Vec<SourceFile>, options: &LintOptions) -> LintReport {
-    let options = LintOptions {
+    let options = in_memory(options);
+    let mut linter = Linter::new(&options, None);
+    for file in files {
+        linter.add_file(file);
+    }
+    linter.finish()
+}
+
+/// `options` for files held in memory: no Location following, no placeholder reading.
+fn in_memory(options: &LintOptions) -> LintOptions {
+    LintOptions {
         follow_locations: false,
         resolve_placeholders: false,
         ..options.clone()
-    };
-    let mut linter = Linter {
-        options: &options,
-        report: LintReport::default(),
-        visited: HashMap::new(),
-        queue: VecDeque::new(),
-        display_base: None,
-        batches: Vec::new(),
-        unstored: HashSet::new(),
-        setup: None,
-    };
-    for file in files {
-        let index = linter.report.files.len();
-        let (path, root, text) = (file.path.clone(), file.root.clone(), file.text.clone());
-        let display = file.display.clone();
-        linter.report.files.push(file);
-        if text.len() > options.limits.file_bytes() {
-            let f = Finding::new(
-                RuleId::YamlFileTooLarge,
-                format!(
-                    "source is {} bytes, more than the limit of {} bytes",
-                    text.len(),
-                    options.limits.file_bytes()
-                ),
-                &display,
-                None,
-                Some(Span {
-                    line: 1,
-                    column: 1,
-                    ..Span::default()
-                }),
-            );
-            linter.report.findings.push(f);
-            continue;
-        }
-        linter.lint_file(index, &path, &root, &text);
     }
-    linter.finish()
 }
 
 /// Lints entities that are already parsed, e.g. fetched from a Backstage catalog API. They

@@ -45,32 +45,38 @@ pub(super) fn score_and_level(
     (Some(score), Some(level))
 }
 
-pub(super) fn aggregate<'a>(
-    key: String,
-    entities: impl Iterator<Item = &'a EntityScore>,
-) -> Aggregate {
-    let mut count = 0;
-    let mut levels = LevelCounts::default();
-    let mut scores = Vec::new();
-    for e in entities {
-        count += 1;
+/// The running totals of a group of entities, added one at a time in report order.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    entities: usize,
+    levels: LevelCounts,
+    /// Sum of the non-null scores, in the order added (so the mean is the same as ever).
+    sum: f64,
+    scored: usize,
+}
+
+impl Tally {
+    pub(super) fn add(&mut self, e: &EntityScore) {
+        self.entities += 1;
         if let Some(s) = e.score {
-            scores.push(s);
+            self.sum += s;
+            self.scored += 1;
         }
         match e.level {
-            Some(Level::Gold) => levels.gold += 1,
-            Some(Level::Silver) => levels.silver += 1,
-            Some(Level::Bronze) => levels.bronze += 1,
-            Some(Level::None) => levels.none += 1,
+            Some(Level::Gold) => self.levels.gold += 1,
+            Some(Level::Silver) => self.levels.silver += 1,
+            Some(Level::Bronze) => self.levels.bronze += 1,
+            Some(Level::None) => self.levels.none += 1,
             None => {}
         }
     }
-    let score =
-        (!scores.is_empty()).then(|| scores.iter().fold(0.0, |a, s| a + s) / scores.len() as f64);
-    Aggregate {
-        key,
-        entities: count,
-        score,
-        levels,
+
+    pub(super) fn finish(self, key: String) -> Aggregate {
+        Aggregate {
+            key,
+            entities: self.entities,
+            score: (self.scored > 0).then(|| self.sum / self.scored as f64),
+            levels: self.levels,
+        }
     }
 }

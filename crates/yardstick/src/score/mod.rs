@@ -16,6 +16,7 @@ mod memo;
 mod memo_tests;
 mod model;
 mod scorer;
+mod stream;
 #[cfg(test)]
 mod tests;
 mod vm;
@@ -27,6 +28,7 @@ pub use model::{
     LevelCounts, Location, Scorecard, Summary,
 };
 pub use scorer::Scorer;
+pub use stream::{StreamSummary, StreamedFile};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -38,8 +40,9 @@ use crate::config::{Config, FailOn};
 use crate::lint::LintReport;
 use crate::policy::{PolicyError, PolicySet};
 
-use gate::gate;
-use levels::aggregate;
+use crate::util::shared_str::SharedStr;
+use gate::Failures;
+use levels::Tally;
 
 /// How to score.
 #[derive(Debug, Clone, Default)]
@@ -134,36 +137,58 @@ pub(super) fn summarize(
     expired: Vec<ExpiredExemption>,
     options: &ScoreOptions,
 ) -> Summary {
-    let config = &options.config;
-    let catalog = aggregate("catalog".into(), entities.iter());
-    let group = |key_of: fn(&EntityScore) -> Option<String>| -> Vec<Aggregate> {
-        let mut groups: BTreeMap<String, Vec<&EntityScore>> = BTreeMap::new();
-        for e in entities {
-            groups
-                .entry(key_of(e).unwrap_or_else(|| "(none)".into()))
-                .or_default()
-                .push(e);
+    let mut summary = SummaryBuilder::new(options);
+    entities.iter().for_each(|e| summary.add(e));
+    summary.finish(expired)
+}
+
+/// [`Summary`] built entity by entity, in report order, without holding the entities.
+pub(super) struct SummaryBuilder<'o> {
+    options: &'o ScoreOptions,
+    catalog: Tally,
+    owners: BTreeMap<String, Tally>,
+    systems: BTreeMap<String, Tally>,
+    failures: Failures,
+}
+
+impl<'o> SummaryBuilder<'o> {
+    pub(super) fn new(options: &'o ScoreOptions) -> Self {
+        let fail_on = options.fail_on.or(options.config.gate.fail_on);
+        SummaryBuilder {
+            options,
+            catalog: Tally::default(),
+            owners: BTreeMap::new(),
+            systems: BTreeMap::new(),
+            failures: Failures::new(fail_on.unwrap_or_default()),
         }
-        groups
-            .into_iter()
-            .map(|(k, v)| aggregate(k, v.into_iter()))
-            .collect()
-    };
-    let owners = group(|e| e.owner.as_deref().map(String::from));
-    let systems = group(|e| e.system.as_deref().map(String::from));
-    let gate = gate(
-        entities,
-        &catalog,
-        options.fail_on.or(config.gate.fail_on).unwrap_or_default(),
-        options.min_score.or(config.gate.min_score),
-    );
-    Summary {
-        entities: catalog.entities,
-        score: catalog.score,
-        levels: catalog.levels,
-        owners,
-        systems,
-        expired_exemptions: expired,
-        gate,
+    }
+
+    pub(super) fn add(&mut self, e: &EntityScore) {
+        let group = |key: &Option<SharedStr>| key.as_deref().unwrap_or("(none)").to_string();
+        self.catalog.add(e);
+        self.owners.entry(group(&e.owner)).or_default().add(e);
+        self.systems.entry(group(&e.system)).or_default().add(e);
+        self.failures.add(e);
+    }
+
+    pub(super) fn finish(self, expired: Vec<ExpiredExemption>) -> Summary {
+        let groups = |tallies: BTreeMap<String, Tally>| -> Vec<Aggregate> {
+            tallies.into_iter().map(|(k, t)| t.finish(k)).collect()
+        };
+        let catalog = self.catalog.finish("catalog".into());
+        let min_score = self
+            .options
+            .min_score
+            .or(self.options.config.gate.min_score);
+        let gate = self.failures.gate(&catalog, min_score);
+        Summary {
+            entities: catalog.entities,
+            score: catalog.score,
+            levels: catalog.levels,
+            owners: groups(self.owners),
+            systems: groups(self.systems),
+            expired_exemptions: expired,
+            gate,
+        }
     }
 }

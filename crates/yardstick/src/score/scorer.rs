@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value as Json};
 
 use crate::config::{Exemption, LevelRules};
-use crate::lint::{LintReport, LoadedEntity};
+use crate::lint::{LintReport, LoadedEntity, OwnerResolution};
 use crate::policy::{
     pin_clock, regorus_error, static_reads, system_now_ns, utc_date_of, Check, CheckSeverity,
     PolicyError, PolicySet,
@@ -21,7 +21,7 @@ use super::facts::Facts;
 use super::input::{local_facts, node_value, relation, EntityInput};
 use super::levels::score_and_level;
 use super::memo::{Memo, MemoKey, MemoStats};
-use super::model::{CheckResult, CheckStatus, EntityScore, Location, Scorecard};
+use super::model::{CheckResult, CheckStatus, EntityScore, ExpiredExemption, Location, Scorecard};
 use super::vm::Verdict;
 use super::vm::{vm_program, Worker};
 use super::{empty_catalog_data, summarize, ScoreError, ScoreOptions};
@@ -182,8 +182,53 @@ impl<'a> Scorer<'a> {
         report: &LintReport,
         entities: Entities<'_>,
     ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
+        let run = self.start(&report.owners)?;
+        let files: Vec<SharedStr> = report
+            .files
+            .iter()
+            .map(|f| SharedStr::from(f.display.as_str()))
+            .collect();
+        let evaluate =
+            |worker: &mut Worker, loaded: &LoadedEntity| run.score(worker, loaded, report, &files);
+        let worker = || run.worker();
+        let go = move || -> Vec<EntityScore> {
+            match entities {
+                Entities::Borrowed(all) => all.par_iter().map_init(worker, evaluate).collect(),
+                // Each entity is dropped right after its evaluation.
+                Entities::Owned(all) => all
+                    .into_par_iter()
+                    .map_init(worker, |w, loaded| evaluate(w, &loaded))
+                    .collect(),
+            }
+        };
+        let entities = self.in_pool(go)?;
+        let summary = summarize(&entities, run.expired.clone(), self.options);
+        let stats = run.memo_stats();
+        Ok((Scorecard { entities, summary }, stats))
+    }
+
+    /// The options the scorer was built with.
+    pub(super) fn options(&self) -> &'a ScoreOptions {
+        self.options
+    }
+
+    /// Runs `go` on the thread count of the options (rayon's default pool when unset).
+    pub(super) fn in_pool<T: Send>(&self, go: impl FnOnce() -> T + Send) -> Result<T, ScoreError> {
+        Ok(match self.options.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .map_err(|e| ScoreError::Threads(e.to_string()))?
+                .install(go),
+            None => go(),
+        })
+    }
+
+    /// What one run shares across its entities, for a catalog whose owners resolve as
+    /// `owners` says.
+    pub(super) fn start(&self, owners: &OwnerResolution) -> Result<Run<'_, 'a>, ScoreError> {
         let options = self.options;
-        // Per call: a long-lived scorer sees exemptions expire at midnight (UTC).
+        // Per run: a long-lived scorer sees exemptions expire at midnight (UTC).
         let today = match (&options.today, options.now_ns) {
             (Some(today), _) => today.clone(),
             (None, Some(now_ns)) => utc_date_of(now_ns),
@@ -199,56 +244,71 @@ impl<'a> Scorer<'a> {
             column: 1,
             message,
         })?;
-        let data = regorus::Value::from(json!({"yardstick": {"catalog": catalog_data(report)}}));
+        let data = regorus::Value::from(json!({"yardstick": {"catalog": catalog_data(owners)}}));
         engine.add_data(data.clone()).map_err(|e| PolicyError {
             file: "data".into(),
             line: 1,
             column: 1,
             message: e.to_string(),
         })?;
-        let files: Vec<SharedStr> = report
-            .files
-            .iter()
-            .map(|f| SharedStr::from(f.display.as_str()))
-            .collect();
-        let memo = Memo::new(self.checks.len());
-        let evaluate = |worker: &mut Worker, loaded: &LoadedEntity| -> EntityScore {
-            score_entity(
-                worker,
-                &memo,
-                loaded,
-                report,
-                &files,
-                &self.checks,
-                &options.facts,
-                &active,
-                &options.config.levels,
-                options.known_files.as_deref(),
-            )
-        };
-        let worker = || Worker::new(engine.clone(), self.program.as_ref(), &data);
-        let run = move || -> Vec<EntityScore> {
-            match entities {
-                Entities::Borrowed(all) => all.par_iter().map_init(worker, evaluate).collect(),
-                // Each entity is dropped right after its evaluation.
-                Entities::Owned(all) => all
-                    .into_par_iter()
-                    .map_init(worker, |w, loaded| evaluate(w, &loaded))
-                    .collect(),
-            }
-        };
-        let entities = match options.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build()
-                .map_err(|e| ScoreError::Threads(e.to_string()))?
-                .install(run),
-            None => run(),
-        };
+        Ok(Run {
+            scorer: self,
+            engine,
+            data,
+            active,
+            expired,
+            memo: Memo::new(self.checks.len()),
+        })
+    }
+}
 
-        let summary = summarize(&entities, expired, options);
-        let stats = memo.stats(&self.checks);
-        Ok((Scorecard { entities, summary }, stats))
+/// What one scoring run shares across its entities: the engine with the clock pinned and
+/// the catalog's data, the exemptions in force and those expired, and the memo.
+pub(super) struct Run<'s, 'a> {
+    scorer: &'s Scorer<'a>,
+    engine: regorus::Engine,
+    data: regorus::Value,
+    active: Vec<Exemption>,
+    pub(super) expired: Vec<ExpiredExemption>,
+    memo: Memo,
+}
+
+impl Run<'_, '_> {
+    /// A rayon job's evaluators.
+    pub(super) fn worker(&self) -> Worker {
+        Worker::new(
+            self.engine.clone(),
+            self.scorer.program.as_ref(),
+            &self.data,
+        )
+    }
+
+    /// Scores one entity of `report`, whose files are shown as `files`.
+    pub(super) fn score(
+        &self,
+        worker: &mut Worker,
+        loaded: &LoadedEntity,
+        report: &LintReport,
+        files: &[SharedStr],
+    ) -> EntityScore {
+        let options = self.scorer.options;
+        score_entity(
+            worker,
+            &self.memo,
+            loaded,
+            report,
+            files,
+            &self.scorer.checks,
+            &options.facts,
+            &self.active,
+            &options.config.levels,
+            options.known_files.as_deref(),
+        )
+    }
+
+    /// How often each check's result was reused.
+    pub(super) fn memo_stats(&self) -> Vec<MemoStats> {
+        self.memo.stats(&self.scorer.checks)
     }
 }
 
@@ -288,14 +348,13 @@ pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) {
 
 /// `data.yardstick.catalog`: the owners that resolve (the catalog's Groups and Users and
 /// the owner sources) and whether owners must resolve (see `OwnerResolution`).
-pub(super) fn catalog_data(report: &LintReport) -> Json {
-    let entities: serde_json::Map<String, Json> = report
-        .owners
+pub(super) fn catalog_data(owners: &OwnerResolution) -> Json {
+    let entities: serde_json::Map<String, Json> = owners
         .known
         .iter()
         .map(|(reference, kind)| (reference.clone(), json!({ "kind": kind })))
         .collect();
-    json!({"has_owners": report.owners.strict, "entities": entities})
+    json!({"has_owners": owners.strict, "entities": entities})
 }
 
 #[allow(clippy::too_many_arguments)]

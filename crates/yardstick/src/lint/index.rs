@@ -1,0 +1,269 @@
+//! Streamed linting: a first pass over the sources keeps only what the catalog-wide checks
+//! need (each reference's first definition, the owners, the names), then a second pass
+//! lints each file against that index, without the catalog's trees ever being in memory.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::catalog_checks::{duplicate_finding, known_names, EntityChecks, KnownEntities};
+use super::linter::{sort_findings, Linter};
+use super::{in_memory, LintOptions, LintReport, OwnerResolution, SourceFile};
+
+/// Files linted in parallel at a time; bounds how many one-file reports wait in memory.
+const CHUNK_FILES: usize = 256;
+
+/// What a catalog's cross-entity checks need to know of it, built in one pass over its
+/// sources: the first definition of each reference (for duplicates), every reference and
+/// kind (for relation targets), and how owners resolve. About a hundred bytes per entity;
+/// no document trees and no file texts.
+///
+/// Lint a catalog as a stream with two passes over the same sources, in the same order:
+/// [`CatalogIndex::build`], then [`CatalogIndex::lint_each`]. The findings and the catalog
+/// are those of [`lint_files`](crate::lint_files) on all the sources at once, one file at a
+/// time.
+///
+/// ```
+/// use std::sync::Arc;
+/// use yardstick::{lint_files, CatalogIndex, LintOptions, SourceFile};
+/// let sources = || {
+///     ["team-a", "team-a"].into_iter().enumerate().map(|(i, name)| SourceFile {
+///         path: format!("repo{i}/catalog-info.yaml").into(),
+///         display: format!("repo{i}/catalog-info.yaml"),
+///         root: format!("repo{i}").into(),
+///         text: Arc::from(format!("apiVersion: backstage.io/v1alpha1\nkind: Group\n\
+///                                  metadata: {{name: {name}}}\nspec: {{type: team, children: []}}\n")),
+///     })
+/// };
+/// let options = LintOptions::default();
+/// let index = CatalogIndex::build(sources(), &options);
+/// assert_eq!(index.entities(), 1);
+/// let mut streamed = Vec::new();
+/// index.lint_each(sources(), |file| streamed.extend(file.findings));
+/// let whole = lint_files(sources().collect(), &options);
+/// assert_eq!(streamed, whole.findings);
+/// assert_eq!(streamed[0].rule, "catalog/duplicate-entity");
+/// ```
+#[derive(Debug, Clone)]
+pub struct CatalogIndex {
+    options: LintOptions,
+    /// Canonical reference to its first definition.
+    first: HashMap<String, FirstDefinition>,
+    kinds: HashSet<String>,
+    names: BTreeMap<String, Vec<String>>,
+    owners: OwnerResolution,
+    files: usize,
+}
+
+/// Where a reference is first defined, in the order Backstage keeps one of several.
+#[derive(Debug, Clone)]
+struct FirstDefinition {
+    /// The file as findings show it.
+    file: Arc<str>,
+    /// The file's position in the stream.
+    position: usize,
+    document: usize,
+    /// Position among the stream's accepted entities: the catalog's order.
+    ordinal: usize,
+    /// The kind as written, for Groups and Users (owners resolve against them).
+    owner_kind: Option<String>,
+    /// The canonical references its `spec.owner` names.
+    owners: Vec<String>,
+}
+
+impl FirstDefinition {
+    /// Whether this definition comes before `other`, as `lint_files` decides which of two
+    /// definitions of a reference stays: by file as shown, then document, then stream order.
+    fn precedes(&self, other: &FirstDefinition) -> bool {
+        match (&*self.file, self.document).cmp(&(&*other.file, other.document)) {
+            Ordering::Equal => self.ordinal < other.ordinal,
+            order => order == Ordering::Less,
+        }
+    }
+}
+
+impl KnownEntities for CatalogIndex {
+    fn contains(&self, reference: &str) -> bool {
+        self.first.contains_key(reference)
+    }
+
+    fn has_kind(&self, kind: &str) -> bool {
+        self.kinds.contains(kind)
+    }
+}
+
+impl CatalogIndex {
+    /// The first pass: lints every source (in parallel, a chunk at a time) and keeps what the
+    /// catalog-wide checks need. Location targets are not followed and placeholders are not
+    /// read, as in [`lint_files`](crate::lint_files).
+    pub fn build(sources: impl IntoIterator<Item = SourceFile>, options: &LintOptions) -> Self {
+        let options = in_memory(options);
+        let mut first: HashMap<String, FirstDefinition> = HashMap::new();
+        let (mut files, mut ordinal) = (0, 0);
+        for chunk in chunks(sources.into_iter()) {
+            let linted: Vec<LintReport> = chunk
+                .into_par_iter()
+                .map(|file| lint_alone(file, &options))
+                .collect();
+            for report in linted {
+                let Some(file) = report.files.first() else {
+                    continue;
+                };
+                let display: Arc<str> = Arc::from(file.display.as_str());
+                for e in &report.catalog.entities {
+                    let kind = e.entity.kind();
+                    let definition = FirstDefinition {
+                        file: display.clone(),
+                        position: files,
+                        document: e.document,
+                        ordinal,
+                        owner_kind: (kind.eq_ignore_ascii_case("group")
+                            || kind.eq_ignore_ascii_case("user"))
+                        .then(|| kind.to_string()),
+                        owners: (e.entity.relations.iter())
+                            .filter(|r| r.field == "owner")
+                            .map(|r| r.target.to_string())
+                            .collect(),
+                    };
+                    ordinal += 1;
+                    let reference = e.entity.reference.to_string();
+                    match first.get_mut(&reference) {
+                        Some(kept) if definition.precedes(kept) => *kept = definition,
+                        Some(_) => {}
+                        None => {
+                            first.insert(reference, definition);
+                        }
+                    }
+                }
+                files += 1;
+            }
+        }
+        Self::from_definitions(first, options, files)
+    }
+
+    /// The index once every definition is known: kinds, owners and names.
+    fn from_definitions(
+        first: HashMap<String, FirstDefinition>,
+        options: LintOptions,
+        files: usize,
+    ) -> Self {
+        // The catalog's order, which "did you mean" candidates keep.
+        let mut order: Vec<(&String, &FirstDefinition)> = first.iter().collect();
+        order.sort_by_key(|(_, d)| d.ordinal);
+        let entities = order
+            .iter()
+            .filter_map(|(r, d)| Some(((*r).clone(), d.owner_kind.as_deref()?)));
+        let owner_refs = order.iter().flat_map(|(_, d)| d.owners.iter().cloned());
+        let owners = OwnerResolution::decide_from(
+            entities,
+            owner_refs,
+            options.owners.as_deref(),
+            options.check_refs,
+        );
+        let names = known_names(order.iter().map(|(r, _)| (*r).clone()), &owners);
+        let kinds = first
+            .keys()
+            .filter_map(|r| r.split_once(':').map(|(kind, _)| kind.to_string()))
+            .collect();
+        CatalogIndex {
+            options,
+            first,
+            kinds,
+            names,
+            owners,
+            files,
+        }
+    }
+
+    /// The second pass: lints each source against the index, in parallel a chunk at a time,
+    /// and hands `each` the one-file report of each, in stream order. `sources` must be the
+    /// sources the index was built from, in the same order.
+    ///
+    /// Each report holds its file, its findings (the catalog-wide ones included), its
+    /// accepted entities (a later definition of a reference is not one), and the catalog's
+    /// owner resolution; its findings are sorted as `lint_files` sorts them.
+    pub fn lint_each(
+        &self,
+        sources: impl IntoIterator<Item = SourceFile>,
+        mut each: impl FnMut(LintReport),
+    ) {
+        for chunk in chunks(sources.into_iter().enumerate()) {
+            let linted: Vec<LintReport> = chunk
+                .into_par_iter()
+                .map(|(position, file)| self.lint_at(file, position))
+                .collect();
+            linted.into_iter().for_each(&mut each);
+        }
+    }
+
+    /// Lints the source at `position` of the stream against the index.
+    pub(crate) fn lint_at(&self, file: SourceFile, position: usize) -> LintReport {
+        let mut report = lint_alone(file, &self.options);
+        let display = report.files.first().map(|f| f.display.clone());
+        let display = display.unwrap_or_default();
+        let entities = std::mem::take(&mut report.catalog.entities);
+        let mut kept = Vec::with_capacity(entities.len());
+        for e in entities {
+            let reference = e.entity.reference.to_string();
+            match self.first.get(&reference) {
+                Some(d) if (d.position, d.document) != (position, e.document) => {
+                    report.findings.push(duplicate_finding(
+                        &e, &display, reference, &d.file, d.document,
+                    ))
+                }
+                // Not in the index only when the passes read different sources: kept.
+                _ => kept.push(e),
+            }
+        }
+        report.catalog.entities = kept;
+        report.catalog.index_refs();
+        report.owners = self.owners.clone();
+        let mut checks = EntityChecks {
+            options: &self.options,
+            owners: &self.owners,
+            known: self,
+            names: &self.names,
+            nearest: HashMap::new(),
+        };
+        let mut findings = Vec::new();
+        for e in &report.catalog.entities {
+            checks.findings(e, &display, &mut findings);
+        }
+        report.findings.extend(findings);
+        sort_findings(&mut report.findings);
+        report
+    }
+
+    /// Accepted entities in the catalog (one per reference).
+    pub fn entities(&self) -> usize {
+        self.first.len()
+    }
+
+    /// Sources read by [`CatalogIndex::build`].
+    pub fn files(&self) -> usize {
+        self.files
+    }
+
+    /// How owner references resolve in the whole catalog.
+    pub fn owners(&self) -> &OwnerResolution {
+        &self.owners
+    }
+}
+
+/// `items` a chunk of [`CHUNK_FILES`] at a time: what a streamed pass works on in parallel.
+pub(crate) fn chunks<I: Iterator>(mut items: I) -> impl Iterator<Item = Vec<I::Item>> {
+    std::iter::from_fn(move || {
+        let chunk: Vec<I::Item> = items.by_ref().take(CHUNK_FILES).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    })
+}
+
+/// One file linted on its own, before any catalog-wide check.
+fn lint_alone(file: SourceFile, options: &LintOptions) -> LintReport {
+    let mut linter = Linter::new(options, None);
+    linter.add_file(file);
+    linter.drop_unstored();
+    linter.report
+}

@@ -1,0 +1,121 @@
+//! Scoring a catalog as a stream: two passes over its sources, one file's results at a
+//! time, so that neither the catalog's trees nor its results are ever all in memory.
+
+use rayon::prelude::*;
+
+use crate::lint::{chunks, CatalogIndex, LintOptions, LintReport, SourceFile};
+use crate::util::shared_str::SharedStr;
+
+use super::memo::MemoStats;
+use super::model::{EntityScore, Summary};
+use super::scorer::Scorer;
+use super::{ScoreError, SummaryBuilder};
+
+/// One source linted and scored by [`Scorer::score_stream`].
+#[derive(Debug)]
+pub struct StreamedFile {
+    /// The file's lint report: its file, its findings (the catalog-wide ones included,
+    /// sorted), its accepted entities and the catalog's owner resolution.
+    pub lint: LintReport,
+    /// The scores of its accepted entities, in document order.
+    pub entities: Vec<EntityScore>,
+}
+
+/// What [`Scorer::score_stream`] gives once every file has been handed over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamSummary {
+    /// Totals, groupings, expired exemptions and the gate, as [`crate::Scorecard::summary`]
+    /// of the whole catalog.
+    pub summary: Summary,
+    /// Sources read.
+    pub files: usize,
+    /// How often each check's result was reused (see [`MemoStats`]).
+    pub memo: Vec<MemoStats>,
+}
+
+impl Scorer<'_> {
+    /// Lints and scores the catalog that `sources` yields, without holding it: a first pass
+    /// builds a [`CatalogIndex`], a second lints each file against it and scores the file's
+    /// entities, in parallel a chunk of files at a time, then hands each file to `each` in
+    /// stream order. `sources` is called once per pass and must yield the same files in the
+    /// same order both times.
+    ///
+    /// The findings and scores are those of [`lint_files`](crate::lint_files) and
+    /// [`Scorer::score`] on all the sources at once, file by file; the summary is the same.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use yardstick::{lint_files, LintOptions, PolicySet, ScoreOptions, Scorer, SourceFile};
+    /// let sources = || {
+    ///     ["cart", "checkout"].into_iter().map(|name| SourceFile {
+    ///         path: format!("{name}/catalog-info.yaml").into(),
+    ///         display: format!("{name}/catalog-info.yaml"),
+    ///         root: name.into(),
+    ///         text: Arc::from(format!("apiVersion: backstage.io/v1alpha1\nkind: Component\n\
+    ///             metadata: {{name: {name}}}\nspec: {{type: service, lifecycle: production, owner: team-a}}\n")),
+    ///     })
+    /// };
+    /// let policies = PolicySet::builtin().unwrap();
+    /// let options = ScoreOptions { now_ns: Some(0), ..ScoreOptions::default() };
+    /// let scorer = Scorer::new(&policies, &options).unwrap();
+    /// let mut scores = Vec::new();
+    /// let done = scorer
+    ///     .score_stream(sources, &LintOptions::default(), |file| scores.extend(file.entities))
+    ///     .unwrap();
+    /// let whole = scorer.score(&lint_files(sources().collect(), &LintOptions::default())).unwrap();
+    /// assert_eq!(scores, whole.entities);
+    /// assert_eq!(done.summary, whole.summary);
+    /// ```
+    pub fn score_stream<I>(
+        &self,
+        sources: impl Fn() -> I + Send + Sync,
+        lint: &LintOptions,
+        each: impl FnMut(StreamedFile) + Send,
+    ) -> Result<StreamSummary, ScoreError>
+    where
+        I: IntoIterator<Item = SourceFile>,
+    {
+        self.in_pool(|| self.stream_passes(sources, lint, each))?
+    }
+
+    fn stream_passes<I>(
+        &self,
+        sources: impl Fn() -> I,
+        lint: &LintOptions,
+        mut each: impl FnMut(StreamedFile),
+    ) -> Result<StreamSummary, ScoreError>
+    where
+        I: IntoIterator<Item = SourceFile>,
+    {
+        let index = CatalogIndex::build(sources(), lint);
+        let run = self.start(index.owners())?;
+        let mut summary = SummaryBuilder::new(self.options());
+        for chunk in chunks(sources().into_iter().enumerate()) {
+            let done: Vec<StreamedFile> = chunk
+                .into_par_iter()
+                .map_init(
+                    || run.worker(),
+                    |worker, (position, file)| {
+                        let lint = index.lint_at(file, position);
+                        let files: Vec<SharedStr> = (lint.files.iter())
+                            .map(|f| SharedStr::from(f.display.as_str()))
+                            .collect();
+                        let entities = (lint.catalog.entities.iter())
+                            .map(|loaded| run.score(worker, loaded, &lint, &files))
+                            .collect();
+                        StreamedFile { lint, entities }
+                    },
+                )
+                .collect();
+            for file in done {
+                file.entities.iter().for_each(|e| summary.add(e));
+                each(file);
+            }
+        }
+        Ok(StreamSummary {
+            summary: summary.finish(run.expired.clone()),
+            files: index.files(),
+            memo: run.memo_stats(),
+        })
+    }
+}
