@@ -14,8 +14,8 @@
 //! is `yardstick::parse_stream` (events plus the tree with spans), `score-1t` is the
 //! scoring phase with `ScoreOptions::threads = Some(1)`.
 //!
-//! Last, it measures peak memory: a child process (this program with `--peak DIR`) runs
-//! the end-to-end phase once and reports its peak resident set size (`VmHWM` of
+//! Last, it measures peak memory: a child process (this program with `--peak DIR`, or
+//! `--peak-streamed DIR`) runs the end-to-end (or streamed) phase once and reports its peak resident set size (`VmHWM` of
 //! `/proc/self/status`, Linux), which is compared with the catalog's size on disk. A
 //! separate process per measurement keeps the timing runs' allocations (and other sizes)
 //! out of the peak.
@@ -23,11 +23,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use yardstick::report::{JsonReportStream, Report};
 use yardstick::{
-    lint_paths, parse_stream, report::Report, score, Config, Facts, Limits, LintOptions,
-    LintReport, PolicySet, ScoreOptions, Scorer,
+    lint_paths, parse_stream, score, Config, Facts, Limits, LintOptions, LintReport, PolicySet,
+    ScoreOptions, Scorer,
 };
-use yardstick_benches::{catalog_files, generate, parse_events, round_ratio, TempDir};
+use yardstick_benches::{catalog_files, generate, parse_events, read_source, round_ratio, TempDir};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
@@ -54,7 +55,15 @@ fn measure<T>(f: impl FnOnce() -> T) -> (Duration, Option<Duration>) {
     (wall, cpu)
 }
 
-const PHASES: [&str; 6] = ["events", "parse", "lint", "score", "score-1t", "end-to-end"];
+const PHASES: [&str; 7] = [
+    "events",
+    "parse",
+    "lint",
+    "score",
+    "score-1t",
+    "end-to-end",
+    "streamed",
+];
 
 /// Peak resident set size of this process in bytes (`VmHWM`, Linux).
 fn peak_rss() -> Option<u64> {
@@ -64,10 +73,15 @@ fn peak_rss() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// `--peak DIR`: lint and score DIR once (end-to-end, as timed above), print the peak RSS.
-fn peak_child(dir: &std::path::Path) {
+/// `--peak DIR` (`--peak-streamed DIR`): lint and score DIR once, end-to-end (streamed), as
+/// timed above; print the peak RSS.
+fn peak_child(dir: &std::path::Path, streamed: bool) {
     let options = yardstick_benches::score_options(dir).expect("facts");
-    std::hint::black_box(end_to_end(dir, &options));
+    if streamed {
+        std::hint::black_box(end_to_end_streamed(dir, &options));
+    } else {
+        std::hint::black_box(end_to_end(dir, &options));
+    }
     println!("peak-rss-bytes {}", peak_rss().expect("VmHWM"));
 }
 
@@ -83,6 +97,25 @@ fn end_to_end(dir: &Path, options: &ScoreOptions) -> u64 {
     let mut out = Counting(0);
     report.write_json(&mut out).expect("write");
     out.0
+}
+
+/// [`end_to_end`] as a stream: the catalog's files are listed, then read as each of the two
+/// passes reaches them; each file's results are written (or kept, for the findings) and
+/// dropped. The same report, byte for byte.
+fn end_to_end_streamed(dir: &Path, options: &ScoreOptions) -> u64 {
+    let root = dir.canonicalize().expect("catalog dir");
+    let files = catalog_files(&root).expect("list files");
+    let sources = || files.iter().map(|f| read_source(f, &root).expect("read"));
+    let policies = PolicySet::builtin().expect("builtin checks");
+    let scorer = Scorer::new(&policies, options).expect("scorer");
+    let head = Report::score_head(&policies, &Config::default());
+    let mut json = JsonReportStream::begin(&head, Counting(0)).expect("write");
+    let done = scorer
+        .score_stream(sources, &LintOptions::default(), |file| {
+            json.file(&file.lint, &file.entities).expect("write");
+        })
+        .expect("score");
+    json.finish(&done.summary).expect("write").0
 }
 
 /// A sink that counts what it is given.
@@ -111,8 +144,11 @@ fn catalog_bytes(files: &[PathBuf], dir: &std::path::Path) -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--peak") {
-        peak_child(Path::new(args.get(1).expect("--peak DIR")));
+    if let Some(flag @ ("--peak" | "--peak-streamed")) = args.first().map(String::as_str) {
+        peak_child(
+            Path::new(args.get(1).expect("--peak DIR")),
+            flag != "--peak",
+        );
         return;
     }
     let entities: usize = args
@@ -197,7 +233,8 @@ impl<'a> Inputs<'a> {
             "lint" => measure(|| lint(self.dir)),
             "score" => measure(|| score(report, policies, &self.all).expect("score")),
             "score-1t" => measure(|| score(report, policies, &self.one).expect("score")),
-            _ => measure(|| end_to_end(self.dir, &options(&self.facts_text, None))),
+            "end-to-end" => measure(|| end_to_end(self.dir, &options(&self.facts_text, None))),
+            _ => measure(|| end_to_end_streamed(self.dir, &options(&self.facts_text, None))),
         }
     }
 
@@ -235,8 +272,10 @@ fn options(facts_text: &str, threads: Option<usize>) -> ScoreOptions {
 fn round_ratios(wall: &[Vec<Duration>]) -> String {
     let per_round = |num: usize, den: usize| round_ratio(&wall[num], &wall[den], "x");
     format!(
-        "end-to-end / events {}, end-to-end / parse {}, lint / parse {}, score / parse {}",
+        "end-to-end / events {}, streamed / events {}, end-to-end / parse {}, lint / parse {}, \
+         score / parse {}",
         per_round(5, 0),
+        per_round(6, 0),
         per_round(5, 1),
         per_round(2, 1),
         per_round(3, 1),
@@ -245,11 +284,12 @@ fn round_ratios(wall: &[Vec<Duration>]) -> String {
 
 /// The ratios of the phases' medians (`v` in milliseconds, by [`PHASES`] index).
 fn ratios(v: &[f64]) -> String {
-    let (events, parse, lint, score, e2e) = (0, 1, 2, 3, 5);
+    let (events, parse, lint, score, e2e, streamed) = (0, 1, 2, 3, 5, 6);
     format!(
-        "end-to-end / events {:.2}x, end-to-end / parse {:.2}x, lint / parse {:.2}x, \
-         score / parse {:.2}x, parse / events {:.2}x",
+        "end-to-end / events {:.2}x, streamed / events {:.2}x, end-to-end / parse {:.2}x, \
+         lint / parse {:.2}x, score / parse {:.2}x, parse / events {:.2}x",
         v[e2e] / v[events],
+        v[streamed] / v[events],
         v[e2e] / v[parse],
         v[lint] / v[parse],
         v[score] / v[parse],
@@ -281,36 +321,35 @@ fn print_timings(wall: Vec<Vec<Duration>>, cpu: Vec<Vec<Duration>>, runs: usize)
     }
 }
 
-/// Peak memory of the end-to-end phase, from a child process (`--peak DIR`), against the
-/// catalog's size on disk and the target.
+/// Peak memory of the end-to-end and streamed phases, each from a child process (`--peak
+/// DIR`, `--peak-streamed DIR`), against the catalog's size on disk and the target.
 fn print_memory(dir: &Path, files: &[PathBuf]) {
-    let child = std::process::Command::new(std::env::current_exe().expect("own path"))
-        .arg("--peak")
-        .arg(dir)
-        .output()
-        .expect("run the peak-memory child");
-    let peak: Option<u64> = String::from_utf8_lossy(&child.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("peak-rss-bytes ")?.trim().parse().ok());
     let on_disk = catalog_bytes(files, dir);
     let mb = |b: u64| b as f64 / 1e6;
-    match peak {
-        Some(peak) => {
-            let limit = 3 * on_disk + 64 * 1_000_000;
-            println!(
-                "memory: end-to-end peak RSS {:.1} MB (separate process); catalog on disk {:.1} MB; \
-                 peak / disk {:.2}x; target 3 x disk + 64 MB = {:.1} MB: {} ({:.2}x of the target)",
-                mb(peak),
-                mb(on_disk),
-                peak as f64 / on_disk as f64,
-                mb(limit),
-                if peak <= limit { "met" } else { "missed" },
-                peak as f64 / limit as f64,
-            );
-        }
-        None => println!(
-            "memory: the peak-memory child failed: {}",
-            String::from_utf8_lossy(&child.stderr)
-        ),
+    for (phase, flag) in [("end-to-end", "--peak"), ("streamed", "--peak-streamed")] {
+        let child = std::process::Command::new(std::env::current_exe().expect("own path"))
+            .arg(flag)
+            .arg(dir)
+            .output()
+            .expect("run the peak-memory child");
+        let peak: Option<u64> = String::from_utf8_lossy(&child.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("peak-rss-bytes ")?.trim().parse().ok());
+        let Some(peak) = peak else {
+            let err = String::from_utf8_lossy(&child.stderr);
+            println!("memory: the {phase} peak-memory child failed: {err}");
+            continue;
+        };
+        let limit = 3 * on_disk + 64 * 1_000_000;
+        println!(
+            "memory: {phase} peak RSS {:.1} MB (separate process); catalog on disk {:.1} MB; \
+             peak / disk {:.2}x; target 3 x disk + 64 MB = {:.1} MB: {} ({:.2}x of the target)",
+            mb(peak),
+            mb(on_disk),
+            peak as f64 / on_disk as f64,
+            mb(limit),
+            if peak <= limit { "met" } else { "missed" },
+            peak as f64 / limit as f64,
+        );
     }
 }

@@ -33,4 +33,6 @@ mod support;
 
 pub use generate::{generate, try_generate, Stats};
 pub use rng::Rng;
-pub use support::{catalog_files, label, parse_events, round_ratio, score_options, TempDir, TODAY};
+pub use support::{
+    catalog_files, label, parse_events, read_source, round_ratio, score_options, TempDir, TODAY,
+};

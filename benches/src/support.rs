@@ -63,6 +63,18 @@ pub fn catalog_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The catalog file at `path` below `root` as a source, read now, shown relative to `root`
+/// (as `lint_paths` of `root` shows it).
+pub fn read_source(path: &Path, root: &Path) -> io::Result<yardstick::SourceFile> {
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    Ok(yardstick::SourceFile {
+        path: path.to_path_buf(),
+        display: shown.to_string_lossy().replace('\\', "/"),
+        root: root.to_path_buf(),
+        text: std::sync::Arc::from(fs::read_to_string(path)?),
+    })
+}
+
 /// A directory below the system temp dir, removed (with its contents) on drop.
 #[derive(Debug)]
 pub struct TempDir(PathBuf);

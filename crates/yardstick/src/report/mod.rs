@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 pub mod github;
 pub mod html;
+mod json_stream;
 pub mod junit;
 pub mod markdown;
 pub mod org;
@@ -21,6 +22,7 @@ use crate::rules::Severity;
 pub use crate::score::Summary;
 use crate::score::{EntityScore, GateResult, Level, LevelCounts, Scorecard};
 pub use crate::util::span::span_end;
+pub use json_stream::JsonReportStream;
 
 /// Options shared by the renderers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,6 +317,22 @@ impl Report {
             comparison: None,
             scan: None,
         }
+    }
+
+    /// A score report's head, with no results yet: the provenance and the checks of
+    /// `policies` under `config`, what [`JsonReportStream::begin`] writes first.
+    ///
+    /// ```
+    /// use yardstick::report::Report;
+    /// use yardstick::{Config, PolicySet};
+    /// let head = Report::score_head(&PolicySet::builtin().unwrap(), &Config::default());
+    /// assert_eq!(head.checks.len(), 7);
+    /// assert!(head.entities.is_empty() && head.policy_digest.is_some());
+    /// ```
+    pub fn score_head(policies: &PolicySet, config: &Config) -> Self {
+        let lint = LintReport::default();
+        let summary = Report::from_lint(&lint).summary;
+        Report::with_results(&lint, (Vec::new(), summary), policies, config)
     }
 
     /// A scorecard report, with the lint findings of the same run.

@@ -1,0 +1,141 @@
+//! The JSON report of a streamed run, written entity by entity: the same bytes as
+//! [`Report::write_json`] of the whole report, without the whole report in memory.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{finding_records, FindingRecord, Report};
+use crate::lint::LintReport;
+use crate::score::{EntityScore, Summary};
+
+/// Writes a score report's JSON as its results arrive: [`JsonReportStream::begin`] with the
+/// report's head, [`JsonReportStream::file`] for each file of the stream, then
+/// [`JsonReportStream::finish`] with the summary. Only the findings (a few per cent of a
+/// report) wait in memory, because the format puts them last.
+///
+/// ```
+/// use yardstick::report::{JsonReportStream, Report};
+/// use yardstick::{lint_paths, LintOptions, PolicySet, ScoreOptions, Scorer, SourceFile};
+/// let policies = PolicySet::builtin().unwrap();
+/// let options = ScoreOptions { now_ns: Some(0), ..ScoreOptions::default() };
+/// let scorer = Scorer::new(&policies, &options).unwrap();
+/// let lint = lint_paths(&["../../fixtures/demo".into()], &LintOptions::default()).unwrap();
+/// let whole = Report::from_scorecard(&lint, &scorer.score(&lint).unwrap(), &policies, &options.config);
+/// let mut expected = Vec::new();
+/// whole.write_json(&mut expected).unwrap();
+///
+/// let sources = || lint.files.iter().cloned();
+/// let mut stream = JsonReportStream::begin(&whole, Vec::new()).unwrap();
+/// let mut failed = None;
+/// let done = scorer.score_stream(sources, &LintOptions::default(), |file| {
+///     if let Err(e) = stream.file(&file.lint, &file.entities) { failed.get_or_insert(e); }
+/// }).unwrap();
+/// assert!(failed.is_none());
+/// assert_eq!(stream.finish(&done.summary).unwrap(), expected);
+/// ```
+#[derive(Debug)]
+pub struct JsonReportStream<W: Write> {
+    out: W,
+    entities: usize,
+    findings: Vec<FindingRecord>,
+}
+
+/// Where the entities go in the head's text (at the top level, so nothing nested matches).
+const ENTITIES: &str = "\n  \"entities\": ";
+
+impl<W: Write> JsonReportStream<W> {
+    /// Writes the head of `report` (version, provenance, paths and checks) to `out`. Its
+    /// entities, summary and findings are ignored: they come from the stream. A report with
+    /// a comparison or an organisation scan is refused, as the stream cannot write them.
+    pub fn begin(report: &Report, mut out: W) -> io::Result<Self> {
+        if report.comparison.is_some() || report.scan.is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a streamed JSON report has no comparison and no organisation scan",
+            ));
+        }
+        let head = Report {
+            version: report.version,
+            yardstick_version: report.yardstick_version.clone(),
+            policy_digest: report.policy_digest.clone(),
+            config_digest: report.config_digest.clone(),
+            paths: report.paths.clone(),
+            checks: report.checks.clone(),
+            entities: Vec::new(),
+            summary: report.summary.clone(),
+            findings: Vec::new(),
+            comparison: None,
+            scan: None,
+        };
+        let text = serde_json::to_string_pretty(&head)?;
+        let at = text.find(ENTITIES).ok_or_else(|| {
+            io::Error::other("the report's JSON has no top-level `entities` field")
+        })?;
+        out.write_all(&text.as_bytes()[..at + ENTITIES.len()])?;
+        out.write_all(b"[")?;
+        Ok(JsonReportStream {
+            out,
+            entities: 0,
+            findings: Vec::new(),
+        })
+    }
+
+    /// Writes the scores of one file's entities and keeps its findings for the end.
+    pub fn file(&mut self, lint: &LintReport, entities: &[EntityScore]) -> io::Result<()> {
+        for e in entities {
+            self.out
+                .write_all(if self.entities == 0 { b"\n" } else { b",\n" })?;
+            write_indented(&mut self.out, e, "    ", true)?;
+            self.entities += 1;
+        }
+        self.findings.extend(finding_records(lint));
+        Ok(())
+    }
+
+    /// Writes the summary and the findings (sorted by file, as a whole report's are), ends
+    /// the report, and gives the writer back.
+    pub fn finish(mut self, summary: &Summary) -> io::Result<W> {
+        let out = &mut self.out;
+        out.write_all(if self.entities == 0 { b"]" } else { b"\n  ]" })?;
+        out.write_all(b",\n  \"summary\": ")?;
+        write_indented(out, summary, "  ", false)?;
+        out.write_all(b",\n  \"findings\": [")?;
+        // Files may stream in another order than their names sort in; within a file the
+        // findings are sorted already, and the sort is stable.
+        self.findings.sort_by(|a, b| a.file.cmp(&b.file));
+        for (i, f) in self.findings.iter().enumerate() {
+            out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            write_indented(out, f, "    ", true)?;
+        }
+        out.write_all(if self.findings.is_empty() {
+            b"]"
+        } else {
+            b"\n  ]"
+        })?;
+        out.write_all(b"\n}\n")?;
+        Ok(self.out)
+    }
+}
+
+/// `value` as pretty JSON nested at the depth `indent` stands for: every line but the first
+/// (and the first too when `first`) starts with `indent`. JSON strings hold no raw line
+/// breaks, so lines are the formatter's own.
+fn write_indented(
+    out: &mut impl Write,
+    value: &impl Serialize,
+    indent: &str,
+    first: bool,
+) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        if i > 0 || first {
+            out.write_all(indent.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
