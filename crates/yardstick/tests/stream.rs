@@ -108,12 +108,17 @@ fn the_fixture_catalogs_stream_as_they_lint_whole() {
     for dir in ["fixtures/demo", "fixtures/owners", "fixtures/create-app"] {
         let sources = sources_under(&repo(dir));
         assert!(sources.len() > 2, "{dir}");
-        for check_refs in [RefCheck::Auto, RefCheck::Always] {
+        // Also on a pool of its own (`threads`), which the stream spreads each chunk over.
+        for (check_refs, threads) in [(RefCheck::Auto, None), (RefCheck::Always, Some(1))] {
             let lint = LintOptions {
                 check_refs,
                 ..LintOptions::default()
             };
-            found += assert_stream_equals_whole(&sources, &lint, &demo_score_options()).len();
+            let options = ScoreOptions {
+                threads,
+                ..demo_score_options()
+            };
+            found += assert_stream_equals_whole(&sources, &lint, &options).len();
         }
     }
     assert!(found > 20, "{found} findings");

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rayon::ThreadPool;
 
 use super::catalog_checks::{duplicate_finding, known_names, EntityChecks, KnownEntities};
 use super::linter::{sort_findings, Linter};
@@ -99,14 +100,24 @@ impl CatalogIndex {
     /// catalog-wide checks need. Location targets are not followed and placeholders are not
     /// read, as in [`lint_files`](crate::lint_files).
     pub fn build(sources: impl IntoIterator<Item = SourceFile>, options: &LintOptions) -> Self {
+        Self::build_on(None, sources, options)
+    }
+
+    /// [`CatalogIndex::build`] on the threads of `pool` (rayon's global pool when `None`).
+    pub(crate) fn build_on(
+        pool: Option<&ThreadPool>,
+        sources: impl IntoIterator<Item = SourceFile>,
+        options: &LintOptions,
+    ) -> Self {
         let options = in_memory(options);
         let mut first: HashMap<String, FirstDefinition> = HashMap::new();
         let (mut files, mut ordinal) = (0, 0);
         for chunk in chunks(sources.into_iter()) {
-            let linted: Vec<LintReport> = chunk
-                .into_par_iter()
-                .map(|file| lint_alone(file, &options))
-                .collect();
+            let linted: Vec<LintReport> = on(pool, || {
+                (chunk.into_par_iter())
+                    .map(|file| lint_alone(file, &options))
+                    .collect()
+            });
             for report in linted {
                 let Some(file) = report.files.first() else {
                     continue;
@@ -249,6 +260,14 @@ impl CatalogIndex {
     /// How owner references resolve in the whole catalog.
     pub fn owners(&self) -> &OwnerResolution {
         &self.owners
+    }
+}
+
+/// Runs `op` on the threads of `pool`, or on rayon's global pool.
+pub(crate) fn on<R: Send>(pool: Option<&ThreadPool>, op: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(op),
+        None => op(),
     }
 }
 

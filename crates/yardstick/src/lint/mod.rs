@@ -33,8 +33,8 @@ use app_locations::CatalogSetup;
 pub use catalog_checks::OwnerResolution;
 use discover::{discover, globset};
 pub use finding::{Finding, SecondaryLabel};
-pub(crate) use index::chunks;
 pub use index::CatalogIndex;
+pub(crate) use index::{chunks, on};
 use linter::Linter;
 pub use repository::Repository;
 

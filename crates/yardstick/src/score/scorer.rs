@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value as Json};
 
 use crate::config::{Exemption, LevelRules};
-use crate::lint::{LintReport, LoadedEntity, OwnerResolution};
+use crate::lint::{on, LintReport, LoadedEntity, OwnerResolution};
 use crate::policy::{
     pin_clock, regorus_error, static_reads, system_now_ns, utc_date_of, Check, CheckSeverity,
     PolicyError, PolicySet,
@@ -213,15 +213,21 @@ impl<'a> Scorer<'a> {
     }
 
     /// Runs `go` on the thread count of the options (rayon's default pool when unset).
-    pub(super) fn in_pool<T: Send>(&self, go: impl FnOnce() -> T + Send) -> Result<T, ScoreError> {
-        Ok(match self.options.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build()
-                .map_err(|e| ScoreError::Threads(e.to_string()))?
-                .install(go),
-            None => go(),
-        })
+    fn in_pool<T: Send>(&self, go: impl FnOnce() -> T + Send) -> Result<T, ScoreError> {
+        Ok(on(self.pool()?.as_ref(), go))
+    }
+
+    /// A pool of the options' thread count; `None` for rayon's default pool.
+    pub(super) fn pool(&self) -> Result<Option<rayon::ThreadPool>, ScoreError> {
+        self.options
+            .threads
+            .map(|n| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build()
+                    .map_err(|e| ScoreError::Threads(e.to_string()))
+            })
+            .transpose()
     }
 
     /// What one run shares across its entities, for a catalog whose owners resolve as

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::lint::{chunks, CatalogIndex, LintOptions, LintReport, SourceFile};
+use crate::lint::{chunks, on, CatalogIndex, LintOptions, LintReport, SourceFile};
 use crate::util::shared_str::SharedStr;
 
 use super::memo::MemoStats;
@@ -68,18 +68,6 @@ impl Scorer<'_> {
     /// ```
     pub fn score_stream<I>(
         &self,
-        sources: impl Fn() -> I + Send + Sync,
-        lint: &LintOptions,
-        each: impl FnMut(StreamedFile) + Send,
-    ) -> Result<StreamSummary, ScoreError>
-    where
-        I: IntoIterator<Item = SourceFile>,
-    {
-        self.in_pool(|| self.stream_passes(sources, lint, each))?
-    }
-
-    fn stream_passes<I>(
-        &self,
         sources: impl Fn() -> I,
         lint: &LintOptions,
         mut each: impl FnMut(StreamedFile),
@@ -87,26 +75,30 @@ impl Scorer<'_> {
     where
         I: IntoIterator<Item = SourceFile>,
     {
-        let index = CatalogIndex::build(sources(), lint);
+        // The sources and `each` stay on the calling thread; each chunk's work is spread.
+        let pool = self.pool()?;
+        let index = CatalogIndex::build_on(pool.as_ref(), sources(), lint);
         let run = self.start(index.owners())?;
         let mut summary = SummaryBuilder::new(self.options());
         for chunk in chunks(sources().into_iter().enumerate()) {
-            let done: Vec<StreamedFile> = chunk
-                .into_par_iter()
-                .map_init(
-                    || run.worker(),
-                    |worker, (position, file)| {
-                        let lint = index.lint_at(file, position);
-                        let files: Vec<SharedStr> = (lint.files.iter())
-                            .map(|f| SharedStr::from(f.display.as_str()))
-                            .collect();
-                        let entities = (lint.catalog.entities.iter())
-                            .map(|loaded| run.score(worker, loaded, &lint, &files))
-                            .collect();
-                        StreamedFile { lint, entities }
-                    },
-                )
-                .collect();
+            let done: Vec<StreamedFile> = on(pool.as_ref(), || {
+                chunk
+                    .into_par_iter()
+                    .map_init(
+                        || run.worker(),
+                        |worker, (position, file)| {
+                            let lint = index.lint_at(file, position);
+                            let files: Vec<SharedStr> = (lint.files.iter())
+                                .map(|f| SharedStr::from(f.display.as_str()))
+                                .collect();
+                            let entities = (lint.catalog.entities.iter())
+                                .map(|loaded| run.score(worker, loaded, &lint, &files))
+                                .collect();
+                            StreamedFile { lint, entities }
+                        },
+                    )
+                    .collect()
+            });
             for file in done {
                 file.entities.iter().for_each(|e| summary.add(e));
                 each(file);
