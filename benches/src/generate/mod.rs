@@ -1,7 +1,7 @@
 //! The catalog generator: [`generate`] plans a catalog (see `plan`), renders each entity
 //! as YAML (`docs`) and writes the files (`files`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -59,6 +59,7 @@ pub fn try_generate(dir: &Path, seed: u64, entities: usize) -> io::Result<Stats>
             ..Stats::default()
         },
         names: HashSet::new(),
+        next_suffix: HashMap::new(),
     }
     .run(entities)
 }
@@ -68,6 +69,9 @@ struct Generator {
     root: PathBuf,
     stats: Stats,
     names: HashSet<String>,
+    /// Per base name, the suffix to try first: every smaller one is taken (names are never
+    /// freed), so `unique` does not retry them (at 1M entities that was quadratic).
+    next_suffix: HashMap<String, usize>,
 }
 
 impl Generator {
@@ -97,10 +101,11 @@ impl Generator {
         if self.names.insert(base.to_string()) {
             return base.to_string();
         }
-        let mut k = 2;
+        let mut k = self.next_suffix.get(base).copied().unwrap_or(2);
         loop {
             let name = format!("{base}-{k}");
             if self.names.insert(name.clone()) {
+                self.next_suffix.insert(base.to_string(), k + 1);
                 return name;
             }
             k += 1;

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 use crate::policy::Check;
 use crate::util::edit_distance::did_you_mean;
@@ -11,7 +11,9 @@ use crate::yaml::{parse_stream, Limits};
 /// Facts about entities from outside the catalog (CI status, monitoring, ...).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
-    by_ref: BTreeMap<String, Json>,
+    /// Each entity's facts as compact JSON text: a few dozen bytes where the parsed value
+    /// took about 600 per object (a facts file of 2.8 MB held 63 MB parsed).
+    by_ref: BTreeMap<String, Box<str>>,
     /// Where each entity's facts are written in the parsed file (line, column).
     written_at: BTreeMap<String, (usize, usize)>,
     /// Where each fact name is written: (lower-cased entity ref, name) to (line, column).
@@ -105,13 +107,19 @@ impl Facts {
 
     /// Adds or merges facts for an entity.
     pub fn insert(&mut self, reference: &str, value: Json) {
-        let slot = self
-            .by_ref
-            .entry(reference.to_lowercase())
-            .or_insert_with(|| json!({}));
-        if let (Some(into), Json::Object(from)) = (slot.as_object_mut(), value) {
-            into.extend(from);
+        let key = reference.to_lowercase();
+        let mut facts = self.parsed(&key).unwrap_or_default();
+        if let Json::Object(from) = value {
+            facts.extend(from);
         }
+        // A map of JSON values always serialises.
+        let text = serde_json::to_string(&facts).unwrap_or_else(|_| "{}".into());
+        self.by_ref.insert(key, text.into_boxed_str());
+    }
+
+    /// The facts kept for a lower-cased reference.
+    fn parsed(&self, key: &str) -> Option<serde_json::Map<String, Json>> {
+        serde_json::from_str(self.by_ref.get(key)?).ok()
     }
 
     /// True when no entity has facts.
@@ -205,10 +213,7 @@ impl Facts {
 
     /// Facts of an entity (`{}` when none).
     pub fn get(&self, reference: &str) -> Json {
-        self.by_ref
-            .get(&reference.to_lowercase())
-            .cloned()
-            .unwrap_or_else(|| json!({}))
+        Json::Object(self.parsed(&reference.to_lowercase()).unwrap_or_default())
     }
 
     /// The top-level fact names that checks read: `NAME` in `input.facts.NAME` and
