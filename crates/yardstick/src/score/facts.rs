@@ -36,6 +36,11 @@ impl Facts {
     /// How many unmatched keys [`Facts::unmatched`] looks for a near miss for.
     pub const SUGGESTED_UNMATCHED: usize = 100;
 
+    /// The largest facts file [`Facts::parse`] reads: 1 GiB. A facts file has an entry per
+    /// entity of the whole catalog (28 MB for a million entities), so it is not held to a
+    /// catalog file's 8 MiB; nesting and alias limits stay those of catalog files.
+    pub const MAX_BYTES: usize = 1 << 30;
+
     /// Parses `{"entities": {"component:default/name": {...}}}` from JSON or YAML.
     ///
     /// ```
@@ -43,7 +48,11 @@ impl Facts {
     /// assert_eq!(f.get("component:default/a")["ci"]["status"], "passing");
     /// ```
     pub fn parse(text: &str) -> Result<Self, FactsError> {
-        let stream = parse_stream(text, &Limits::default());
+        let limits = Limits {
+            max_file_bytes: Self::MAX_BYTES,
+            ..Limits::default()
+        };
+        let stream = parse_stream(text, &limits);
         let fail = |message: String, span: crate::yaml::Span| FactsError {
             message,
             line: span.line as usize,

@@ -208,3 +208,44 @@ fn node_value_matches_json_conversion() {
         regorus::Value::from(root.to_json())
     );
 }
+
+#[test]
+fn a_facts_file_larger_than_a_catalog_file_is_read() {
+    let mut text = String::from("{\"entities\": {\n");
+    let mut n = 0;
+    while text.len() <= Limits::default().max_file_bytes {
+        text.push_str(&format!(
+            "\"component:default/service-{n}\": {{\"ci\": {{\"status\": \"passing\"}}}},\n"
+        ));
+        n += 1;
+    }
+    text.push_str("\"component:default/last\": {\"ci\": {\"status\": \"failing\"}}\n}}\n");
+    let facts = Facts::parse(&text).unwrap();
+    assert_eq!(
+        facts.get("component:default/service-7")["ci"]["status"],
+        "passing"
+    );
+    assert_eq!(
+        facts.get("Component:default/LAST")["ci"]["status"],
+        "failing"
+    );
+    assert_eq!(facts.get("component:default/none"), serde_json::json!({}));
+}
+
+#[test]
+fn facts_of_one_entity_merge_and_keep_their_values() {
+    let mut facts = Facts::default();
+    facts.insert(
+        "component:default/a",
+        serde_json::json!({"ci": {"status": "passing"}}),
+    );
+    facts.insert(
+        "Component:default/A",
+        serde_json::json!({"coverage": 0.1, "big": 18446744073709551615u64, "tags": ["x", null]}),
+    );
+    assert_eq!(
+        facts.get("component:default/a"),
+        serde_json::json!({"ci": {"status": "passing"}, "coverage": 0.1,
+                           "big": 18446744073709551615u64, "tags": ["x", null]})
+    );
+}
