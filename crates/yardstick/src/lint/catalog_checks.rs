@@ -2,7 +2,7 @@
 //! resolve, and relation targets missing from the catalog and the owner sources.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::linter::Linter;
 use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck};
@@ -124,8 +124,37 @@ pub(super) struct EntityChecks<'a> {
     pub(super) known: &'a dyn KnownEntities,
     /// Candidates of "did you mean" (see [`known_names`]).
     pub(super) names: &'a BTreeMap<String, Vec<String>>,
-    /// The same missing target is often named many times: its near miss is looked for once.
-    pub(super) nearest: HashMap<(String, String), Option<&'a str>>,
+    pub(super) near_misses: &'a NearMisses,
+}
+
+/// The near miss of each missing target, looked for once per catalog: the same missing
+/// target is often named many times, and each look compares it with every name of its kind.
+/// Shared by the threads of a streamed lint.
+#[derive(Debug, Default)]
+/// Keyed by the target as `kind:namespace/name`, lower-cased.
+pub(super) struct NearMisses(Mutex<HashMap<String, Option<Arc<str>>>>);
+
+impl NearMisses {
+    /// The near miss of `name` among `names` under `prefix`.
+    fn get(
+        &self,
+        prefix: &str,
+        name: &str,
+        names: &BTreeMap<String, Vec<String>>,
+    ) -> Option<Arc<str>> {
+        let key = format!("{prefix}{name}");
+        // A poisoned lock only means another thread panicked mid-insert: the map is whole.
+        if let Some(known) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return known.clone();
+        }
+        let near = names
+            .get(prefix)
+            .and_then(|names| did_you_mean(name, names.iter().map(String::as_str)))
+            .map(Arc::from);
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(key, near.clone());
+        near
+    }
 }
 
 impl<'a> EntityChecks<'a> {
@@ -148,15 +177,7 @@ impl<'a> EntityChecks<'a> {
             }
             let prefix = format!("{}:{}/", rel.target.kind, rel.target.namespace).to_lowercase();
             let name = rel.target.name.to_lowercase();
-            let names = self.names;
-            let near = *self
-                .nearest
-                .entry((prefix.clone(), name))
-                .or_insert_with_key(|(prefix, name)| {
-                    names
-                        .get(prefix)
-                        .and_then(|names| did_you_mean(name, names.iter().map(String::as_str)))
-                });
+            let near = self.near_misses.get(&prefix, &name, self.names);
             let hint = near.map_or_else(String::new, |n| format!("; did you mean {prefix}{n}?"));
             let mut f = Finding::new(
                 unresolved_rule(rel.field),
@@ -282,7 +303,7 @@ impl Linter<'_> {
             owners: &self.report.owners,
             known: catalog,
             names: &names,
-            nearest: HashMap::new(),
+            near_misses: &NearMisses::default(),
         };
         let mut findings = Vec::new();
         for e in &catalog.entities {

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rayon::ThreadPool;
 
-use super::catalog_checks::{duplicate_finding, known_names, EntityChecks, KnownEntities};
+use super::catalog_checks::{
+    duplicate_finding, known_names, EntityChecks, KnownEntities, NearMisses,
+};
 use super::linter::{sort_findings, Linter};
 use super::{in_memory, LintOptions, LintReport, OwnerResolution, SourceFile};
 
@@ -47,7 +49,7 @@ const CHUNK_FILES: usize = 256;
 /// assert_eq!(streamed, whole.findings);
 /// assert_eq!(streamed[0].rule, "catalog/duplicate-entity");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CatalogIndex {
     options: LintOptions,
     /// Canonical reference to its first definition.
@@ -55,6 +57,7 @@ pub struct CatalogIndex {
     kinds: HashSet<String>,
     names: BTreeMap<String, Vec<String>>,
     owners: OwnerResolution,
+    near_misses: NearMisses,
     files: usize,
 }
 
@@ -184,6 +187,7 @@ impl CatalogIndex {
             kinds,
             names,
             owners,
+            near_misses: NearMisses::default(),
             files,
         }
     }
@@ -236,7 +240,7 @@ impl CatalogIndex {
             owners: &self.owners,
             known: self,
             names: &self.names,
-            nearest: HashMap::new(),
+            near_misses: &self.near_misses,
         };
         let mut findings = Vec::new();
         for e in &report.catalog.entities {
