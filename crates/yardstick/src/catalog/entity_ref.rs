@@ -1,7 +1,7 @@
 //! Entity references: `[<kind>:][<namespace>/]<name>`, parsed exactly as
 //! `parseEntityRef` of `@backstage/catalog-model` parses them.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crate::yaml::{Node, Value};
 
@@ -180,19 +180,51 @@ fn split_ref(text: &str) -> Result<(Option<&str>, Option<&str>, &str), RefError>
 impl fmt::Display for EntityRef {
     /// The canonical lower-case form, `kind:namespace/name`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}/{}",
-            self.kind.to_lowercase(),
-            self.namespace.to_lowercase(),
-            self.name.to_lowercase()
-        )
+        write_lowercase(f, &self.kind)?;
+        f.write_char(':')?;
+        write_lowercase(f, &self.namespace)?;
+        f.write_char('/')?;
+        write_lowercase(f, &self.name)
     }
+}
+
+/// `text.to_lowercase()`, written without allocating when `text` is ASCII (references
+/// nearly always are; they are formatted for every relation of every entity).
+fn write_lowercase(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    if !text.is_ascii() {
+        return f.write_str(&text.to_lowercase());
+    }
+    let mut buffer = [0u8; 64];
+    for chunk in text.as_bytes().chunks(buffer.len()) {
+        let lower = &mut buffer[..chunk.len()];
+        lower.copy_from_slice(chunk);
+        lower.make_ascii_lowercase();
+        f.write_str(std::str::from_utf8(lower).map_err(|_| fmt::Error)?)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn displays_lower_cased_as_to_lowercase_does() {
+        let long = "Service-".repeat(20);
+        for (kind, namespace, name) in [
+            ("Component", "Default", long.as_str()),
+            ("Group", "ÄRGER", "STRASSE-Σ"),
+            ("API", "x", "İ"),
+        ] {
+            let r = EntityRef {
+                kind: kind.into(),
+                namespace: namespace.into(),
+                name: name.into(),
+            };
+            let expected = format!("{kind}:{namespace}/{name}").to_lowercase();
+            assert_eq!(r.to_string(), expected);
+        }
+    }
 
     #[test]
     fn parses_like_backstage() {
