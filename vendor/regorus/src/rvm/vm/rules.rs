@@ -2,9 +2,10 @@
 // Licensed under the MIT License.
 
 use crate::rvm::instructions::FunctionCallParams;
-use crate::rvm::program::{RuleInfo, RuleType};
+use crate::rvm::program::{Program, RuleInfo, RuleType};
 use crate::value::Value;
 use alloc::format;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::convert::TryFrom as _;
 use core::mem;
@@ -221,16 +222,17 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
+        // Borrowed through a handle on the program, not cloned: a clone copies the name and
+        // the definitions' tables on every rule call.
+        let program = Arc::clone(&self.program);
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or(VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+                available: program.rule_infos.len(),
+            })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -388,16 +390,17 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
+        // Borrowed through a handle on the program, not cloned: a clone copies the name and
+        // the definitions' tables on every rule call.
+        let program = Arc::clone(&self.program);
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or(VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+                available: program.rule_infos.len(),
+            })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -737,16 +740,17 @@ impl RegoVM {
         } = frame_data;
 
         let rule_idx = usize::from(rule_index);
-        let rule_info = self
-            .program
+        // Borrowed through a handle on the program, not cloned: a clone copies the name and
+        // the definitions' tables on every rule call.
+        let program = Arc::clone(&self.program);
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or(VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+                available: program.rule_infos.len(),
+            })?;
 
         let result_from_rule = if rule_failed_due_to_inconsistency {
             Value::Undefined
@@ -879,12 +883,13 @@ impl RegoVM {
         &mut self,
         frame_data: &mut RuleFrameData,
     ) -> Result<Option<usize>> {
-        let rule_info = self.get_rule_info(frame_data.rule_index)?;
+        let program = Arc::clone(&self.program);
+        let rule_info = self.get_rule_info(&program, frame_data.rule_index)?;
         match frame_data.phase {
             RuleFramePhase::ExecutingDestructuring => {
-                self.rule_frame_after_destructuring_success(frame_data, &rule_info)
+                self.rule_frame_after_destructuring_success(frame_data, rule_info)
             }
-            RuleFramePhase::ExecutingBody => self.rule_frame_after_success(frame_data, &rule_info),
+            RuleFramePhase::ExecutingBody => self.rule_frame_after_success(frame_data, rule_info),
             RuleFramePhase::Initializing | RuleFramePhase::Finalizing => Ok(None),
         }
     }
@@ -893,21 +898,20 @@ impl RegoVM {
         &mut self,
         frame_data: &mut RuleFrameData,
     ) -> Result<Option<usize>> {
-        let rule_info = self.get_rule_info(frame_data.rule_index)?;
-        self.rule_frame_after_failure(frame_data, &rule_info)
+        let program = Arc::clone(&self.program);
+        let rule_info = self.get_rule_info(&program, frame_data.rule_index)?;
+        self.rule_frame_after_failure(frame_data, rule_info)
     }
 
-    fn get_rule_info(&self, rule_index: u16) -> Result<RuleInfo> {
+    /// The rule's metadata in `program` (a handle on the VM's own, so that the VM can be
+    /// borrowed mutably while it is read).
+    fn get_rule_info<'p>(&self, program: &'p Program, rule_index: u16) -> Result<&'p RuleInfo> {
         let idx = usize::from(rule_index);
-        self.program
-            .rule_infos
-            .get(idx)
-            .cloned()
-            .ok_or(VmError::RuleInfoMissing {
-                index: rule_index,
-                pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })
+        program.rule_infos.get(idx).ok_or(VmError::RuleInfoMissing {
+            index: rule_index,
+            pc: self.pc,
+            available: program.rule_infos.len(),
+        })
     }
 
     pub(super) fn checked_add_one(&self, value: usize, context: &'static str) -> Result<usize> {
