@@ -122,6 +122,9 @@ impl CatalogIndex {
                     .collect()
             });
             for report in linted {
+                // Every source has a position, as in the second pass's count.
+                let position = files;
+                files += 1;
                 let Some(file) = report.files.first() else {
                     continue;
                 };
@@ -130,7 +133,7 @@ impl CatalogIndex {
                     let kind = e.entity.kind();
                     let definition = FirstDefinition {
                         file: display.clone(),
-                        position: files,
+                        position,
                         document: e.document,
                         ordinal,
                         owner_kind: (kind.eq_ignore_ascii_case("group")
@@ -151,7 +154,6 @@ impl CatalogIndex {
                         }
                     }
                 }
-                files += 1;
             }
         }
         Self::from_definitions(first, options, files)
