@@ -20,8 +20,8 @@ const CHUNK_FILES: usize = 256;
 
 /// What a catalog's cross-entity checks need to know of it, built in one pass over its
 /// sources: the first definition of each reference (for duplicates), every reference and
-/// kind (for relation targets), and how owners resolve. About a hundred bytes per entity;
-/// no document trees and no file texts.
+/// kind (for relation targets), and how owners resolve: a few strings per entity, no
+/// document trees and no file texts.
 ///
 /// Lint a catalog as a stream with two passes over the same sources, in the same order:
 /// [`CatalogIndex::build`], then [`CatalogIndex::lint_each`]. The findings and the catalog
