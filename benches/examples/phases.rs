@@ -15,8 +15,9 @@
 //! scoring phase with `ScoreOptions::threads = Some(1)`.
 //!
 //! Last, it measures peak memory: a child process (this program with `--peak DIR`, or
-//! `--peak-streamed DIR`) runs the end-to-end (or streamed) phase once and reports its peak resident set size (`VmHWM` of
-//! `/proc/self/status`, Linux), which is compared with the catalog's size on disk. A
+//! `--peak-streamed DIR`) runs the end-to-end (or streamed) phase once and reports its peak
+//! resident set size (`VmHWM` of `/proc/self/status`, Linux), which is compared with the
+//! catalog's size on disk. A
 //! separate process per measurement keeps the timing runs' allocations (and other sizes)
 //! out of the peak.
 

@@ -129,9 +129,9 @@ pub(super) struct EntityChecks<'a> {
 
 /// The near miss of each missing target, looked for once per catalog: the same missing
 /// target is often named many times, and each look compares it with every name of its kind.
-/// Shared by the threads of a streamed lint.
+/// Shared by the threads of a streamed lint; keyed by the target as `kind:namespace/name`,
+/// lower-cased.
 #[derive(Debug, Default)]
-/// Keyed by the target as `kind:namespace/name`, lower-cased.
 pub(super) struct NearMisses(Mutex<HashMap<String, Option<Arc<str>>>>);
 
 impl NearMisses {
@@ -157,16 +157,16 @@ impl NearMisses {
     }
 }
 
-impl<'a> EntityChecks<'a> {
+impl EntityChecks<'_> {
     /// The findings of `e` (read from file `file`).
-    pub(super) fn findings(&mut self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
+    pub(super) fn findings(&self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
         self.unresolved_relations(e, file, out);
         misspelled_spec_keys(e, file, out);
     }
 
     /// Relation targets missing from the catalog, for the target kinds `--check-refs`
     /// asks about.
-    fn unresolved_relations(&mut self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
+    fn unresolved_relations(&self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
         for rel in &e.entity.relations {
             let target = rel.target.to_string();
             if !self.checks_target(rel)
@@ -298,7 +298,7 @@ impl Linter<'_> {
             .iter()
             .map(|e| e.entity.reference.to_string());
         let names = known_names(refs, &self.report.owners);
-        let mut checks = EntityChecks {
+        let checks = EntityChecks {
             options: self.options,
             owners: &self.report.owners,
             known: catalog,

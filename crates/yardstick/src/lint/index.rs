@@ -237,7 +237,7 @@ impl CatalogIndex {
         report.catalog.entities = kept;
         report.catalog.index_refs();
         report.owners = self.owners.clone();
-        let mut checks = EntityChecks {
+        let checks = EntityChecks {
             options: &self.options,
             owners: &self.owners,
             known: self,

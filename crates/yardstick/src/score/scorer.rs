@@ -183,11 +183,7 @@ impl<'a> Scorer<'a> {
         entities: Entities<'_>,
     ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
         let run = self.start(&report.owners)?;
-        let files: Vec<SharedStr> = report
-            .files
-            .iter()
-            .map(|f| SharedStr::from(f.display.as_str()))
-            .collect();
+        let files = shown_files(report);
         let evaluate =
             |worker: &mut Worker, loaded: &LoadedEntity| run.score(worker, loaded, report, &files);
         let worker = || run.worker();
@@ -289,7 +285,8 @@ impl Run<'_, '_> {
         )
     }
 
-    /// Scores one entity of `report`, whose files are shown as `files`.
+    /// Scores one entity of `report`, whose files are shown as `files` (see
+    /// [`shown_files`]).
     pub(super) fn score(
         &self,
         worker: &mut Worker,
@@ -350,6 +347,13 @@ pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) {
             })
             .map_err(str::to_string);
     }
+}
+
+/// How `report`'s files are shown, shared by all the results of each.
+pub(super) fn shown_files(report: &LintReport) -> Vec<SharedStr> {
+    (report.files.iter())
+        .map(|f| SharedStr::from(f.display.as_str()))
+        .collect()
 }
 
 /// `data.yardstick.catalog`: the owners that resolve (the catalog's Groups and Users and

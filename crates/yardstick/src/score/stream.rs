@@ -4,11 +4,10 @@
 use rayon::prelude::*;
 
 use crate::lint::{chunks, on, CatalogIndex, LintOptions, LintReport, SourceFile};
-use crate::util::shared_str::SharedStr;
 
 use super::memo::MemoStats;
 use super::model::{EntityScore, Summary};
-use super::scorer::Scorer;
+use super::scorer::{shown_files, Scorer};
 use super::{ScoreError, SummaryBuilder};
 
 /// One source linted and scored by [`Scorer::score_stream`].
@@ -88,9 +87,7 @@ impl Scorer<'_> {
                         || run.worker(),
                         |worker, (position, file)| {
                             let lint = index.lint_at(file, position);
-                            let files: Vec<SharedStr> = (lint.files.iter())
-                                .map(|f| SharedStr::from(f.display.as_str()))
-                                .collect();
+                            let files = shown_files(&lint);
                             let entities = (lint.catalog.entities.iter())
                                 .map(|loaded| run.score(worker, loaded, &lint, &files))
                                 .collect();
