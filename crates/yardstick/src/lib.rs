@@ -48,9 +48,9 @@ pub use config::{
     LintConfig, CONFIG_FILE_NAME,
 };
 pub use lint::{
-    lint_files, lint_json_entities, lint_paths, lint_sources, AppCatalog, Catalog, CatalogIndex,
-    Finding, LintError, LintOptions, LintReport, LoadedEntity, OwnerResolution, RefCheck,
-    Repository, SecondaryLabel, SourceFile,
+    catalog_files, lint_files, lint_json_entities, lint_paths, lint_sources, AppCatalog, Catalog,
+    CatalogFile, CatalogIndex, Finding, LintError, LintOptions, LintReport, LoadedEntity,
+    OwnerResolution, RefCheck, Repository, SecondaryLabel, Source, SourceFile,
 };
 pub use policy::{
     builtin_modules, parse_now, rego_files, run_rego_tests, utc_date_of, Check, CheckSeverity,

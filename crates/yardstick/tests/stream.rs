@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use yardstick::{
-    lint_files, CatalogIndex, Facts, Finding, LintOptions, PolicySet, RefCheck, ScoreOptions,
-    Scorer, SourceFile,
+    catalog_files, lint_files, lint_paths, CatalogIndex, Facts, Finding, LintError, LintOptions,
+    LintReport, PolicySet, RefCheck, ScoreError, ScoreOptions, Scorer, Source, SourceFile,
 };
 
 /// A directory of the repository.
@@ -59,18 +59,41 @@ fn assert_stream_equals_whole(
     lint: &LintOptions,
     options: &ScoreOptions,
 ) -> Vec<Finding> {
+    let whole = lint_files(sources.to_vec(), lint);
+    assert_streams_as(whole, sources, lint, options)
+}
+
+/// [`assert_stream_equals_whole`] for catalog files on disk, read by the stream as
+/// `lint_paths` reads them.
+fn assert_files_stream_as_they_lint(
+    paths: &[PathBuf],
+    lint: &LintOptions,
+    options: &ScoreOptions,
+) -> Vec<Finding> {
+    let whole = lint_paths(paths, lint).unwrap();
+    let files = catalog_files(paths, lint).unwrap();
+    assert_eq!(files.len(), whole.files.len());
+    assert_streams_as(whole, &files, lint, options)
+}
+
+/// Asserts that streaming `sources` lints and scores as `whole`, their lint at once, does.
+fn assert_streams_as<S: Clone + Into<Source> + Send>(
+    whole: LintReport,
+    sources: &[S],
+    lint: &LintOptions,
+    options: &ScoreOptions,
+) -> Vec<Finding> {
     let policies = PolicySet::builtin().unwrap();
     let scorer = Scorer::new(&policies, options).unwrap();
-    let whole = lint_files(sources.to_vec(), lint);
     let card = scorer.score(&whole).unwrap();
 
-    let (mut findings, mut scores, mut files) = (Vec::new(), Vec::new(), 0);
+    let (mut findings, mut scores, mut files) = (Vec::new(), Vec::new(), Vec::new());
     let done = scorer
         .score_stream(
             || sources.iter().cloned(),
             lint,
             |file| {
-                files += 1;
+                files.extend(file.lint.files.iter().map(|f| f.display.clone()));
                 findings.extend(file.lint.findings);
                 scores.extend(file.entities);
             },
@@ -81,10 +104,11 @@ fn assert_stream_equals_whole(
     assert_eq!(findings, whole.findings);
     assert_eq!(scores, card.entities);
     assert_eq!(done.summary, card.summary);
-    assert_eq!((files, done.files), (sources.len(), sources.len()));
+    let shown: Vec<String> = whole.files.iter().map(|f| f.display.clone()).collect();
+    assert_eq!((files, done.files), (shown, sources.len()));
 
     let mut linted = Vec::new();
-    let index = CatalogIndex::build(sources.iter().cloned(), lint);
+    let index = CatalogIndex::build(sources.iter().cloned(), lint).expect("index");
     assert_eq!(index.entities(), whole.catalog.len());
     assert_eq!(index.owners(), &whole.owners);
     index.lint_each(sources.iter().cloned(), |file| linted.extend(file.findings));
@@ -182,7 +206,8 @@ fn a_file_that_fails_keeps_its_entities_out_of_the_streamed_catalog() {
     let findings =
         assert_stream_equals_whole(&sources, &LintOptions::default(), &ScoreOptions::default());
     assert!(findings.iter().any(|f| f.rule == "yaml/syntax"));
-    let index = CatalogIndex::build(sources.iter().cloned(), &LintOptions::default());
+    let index =
+        CatalogIndex::build(sources.iter().cloned(), &LintOptions::default()).expect("index");
     assert_eq!((index.entities(), index.files()), (1, 2));
 }
 
@@ -193,9 +218,141 @@ fn an_empty_stream_scores_nothing() {
     let scorer = Scorer::new(&policies, &options).unwrap();
     let mut called = false;
     let done = scorer
-        .score_stream(Vec::new, &LintOptions::default(), |_| called = true)
+        .score_stream(Vec::<SourceFile>::new, &LintOptions::default(), |_| {
+            called = true
+        })
         .unwrap();
     assert!(!called);
     assert_eq!((done.files, done.summary.entities), (0, 0));
     assert!(done.summary.gate.passed);
+}
+
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn catalog_files_on_disk_stream_as_lint_paths_reads_them() {
+    let lint = LintOptions {
+        follow_locations: false,
+        ..LintOptions::default()
+    };
+    let mut found = 0;
+    for dir in ["fixtures/demo", "fixtures/owners", "fixtures/create-app"] {
+        found += assert_files_stream_as_they_lint(&[repo(dir)], &lint, &demo_score_options()).len();
+    }
+    // Two scanned paths that overlap, and findings shown from a base of their own.
+    let lint = LintOptions {
+        display_base: Some(repo("fixtures")),
+        include: vec!["**/*.yaml".into()],
+        ..lint
+    };
+    let paths = [repo("fixtures/demo/repos"), repo("fixtures/demo")];
+    found += assert_files_stream_as_they_lint(&paths, &lint, &demo_score_options()).len();
+    assert!(found > 10, "{found} findings");
+}
+
+#[test]
+fn files_that_cannot_be_read_whole_or_need_their_placeholders_stream_as_they_lint() {
+    let dir = scratch("stream-disk");
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    write(
+        "a/catalog-info.yaml",
+        component("cart", "team-a", "").as_bytes(),
+    );
+    // A placeholder read from the file's folder, and one that escapes the root.
+    write(
+        "b/catalog-info.yaml",
+        format!(
+            "{GROUP}---
+{}",
+            component("checkout", "team-a", "")
+        )
+        .replace(
+            "name: checkout}",
+            "name: checkout, description: {$text: ./about.txt}}",
+        )
+        .as_bytes(),
+    );
+    write("b/about.txt", b"Checks out carts.");
+    write(
+        "c/catalog-info.yaml",
+        component("pay", "team-a", "")
+            .replace(
+                "name: pay}",
+                "name: pay, description: {$text: ../../../etc/hostname}}",
+            )
+            .as_bytes(),
+    );
+    // Not UTF-8; a YAML error; too large to read.
+    write(
+        "d/catalog-info.yaml",
+        &[b"metadata: {name: \xff}\n".as_slice(), &[0xff, 0xfe]].concat(),
+    );
+    write("e/catalog-info.yaml", b"kind: [\n");
+    write("f/catalog-info.yaml", GROUP.as_bytes());
+    write(
+        "g/catalog-info.yaml",
+        format!("# {}\n{GROUP}", "x".repeat(5000)).as_bytes(),
+    );
+    let lint = LintOptions {
+        limits: yardstick::Limits {
+            max_file_bytes: 4096,
+            ..yardstick::Limits::default()
+        },
+        ..LintOptions::default()
+    };
+    let findings = assert_files_stream_as_they_lint(
+        std::slice::from_ref(&dir),
+        &lint,
+        &ScoreOptions::default(),
+    );
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    for rule in ["yaml/encoding", "yaml/syntax", "yaml/file-too-large"] {
+        assert!(rules.contains(&rule), "{rule} not in {rules:?}");
+    }
+    assert!(
+        findings.iter().any(|f| f.file.starts_with("c/")),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_location_on_disk_is_refused_while_locations_are_followed() {
+    let dir = repo("fixtures/demo");
+    let lint = LintOptions::default();
+    let files = catalog_files(&[dir], &lint).unwrap();
+    let policies = PolicySet::builtin().unwrap();
+    let options = ScoreOptions::default();
+    let scorer = Scorer::new(&policies, &options).unwrap();
+    let error = scorer
+        .score_stream(
+            || files.iter().cloned(),
+            &lint,
+            |_| panic!("no file is scored"),
+        )
+        .unwrap_err();
+    let ScoreError::Lint(LintError::LocationNotFollowed { file, line, column }) = &error else {
+        panic!("{error}");
+    };
+    assert_eq!((file.as_str(), *line, *column), ("catalog-info.yaml", 4, 1));
+    assert!(error
+        .to_string()
+        .starts_with("catalog-info.yaml:4:1: a Location entity"));
+    // The same text held in memory is linted as lint_files does: nothing is followed.
+    let loaded: Vec<Source> = vec![Source::Loaded(SourceFile {
+        path: "catalog-info.yaml".into(),
+        display: "catalog-info.yaml".into(),
+        root: "".into(),
+        text: std::fs::read_to_string(&files[0].path).unwrap().into(),
+    })];
+    assert!(CatalogIndex::build(loaded, &lint).is_ok());
 }

@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -13,7 +14,7 @@ use super::catalog_checks::{
     duplicate_finding, known_names, EntityChecks, KnownEntities, NearMisses,
 };
 use super::linter::{sort_findings, Linter};
-use super::{in_memory, LintOptions, LintReport, OwnerResolution, SourceFile};
+use super::{in_memory, LintError, LintOptions, LintReport, LoadedEntity, OwnerResolution, Source};
 
 /// Files linted in parallel at a time; bounds how many one-file reports wait in memory.
 const CHUNK_FILES: usize = 256;
@@ -41,7 +42,7 @@ const CHUNK_FILES: usize = 256;
 ///     })
 /// };
 /// let options = LintOptions::default();
-/// let index = CatalogIndex::build(sources(), &options);
+/// let index = CatalogIndex::build(sources(), &options).unwrap();
 /// assert_eq!(index.entities(), 1);
 /// let mut streamed = Vec::new();
 /// index.lint_each(sources(), |file| streamed.extend(file.findings));
@@ -51,7 +52,7 @@ const CHUNK_FILES: usize = 256;
 /// ```
 #[derive(Debug)]
 pub struct CatalogIndex {
-    options: LintOptions,
+    lint: OneFile,
     /// Canonical reference to its first definition.
     first: HashMap<String, FirstDefinition>,
     kinds: HashSet<String>,
@@ -78,6 +79,24 @@ struct FirstDefinition {
 }
 
 impl FirstDefinition {
+    /// The definition of `e`, the stream's `ordinal`th accepted entity, in the source at
+    /// `position` shown as `file`.
+    fn new(e: &LoadedEntity, file: &Arc<str>, position: usize, ordinal: usize) -> Self {
+        let kind = e.entity.kind();
+        FirstDefinition {
+            file: file.clone(),
+            position,
+            document: e.document,
+            ordinal,
+            owner_kind: (kind.eq_ignore_ascii_case("group") || kind.eq_ignore_ascii_case("user"))
+                .then(|| kind.to_string()),
+            owners: (e.entity.relations.iter())
+                .filter(|r| r.field == "owner")
+                .map(|r| r.target.to_string())
+                .collect(),
+        }
+    }
+
     /// Whether this definition comes before `other`, as `lint_files` decides which of two
     /// definitions of a reference stays: by file as shown, then document, then stream order.
     fn precedes(&self, other: &FirstDefinition) -> bool {
@@ -100,50 +119,48 @@ impl KnownEntities for CatalogIndex {
 
 impl CatalogIndex {
     /// The first pass: lints every source (in parallel, a chunk at a time) and keeps what the
-    /// catalog-wide checks need. Location targets are not followed and placeholders are not
-    /// read, as in [`lint_files`](crate::lint_files).
-    pub fn build(sources: impl IntoIterator<Item = SourceFile>, options: &LintOptions) -> Self {
+    /// catalog-wide checks need.
+    ///
+    /// A [`Source::Loaded`] file is linted as [`lint_files`](crate::lint_files) lints it
+    /// (no Location following, no placeholders); a [`Source::OnDisk`] one as
+    /// [`lint_paths`](crate::lint_paths) does, except that Locations are not followed: with
+    /// `options.follow_locations`, an accepted Location entity on disk is an error
+    /// ([`LintError::LocationNotFollowed`]), since the stream would not read what it leads to.
+    pub fn build<S: Into<Source> + Send>(
+        sources: impl IntoIterator<Item = S>,
+        options: &LintOptions,
+    ) -> Result<Self, LintError> {
         Self::build_on(None, sources, options)
     }
 
     /// [`CatalogIndex::build`] on the threads of `pool` (rayon's global pool when `None`).
-    pub(crate) fn build_on(
+    pub(crate) fn build_on<S: Into<Source> + Send>(
         pool: Option<&ThreadPool>,
-        sources: impl IntoIterator<Item = SourceFile>,
+        sources: impl IntoIterator<Item = S>,
         options: &LintOptions,
-    ) -> Self {
-        let options = in_memory(options);
+    ) -> Result<Self, LintError> {
+        let lint = OneFile::new(options);
         let mut first: HashMap<String, FirstDefinition> = HashMap::new();
         let (mut files, mut ordinal) = (0, 0);
         for chunk in chunks(sources.into_iter()) {
-            let linted: Vec<LintReport> = on(pool, || {
+            let linted: Vec<(LintReport, bool)> = on(pool, || {
                 (chunk.into_par_iter())
-                    .map(|file| lint_alone(file, &options))
+                    .map(|source| lint.lint(source.into()))
                     .collect()
             });
-            for report in linted {
+            for (report, on_disk) in linted {
                 // Every source has a position, as in the second pass's count.
                 let position = files;
                 files += 1;
                 let Some(file) = report.files.first() else {
                     continue;
                 };
+                if on_disk && options.follow_locations {
+                    refuse_locations(&report)?;
+                }
                 let display: Arc<str> = Arc::from(file.display.as_str());
                 for e in &report.catalog.entities {
-                    let kind = e.entity.kind();
-                    let definition = FirstDefinition {
-                        file: display.clone(),
-                        position,
-                        document: e.document,
-                        ordinal,
-                        owner_kind: (kind.eq_ignore_ascii_case("group")
-                            || kind.eq_ignore_ascii_case("user"))
-                        .then(|| kind.to_string()),
-                        owners: (e.entity.relations.iter())
-                            .filter(|r| r.field == "owner")
-                            .map(|r| r.target.to_string())
-                            .collect(),
-                    };
+                    let definition = FirstDefinition::new(e, &display, position, ordinal);
                     ordinal += 1;
                     let reference = e.entity.reference.to_string();
                     match first.get_mut(&reference) {
@@ -156,15 +173,16 @@ impl CatalogIndex {
                 }
             }
         }
-        Self::from_definitions(first, options, files)
+        Ok(Self::from_definitions(first, lint, files))
     }
 
     /// The index once every definition is known: kinds, owners and names.
     fn from_definitions(
         first: HashMap<String, FirstDefinition>,
-        options: LintOptions,
+        lint: OneFile,
         files: usize,
     ) -> Self {
+        let options = &lint.loaded;
         // The catalog's order, which "did you mean" candidates keep.
         let mut order: Vec<(&String, &FirstDefinition)> = first.iter().collect();
         order.sort_by_key(|(_, d)| d.ordinal);
@@ -184,7 +202,7 @@ impl CatalogIndex {
             .filter_map(|r| r.split_once(':').map(|(kind, _)| kind.to_string()))
             .collect();
         CatalogIndex {
-            options,
+            lint,
             first,
             kinds,
             names,
@@ -201,23 +219,23 @@ impl CatalogIndex {
     /// Each report holds its file, its findings (the catalog-wide ones included), its
     /// accepted entities (a later definition of a reference is not one), and the catalog's
     /// owner resolution; its findings are sorted as `lint_files` sorts them.
-    pub fn lint_each(
+    pub fn lint_each<S: Into<Source> + Send>(
         &self,
-        sources: impl IntoIterator<Item = SourceFile>,
+        sources: impl IntoIterator<Item = S>,
         mut each: impl FnMut(LintReport),
     ) {
         for chunk in chunks(sources.into_iter().enumerate()) {
             let linted: Vec<LintReport> = chunk
                 .into_par_iter()
-                .map(|(position, file)| self.lint_at(file, position))
+                .map(|(position, source)| self.lint_at(source.into(), position))
                 .collect();
             linted.into_iter().for_each(&mut each);
         }
     }
 
     /// Lints the source at `position` of the stream against the index.
-    pub(crate) fn lint_at(&self, file: SourceFile, position: usize) -> LintReport {
-        let mut report = lint_alone(file, &self.options);
+    pub(crate) fn lint_at(&self, source: Source, position: usize) -> LintReport {
+        let (mut report, _) = self.lint.lint(source);
         let display = report.files.first().map(|f| f.display.clone());
         let display = display.unwrap_or_default();
         let entities = std::mem::take(&mut report.catalog.entities);
@@ -238,7 +256,7 @@ impl CatalogIndex {
         report.catalog.index_refs();
         report.owners = self.owners.clone();
         let checks = EntityChecks {
-            options: &self.options,
+            options: &self.lint.loaded,
             owners: &self.owners,
             known: self,
             names: &self.names,
@@ -285,10 +303,60 @@ pub(crate) fn chunks<I: Iterator>(mut items: I) -> impl Iterator<Item = Vec<I::I
     })
 }
 
-/// One file linted on its own, before any catalog-wide check.
-fn lint_alone(file: SourceFile, options: &LintOptions) -> LintReport {
-    let mut linter = Linter::new(options, None);
-    linter.add_file(file);
-    linter.drop_unstored();
-    linter.report
+/// How each source is linted on its own, before any catalog-wide check.
+#[derive(Debug)]
+struct OneFile {
+    /// For files held in memory: no Locations, no placeholders.
+    loaded: LintOptions,
+    /// For files on disk: placeholders as asked, Locations not followed.
+    on_disk: LintOptions,
+    /// Where findings' paths are shown from, resolved as `lint_paths` resolves it.
+    display_base: Option<PathBuf>,
+}
+
+impl OneFile {
+    fn new(options: &LintOptions) -> Self {
+        OneFile {
+            loaded: in_memory(options),
+            on_disk: LintOptions {
+                follow_locations: false,
+                ..options.clone()
+            },
+            display_base: (options.display_base.as_ref()).and_then(|b| b.canonicalize().ok()),
+        }
+    }
+
+    /// The one-file report of `source`, and whether it was read from disk.
+    fn lint(&self, source: Source) -> (LintReport, bool) {
+        match source {
+            Source::Loaded(file) => {
+                let mut linter = Linter::new(&self.loaded, None);
+                linter.add_file(file);
+                linter.drop_unstored();
+                (linter.report, false)
+            }
+            Source::OnDisk(file) => {
+                let mut linter = Linter::new(&self.on_disk, self.display_base.clone());
+                linter.enqueue_location(file.path, file.root);
+                linter.run();
+                linter.drop_unstored();
+                (linter.report, true)
+            }
+        }
+    }
+}
+
+/// An error for the first accepted Location entity of a one-file report: its targets are
+/// not followed in a stream.
+fn refuse_locations(report: &LintReport) -> Result<(), LintError> {
+    let Some(location) = (report.catalog.entities.iter()).find(|e| e.entity.kind() == "Location")
+    else {
+        return Ok(());
+    };
+    let span = location.source().span();
+    Err(LintError::LocationNotFollowed {
+        file: (report.files.first()).map_or_else(String::new, |f| f.display.clone()),
+        line: span.line as usize,
+        column: span.column as usize,
+    })
 }

@@ -16,6 +16,7 @@ mod linter;
 mod locations;
 mod placeholders;
 mod repository;
+mod sources;
 #[cfg(test)]
 mod tests;
 
@@ -25,18 +26,19 @@ use std::sync::Arc;
 
 use crate::catalog::{Entity, EntityRecord, OwnerDirectory};
 use crate::rules::Severity;
-use crate::util::path::git_work_tree_top;
 use crate::yaml::{CompactTree, Limits, Node};
 
 pub use app_locations::AppCatalog;
 use app_locations::CatalogSetup;
 pub use catalog_checks::OwnerResolution;
-use discover::{discover, globset};
+use discover::globset;
 pub use finding::{Finding, SecondaryLabel};
 pub use index::CatalogIndex;
 pub(crate) use index::{chunks, on};
 use linter::Linter;
 pub use repository::Repository;
+use sources::scanned_files;
+pub use sources::{catalog_files, CatalogFile, Source};
 
 /// When to check that relation targets exist in the scanned catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -118,6 +120,20 @@ pub enum LintError {
     /// The app-config's catalog section is malformed.
     #[error("app-config: {0}")]
     AppConfig(String),
+    /// A streamed lint met a Location entity on disk while following Locations: the stream
+    /// reads only the files it was given, so it cannot read what the Location leads to.
+    #[error(
+        "{file}:{line}:{column}: a Location entity, whose targets a streamed run does not follow; \
+         run without streaming, or set `follow-locations: false` under `lint:` in yardstick.yaml"
+    )]
+    LocationNotFollowed {
+        /// The file, as findings show it.
+        file: String,
+        /// 1-based line of the Location's document.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
     /// A glob is malformed.
     #[error("invalid glob `{glob}`: {source}")]
     Glob {
@@ -280,26 +296,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
         linter.run();
         return Ok(linter.finish());
     }
-    for path in paths {
-        let canonical = path.canonicalize().map_err(|source| LintError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let meta = std::fs::metadata(&canonical).map_err(|source| LintError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            for file in discover(&canonical, &include, &exclude)? {
-                linter.enqueue_location(file, canonical.clone());
-            }
-        } else {
-            // A file's relative paths may reach across its repository: the root is the git
-            // work tree's top (found by its `.git`, without running git), else its folder.
-            let folder = canonical.parent().unwrap_or(&canonical).to_path_buf();
-            let root = git_work_tree_top(&folder).unwrap_or(folder);
-            linter.enqueue_location(canonical, root);
-        }
+    for (file, root) in scanned_files(paths, &include, &exclude)? {
+        linter.enqueue_location(file, root);
     }
     linter.run();
     Ok(linter.finish())

@@ -86,6 +86,9 @@ pub enum ScoreError {
     /// The thread pool could not be built.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// A streamed run's catalog could not be linted (see [`crate::CatalogIndex::build`]).
+    #[error(transparent)]
+    Lint(#[from] crate::lint::LintError),
 }
 
 /// Scores every accepted entity of a lint report.

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::lint::{chunks, on, CatalogIndex, LintOptions, LintReport, SourceFile};
+use crate::lint::{chunks, on, CatalogIndex, LintOptions, LintReport, Source};
 
 use super::memo::MemoStats;
 use super::model::{EntityScore, Summary};
@@ -65,28 +65,64 @@ impl Scorer<'_> {
     /// assert_eq!(scores, whole.entities);
     /// assert_eq!(done.summary, whole.summary);
     /// ```
-    pub fn score_stream<I>(
+    pub fn score_stream<I, S>(
         &self,
         sources: impl Fn() -> I,
         lint: &LintOptions,
-        mut each: impl FnMut(StreamedFile),
+        each: impl FnMut(StreamedFile),
     ) -> Result<StreamSummary, ScoreError>
     where
-        I: IntoIterator<Item = SourceFile>,
+        I: IntoIterator<Item = S>,
+        S: Into<Source> + Send,
     {
+        let index = self.index(sources(), lint)?;
+        self.score_indexed(&index, sources(), each)
+    }
+
+    /// The first pass of [`Scorer::score_stream`]: [`CatalogIndex::build`] on this scorer's
+    /// threads. With [`Scorer::score_indexed`], for callers that look at the index between
+    /// the passes (say, to warn about facts that match no entity).
+    ///
+    /// ```
+    /// use yardstick::{catalog_files, LintOptions, PolicySet, ScoreOptions, Scorer};
+    /// let lint = LintOptions { follow_locations: false, ..LintOptions::default() };
+    /// let files = catalog_files(&["../../fixtures/demo".into()], &lint).unwrap();
+    /// let policies = PolicySet::builtin().unwrap();
+    /// let options = ScoreOptions::default();
+    /// let scorer = Scorer::new(&policies, &options).unwrap();
+    /// let index = scorer.index(files.iter().cloned(), &lint).unwrap();
+    /// let done = scorer.score_indexed(&index, files.iter().cloned(), |_| {}).unwrap();
+    /// assert_eq!(done.summary.entities, index.entities());
+    /// ```
+    pub fn index<S: Into<Source> + Send>(
+        &self,
+        sources: impl IntoIterator<Item = S>,
+        lint: &LintOptions,
+    ) -> Result<CatalogIndex, ScoreError> {
+        let pool = self.pool()?;
+        Ok(CatalogIndex::build_on(pool.as_ref(), sources, lint)?)
+    }
+
+    /// The second pass of [`Scorer::score_stream`]: lints each of `sources` against `index`,
+    /// which was built from the same sources in the same order, and scores its entities.
+    pub fn score_indexed<S: Into<Source> + Send>(
+        &self,
+        index: &CatalogIndex,
+        sources: impl IntoIterator<Item = S>,
+        mut each: impl FnMut(StreamedFile),
+    ) -> Result<StreamSummary, ScoreError> {
         // The sources and `each` stay on the calling thread; each chunk's work is spread.
         let pool = self.pool()?;
-        let index = CatalogIndex::build_on(pool.as_ref(), sources(), lint);
         let run = self.start(index.owners())?;
         let mut summary = SummaryBuilder::new(self.options());
-        for chunk in chunks(sources().into_iter().enumerate()) {
+        for chunk in chunks(sources.into_iter().enumerate()) {
             let done: Vec<StreamedFile> = on(pool.as_ref(), || {
                 chunk
                     .into_par_iter()
                     .map_init(
                         || run.worker(),
-                        |worker, (position, file)| {
-                            let lint = index.lint_at(file, position);
+                        |worker, (position, source)| {
+                            let lint = index.lint_at(source.into(), position);
                             let files = shown_files(&lint);
                             let entities = (lint.catalog.entities.iter())
                                 .map(|loaded| run.score(worker, loaded, &lint, &files))
