@@ -8,7 +8,8 @@
 # Renders lint and score output in every format, on the demo catalog and on the generated
 # 10k benchmark catalog (gen-catalog, seed 1), and the JSON, SARIF and human output of the
 # 10k catalog again with 1, 2 and 4 threads (`--threads` and RAYON_NUM_THREADS); with
-# --large, that last part on the 100k catalog instead. It compares their SHA-256 digests
+# --large, that last part on the 100k catalog instead. Each threaded score report is also
+# written by `score --stream`, which must give the same bytes, messages and exit code. It compares their SHA-256 digests
 # with the committed ones, recorded at the commit issue 18 started from (ef45b25). YARDSTICK_BIN and GEN_CATALOG_BIN may name prebuilt binaries; otherwise the
 # release binaries are built. Exit 0: identical; 1: a digest differs; 2: could not run.
 set -euo pipefail
@@ -66,8 +67,31 @@ run_threads() {
     run "$name.lint.$format" lint "$catalog" --format "$format"
     run "$name.score.$format" score "$catalog" "${facts[@]}" --threads "$threads" --format "$format"
   done
+  for format in $STREAMED_FORMATS; do
+    run "$name.score.$format.streamed" score "$catalog" "${facts[@]}" --threads "$threads" --format "$format" --stream
+  done
   unset RAYON_NUM_THREADS
 }
+
+# `score --stream` writes what scoring the whole catalog writes: the same report, messages
+# and exit code. Checked directly, then set aside, so the digests stay those of the whole runs.
+STREAMED_FORMATS="json"
+check_streamed() {
+  local streamed whole part
+  for streamed in "$out"/*.streamed; do
+    whole=${streamed%.streamed}
+    for part in "" .stderr .exit; do
+      if ! cmp -s "$streamed$part" "$whole$part"; then
+        echo "score --stream differs from the whole run: $(basename "$streamed$part")" >&2
+        diff <(head -c 2000 "$whole$part") <(head -c 2000 "$streamed$part") >&2 || true
+        exit 1
+      fi
+    done
+    rm "$streamed" "$streamed.stderr" "$streamed.exit"
+    streamed_checked=$((streamed_checked + 1))
+  done
+}
+streamed_checked=0
 
 if [ "$size" = large ]; then
   for threads in 1 2 4; do run_threads bench100k "$threads"; done
@@ -90,6 +114,7 @@ else
   run rules.json rules --format json
 fi
 
+check_streamed
 (cd "$out" && find . -type f | LC_ALL=C sort | sed 's|^\./||' | xargs sha256sum) >"$work/digests.txt"
 if [ "$mode" = "--write" ]; then
   cp "$work/digests.txt" "$digests"
@@ -97,7 +122,7 @@ if [ "$mode" = "--write" ]; then
   exit 0
 fi
 if diff -u "$digests" "$work/digests.txt"; then
-  echo "identical: $(wc -l <"$digests") outputs match ${digests#"$repo"/}"
+  echo "identical: $(wc -l <"$digests") outputs match ${digests#"$repo"/}; $streamed_checked streamed reports equal theirs"
 else
   echo "output differs from ${digests#"$repo"/} (diff above)" >&2
   exit 1

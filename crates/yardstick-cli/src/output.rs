@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use yardstick::report::text::plural;
-use yardstick::report::{self, RenderOptions, Report};
+use yardstick::report::{self, RenderOptions, Report, Summary};
 use yardstick::util::atomic_write::write_atomically_with;
 use yardstick::{LintReport, Severity};
 
@@ -25,8 +25,8 @@ pub enum Live<'a> {
     Saved,
 }
 
-/// Renders `report` in every requested format to its destination.
-pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), String> {
+/// Where each requested format goes: its `--output` file, or stdout (at most one).
+pub fn destinations(args: &OutputArgs) -> Result<Vec<(Format, Option<&Path>)>, String> {
     let formats = if args.format.is_empty() {
         vec![Format::Human]
     } else {
@@ -45,18 +45,33 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
         );
     }
     check_distinct_outputs(&args.output)?;
-    let options = RenderOptions {
+    Ok(formats
+        .into_iter()
+        .enumerate()
+        .map(|(index, format)| (format, args.output.get(index).map(PathBuf::as_path)))
+        .collect())
+}
+
+/// How `args` asks reports to be rendered.
+pub fn render_options(args: &OutputArgs) -> RenderOptions {
+    RenderOptions {
         sarif_category: args.sarif_category.clone(),
         security_severity: args.security_severity,
-    };
-    for (index, format) in formats.iter().enumerate() {
-        match args.output.get(index) {
+    }
+}
+
+/// Renders `report` in every requested format to its destination.
+pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), String> {
+    let destinations = destinations(args)?;
+    let options = render_options(args);
+    for &(format, destination) in &destinations {
+        match destination {
             Some(path) => {
                 // Streamed to a temporary file renamed into place: a report of 100k
                 // entities is hundreds of MB, never held in memory whole.
                 let style = render::Style::default();
                 write_atomically_with(path, |out| {
-                    render_format(*format, report, &options, &live, out, &style)
+                    render_format(format, report, &options, &live, out, &style)
                 })
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
@@ -69,14 +84,18 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
                 };
                 let mut out = stdout.lock();
                 stdio::stdout_result(
-                    render_format(*format, report, &options, &live, &mut out, &style)
+                    render_format(format, report, &options, &live, &mut out, &style)
                         .and_then(|()| out.flush()),
                 )?;
             }
         }
     }
-    if args.output.len() == formats.len() {
-        stdio::eprint_line(&summary_line(report, &live, &formats, &args.output));
+    if destinations.iter().all(|(_, path)| path.is_some()) {
+        let outcome = match live {
+            Live::Lint(lint) => lint_outcome(lint),
+            Live::Score(_) | Live::Saved => score_outcome(&report.summary),
+        };
+        stdio::eprint_line(&summary_line(&outcome, &destinations));
     }
     Ok(())
 }
@@ -115,36 +134,42 @@ fn file_identity(path: &Path) -> PathBuf {
     }
 }
 
+/// What a lint found, for the summary line.
+fn lint_outcome(lint: &LintReport) -> String {
+    format!(
+        "{}, {}, {} in {}",
+        plural(lint.count(Severity::Error), "error", "errors"),
+        plural(lint.count(Severity::Warning), "warning", "warnings"),
+        plural(lint.count(Severity::Note), "note", "notes"),
+        plural(lint.files.len(), "file", "files")
+    )
+}
+
+/// What a score run found, for the summary line.
+pub fn score_outcome(summary: &Summary) -> String {
+    format!(
+        "catalog score {} over {}, gate {}",
+        yardstick::report::text::score_text(summary.score, "-"),
+        plural(summary.entities, "entity", "entities"),
+        if summary.gate.passed {
+            "passed"
+        } else {
+            "failed"
+        }
+    )
+}
+
 /// One line for stderr when every report went to a file: the outcome and the files.
-fn summary_line(
-    report: &Report,
-    live: &Live<'_>,
-    formats: &[Format],
-    outputs: &[PathBuf],
-) -> String {
-    let outcome = match live {
-        Live::Lint(lint) => format!(
-            "{}, {}, {} in {}",
-            plural(lint.count(Severity::Error), "error", "errors"),
-            plural(lint.count(Severity::Warning), "warning", "warnings"),
-            plural(lint.count(Severity::Note), "note", "notes"),
-            plural(lint.files.len(), "file", "files")
-        ),
-        Live::Score(_) | Live::Saved => format!(
-            "catalog score {} over {}, gate {}",
-            yardstick::report::text::score_text(report.summary.score, "-"),
-            plural(report.summary.entities, "entity", "entities"),
-            if report.summary.gate.passed {
-                "passed"
-            } else {
-                "failed"
-            }
-        ),
-    };
-    let written: Vec<String> = formats
+pub fn summary_line(outcome: &str, destinations: &[(Format, Option<&Path>)]) -> String {
+    let written: Vec<String> = destinations
         .iter()
-        .zip(outputs)
-        .map(|(format, path)| format!("{} to {}", format_name(*format), path.display()))
+        .filter_map(|(format, path)| {
+            Some(format!(
+                "{} to {}",
+                format_name(*format),
+                (*path)?.display()
+            ))
+        })
         .collect();
     format!("yardstick: {outcome}; wrote {}", written.join(", "))
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use yardstick::appconfig::{load_app_config, ConfigSources};
 use yardstick::{
-    AppCatalog, CheckStatus, Config, Facts, LintOptions, LintReport, OwnerDirectory, PolicySet,
-    RefCheck, Repository, ScoreOptions, Scorecard, CONFIG_FILE_NAME,
+    AppCatalog, CheckStatus, Config, EntityScore, Facts, LintOptions, OwnerDirectory,
+    OwnerResolution, PolicySet, RefCheck, Repository, ScoreOptions, CONFIG_FILE_NAME,
 };
 
 use crate::flags::{ScanArgs, ScoringArgs};
@@ -146,8 +146,8 @@ pub fn scan_paths(scan: &ScanArgs) -> Vec<PathBuf> {
 
 /// Warns on stderr when a scan read no catalog file: a wrong path or glob, most likely, and
 /// not the clean result an empty report would suggest.
-pub fn warn_if_empty(lint: &LintReport) {
-    if lint.files.is_empty() {
+pub fn warn_if_empty(files: usize) {
+    if files == 0 {
         crate::stdio::eprint_line(
             "yardstick: warning: no catalog files found (check the paths and --include/--exclude)",
         );
@@ -158,8 +158,7 @@ pub fn warn_if_empty(lint: &LintReport) {
 /// than half of the distinct owner refs resolve to the catalog's Groups and Users, and no
 /// owner source is given. Otherwise a typo'd owner would pass silently. `always` says how to
 /// make it strict in this command.
-pub fn note_lenient_owners(lint: &LintReport, options: &LintOptions, always: &str) {
-    let owners = &lint.owners;
+pub fn note_lenient_owners(owners: &OwnerResolution, options: &LintOptions, always: &str) {
     if options.check_refs != RefCheck::Auto
         || options.owners.is_some()
         || owners.strict
@@ -215,21 +214,15 @@ pub fn load_facts(path: Option<&Path>) -> Result<Facts, String> {
 /// Warns about each entity in the facts file at `path` that the catalog does not hold (with
 /// "did you mean" for a likely typo), and each fact name a typo away from one the checks
 /// read, as `file:line:col`.
-pub fn warn_unmatched_facts(
+pub fn warn_unmatched_facts<'r>(
     path: Option<&Path>,
     facts: &Facts,
-    lint: &LintReport,
+    refs: impl IntoIterator<Item = &'r str>,
     policies: &PolicySet,
 ) {
     let Some(path) = path else { return };
-    let refs: Vec<String> = lint
-        .catalog
-        .entities
-        .iter()
-        .map(|e| e.entity.reference.to_string())
-        .collect();
     let read = Facts::names_read_by(policies.checks());
-    let mut warnings = facts.unmatched(refs.iter().map(String::as_str));
+    let mut warnings = facts.unmatched(refs);
     warnings.extend(facts.misnamed(&read));
     warnings.sort_by_key(|w| (w.line, w.column));
     let more = warnings.len().saturating_sub(FACTS_WARNINGS_SHOWN);
@@ -254,22 +247,36 @@ pub fn warn_unmatched_facts(
 /// print one per entity.
 const FACTS_WARNINGS_SHOWN: usize = 20;
 
-/// One hint when no facts were given and `ci-passing` is therefore unknown for every entity
-/// it applies to.
-pub fn hint_without_facts(facts_given: bool, scorecard: &Scorecard) {
-    let mut ci = scorecard
-        .entities
-        .iter()
-        .flat_map(|e| e.checks.iter().filter(|c| &*c.id == "ci-passing"))
-        .filter(|c| c.status != CheckStatus::NotApplicable)
-        .peekable();
-    if facts_given || ci.peek().is_none() || !ci.all(|c| c.status == CheckStatus::Unknown) {
-        return;
+/// Whether `ci-passing` was unknown for every entity it applies to, seen entity by entity:
+/// without facts, that deserves a hint.
+#[derive(Default)]
+pub struct CiUnknown {
+    applied: bool,
+    known: bool,
+}
+
+impl CiUnknown {
+    /// Takes an entity's results into account.
+    pub fn add(&mut self, entity: &EntityScore) {
+        for c in entity.checks.iter().filter(|c| &*c.id == "ci-passing") {
+            if c.status != CheckStatus::NotApplicable {
+                self.applied = true;
+                self.known |= c.status != CheckStatus::Unknown;
+            }
+        }
     }
-    crate::stdio::eprint_line(
-        "yardstick: hint: ci-passing is unknown for every entity because no facts were given; \
-         pass --facts FILE with each entity's CI status (see docs/facts.md)",
-    );
+
+    /// One hint when no facts were given and `ci-passing` is therefore unknown for every
+    /// entity it applies to.
+    pub fn hint(&self, facts_given: bool) {
+        if facts_given || !self.applied || self.known {
+            return;
+        }
+        crate::stdio::eprint_line(
+            "yardstick: hint: ci-passing is unknown for every entity because no facts were given; \
+             pass --facts FILE with each entity's CI status (see docs/facts.md)",
+        );
+    }
 }
 
 /// How `scan-org` and `merge` score the organisation's catalog.

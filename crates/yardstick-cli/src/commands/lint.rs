@@ -20,8 +20,8 @@ pub fn run(args: LintArgs) -> Result<u8, String> {
     options.repository = crate::settings::repository(&args.scan)?;
     options.owners = crate::settings::owner_sources(&args.scan.owners_from)?;
     let lint = lint_paths(&scan_paths(&args.scan), &options).map_err(|e| e.to_string())?;
-    crate::settings::warn_if_empty(&lint);
-    crate::settings::note_lenient_owners(&lint, &options, "--check-refs always");
+    crate::settings::warn_if_empty(lint.files.len());
+    crate::settings::note_lenient_owners(&lint.owners, &options, "--check-refs always");
     let deny_warnings = args.deny_warnings || config.lint.deny_warnings.unwrap_or(false);
     let report = Report::from_lint(&lint);
     output::emit(&args.output, &report, output::Live::Lint(&lint))?;

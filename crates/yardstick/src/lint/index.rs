@@ -276,6 +276,11 @@ impl CatalogIndex {
         self.first.len()
     }
 
+    /// The canonical reference of each accepted entity (in no particular order).
+    pub fn references(&self) -> impl Iterator<Item = &str> {
+        self.first.keys().map(String::as_str)
+    }
+
     /// Sources read by [`CatalogIndex::build`].
     pub fn files(&self) -> usize {
         self.files

@@ -44,33 +44,115 @@ pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".into());
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        // A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written in place:
-        // renaming over it would replace it with a plain file.
-        let mut out = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
-        write(&mut out)?;
-        return out.flush();
+    let mut file = AtomicFile::create(path)?;
+    write(&mut file)?;
+    file.commit()
+}
+
+/// A file being written atomically, for writers that cannot be a closure (several reports
+/// written side by side as results arrive): written to a temporary file beside the path,
+/// buffered, and renamed into place by [`AtomicFile::commit`]. Dropped without a commit, it
+/// removes the temporary file and leaves the old contents. A path that exists and is not a
+/// regular file (`/dev/null`, a pipe) is written in place.
+///
+/// ```
+/// use std::io::Write;
+/// use yardstick::util::atomic_write::AtomicFile;
+/// let dir = std::env::temp_dir().join(format!("yardstick-doc-atomic-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+/// let (mut first, mut second) = (AtomicFile::create(&a).unwrap(), AtomicFile::create(&b).unwrap());
+/// write!(first, "[1").unwrap();
+/// write!(second, "[2]").unwrap();
+/// write!(first, "]").unwrap();
+/// first.commit().unwrap();
+/// drop(second); // not committed: nothing is written
+/// assert_eq!(std::fs::read(&a).unwrap(), b"[1]");
+/// assert!(!b.exists());
+/// assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct AtomicFile {
+    out: Option<std::io::BufWriter<std::fs::File>>,
+    path: PathBuf,
+    /// The temporary file, until it is renamed; `None` for a path written in place.
+    temp: Option<PathBuf>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            // A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written in place:
+            // renaming over it would replace it with a plain file.
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(AtomicFile {
+                out: Some(std::io::BufWriter::new(file)),
+                path: path.to_path_buf(),
+                temp: None,
+            });
+        }
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into());
+        let temp = dir.join(format!(".{name}.yardstick-{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&temp)?;
+        Ok(AtomicFile {
+            out: Some(std::io::BufWriter::new(file)),
+            path: path.to_path_buf(),
+            temp: Some(temp),
+        })
     }
-    let temp: PathBuf = dir.join(format!(".{name}.yardstick-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&temp)?);
-        write(&mut out)?;
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let Some(out) = self.out.take() else {
+            return Ok(());
+        };
         let file = out.into_inner().map_err(|e| e.into_error())?;
+        let Some(temp) = &self.temp else {
+            return Ok(());
+        };
         file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+        std::fs::rename(temp, &self.path)?;
+        self.temp = None;
+        Ok(())
     }
-    result
+
+    fn out(&mut self) -> std::io::Result<&mut std::io::BufWriter<std::fs::File>> {
+        self.out
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the file was committed"))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out()?.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out()?.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out()?.flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            drop(self.out.take());
+            let _ = std::fs::remove_file(temp);
+        }
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use yardstick::report::Report;
-use yardstick::{lint_paths, ScoreOptions};
+use yardstick::{lint_paths, LintOptions, PolicySet, ScoreOptions};
 
 use crate::commands::history::record;
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
@@ -14,48 +14,94 @@ use crate::output;
 use crate::render::score::Rows;
 use crate::settings::{lint_options, load_facts, load_policies, scan_config, scan_paths};
 
+mod stream;
+
+/// What scoring reads before the catalog: configuration, checks, facts and lint options.
+struct Setup {
+    policies: PolicySet,
+    lint_options: LintOptions,
+    options: ScoreOptions,
+}
+
+impl Setup {
+    fn read(args: &ScoreArgs) -> Result<Setup, String> {
+        let config = scan_config(&args.scan)?;
+        let policies = load_policies(&args.scoring.policy)?;
+        crate::settings::warn_unloaded_checks(
+            crate::settings::scan_config_path(&args.scan).as_deref(),
+            &config,
+            &policies,
+        );
+        let facts = load_facts(args.scoring.facts.as_deref())?;
+        let mut lint_options = lint_options(&args.scan, &config);
+        lint_options.app_catalog = crate::settings::app_catalog(&args.scan)?;
+        lint_options.repository = crate::settings::repository(&args.scan)?;
+        lint_options.owners = crate::settings::owner_sources(&args.scan.owners_from)?;
+        let options = ScoreOptions {
+            facts,
+            config,
+            fail_on: args.scoring.fail_on.map(|f| f.fail_on()),
+            min_score: args.scoring.min_score,
+            threads: args.scoring.threads,
+            today: None,
+            now_ns: args.scoring.now,
+            known_files: None,
+            plain_evaluation: false,
+        };
+        Ok(Setup {
+            policies,
+            lint_options,
+            options,
+        })
+    }
+}
+
+/// The note when `check-refs: auto` leaves owners unchecked names this way to check them.
+const CHECK_REFS_ALWAYS: &str = "`check-refs: always` under `lint:` in yardstick.yaml";
+
 pub fn run(args: ScoreArgs) -> Result<u8, String> {
     let partial = args
         .changed_files
         .is_some()
         .then_some("a --changed-files run");
     record::check_recordable(&args.record, partial)?;
-    let config = scan_config(&args.scan)?;
-    let policies = load_policies(&args.scoring.policy)?;
-    crate::settings::warn_unloaded_checks(
-        crate::settings::scan_config_path(&args.scan).as_deref(),
-        &config,
+    if args.stream {
+        stream::check_streamable(&args)?;
+    }
+    let setup = Setup::read(&args)?;
+    if args.stream {
+        stream::run(&args, &setup)
+    } else {
+        whole(&args, setup)
+    }
+}
+
+/// Scores the whole catalog at once, as every output format and option can use it.
+fn whole(args: &ScoreArgs, setup: Setup) -> Result<u8, String> {
+    let Setup {
+        policies,
+        lint_options,
+        options,
+    } = setup;
+    let lint = lint_paths(&scan_paths(&args.scan), &lint_options).map_err(|e| e.to_string())?;
+    crate::settings::warn_if_empty(lint.files.len());
+    crate::settings::note_lenient_owners(&lint.owners, &lint_options, CHECK_REFS_ALWAYS);
+    let refs: Vec<String> = (lint.catalog.entities.iter())
+        .map(|e| e.entity.reference.to_string())
+        .collect();
+    crate::settings::warn_unmatched_facts(
+        args.scoring.facts.as_deref(),
+        &options.facts,
+        refs.iter().map(String::as_str),
         &policies,
     );
-    let facts = load_facts(args.scoring.facts.as_deref())?;
-    let mut lint_options = lint_options(&args.scan, &config);
-    lint_options.app_catalog = crate::settings::app_catalog(&args.scan)?;
-    lint_options.repository = crate::settings::repository(&args.scan)?;
-    lint_options.owners = crate::settings::owner_sources(&args.scan.owners_from)?;
-    let lint = lint_paths(&scan_paths(&args.scan), &lint_options).map_err(|e| e.to_string())?;
-    crate::settings::warn_if_empty(&lint);
-    crate::settings::note_lenient_owners(
-        &lint,
-        &lint_options,
-        "`check-refs: always` under `lint:` in yardstick.yaml",
-    );
-    crate::settings::warn_unmatched_facts(args.scoring.facts.as_deref(), &facts, &lint, &policies);
-    let options = ScoreOptions {
-        facts,
-        config,
-        fail_on: args.scoring.fail_on.map(|f| f.fail_on()),
-        min_score: args.scoring.min_score,
-        threads: args.scoring.threads,
-        today: None,
-        now_ns: args.scoring.now,
-        known_files: None,
-        plain_evaluation: false,
-    };
     // Consuming the lint report frees each entity's tree once it is scored.
     let (mut scorecard, lint) = yardstick::Scorer::new(&policies, &options)
         .and_then(|scorer| scorer.score_consuming(lint))
         .map_err(|e| e.to_string())?;
-    crate::settings::hint_without_facts(args.scoring.facts.is_some(), &scorecard);
+    let mut ci = crate::settings::CiUnknown::default();
+    scorecard.entities.iter().for_each(|e| ci.add(e));
+    ci.hint(args.scoring.facts.is_some());
     let changed_files = match &args.changed_files {
         Some(path) => Some(read_changed_files(path)?),
         None => None,
@@ -69,10 +115,7 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     let mut report = Report::from_owned_scorecard(&lint, scorecard, &policies, &options.config);
     // The report holds all that is rendered: free the entity trees and file texts first.
     drop(lint);
-    report.paths = scan_paths(&args.scan)
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
+    report.paths = report_paths(args);
     if let Some(changed_files) = &changed_files {
         report
             .findings
@@ -98,6 +141,13 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// The scanned paths as a report lists them.
+fn report_paths(args: &ScoreArgs) -> Vec<String> {
+    (scan_paths(&args.scan).iter())
+        .map(|p| p.display().to_string())
+        .collect()
 }
 
 /// A path as reports and `git diff --name-only` compare: `/`-separated, without `./`.
