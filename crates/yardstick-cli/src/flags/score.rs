@@ -40,11 +40,12 @@ pub struct ScoreArgs {
     pub kind: Option<String>,
     #[command(flatten)]
     pub record: RecordArgs,
-    /// Lint and score the catalog as a stream, for catalogs larger than memory: the files
-    /// are read twice (an index of the catalog, then each file linted and scored), and the
-    /// JSON and SARIF reports are written as the results arrive; the reports are the same.
-    /// Takes only `--format json` and `--format sarif`. A Location entity is an error while
-    /// Locations are followed (set `follow-locations: false` in yardstick.yaml).
+    /// Score as a stream, for catalogs too large to hold in memory (JSON and SARIF reports)
+    ///
+    /// The files are read twice (an index of the catalog, then each file linted and scored)
+    /// and the reports are written as the results arrive; they are the same as without
+    /// --stream. Takes only `--format json` and `--format sarif`. A Location entity is an error
+    /// while Locations are followed (set `follow-locations: false` in yardstick.yaml).
     #[arg(long, conflicts_with_all = ["changed_files", "baseline", "record", "app_config"])]
     pub stream: bool,
 }

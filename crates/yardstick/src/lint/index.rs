@@ -79,15 +79,15 @@ struct FirstDefinition {
 }
 
 impl FirstDefinition {
-    /// The definition of `e`, the stream's `ordinal`th accepted entity, in the source at
-    /// `position` shown as `file`.
-    fn new(e: &LoadedEntity, file: &Arc<str>, position: usize, ordinal: usize) -> Self {
+    /// The definition of `e`, in the file shown as `file`; its position and ordinal are the
+    /// stream's to set.
+    fn new(e: &LoadedEntity, file: &Arc<str>) -> Self {
         let kind = e.entity.kind();
         FirstDefinition {
             file: file.clone(),
-            position,
+            position: 0,
             document: e.document,
-            ordinal,
+            ordinal: 0,
             owner_kind: (kind.eq_ignore_ascii_case("group") || kind.eq_ignore_ascii_case("user"))
                 .then(|| kind.to_string()),
             owners: (e.entity.relations.iter())
@@ -142,27 +142,33 @@ impl CatalogIndex {
         let lint = OneFile::new(options);
         let mut first: HashMap<String, FirstDefinition> = HashMap::new();
         let (mut files, mut ordinal) = (0, 0);
-        for chunk in chunks(sources.into_iter()) {
-            let linted: Vec<(LintReport, bool)> = on(pool, || {
-                (chunk.into_par_iter())
-                    .map(|source| lint.lint(source.into()))
-                    .collect()
+        // Each file's definitions are taken on its worker, which also drops its report.
+        let definitions = |source: S| {
+            let (report, on_disk) = lint.lint(source.into());
+            let file = report.files.first()?;
+            if on_disk && options.follow_locations {
+                if let Err(e) = refuse_locations(&report) {
+                    return Some(Err(e));
+                }
+            }
+            let display: Arc<str> = Arc::from(file.display.as_str());
+            let found = (report.catalog.entities.iter()).map(|e| {
+                (
+                    e.entity.reference.to_string(),
+                    FirstDefinition::new(e, &display),
+                )
             });
-            for (report, on_disk) in linted {
+            Some(Ok(found.collect::<Vec<_>>()))
+        };
+        let work = |chunk: Vec<S>| -> Vec<_> { chunk.into_par_iter().map(definitions).collect() };
+        pipelined(pool, sources.into_iter(), work, |chunk| {
+            for defined in chunk {
                 // Every source has a position, as in the second pass's count.
                 let position = files;
                 files += 1;
-                let Some(file) = report.files.first() else {
-                    continue;
-                };
-                if on_disk && options.follow_locations {
-                    refuse_locations(&report)?;
-                }
-                let display: Arc<str> = Arc::from(file.display.as_str());
-                for e in &report.catalog.entities {
-                    let definition = FirstDefinition::new(e, &display, position, ordinal);
+                for (reference, mut definition) in defined.transpose()?.into_iter().flatten() {
+                    (definition.position, definition.ordinal) = (position, ordinal);
                     ordinal += 1;
-                    let reference = e.entity.reference.to_string();
                     match first.get_mut(&reference) {
                         Some(kept) if definition.precedes(kept) => *kept = definition,
                         Some(_) => {}
@@ -172,7 +178,8 @@ impl CatalogIndex {
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         Ok(Self::from_definitions(first, lint, files))
     }
 
@@ -224,13 +231,16 @@ impl CatalogIndex {
         sources: impl IntoIterator<Item = S>,
         mut each: impl FnMut(LintReport),
     ) {
-        for chunk in chunks(sources.into_iter().enumerate()) {
-            let linted: Vec<LintReport> = chunk
-                .into_par_iter()
+        let work = |chunk: Vec<(usize, S)>| -> Vec<LintReport> {
+            (chunk.into_par_iter())
                 .map(|(position, source)| self.lint_at(source.into(), position))
-                .collect();
+                .collect()
+        };
+        let take = |linted: Vec<LintReport>| -> Result<(), ()> {
             linted.into_iter().for_each(&mut each);
-        }
+            Ok(())
+        };
+        let _ = pipelined(None, sources.into_iter().enumerate(), work, take);
     }
 
     /// Lints the source at `position` of the stream against the index.
@@ -300,8 +310,51 @@ pub(crate) fn on<R: Send>(pool: Option<&ThreadPool>, op: impl FnOnce() -> R + Se
     }
 }
 
+/// A streamed pass: `work` on each chunk of `items` in turn, spread over the threads of
+/// `pool` (rayon's global pool when `None`), and each chunk's results handed to `take` on the
+/// calling thread, in order, while the next chunk is worked on. Stops at `take`'s first error.
+pub(crate) fn pipelined<T: Send, R: Send, E>(
+    pool: Option<&ThreadPool>,
+    items: impl Iterator<Item = T>,
+    work: impl Fn(Vec<T>) -> R + Sync,
+    mut take: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut chunks = chunks(items);
+    let mut ready: Option<R> = None;
+    loop {
+        let next = chunks.next();
+        if next.is_none() && ready.is_none() {
+            return Ok(());
+        }
+        let (mut computed, mut outcome) = (None, Ok(()));
+        let (work, computed_ref) = (&work, &mut computed);
+        in_place_scope_on(pool, |scope| {
+            if let Some(chunk) = next {
+                scope.spawn(move |_| *computed_ref = Some(work(chunk)));
+            }
+            if let Some(done) = ready.take() {
+                outcome = take(done);
+            }
+        });
+        outcome?;
+        ready = computed;
+    }
+}
+
+/// Runs `op` on the calling thread in a scope whose spawned work runs on the threads of
+/// `pool` (rayon's global pool when `None`).
+fn in_place_scope_on<'scope, R>(
+    pool: Option<&ThreadPool>,
+    op: impl FnOnce(&rayon::Scope<'scope>) -> R,
+) -> R {
+    match pool {
+        Some(pool) => pool.in_place_scope(op),
+        None => rayon::in_place_scope(op),
+    }
+}
+
 /// `items` a chunk of [`CHUNK_FILES`] at a time: what a streamed pass works on in parallel.
-pub(crate) fn chunks<I: Iterator>(mut items: I) -> impl Iterator<Item = Vec<I::Item>> {
+fn chunks<I: Iterator>(mut items: I) -> impl Iterator<Item = Vec<I::Item>> {
     std::iter::from_fn(move || {
         let chunk: Vec<I::Item> = items.by_ref().take(CHUNK_FILES).collect();
         (!chunk.is_empty()).then_some(chunk)

@@ -34,7 +34,7 @@ pub use catalog_checks::OwnerResolution;
 use discover::globset;
 pub use finding::{Finding, SecondaryLabel};
 pub use index::CatalogIndex;
-pub(crate) use index::{chunks, on};
+pub(crate) use index::{on, pipelined};
 use linter::Linter;
 pub use repository::Repository;
 use sources::scanned_files;

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::lint::{chunks, on, CatalogIndex, LintOptions, LintReport, Source};
+use crate::lint::{pipelined, CatalogIndex, LintOptions, LintReport, Source};
 
 use super::memo::MemoStats;
 use super::model::{EntityScore, Summary};
@@ -115,28 +115,29 @@ impl Scorer<'_> {
         let pool = self.pool()?;
         let run = self.start(index.owners())?;
         let mut summary = SummaryBuilder::new(self.options());
-        for chunk in chunks(sources.into_iter().enumerate()) {
-            let done: Vec<StreamedFile> = on(pool.as_ref(), || {
-                chunk
-                    .into_par_iter()
-                    .map_init(
-                        || run.worker(),
-                        |worker, (position, source)| {
-                            let lint = index.lint_at(source.into(), position);
-                            let files = shown_files(&lint);
-                            let entities = (lint.catalog.entities.iter())
-                                .map(|loaded| run.score(worker, loaded, &lint, &files))
-                                .collect();
-                            StreamedFile { lint, entities }
-                        },
-                    )
-                    .collect()
-            });
+        let work = |chunk: Vec<(usize, S)>| -> Vec<StreamedFile> {
+            (chunk.into_par_iter())
+                .map_init(
+                    || run.worker(),
+                    |worker, (position, source)| {
+                        let lint = index.lint_at(source.into(), position);
+                        let files = shown_files(&lint);
+                        let entities = (lint.catalog.entities.iter())
+                            .map(|loaded| run.score(worker, loaded, &lint, &files))
+                            .collect();
+                        StreamedFile { lint, entities }
+                    },
+                )
+                .collect()
+        };
+        let take = |done: Vec<StreamedFile>| -> Result<(), ScoreError> {
             for file in done {
                 file.entities.iter().for_each(|e| summary.add(e));
                 each(file);
             }
-        }
+            Ok(())
+        };
+        pipelined(pool.as_ref(), sources.into_iter().enumerate(), work, take)?;
         Ok(StreamSummary {
             summary: summary.finish(run.expired.clone()),
             files: index.files(),
