@@ -101,9 +101,12 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::config::Config;
+    use crate::lint::{lint_paths, Finding, LintOptions};
+    use crate::policy::PolicySet;
     use crate::report::sarif::build;
     use crate::rules::Severity;
-    use crate::{lint_paths, Config, Finding, LintOptions, PolicySet, ScoreOptions, Scorer};
+    use crate::score::{ScoreOptions, Scorer};
 
     /// A lint report of one file with one finding of `rule`.
     fn finding_in(file: &str, rule: &'static str) -> LintReport {
