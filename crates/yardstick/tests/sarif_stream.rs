@@ -33,7 +33,7 @@ fn demo_score_options() -> ScoreOptions {
 }
 
 /// What the whole report's log has to show for the comparison to mean something.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug)]
 struct Shown {
     findings: usize,
     failing: usize,

@@ -22,17 +22,19 @@ use crate::score::{EntityScore, Summary};
 /// of this version's lint). The entities' scores and the catalog are not kept.
 ///
 /// The log does not depend on a report's comparison or organisation scan (SARIF shows
-/// neither), so a head with them is accepted and they are ignored.
+/// neither), so a head with them is accepted and they are ignored. `begin` and `file` write
+/// nothing, so they never fail; they return `io::Result` as those of
+/// [`JsonReportStream`](crate::report::JsonReportStream) do.
 ///
 /// ```
 /// use yardstick::report::{sarif, RenderOptions, Report, SarifReportStream};
-/// use yardstick::{lint_paths, LintOptions, PolicySet, ScoreOptions, Scorer, SourceFile};
+/// use yardstick::{lint_paths, LintOptions, PolicySet, ScoreOptions, Scorer};
 /// let policies = PolicySet::builtin().unwrap();
 /// let options = ScoreOptions { now_ns: Some(0), ..ScoreOptions::default() };
 /// let scorer = Scorer::new(&policies, &options).unwrap();
 /// let lint = lint_paths(&["../../fixtures/demo".into()], &LintOptions::default()).unwrap();
 /// let whole = Report::from_scorecard(&lint, &scorer.score(&lint).unwrap(), &policies, &options.config);
-/// let render = RenderOptions::default();
+/// let render = RenderOptions { sarif_category: "catalog".into(), ..RenderOptions::default() };
 /// let mut expected = Vec::new();
 /// sarif::write(&whole, &render, &mut expected).unwrap();
 ///
