@@ -101,9 +101,7 @@ impl<W: Write> JsonReportStream<W> {
         out.write_all(b",\n  \"summary\": ")?;
         write_indented(out, summary, "  ", false)?;
         out.write_all(b",\n  \"findings\": [")?;
-        // Files may stream in another order than their names sort in; within a file the
-        // findings are sorted already, and the sort is stable.
-        self.findings.sort_by(|a, b| a.file.cmp(&b.file));
+        sort_by_file(&mut self.findings, |f| &f.file);
         for (i, f) in self.findings.iter().enumerate() {
             out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
             write_indented(out, f, "    ", true)?;
@@ -116,6 +114,13 @@ impl<W: Write> JsonReportStream<W> {
         out.write_all(b"\n}\n")?;
         Ok(self.out)
     }
+}
+
+/// Puts a stream's findings (or what is made of them) in a whole report's order, by the
+/// file `file` gives. Files may stream in another order than their names sort in; within a
+/// file the findings are sorted already, and the sort is stable.
+pub(super) fn sort_by_file<T>(findings: &mut [T], file: impl Fn(&T) -> &str) {
+    findings.sort_by(|a, b| file(a).cmp(file(b)));
 }
 
 /// `value` as pretty JSON nested at the depth `indent` stands for: every line but the first

@@ -23,6 +23,7 @@ pub use crate::score::Summary;
 use crate::score::{EntityScore, GateResult, Level, LevelCounts, Scorecard};
 pub use crate::util::span::span_end;
 pub use json_stream::JsonReportStream;
+pub use sarif::SarifReportStream;
 
 /// Options shared by the renderers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -43,10 +43,12 @@ use super::{RenderOptions, Report};
 
 mod results;
 mod rules;
+mod stream;
 mod visible;
 
-use results::CheckError;
+use results::{CheckError, Collected};
 use rules::Rules;
+pub use stream::SarifReportStream;
 
 /// GitHub rejects a run with more results than this; extra results are dropped, least severe
 /// first, and the run says how many.
@@ -67,17 +69,37 @@ const MAX_DESCRIPTION: usize = 1024;
 
 /// Writes `report` as a SARIF 2.1.0 log with a single run.
 pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    write_log(&build(report, options, MAX_RESULTS), out)
+}
+
+/// Writes a SARIF log as JSON, with a final line break.
+fn write_log(log: &Sarif, out: &mut dyn Write) -> io::Result<()> {
     let mut serializer =
         serde_json::Serializer::with_formatter(&mut *out, visible::VisibleControls::default());
-    serde::Serialize::serialize(&build(report, options, MAX_RESULTS), &mut serializer)?;
+    serde::Serialize::serialize(log, &mut serializer)?;
     writeln!(out)
 }
 
 /// The SARIF log of a report, keeping at most `max_results` results.
 fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Sarif {
     let mut rules = Rules::for_report(report, options);
-    let (mut pending, check_errors) = results::check_results(report, &mut rules, options);
-    pending.extend(results::finding_results(report, &mut rules, options));
+    let mut collected = Collected::default();
+    for entity in &report.entities {
+        collected.add_entity(entity, &mut rules, options);
+    }
+    collected.add_findings(&report.findings, &rules);
+    assemble(collected, rules, options, max_results)
+}
+
+/// The SARIF log of what was collected of a report, whose rules so far are `rules`: results
+/// fingerprinted, ranked and cut at `max_results`, and the notifications of the run.
+fn assemble(
+    collected: Collected,
+    mut rules: Rules,
+    options: &RenderOptions,
+    max_results: usize,
+) -> Sarif {
+    let (pending, check_errors) = collected.into_results(&mut rules, options);
     let mut ranked = results::fingerprint_and_rank(pending);
     let total = ranked.len();
     let dropped = total.saturating_sub(max_results);
@@ -97,7 +119,7 @@ fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Sarif 
     notifications.extend(
         check_errors
             .into_iter()
-            .map(|(id, error)| check_error_notice(id, error, &rules)),
+            .map(|(id, error)| check_error_notice(&id, error, &rules)),
     );
     let category = options.sarif_category.trim().trim_end_matches('/');
     log(

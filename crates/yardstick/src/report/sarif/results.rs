@@ -12,38 +12,55 @@ use serde_sarif::sarif::{
 use super::rules::{check_level, lint_level, Rules};
 use super::{sarif_integer, text_message, FINGERPRINT_KEY, SRCROOT};
 use crate::policy::CheckSeverity;
-use crate::report::{FindingRecord, RenderOptions, Report};
+use crate::report::json_stream::sort_by_file;
+use crate::report::{FindingRecord, RenderOptions};
 use crate::rules::Severity;
-use crate::score::CheckStatus;
+use crate::score::{CheckStatus, EntityScore};
 use crate::util::fnv::Fnv1a64;
 use crate::util::percent::encode_path;
+use crate::util::shared_str::SharedStr;
 
 /// A check that could not be evaluated: for how many entities, and the first of them.
+#[derive(Debug)]
 pub(super) struct CheckError {
     pub(super) entities: usize,
     pub(super) first: String,
 }
 
-/// The failing check results as pending results, adding a rule for any check the report does
-/// not describe; and, by check id, the checks that could not be evaluated.
-pub(super) fn check_results<'a>(
-    report: &'a Report,
-    rules: &mut Rules,
-    options: &RenderOptions,
-) -> (Vec<PendingResult>, BTreeMap<&'a str, CheckError>) {
-    let mut pending = Vec::new();
-    let mut errors: BTreeMap<&str, CheckError> = BTreeMap::new();
-    for entity in &report.entities {
+/// What a run's results are made of, gathered entity by entity and finding by finding: the
+/// whole report's writer and the stream both fill it, in the whole report's order.
+#[derive(Debug, Default)]
+pub(super) struct Collected {
+    /// Failing checks, in entity order.
+    checks: Vec<PendingResult>,
+    /// Lint findings, in the order added.
+    findings: Vec<PendingResult>,
+    /// Findings whose rule id had no rule yet: their rules come after every check's.
+    unknown_rules: Vec<FindingRecord>,
+    /// By check id, the checks that could not be evaluated.
+    errors: BTreeMap<SharedStr, CheckError>,
+}
+
+impl Collected {
+    /// Adds the failing checks of `entity` as pending results (and a rule for any check the
+    /// report does not describe) and counts the checks it could not evaluate.
+    pub(super) fn add_entity(
+        &mut self,
+        entity: &EntityScore,
+        rules: &mut Rules,
+        options: &RenderOptions,
+    ) {
         for result in &entity.checks {
             match result.status {
                 CheckStatus::Fail => {}
                 CheckStatus::Error => {
-                    let error = errors
-                        .entry(result.id.as_str())
-                        .or_insert_with(|| CheckError {
-                            entities: 0,
-                            first: format!("{}: {}", entity.reference, result.message),
-                        });
+                    let error =
+                        self.errors
+                            .entry(result.id.clone())
+                            .or_insert_with(|| CheckError {
+                                entities: 0,
+                                first: format!("{}: {}", entity.reference, result.message),
+                            });
                     error.entities += 1;
                     continue;
                 }
@@ -62,7 +79,7 @@ pub(super) fn check_results<'a>(
             } else {
                 format!("{}: {}", entity.reference, result.message)
             };
-            pending.push(PendingResult {
+            self.checks.push(PendingResult {
                 rank: check_rank(result.severity),
                 rule: result.id.to_string(),
                 level: check_level(result.severity),
@@ -80,23 +97,39 @@ pub(super) fn check_results<'a>(
             });
         }
     }
-    (pending, errors)
-}
 
-/// The lint findings as pending results, adding a rule for any unknown rule id.
-pub(super) fn finding_results(
-    report: &Report,
-    rules: &mut Rules,
-    options: &RenderOptions,
-) -> Vec<PendingResult> {
-    report
-        .findings
-        .iter()
-        .map(|finding| {
+    /// Adds lint findings as pending results. A finding whose rule id has no rule yet is kept
+    /// too, to add its rule in [`Collected::into_results`], after every check's.
+    pub(super) fn add_findings(&mut self, findings: &[FindingRecord], rules: &Rules) {
+        for finding in findings {
+            // Rules are only ever added, so a rule found now is found then too.
+            if rules.index(&finding.rule).is_none() {
+                self.unknown_rules.push(finding.clone());
+            }
+            self.findings.push(finding_result(finding));
+        }
+    }
+
+    /// Orders the findings added so far by file, as a whole report's are (stably: a file's
+    /// own findings keep their order).
+    pub(super) fn sort_findings_by_file(&mut self) {
+        sort_by_file(&mut self.findings, |p| &p.file);
+        sort_by_file(&mut self.unknown_rules, |f| &f.file);
+    }
+
+    /// Adds a rule for every finding whose rule id is unknown, in finding order, and gives
+    /// the pending results (checks first, then findings) and the check errors by check id.
+    pub(super) fn into_results(
+        mut self,
+        rules: &mut Rules,
+        options: &RenderOptions,
+    ) -> (Vec<PendingResult>, BTreeMap<SharedStr, CheckError>) {
+        for finding in &self.unknown_rules {
             rules.ensure_lint(finding, options);
-            finding_result(finding)
-        })
-        .collect()
+        }
+        self.checks.append(&mut self.findings);
+        (self.checks, self.errors)
+    }
 }
 
 /// Pending results with their fingerprints, most severe first, then by position.
@@ -166,6 +199,7 @@ pub(super) fn sarif_result(
 }
 
 /// A result before sorting, truncation and fingerprint numbering.
+#[derive(Debug)]
 pub(super) struct PendingResult {
     /// 0 (critical) to 3 (low / note): what truncation keeps first.
     rank: u8,
@@ -207,6 +241,7 @@ fn finding_result(f: &FindingRecord) -> PendingResult {
 }
 
 /// A 1-based source region of a result.
+#[derive(Debug)]
 struct Region {
     start_line: usize,
     start_column: usize,

@@ -15,7 +15,7 @@ use crate::report::{CheckInfo, FindingRecord, RenderOptions, Report};
 use crate::rules::{Severity, RULES};
 
 /// The rules of the run, with an index by id (the first rule of an id wins).
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(super) struct Rules {
     list: Vec<ReportingDescriptor>,
     by_id: HashMap<String, usize>,
