@@ -75,7 +75,7 @@ run_threads() {
 
 # `score --stream` writes what scoring the whole catalog writes: the same report, messages
 # and exit code. Checked directly, then set aside, so the digests stay those of the whole runs.
-STREAMED_FORMATS="json"
+STREAMED_FORMATS="json sarif"
 check_streamed() {
   local streamed whole part
   for streamed in "$out"/*.streamed; do

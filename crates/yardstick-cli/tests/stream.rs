@@ -73,6 +73,58 @@ fn a_streamed_json_report_is_the_whole_runs_on_stdout_and_in_a_file() {
 }
 
 #[test]
+fn streamed_sarif_and_json_reports_written_together_are_the_whole_runs() {
+    let root = repo();
+    let dir = scratch("stream", "sarif");
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let both = |json: &str, sarif: &str| {
+        vec![
+            "--format", "sarif", "--output", sarif, "--format", "json", "--output", json,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let (wj, ws, sj, ss) = (
+        path("w.json"),
+        path("w.sarif"),
+        path("s.json"),
+        path("s.sarif"),
+    );
+    let whole_args = [
+        both(&wj, &ws),
+        vec!["--sarif-category".into(), "cat".into()],
+    ]
+    .concat();
+    let stream_args = [
+        both(&sj, &ss),
+        vec!["--sarif-category".into(), "cat".into(), "--stream".into()],
+    ]
+    .concat();
+    let whole = score(
+        &whole_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &root,
+    );
+    let streamed = score(
+        &stream_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &root,
+    );
+    assert_eq!(whole.status.code(), Some(1), "{}", stderr(&whole));
+    assert_eq!(streamed.status.code(), Some(1), "{}", stderr(&streamed));
+    let sarif = std::fs::read(&ws).unwrap();
+    assert!(String::from_utf8_lossy(&sarif).contains("\"ruleId\": \"has-owner\""));
+    assert_eq!(std::fs::read(&ss).unwrap(), sarif);
+    assert_eq!(std::fs::read(&sj).unwrap(), std::fs::read(&wj).unwrap());
+    assert!(stderr(&streamed).contains(&format!("wrote sarif to {ss}, json to {sj}")));
+    // One SARIF log to stdout, too.
+    let out = score(
+        &["--format", "sarif", "--sarif-category", "cat", "--stream"],
+        &root,
+    );
+    assert_eq!(out.stdout, sarif);
+}
+
+#[test]
 fn a_location_is_refused_with_its_position_while_locations_are_followed() {
     let out = yardstick(
         &["score", "fixtures/demo", "--format", "json", "--stream"],

@@ -5,7 +5,7 @@
 use std::io::{self, BufWriter, StdoutLock, Write};
 use std::path::Path;
 
-use yardstick::report::{JsonReportStream, RenderOptions, Report, Summary};
+use yardstick::report::{JsonReportStream, RenderOptions, Report, SarifReportStream, Summary};
 use yardstick::util::atomic_write::AtomicFile;
 use yardstick::{catalog_files, Scorer, StreamedFile};
 
@@ -19,9 +19,12 @@ use crate::stdio;
 /// An error unless every requested report can be written as a stream.
 pub(super) fn check_streamable(args: &ScoreArgs) -> Result<(), String> {
     let formats = &args.output.format;
-    if formats.is_empty() || formats.iter().any(|f| !matches!(f, Format::Json)) {
+    let streamable = |f: &Format| matches!(f, Format::Json | Format::Sarif);
+    if formats.is_empty() || !formats.iter().all(streamable) {
         return Err(
-            "--stream writes the JSON report only: give --format json (with --output FILE)".into(),
+            "--stream writes JSON and SARIF reports only: give --format json or \
+                    --format sarif (each with --output FILE, or one to stdout)"
+                .into(),
         );
     }
     Ok(())
@@ -104,11 +107,33 @@ impl Write for Out {
     }
 }
 
+/// A report written from the stream.
+enum Stream {
+    Json(JsonReportStream<Out>),
+    Sarif(SarifReportStream<Out>),
+}
+
+impl Stream {
+    fn file(&mut self, file: &StreamedFile) -> io::Result<()> {
+        match self {
+            Stream::Json(json) => json.file(&file.lint, &file.entities),
+            Stream::Sarif(sarif) => sarif.file(&file.lint, &file.entities),
+        }
+    }
+
+    fn finish(self, summary: &Summary) -> io::Result<Out> {
+        match self {
+            Stream::Json(json) => json.finish(summary),
+            Stream::Sarif(sarif) => sarif.finish(summary),
+        }
+    }
+}
+
 /// One requested report, written as the results arrive.
 struct Sink<'p> {
     path: Option<&'p Path>,
     /// `None` once stdout's reader went away: the rest is not written, and that is no error.
-    report: Option<JsonReportStream<Out>>,
+    report: Option<Stream>,
 }
 
 impl<'p> Sink<'p> {
@@ -116,14 +141,15 @@ impl<'p> Sink<'p> {
         format: Format,
         path: Option<&'p Path>,
         head: &Report,
-        _render: &RenderOptions,
+        render: &RenderOptions,
     ) -> Result<Self, String> {
         let out = match path {
             Some(path) => Out::File(AtomicFile::create(path).map_err(|e| cannot_write(path, e))?),
             None => Out::Stdout(BufWriter::new(io::stdout().lock())),
         };
         let report = match format {
-            Format::Json => JsonReportStream::begin(head, out),
+            Format::Json => JsonReportStream::begin(head, out).map(Stream::Json),
+            Format::Sarif => SarifReportStream::begin(head, render, out).map(Stream::Sarif),
             _ => return Err(format!("--stream cannot write {format:?}")),
         };
         let mut sink = Sink { path, report: None };
@@ -135,7 +161,7 @@ impl<'p> Sink<'p> {
         let Some(report) = self.report.as_mut() else {
             return Ok(());
         };
-        let result = report.file(&file.lint, &file.entities);
+        let result = report.file(file);
         if self.written(result)?.is_none() {
             self.report = None;
         }
