@@ -29,7 +29,7 @@ use yardstick::{
     lint_paths, parse_stream, score, Config, Facts, Limits, LintOptions, LintReport, PolicySet,
     ScoreOptions, Scorer,
 };
-use yardstick_benches::{catalog_files, generate, parse_events, read_source, round_ratio, TempDir};
+use yardstick_benches::{catalog_files, generate, parse_events, round_ratio, TempDir};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
@@ -100,13 +100,14 @@ fn end_to_end(dir: &Path, options: &ScoreOptions) -> u64 {
     out.0
 }
 
-/// [`end_to_end`] as a stream: the catalog's files are listed, then read as each of the two
-/// passes reaches them; each file's results are written (or kept, for the findings) and
-/// dropped. The same report, byte for byte.
+/// [`end_to_end`] as a stream, as `yardstick score --stream` runs it: the catalog's files
+/// are listed, then read (on the workers) as each of the two passes reaches them; each file's
+/// results are written (or kept, for the findings) and dropped. The same report, byte for
+/// byte.
 fn end_to_end_streamed(dir: &Path, options: &ScoreOptions) -> u64 {
-    let root = dir.canonicalize().expect("catalog dir");
-    let files = catalog_files(&root).expect("list files");
-    let sources = || files.iter().map(|f| read_source(f, &root).expect("read"));
+    let lint = LintOptions::default();
+    let files = yardstick::catalog_files(&[dir.to_path_buf()], &lint).expect("list files");
+    let sources = || files.iter().cloned();
     let policies = PolicySet::builtin().expect("builtin checks");
     let scorer = Scorer::new(&policies, options).expect("scorer");
     let head = Report::score_head(&policies, &Config::default());
