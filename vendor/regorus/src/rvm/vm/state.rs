@@ -106,8 +106,11 @@ impl RegoVM {
 
         self.execution_state = ExecutionState::Ready;
 
-        // Reset rule cache
-        self.rule_cache = alloc::vec![(false, Value::Undefined); self.program.rule_infos.len()];
+        // Reset rule cache, keeping its allocation (yardstick patch 13: a fresh vector per
+        // evaluation was an allocation and a free per entity and check).
+        let rules = self.program.rule_infos.len();
+        self.rule_cache.clear();
+        self.rule_cache.resize(rules, (false, Value::Undefined));
 
         // Reset registers to clean state
         self.registers
