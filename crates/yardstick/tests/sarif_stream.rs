@@ -1,15 +1,15 @@
 //! The SARIF log of a streamed run (`SarifReportStream`) is byte for byte the log of the
 //! whole report (`report::sarif::write`).
 
-use std::sync::Arc;
-
 use yardstick::report::{sarif, RenderOptions, Report, SarifReportStream};
 use yardstick::{
-    lint_files, lint_paths, CheckStatus, Config, Facts, LintOptions, LintReport, PolicySet,
-    RefCheck, ScoreOptions, Scorer, SourceFile,
+    lint_files, lint_paths, CheckStatus, Config, LintOptions, LintReport, PolicySet, RefCheck,
+    ScoreOptions, Scorer, SourceFile,
 };
 
 mod common;
+
+use common::{demo_score_options, source};
 
 /// The render options a log is compared under: the defaults, and a category of its own with
 /// security severities.
@@ -21,15 +21,6 @@ fn render_options() -> [RenderOptions; 2] {
             security_severity: true,
         },
     ]
-}
-
-fn demo_score_options() -> ScoreOptions {
-    let facts = std::fs::read_to_string(common::repo().join("fixtures/demo/facts.json")).unwrap();
-    ScoreOptions {
-        facts: Facts::parse(&facts).unwrap(),
-        now_ns: Some(1_780_000_000_000_000_000),
-        ..ScoreOptions::default()
-    }
 }
 
 /// What the whole report's log has to show for the comparison to mean something.
@@ -127,16 +118,6 @@ fn the_fixture_catalogs_stream_the_log_of_their_whole_report() {
             shown.findings > 0 && shown.failing > 0 && shown.erroring > 0,
             "{dir}: {shown:?}"
         );
-    }
-}
-
-/// An in-memory source.
-fn source(display: &str, text: &str) -> SourceFile {
-    SourceFile {
-        path: display.into(),
-        display: display.into(),
-        root: "".into(),
-        text: Arc::from(text),
     }
 }
 

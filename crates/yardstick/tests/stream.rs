@@ -1,11 +1,14 @@
 //! Streamed lint and score (`CatalogIndex`, `Scorer::score_stream`) find and score exactly
 //! what linting and scoring the same sources at once does, file by file.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use common::{demo_score_options, source};
 use yardstick::{
-    catalog_files, lint_files, lint_paths, CatalogIndex, Facts, Finding, LintError, LintOptions,
+    catalog_files, lint_files, lint_paths, CatalogIndex, Finding, LintError, LintOptions,
     LintReport, PolicySet, RefCheck, ScoreError, ScoreOptions, Scorer, Source, SourceFile,
 };
 
@@ -40,16 +43,6 @@ fn sources_under(dir: &Path) -> Vec<SourceFile> {
             path,
         })
         .collect()
-}
-
-/// An in-memory source.
-fn source(display: &str, text: &str) -> SourceFile {
-    SourceFile {
-        path: display.into(),
-        display: display.into(),
-        root: "".into(),
-        text: Arc::from(text),
-    }
 }
 
 /// Lints and scores `sources` both ways and asserts that they agree: the same findings, the
@@ -115,15 +108,6 @@ fn assert_streams_as<S: Clone + Into<Source> + Send>(
     linted.sort_by(|a, b| a.file.cmp(&b.file));
     assert_eq!(linted, whole.findings);
     whole.findings
-}
-
-fn demo_score_options() -> ScoreOptions {
-    let facts = std::fs::read_to_string(repo("fixtures/demo/facts.json")).unwrap();
-    ScoreOptions {
-        facts: Facts::parse(&facts).unwrap(),
-        now_ns: Some(1_780_000_000_000_000_000),
-        ..ScoreOptions::default()
-    }
 }
 
 #[test]
