@@ -54,6 +54,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
+            // An error may quote a path or text from the catalog: no raw control characters.
+            let message = yardstick::util::escape::escape_controls(&message);
             stdio::eprint_line(&format!("yardstick: error: {message}"));
             ExitCode::from(EXIT_ERROR)
         }

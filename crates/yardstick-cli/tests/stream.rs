@@ -212,3 +212,32 @@ fn a_report_that_cannot_be_written_is_an_error_naming_it() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_error_naming_a_path_shows_its_control_characters_escaped() {
+    let dir = scratch("stream", "escaped");
+    let folder = dir.join("a\u{1b}[31m");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("catalog-info.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {targets: [./y.yaml]}\n",
+    )
+    .unwrap();
+    let out = yardstick(
+        &[
+            "score",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "--stream",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    assert!(
+        text.contains("a\\x1b[31m/catalog-info.yaml:1:1: a Location"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text}");
+}
