@@ -123,16 +123,25 @@ pub(super) fn sort_by_file<T>(findings: &mut [T], file: impl Fn(&T) -> &str) {
     findings.sort_by(|a, b| file(a).cmp(file(b)));
 }
 
-/// `value` as pretty JSON nested at the depth `indent` stands for: every line but the first
-/// (and the first too when `first`) starts with `indent`. JSON strings hold no raw line
-/// breaks, so lines are the formatter's own.
+/// `value` as pretty JSON nested at the depth `indent` stands for: see [`write_nested`].
 fn write_indented(
     out: &mut impl Write,
     value: &impl Serialize,
     indent: &str,
     first: bool,
 ) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
+    write_nested(out, &serde_json::to_string_pretty(value)?, indent, first)
+}
+
+/// Pretty JSON `text` nested at the depth `indent` stands for: every line but the first (and
+/// the first too when `first`) starts with `indent`. JSON strings hold no raw line breaks, so
+/// lines are the formatter's own.
+pub(super) fn write_nested(
+    out: &mut (impl Write + ?Sized),
+    text: &str,
+    indent: &str,
+    first: bool,
+) -> io::Result<()> {
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.write_all(b"\n")?;

@@ -38,6 +38,7 @@ use serde_sarif::sarif::{
     Run, RunAutomationDetails, Sarif, Tool, ToolComponent, Version,
 };
 
+use super::json_stream::write_nested;
 use super::text::plural;
 use super::{RenderOptions, Report};
 
@@ -46,7 +47,7 @@ mod rules;
 mod stream;
 mod visible;
 
-use results::{CheckError, Collected};
+use results::{CheckError, Collected, PendingResult};
 use rules::Rules;
 pub use stream::SarifReportStream;
 
@@ -69,19 +70,72 @@ const MAX_DESCRIPTION: usize = 1024;
 
 /// Writes `report` as a SARIF 2.1.0 log with a single run.
 pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    write_log(&build(report, options, MAX_RESULTS), out)
+    write_log(build(report, options, MAX_RESULTS), out)
 }
 
-/// Writes a SARIF log as JSON, with a final line break.
-fn write_log(log: &Sarif, out: &mut dyn Write) -> io::Result<()> {
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut *out, visible::VisibleControls::default());
-    serde::Serialize::serialize(log, &mut serializer)?;
+/// A SARIF log whose results are built one at a time as they are written: each typed result
+/// takes a few KB, and a run may hold 25,000.
+struct Log {
+    /// The log, with an empty results array.
+    head: Sarif,
+    /// The results, ranked: each pending result with its fingerprint and rule index.
+    results: Vec<(PendingResult, String, usize)>,
+}
+
+impl Log {
+    /// The whole typed log, results included.
+    #[cfg(test)]
+    fn into_sarif(self) -> Sarif {
+        let mut sarif = self.head;
+        if let Some(run) = sarif.runs.first_mut() {
+            run.results = Some(self.results.into_iter().map(typed_result).collect());
+        }
+        sarif
+    }
+}
+
+fn typed_result((pending, fingerprint, rule): (PendingResult, String, usize)) -> SarifResult {
+    results::sarif_result(pending, fingerprint, rule)
+}
+
+/// The run's empty results array in the log's pretty JSON (runs are at depth 2; strings hold
+/// no raw line breaks, so only the key can match).
+const NO_RESULTS: &str = "\n      \"results\": []";
+
+/// Writes a SARIF log as JSON, with a final line break: the same bytes as serialising the
+/// whole typed log, with each result built and written in turn.
+fn write_log(log: Log, out: &mut dyn Write) -> io::Result<()> {
+    let head = visible_json(&log.head)?;
+    let at = head
+        .find(NO_RESULTS)
+        .ok_or_else(|| io::Error::other("the SARIF log has no results array"))?;
+    // Up to and including `[`; the rest starts with `]`.
+    let (before, after) = head.split_at(at + NO_RESULTS.len() - 1);
+    out.write_all(before.as_bytes())?;
+    let any = !log.results.is_empty();
+    for (i, result) in log.results.into_iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        let text = visible_json(&typed_result(result))?;
+        write_nested(out, &text, "        ", true)?;
+    }
+    if any {
+        out.write_all(b"\n      ")?;
+    }
+    out.write_all(after.as_bytes())?;
     writeln!(out)
 }
 
+/// `value` as pretty JSON with control characters in their visible form.
+fn visible_json(value: &impl serde::Serialize) -> io::Result<String> {
+    let mut text = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut text, visible::VisibleControls::default());
+    value.serialize(&mut serializer)?;
+    String::from_utf8(text).map_err(io::Error::other)
+}
+
 /// The SARIF log of a report, keeping at most `max_results` results.
-fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Sarif {
+fn build(report: &Report, options: &RenderOptions, max_results: usize) -> Log {
     let mut rules = Rules::for_report(report, options);
     let mut collected = Collected::default();
     for entity in &report.entities {
@@ -98,7 +152,7 @@ fn assemble(
     mut rules: Rules,
     options: &RenderOptions,
     max_results: usize,
-) -> Sarif {
+) -> Log {
     let (pending, check_errors) = collected.into_results(&mut rules, options);
     let mut ranked = results::fingerprint_and_rank(pending);
     let total = ranked.len();
@@ -106,7 +160,10 @@ fn assemble(
     ranked.truncate(max_results);
     let results = ranked
         .into_iter()
-        .map(|(pending, fingerprint)| results::sarif_result(pending, fingerprint, &rules))
+        .map(|(pending, fingerprint)| {
+            let rule = results::rule_index(&pending, &rules);
+            (pending, fingerprint, rule)
+        })
         .collect();
 
     let mut notifications = Vec::new();
@@ -122,13 +179,8 @@ fn assemble(
             .map(|(id, error)| check_error_notice(&id, error, &rules)),
     );
     let category = options.sarif_category.trim().trim_end_matches('/');
-    log(
-        category,
-        rules.into_list(),
-        notifications,
-        results,
-        properties,
-    )
+    let head = log(category, rules.into_list(), notifications, properties);
+    Log { head, results }
 }
 
 /// The warning and run properties that say how many results were dropped.
@@ -194,7 +246,6 @@ fn log(
     category: &str,
     rules: Vec<ReportingDescriptor>,
     notifications: Vec<Notification>,
-    results: Vec<SarifResult>,
     properties: Option<PropertyBag>,
 ) -> Sarif {
     let driver = ToolComponent::builder()
@@ -223,7 +274,7 @@ fn log(
         .invocations(vec![invocation])
         .original_uri_base_ids(BTreeMap::from([(SRCROOT.to_string(), repository_root)]))
         .column_kind(string(ResultColumnKind::UnicodeCodePoints))
-        .results(results)
+        .results(Vec::new())
         .opt_properties(properties)
         .build();
     Sarif::builder()

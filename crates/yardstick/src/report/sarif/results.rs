@@ -132,6 +132,11 @@ impl Collected {
     }
 }
 
+/// The rule index of a pending result in `rules`.
+pub(super) fn rule_index(pending: &PendingResult, rules: &Rules) -> usize {
+    rules.index(&pending.rule).unwrap_or_default()
+}
+
 /// Pending results with their fingerprints, most severe first, then by position.
 pub(super) fn fingerprint_and_rank(
     mut pending: Vec<PendingResult>,
@@ -160,7 +165,7 @@ pub(super) fn fingerprint_and_rank(
 pub(super) fn sarif_result(
     pending: PendingResult,
     fingerprint: String,
-    rules: &Rules,
+    rule_index: usize,
 ) -> SarifResult {
     let region = &pending.region;
     let location = PhysicalLocation::builder()
@@ -181,9 +186,7 @@ pub(super) fn sarif_result(
             .collect();
     SarifResult::builder()
         .rule_id(pending.rule.as_str())
-        .rule_index(sarif_integer(
-            rules.index(&pending.rule).unwrap_or_default(),
-        ))
+        .rule_index(sarif_integer(rule_index))
         .level(pending.level)
         .message(text_message(pending.message))
         .locations(vec![Location::builder()

@@ -3,9 +3,7 @@
 
 use std::io::{self, Write};
 
-use serde_sarif::sarif::Sarif;
-
-use super::{assemble, write_log, Collected, Rules, MAX_RESULTS};
+use super::{assemble, write_log, Collected, Log, Rules, MAX_RESULTS};
 use crate::lint::LintReport;
 use crate::report::{finding_records, RenderOptions, Report};
 use crate::score::{EntityScore, Summary};
@@ -83,14 +81,14 @@ impl<W: Write> SarifReportStream<W> {
     /// only so that every report stream ends the same way.
     pub fn finish(mut self, _summary: &Summary) -> io::Result<W> {
         let log = self.log(MAX_RESULTS);
-        write_log(&log, &mut self.out)?;
+        write_log(log, &mut self.out)?;
         Ok(self.out)
     }
 
     /// The log of what was collected, keeping at most `max_results` results. The findings
     /// are put in the whole report's order (by file) first, so that what was collected is
     /// what the whole report's writer collects: the rules of unknown lint rule ids follow it.
-    fn log(&mut self, max_results: usize) -> Sarif {
+    fn log(&mut self, max_results: usize) -> Log {
         let mut collected = std::mem::take(&mut self.collected);
         collected.sort_findings_by_file();
         let rules = std::mem::take(&mut self.rules);
@@ -106,7 +104,7 @@ mod tests {
     use crate::config::Config;
     use crate::lint::{lint_paths, Finding, LintOptions};
     use crate::policy::PolicySet;
-    use crate::report::sarif::build;
+    use crate::report::sarif::{build, visible_json};
     use crate::rules::Severity;
     use crate::score::{ScoreOptions, Scorer};
 
@@ -150,13 +148,13 @@ mod tests {
         for file in &files {
             stream.file(file, &[]).unwrap();
         }
-        let streamed = stream.log(MAX_RESULTS);
+        let streamed = stream.log(MAX_RESULTS).into_sarif();
         let rules = &streamed.runs[0].tool.driver.rules;
         let ids: Vec<&str> = rules.iter().flatten().map(|r| r.id.as_str()).collect();
         assert_eq!(ids[ids.len() - 2..], ["zz/first", "zz/second"]);
         assert_eq!(
             serde_json::to_string(&streamed).unwrap(),
-            serde_json::to_string(&build(&whole, &options, MAX_RESULTS)).unwrap()
+            serde_json::to_string(&build(&whole, &options, MAX_RESULTS).into_sarif()).unwrap()
         );
     }
 
@@ -170,7 +168,7 @@ mod tests {
         let card = scorer.score(&lint).unwrap();
         let whole = Report::from_scorecard(&lint, &card, &policies, &Config::default());
         let options = RenderOptions::default();
-        let total = build(&whole, &options, MAX_RESULTS).runs[0]
+        let total = build(&whole, &options, MAX_RESULTS).into_sarif().runs[0]
             .results
             .as_ref()
             .map_or(0, Vec::len);
@@ -184,9 +182,19 @@ mod tests {
                     stream.file(&file.lint, &file.entities).unwrap();
                 })
                 .unwrap();
-            let streamed = serde_json::to_string(&stream.log(max)).unwrap();
-            let expected = serde_json::to_string(&build(&whole, &options, max)).unwrap();
+            let streamed = serde_json::to_string(&stream.log(max).into_sarif()).unwrap();
+            let expected =
+                serde_json::to_string(&build(&whole, &options, max).into_sarif()).unwrap();
             assert_eq!(streamed, expected, "max {max}");
+            // Results built and written one at a time: the typed log's bytes.
+            let mut written = Vec::new();
+            write_log(build(&whole, &options, max), &mut written).unwrap();
+            let typed = visible_json(&build(&whole, &options, max).into_sarif()).unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                typed + "\n",
+                "max {max}"
+            );
             assert_eq!(streamed.contains("resultsTruncated"), max < total);
         }
     }
