@@ -182,6 +182,10 @@ fn what_cannot_be_streamed_is_refused_before_the_catalog_is_read() {
             vec!["--stream", "--format", "json", "--record"],
             "cannot be used with",
         ),
+        (
+            vec!["--stream", "--format", "json", "--format", "sarif"],
+            "only one report can go to stdout",
+        ),
     ] {
         let out = score(&extra, &root);
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));

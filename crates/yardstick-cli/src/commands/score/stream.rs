@@ -38,6 +38,8 @@ pub(super) fn run(args: &ScoreArgs, setup: &Setup) -> Result<u8, String> {
         lint_options,
         options,
     } = setup;
+    // Checked before the catalog is read: a mistake here should not cost a pass over it.
+    let destinations = output::destinations(&args.output)?;
     let files = catalog_files(&scan_paths(&args.scan), lint_options).map_err(|e| e.to_string())?;
     let scorer = Scorer::new(policies, options).map_err(|e| e.to_string())?;
     let index = scorer
@@ -50,7 +52,6 @@ pub(super) fn run(args: &ScoreArgs, setup: &Setup) -> Result<u8, String> {
 
     let mut head = Report::score_head(policies, &options.config);
     head.paths = report_paths(args);
-    let destinations = output::destinations(&args.output)?;
     let render = output::render_options(&args.output);
     let mut sinks = (destinations.iter())
         .map(|&(format, path)| Sink::open(format, path, &head, &render))
