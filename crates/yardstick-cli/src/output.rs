@@ -73,7 +73,7 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
                 write_atomically_with(path, |out| {
                     render_format(format, report, &options, &live, out, &style)
                 })
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                .map_err(|e| cannot_write(path, &e))?;
             }
             None => {
                 let stdout = std::io::stdout();
@@ -90,14 +90,24 @@ pub fn emit(args: &OutputArgs, report: &Report, live: Live<'_>) -> Result<(), St
             }
         }
     }
-    if destinations.iter().all(|(_, path)| path.is_some()) {
-        let outcome = match live {
-            Live::Lint(lint) => lint_outcome(lint),
-            Live::Score(_) | Live::Saved => score_outcome(&report.summary),
-        };
-        stdio::eprint_line(&summary_line(&outcome, &destinations));
-    }
+    announce(&destinations, || match live {
+        Live::Lint(lint) => lint_outcome(lint),
+        Live::Score(_) | Live::Saved => score_outcome(&report.summary),
+    });
     Ok(())
+}
+
+/// The error of a report that cannot be written to `path`.
+pub fn cannot_write(path: &Path, error: &std::io::Error) -> String {
+    format!("cannot write {}: {error}", path.display())
+}
+
+/// When every report went to a file, one line on stderr says what the run found (`outcome`)
+/// and where the reports went.
+pub fn announce(destinations: &[(Format, Option<&Path>)], outcome: impl FnOnce() -> String) {
+    if destinations.iter().all(|(_, path)| path.is_some()) {
+        stdio::eprint_line(&summary_line(&outcome(), destinations));
+    }
 }
 
 /// An error when two `--output`s name the same file: the second report would overwrite the
@@ -159,8 +169,8 @@ pub fn score_outcome(summary: &Summary) -> String {
     )
 }
 
-/// One line for stderr when every report went to a file: the outcome and the files.
-pub fn summary_line(outcome: &str, destinations: &[(Format, Option<&Path>)]) -> String {
+/// The line [`announce`] writes: the outcome and the files.
+fn summary_line(outcome: &str, destinations: &[(Format, Option<&Path>)]) -> String {
     let written: Vec<String> = destinations
         .iter()
         .filter_map(|(format, path)| {

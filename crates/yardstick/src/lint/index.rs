@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,7 +15,10 @@ use super::catalog_checks::{
     duplicate_finding, known_names, EntityChecks, KnownEntities, NearMisses,
 };
 use super::linter::{sort_findings, Linter};
-use super::{in_memory, LintError, LintOptions, LintReport, LoadedEntity, OwnerResolution, Source};
+use super::{
+    display_base, in_memory, LintError, LintOptions, LintReport, LoadedEntity, OwnerResolution,
+    Source,
+};
 
 /// Files linted in parallel at a time; bounds how many one-file reports wait in memory.
 const CHUNK_FILES: usize = 256;
@@ -143,14 +147,14 @@ impl CatalogIndex {
         let mut first: HashMap<String, FirstDefinition> = HashMap::new();
         let (mut files, mut ordinal) = (0, 0);
         // Each file's definitions are taken on its worker, which also drops its report.
-        let definitions = |source: S| {
+        let definitions = |source: S| -> Result<Vec<_>, LintError> {
             let (report, on_disk) = lint.lint(source.into());
-            let file = report.files.first()?;
             if on_disk && options.follow_locations {
-                if let Err(e) = refuse_locations(&report) {
-                    return Some(Err(e));
-                }
+                refuse_locations(&report)?;
             }
+            let Some(file) = report.files.first() else {
+                return Ok(Vec::new());
+            };
             let display: Arc<str> = Arc::from(file.display.as_str());
             let found = (report.catalog.entities.iter()).map(|e| {
                 (
@@ -158,7 +162,7 @@ impl CatalogIndex {
                     FirstDefinition::new(e, &display),
                 )
             });
-            Some(Ok(found.collect::<Vec<_>>()))
+            Ok(found.collect())
         };
         let work = |chunk: Vec<S>| -> Vec<_> { chunk.into_par_iter().map(definitions).collect() };
         pipelined(pool, sources.into_iter(), work, |chunk| {
@@ -166,7 +170,7 @@ impl CatalogIndex {
                 // Every source has a position, as in the second pass's count.
                 let position = files;
                 files += 1;
-                for (reference, mut definition) in defined.transpose()?.into_iter().flatten() {
+                for (reference, mut definition) in defined? {
                     (definition.position, definition.ordinal) = (position, ordinal);
                     ordinal += 1;
                     match first.get_mut(&reference) {
@@ -236,11 +240,11 @@ impl CatalogIndex {
                 .map(|(position, source)| self.lint_at(source.into(), position))
                 .collect()
         };
-        let take = |linted: Vec<LintReport>| -> Result<(), ()> {
+        let take = |linted: Vec<LintReport>| -> Result<(), Infallible> {
             linted.into_iter().for_each(&mut each);
             Ok(())
         };
-        let _ = pipelined(None, sources.into_iter().enumerate(), work, take);
+        let Ok(()) = pipelined(None, sources.into_iter().enumerate(), work, take);
     }
 
     /// Lints the source at `position` of the stream against the index.
@@ -380,7 +384,7 @@ impl OneFile {
                 follow_locations: false,
                 ..options.clone()
             },
-            display_base: (options.display_base.as_ref()).and_then(|b| b.canonicalize().ok()),
+            display_base: display_base(options),
         }
     }
 

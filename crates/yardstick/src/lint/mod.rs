@@ -273,11 +273,7 @@ impl LintReport {
 pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport, LintError> {
     let include = globset(&options.include)?;
     let exclude = globset(&options.exclude)?;
-    let display_base = options
-        .display_base
-        .as_ref()
-        .and_then(|b| b.canonicalize().ok());
-    let mut linter = Linter::new(options, display_base);
+    let mut linter = Linter::new(options, display_base(options));
     if let Some(app) = &options.app_catalog {
         if !options.include.is_empty() {
             return Err(LintError::AppConfig(format!(
@@ -301,6 +297,12 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
     }
     linter.run();
     Ok(linter.finish())
+}
+
+/// The directory findings' paths are shown from, resolved (`None` when not given or not
+/// found).
+fn display_base(options: &LintOptions) -> Option<PathBuf> {
+    (options.display_base.as_ref()).and_then(|b| b.canonicalize().ok())
 }
 
 /// Lints catalog documents held in memory, without touching the file system: each source is

@@ -75,10 +75,7 @@ pub(super) fn run(args: &ScoreArgs, setup: &Setup) -> Result<u8, String> {
         sink.finish(&done.summary)?;
     }
     ci.hint(facts_path.is_some());
-    if destinations.iter().all(|(_, path)| path.is_some()) {
-        let outcome = output::score_outcome(&done.summary);
-        stdio::eprint_line(&output::summary_line(&outcome, &destinations));
-    }
+    output::announce(&destinations, || output::score_outcome(&done.summary));
     Ok(if done.summary.gate.passed {
         EXIT_OK
     } else {
@@ -145,7 +142,9 @@ impl<'p> Sink<'p> {
         render: &RenderOptions,
     ) -> Result<Self, String> {
         let out = match path {
-            Some(path) => Out::File(AtomicFile::create(path).map_err(|e| cannot_write(path, e))?),
+            Some(path) => {
+                Out::File(AtomicFile::create(path).map_err(|e| output::cannot_write(path, &e))?)
+            }
             None => Out::Stdout(BufWriter::new(io::stdout().lock())),
         };
         let report = match format {
@@ -185,12 +184,8 @@ impl<'p> Sink<'p> {
     fn written<T>(&self, result: io::Result<T>) -> Result<Option<T>, String> {
         match (result, self.path) {
             (Ok(value), _) => Ok(Some(value)),
-            (Err(e), Some(path)) => Err(cannot_write(path, e)),
+            (Err(e), Some(path)) => Err(output::cannot_write(path, &e)),
             (Err(e), None) => stdio::stdout_result(Err(e)).map(|()| None),
         }
     }
-}
-
-fn cannot_write(path: &Path, error: io::Error) -> String {
-    format!("cannot write {}: {error}", path.display())
 }
