@@ -497,7 +497,7 @@ impl Linter<'_> {
             Some(document),
             Some(root.locate_value("/kind")),
         );
-        f.entity = Some(reference.to_string());
+        f.entity = Some(reference.canonical());
         f.pointer = Some("/kind".into());
         self.report.findings.push(f);
         let cause = Cause {

@@ -135,7 +135,7 @@ impl Linter<'_> {
             let file = &self.report.files[loaded.file];
             let (path, root, display) =
                 (file.path.clone(), file.root.clone(), file.display.clone());
-            let reference = loaded.entity.reference.to_string();
+            let reference = loaded.entity.reference.canonical();
             if let Some((rule, message)) = &failure {
                 let mut f = Finding::new(
                     *rule,

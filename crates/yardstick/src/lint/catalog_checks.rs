@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use super::linter::Linter;
 use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck};
 use crate::catalog::schema::{escape_pointer, spec_properties};
@@ -47,13 +49,13 @@ impl OwnerResolution {
         let entities = catalog
             .entities
             .iter()
-            .map(|e| (e.entity.reference.to_string(), e.entity.kind()));
+            .map(|e| (e.entity.reference.canonical(), e.entity.kind()));
         let owners = catalog
             .entities
             .iter()
             .flat_map(|e| &e.entity.relations)
             .filter(|r| r.field == "owner")
-            .map(|r| r.target.to_string());
+            .map(|r| r.target.canonical());
         OwnerResolution::decide_from(entities, owners, sources, check)
     }
 
@@ -121,7 +123,7 @@ impl KnownEntities for Catalog {
 pub(super) struct EntityChecks<'a> {
     pub(super) options: &'a LintOptions,
     pub(super) owners: &'a OwnerResolution,
-    pub(super) known: &'a dyn KnownEntities,
+    pub(super) known: &'a (dyn KnownEntities + Sync),
     /// Candidates of "did you mean" (see [`known_names`]).
     pub(super) names: &'a BTreeMap<String, Vec<String>>,
     pub(super) near_misses: &'a NearMisses,
@@ -168,7 +170,7 @@ impl EntityChecks<'_> {
     /// asks about.
     fn unresolved_relations(&self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
         for rel in &e.entity.relations {
-            let target = rel.target.to_string();
+            let target = rel.target.canonical();
             if !self.checks_target(rel)
                 || self.known.contains(&target)
                 || self.owners.known.contains_key(&target)
@@ -194,7 +196,7 @@ impl EntityChecks<'_> {
                 Some(e.document),
                 Some(e.source().locate_value(&rel.pointer)),
             );
-            f.entity = Some(e.entity.reference.to_string());
+            f.entity = Some(e.entity.reference.canonical());
             f.pointer = Some(rel.pointer.clone());
             out.push(f);
         }
@@ -240,7 +242,7 @@ fn misspelled_spec_keys(e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
             Some(e.document),
             Some(e.source().locate(&pointer)),
         );
-        f.entity = Some(e.entity.reference.to_string());
+        f.entity = Some(e.entity.reference.canonical());
         f.pointer = Some(pointer);
         out.push(f);
     }
@@ -296,7 +298,7 @@ impl Linter<'_> {
         let refs = catalog
             .entities
             .iter()
-            .map(|e| e.entity.reference.to_string());
+            .map(|e| e.entity.reference.canonical());
         let names = known_names(refs, &self.report.owners);
         let checks = EntityChecks {
             options: self.options,
@@ -305,11 +307,15 @@ impl Linter<'_> {
             names: &names,
             near_misses: &NearMisses::default(),
         };
-        let mut findings = Vec::new();
-        for e in &catalog.entities {
-            checks.findings(e, &files[e.file], &mut findings);
-        }
-        self.report.findings.extend(findings);
+        // Each entity's checks read only the shared index: in parallel, in catalog order.
+        let findings: Vec<Vec<Finding>> = (catalog.entities.par_iter())
+            .map(|e| {
+                let mut out = Vec::new();
+                checks.findings(e, &files[e.file], &mut out);
+                out
+            })
+            .collect();
+        self.report.findings.extend(findings.into_iter().flatten());
     }
 
     /// Reports every entity whose reference an earlier document (in file and document
@@ -325,7 +331,7 @@ impl Linter<'_> {
         let mut findings = Vec::new();
         for &i in &order {
             let e = &entities[i];
-            let key = e.entity.reference.to_string();
+            let key = e.entity.reference.canonical();
             let Some(&j) = first.get(&key) else {
                 first.insert(key, i);
                 continue;

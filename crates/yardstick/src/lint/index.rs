@@ -96,7 +96,7 @@ impl FirstDefinition {
                 .then(|| kind.to_string()),
             owners: (e.entity.relations.iter())
                 .filter(|r| r.field == "owner")
-                .map(|r| r.target.to_string())
+                .map(|r| r.target.canonical())
                 .collect(),
         }
     }
@@ -158,7 +158,7 @@ impl CatalogIndex {
             let display: Arc<str> = Arc::from(file.display.as_str());
             let found = (report.catalog.entities.iter()).map(|e| {
                 (
-                    e.entity.reference.to_string(),
+                    e.entity.reference.canonical(),
                     FirstDefinition::new(e, &display),
                 )
             });
@@ -255,7 +255,7 @@ impl CatalogIndex {
         let entities = std::mem::take(&mut report.catalog.entities);
         let mut kept = Vec::with_capacity(entities.len());
         for e in entities {
-            let reference = e.entity.reference.to_string();
+            let reference = e.entity.reference.canonical();
             match self.first.get(&reference) {
                 Some(d) if (d.position, d.document) != (position, e.document) => {
                     report.findings.push(duplicate_finding(

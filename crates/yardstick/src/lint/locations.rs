@@ -70,7 +70,7 @@ impl Linter<'_> {
             b.base = base;
         }
         let optional = entity.spec("presence").and_then(|n| n.as_str()) == Some("optional");
-        let reference = entity.reference.to_string();
+        let reference = entity.reference.canonical();
         let mut chain = site.chain.to_vec();
         chain.push(site.file.to_path_buf());
         for (target, pointer) in location_targets(entity) {

@@ -227,7 +227,7 @@ impl Catalog {
     /// Indexes the entities by reference and kind.
     fn index_refs(&mut self) {
         self.by_ref = (self.entities.iter().enumerate())
-            .map(|(i, e)| (e.entity.reference.to_string(), i))
+            .map(|(i, e)| (e.entity.reference.canonical(), i))
             .collect();
         self.kinds = (self.entities.iter())
             .map(|e| e.entity.kind().to_lowercase())

@@ -27,7 +27,7 @@ pub(crate) use builtin::is_builtin_source;
 pub use clock::{parse_now, utc_date_of};
 pub(crate) use clock::{pin_clock, system_now_ns};
 pub(crate) use load::regorus_error;
-pub(crate) use reads::{static_reads, InputPath};
+pub(crate) use reads::{static_reads, InputPath, Reads};
 pub use rego_tests::{run_rego_tests, TestOutcome};
 
 use builtin::BUILTIN;

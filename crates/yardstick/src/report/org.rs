@@ -256,7 +256,7 @@ fn with_ci_status(
         else {
             continue;
         };
-        let reference = loaded.entity.reference.to_string();
+        let reference = loaded.entity.reference.canonical();
         let mut value = facts.get(&reference);
         if let Json::Object(map) = &mut value {
             let ci = map.entry("ci").or_insert_with(|| json!({}));

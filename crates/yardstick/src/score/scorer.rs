@@ -18,7 +18,7 @@ use crate::util::shared_str::SharedStr;
 
 use super::exemptions::{split_exemptions, today_utc};
 use super::facts::Facts;
-use super::input::{local_facts, node_value, relation, EntityInput};
+use super::input::{local_facts, node_value, relation, EntityInput, EntityReads};
 use super::levels::score_and_level;
 use super::memo::{Memo, MemoKey, MemoStats};
 use super::model::{CheckResult, CheckStatus, EntityScore, ExpiredExemption, Location, Scorecard};
@@ -100,6 +100,9 @@ pub struct Scorer<'a> {
     /// The interpreter with every enabled check's module and no data yet.
     engine: regorus::Engine,
     program: Option<Arc<regorus::rvm::Program>>,
+    /// The parts of `input.entity` the checks can read, when every check's reads are
+    /// bounded; `None`: the whole entity.
+    entity_reads: Option<EntityReads>,
 }
 
 impl<'a> Scorer<'a> {
@@ -125,12 +128,13 @@ impl<'a> Scorer<'a> {
         }
         // The catalog is data, set per report; the program does not depend on it.
         let program = vm_program(&mut checks, &empty_catalog_data());
-        plan_memo(&mut checks, options.plain_evaluation);
+        let entity_reads = plan_memo(&mut checks, options.plain_evaluation);
         Ok(Scorer {
             options,
             checks,
             engine,
             program,
+            entity_reads,
         })
     }
 
@@ -302,6 +306,7 @@ impl Run<'_, '_> {
             report,
             files,
             &self.scorer.checks,
+            self.scorer.entity_reads.as_ref(),
             &options.facts,
             &self.active,
             &options.config.levels,
@@ -321,13 +326,14 @@ enum Entities<'a> {
     Owned(Vec<LoadedEntity>),
 }
 
-/// Which checks' results may be memoised, on which paths (see `policy::reads`).
-pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) {
+/// Which checks' results may be memoised, on which paths (see `policy::reads`), and which
+/// parts of the entity the checks can read at all (`None`: any part, or `off`).
+pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) -> Option<EntityReads> {
     if off {
         for p in checks.iter_mut() {
             p.memo = Err("memoisation is off (ScoreOptions::plain_evaluation)".into());
         }
-        return;
+        return None;
     }
     let modules: Vec<(&str, &str)> = checks
         .iter()
@@ -335,6 +341,7 @@ pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) {
         .collect();
     let packages: Vec<&str> = checks.iter().map(|p| p.check.package.as_str()).collect();
     let reads = static_reads(&modules, &packages);
+    let entity_reads = EntityReads::of(reads.iter().map(|r| &r.input));
     for (p, reads) in checks.iter_mut().zip(reads) {
         p.memo = reads
             .memo_paths()
@@ -347,6 +354,7 @@ pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) {
             })
             .map_err(str::to_string);
     }
+    entity_reads
 }
 
 /// How `report`'s files are shown, shared by all the results of each.
@@ -375,12 +383,13 @@ pub(super) fn score_entity(
     report: &LintReport,
     files: &[SharedStr],
     checks: &[PreparedCheck<'_>],
+    entity_reads: Option<&EntityReads>,
     facts: &Facts,
     exemptions: &[Exemption],
     levels: &LevelRules,
     known_files: Option<&BTreeSet<PathBuf>>,
 ) -> EntityScore {
-    let reference = loaded.entity.reference.to_string();
+    let reference = loaded.entity.reference.canonical();
     let kind = worker.strings.get(loaded.entity.kind());
     let text = report.files.get(loaded.file).map_or("", |f| &*f.text);
     let file = files
@@ -420,7 +429,10 @@ pub(super) fn score_entity(
             continue;
         }
         let input = input.get_or_insert_with(|| EntityInput {
-            entity: node_value(loaded.entity.root.root()),
+            entity: match entity_reads {
+                Some(reads) => reads.value_of(loaded.entity.root.root()),
+                None => node_value(loaded.entity.root.root()),
+            },
             reference: regorus::Value::from(reference.as_str()),
             facts: regorus::Value::from(facts.get(&reference)),
             local: regorus::Value::from(local_facts(loaded, report, known_files)),

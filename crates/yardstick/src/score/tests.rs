@@ -249,3 +249,36 @@ fn facts_of_one_entity_merge_and_keep_their_values() {
                            "big": 18446744073709551615u64, "tags": ["x", null]})
     );
 }
+
+/// The built-in checks read a few parts of an entity, and `input.entity` is built with
+/// those parts only; with plain evaluation, or a check whose reads are unbounded, it is the
+/// whole entity.
+#[test]
+fn the_entity_input_holds_only_what_the_checks_read() {
+    let set = PolicySet::builtin().unwrap();
+    let prepare = || -> Vec<PreparedCheck<'_>> {
+        (set.checks().iter())
+            .map(|c| PreparedCheck::new(c, c.severity, 1.0, json!({})))
+            .collect()
+    };
+    let reads = plan_memo(&mut prepare(), false).expect("the built-ins' reads are bounded");
+    assert_eq!(plan_memo(&mut prepare(), true), None);
+    let yaml = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n  \
+                description: not read\n  labels: {tier: '1'}\n  annotations: {x/y: z}\n  \
+                links: [{url: 'https://a.example'}]\nspec:\n  type: service\n  \
+                lifecycle: production\n  owner: team-a\n  system: s\n";
+    let lint = crate::lint_sources(&[("c.yaml", yaml)], &crate::LintOptions::default());
+    let root = lint.catalog.entities[0].entity.root.root();
+    let built: serde_json::Value =
+        serde_json::from_str(&reads.value_of(root).to_json_str().unwrap()).unwrap();
+    assert_eq!(
+        built,
+        json!({
+            "metadata": {"annotations": {"x/y": "z"}, "labels": {"tier": "1"}},
+            "spec": {"owner": "team-a", "type": "service"},
+        })
+    );
+    let unbounded =
+        super::input::EntityReads::of([&crate::policy::Reads::Unbounded("reads input[x]".into())]);
+    assert_eq!(unbounded, None);
+}

@@ -1,6 +1,8 @@
 //! Evaluating a check: regorus's bytecode VM for the built-in checks, the interpreter for
 //! the rest, and the reading of a check's `result`.
 
+use std::sync::Arc;
+
 use serde_json::Value as Json;
 
 use crate::policy::Check;
@@ -14,9 +16,10 @@ use super::scorer::{PreparedCheck, VmEntry};
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Verdict {
     pub(super) status: CheckStatus,
-    pub(super) message: String,
+    /// Shared, not owned: a memoised verdict is handed to every entity that reuses it.
+    pub(super) message: Arc<str>,
     /// JSON pointer of the field at fault; empty when the result names none.
-    pub(super) pointer: String,
+    pub(super) pointer: Arc<str>,
 }
 
 /// What evaluating a check gives: `Ok(None)` when it does not apply to the entity,
@@ -163,16 +166,16 @@ pub(super) fn plain_verdict(value: &regorus::Value) -> Option<Verdict> {
         return None;
     };
     let mut status = None;
-    let mut message = String::new();
-    let mut pointer = String::new();
+    let mut message: Arc<str> = Arc::from("");
+    let mut pointer: Arc<str> = Arc::from("");
     for (k, v) in fields.iter() {
         let (regorus::Value::String(k), regorus::Value::String(v)) = (k, v) else {
             return None;
         };
         match &**k {
             "status" => status = Some(v),
-            "message" => message = v.to_string(),
-            "pointer" => pointer = v.to_string(),
+            "message" => message = v.clone(),
+            "pointer" => pointer = v.clone(),
             _ => {}
         }
     }
@@ -222,16 +225,8 @@ pub(super) fn evaluate_check(engine: &mut regorus::Engine, p: &PreparedCheck<'_>
             ))
         }
     };
-    let message = json
-        .get("message")
-        .and_then(Json::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let pointer = json
-        .get("pointer")
-        .and_then(Json::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let text = |field: &str| Arc::from(json.get(field).and_then(Json::as_str).unwrap_or_default());
+    let (message, pointer) = (text("message"), text("pointer"));
     Ok(Some(Verdict {
         status,
         message,
