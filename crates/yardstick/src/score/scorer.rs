@@ -217,6 +217,13 @@ impl<'a> Scorer<'a> {
         Ok(on(self.pool()?.as_ref(), go))
     }
 
+    /// The threads scoring runs on: the options' count, or rayon's default pool's.
+    fn threads(&self) -> usize {
+        self.options
+            .threads
+            .map_or_else(rayon::current_num_threads, |n| n.max(1))
+    }
+
     /// A pool of the options' thread count; `None` for rayon's default pool.
     pub(super) fn pool(&self) -> Result<Option<rayon::ThreadPool>, ScoreError> {
         self.options
@@ -263,7 +270,7 @@ impl<'a> Scorer<'a> {
             data,
             active,
             expired,
-            memo: Memo::new(self.checks.len()),
+            memo: Memo::new(self.checks.len(), self.threads()),
         })
     }
 }

@@ -131,7 +131,7 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
         assert!(checks.iter().all(|p| p.vm.is_some()));
         plan_memo(&mut checks, false);
         assert!(checks.iter().all(|p| p.memo.is_ok()));
-        let memo = Memo::new(checks.len());
+        let memo = Memo::new(checks.len(), 1);
         let mut engine = regorus::Engine::new();
         for p in &checks {
             engine
