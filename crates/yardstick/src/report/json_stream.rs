@@ -96,58 +96,24 @@ impl<W: Write> JsonReportStream<W> {
     /// Writes the summary and the findings (sorted by file, as a whole report's are), ends
     /// the report, and gives the writer back.
     pub fn finish(mut self, summary: &Summary) -> io::Result<W> {
+        let out = &mut self.out;
+        out.write_all(if self.entities == 0 { b"]" } else { b"\n  ]" })?;
+        out.write_all(b",\n  \"summary\": ")?;
+        write_indented(out, summary, "  ", false)?;
+        out.write_all(b",\n  \"findings\": [")?;
         sort_by_file(&mut self.findings, |f| &f.file);
-        write_tail(&mut self.out, self.entities, summary, &self.findings)?;
+        for (i, f) in self.findings.iter().enumerate() {
+            out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            write_indented(out, f, "    ", true)?;
+        }
+        out.write_all(if self.findings.is_empty() {
+            b"]"
+        } else {
+            b"\n  ]"
+        })?;
+        out.write_all(b"\n}\n")?;
         Ok(self.out)
     }
-}
-
-/// Everything after the entities' last item: the end of the list, the summary, the findings
-/// (in the order given) and the end of the report.
-fn write_tail(
-    out: &mut impl Write,
-    entities: usize,
-    summary: &Summary,
-    findings: &[FindingRecord],
-) -> io::Result<()> {
-    out.write_all(if entities == 0 { b"]" } else { b"\n  ]" })?;
-    out.write_all(b",\n  \"summary\": ")?;
-    write_indented(out, summary, "  ", false)?;
-    out.write_all(b",\n  \"findings\": [")?;
-    for (i, f) in findings.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        write_indented(out, f, "    ", true)?;
-    }
-    out.write_all(if findings.is_empty() { b"]" } else { b"\n  ]" })?;
-    out.write_all(b"\n}\n")
-}
-
-/// Entities rendered at once on the pool by [`write_parallel`]: a few MB of text.
-const RENDERED_AT_ONCE: usize = 4096;
-
-/// [`Report::write_json`] of a report without a comparison or an organisation scan, with
-/// its entities rendered on the rayon pool a chunk at a time: the same bytes.
-pub(super) fn write_parallel(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    use rayon::prelude::*;
-    let mut stream = JsonReportStream::begin(report, out)?;
-    for chunk in report.entities.chunks(RENDERED_AT_ONCE) {
-        let rendered: Vec<io::Result<String>> = (chunk.par_iter())
-            .map(|e| Ok(serde_json::to_string_pretty(e)?))
-            .collect();
-        for text in rendered {
-            stream
-                .out
-                .write_all(if stream.entities == 0 { b"\n" } else { b",\n" })?;
-            write_nested(&mut stream.out, &text?, "    ", true)?;
-            stream.entities += 1;
-        }
-    }
-    write_tail(
-        &mut stream.out,
-        stream.entities,
-        &report.summary,
-        &report.findings,
-    )
 }
 
 /// Puts a stream's findings (or what is made of them) in a whole report's order, by the
@@ -186,40 +152,4 @@ pub(super) fn write_nested(
         out.write_all(line.as_bytes())?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::report::Report;
-    use crate::{lint_paths, LintOptions, PolicySet, ScoreOptions, Scorer};
-
-    /// A report large enough to be rendered in parallel, in several chunks, is written byte
-    /// for byte as serde writes it at once.
-    #[test]
-    fn a_large_report_renders_in_parallel_to_the_same_bytes() {
-        let lint = lint_paths(&["../../fixtures/demo".into()], &LintOptions::default()).unwrap();
-        let policies = PolicySet::builtin().unwrap();
-        let options = ScoreOptions {
-            now_ns: Some(0),
-            ..ScoreOptions::default()
-        };
-        let card = Scorer::new(&policies, &options)
-            .unwrap()
-            .score(&lint)
-            .unwrap();
-        let mut report = Report::from_scorecard(&lint, &card, &policies, &options.config);
-        assert!(!report.entities.is_empty() && !report.findings.is_empty());
-        let one = report.entities.clone();
-        while report.entities.len() <= super::RENDERED_AT_ONCE + super::super::PARALLEL_JSON_FROM {
-            report.entities.extend(one.iter().cloned());
-        }
-        let mut parallel = Vec::new();
-        report.write_json(&mut parallel).unwrap();
-        let mut serial = serde_json::to_vec_pretty(&report).unwrap();
-        serial.push(b'\n');
-        assert_eq!(
-            String::from_utf8(parallel).unwrap(),
-            String::from_utf8(serial).unwrap()
-        );
-    }
 }

@@ -25,9 +25,6 @@ pub use crate::util::span::span_end;
 pub use json_stream::JsonReportStream;
 pub use sarif::SarifReportStream;
 
-/// Entities above which [`Report::write_json`] renders them in parallel.
-const PARALLEL_JSON_FROM: usize = 1024;
-
 /// Options shared by the renderers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
@@ -446,13 +443,6 @@ impl Report {
 
     /// The versioned JSON report (docs/score-format.md).
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        // A large score report's entities are rendered on the rayon pool: the same bytes.
-        if self.entities.len() > PARALLEL_JSON_FROM
-            && self.comparison.is_none()
-            && self.scan.is_none()
-        {
-            return json_stream::write_parallel(self, out);
-        }
         serde_json::to_writer_pretty(&mut *out, self)?;
         writeln!(out)
     }
