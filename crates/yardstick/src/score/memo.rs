@@ -81,9 +81,8 @@ pub struct MemoStats {
 }
 
 /// The results of one report's checks, by thread, check (index in the scorer's checks) and
-/// key. Each thread of the pool reuses only its own results: a table shared by the threads
-/// cost more in lock and counter traffic between the cores than its extra reuse saved
-/// (scoring 100k entities took 1.5 times the CPU on two threads that it took on one).
+/// key. Each thread of the pool reuses only its own results, so no thread waits for another's
+/// lock or writes to its counters; the price is that a key may be evaluated once per thread.
 pub(super) struct Memo {
     checks: usize,
     /// `checks` tables for each thread.
