@@ -267,7 +267,7 @@ fn the_entity_input_holds_only_what_the_checks_read() {
                 description: not read\n  labels: {tier: '1'}\n  annotations: {x/y: z}\n  \
                 links: [{url: 'https://a.example'}]\nspec:\n  type: service\n  \
                 lifecycle: production\n  owner: team-a\n  system: s\n";
-    let lint = crate::lint_sources(&[("c.yaml", yaml)], &crate::LintOptions::default());
+    let lint = crate::lint::lint_sources(&[("c.yaml", yaml)], &crate::lint::LintOptions::default());
     let root = lint.catalog.entities[0].entity.root.root();
     let built: serde_json::Value =
         serde_json::from_str(&reads.value_of(root).to_json_str().unwrap()).unwrap();
