@@ -86,12 +86,8 @@ impl EntityRef {
     /// assert_eq!(r.canonical(), r.to_string());
     /// ```
     pub fn canonical(&self) -> String {
-        let parts = [
-            self.kind.as_str(),
-            self.namespace.as_str(),
-            self.name.as_str(),
-        ];
-        let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 2);
+        let length = self.kind.len() + self.namespace.len() + self.name.len() + 2;
+        let mut out = String::with_capacity(length);
         push_lowercase(&mut out, &self.kind);
         out.push(':');
         push_lowercase(&mut out, &self.namespace);

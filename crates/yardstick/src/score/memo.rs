@@ -84,9 +84,8 @@ pub struct MemoStats {
 /// key. Each thread of the pool reuses only its own results, so no thread waits for another's
 /// lock or writes to its counters; the price is that a key may be evaluated once per thread.
 pub(super) struct Memo {
-    checks: usize,
-    /// `checks` tables for each thread.
-    tables: Vec<Table>,
+    /// For each thread, one table per check.
+    tables: Vec<Vec<Table>>,
 }
 
 /// Aligned so that two threads' tables never share a cache line.
@@ -112,17 +111,17 @@ impl Memo {
     /// Tables for `checks` checks on each of `threads` threads.
     pub(super) fn new(checks: usize, threads: usize) -> Self {
         Memo {
-            checks,
-            tables: (0..checks * threads.max(1)).map(|_| Table::new()).collect(),
+            tables: (0..threads.max(1))
+                .map(|_| (0..checks).map(|_| Table::new()).collect())
+                .collect(),
         }
     }
 
     /// The calling thread's table of check `index` (a thread outside the pool shares the
     /// first thread's).
     fn table(&self, index: usize) -> Option<&Table> {
-        let threads = self.tables.len() / self.checks.max(1);
-        let thread = rayon::current_thread_index().unwrap_or(0) % threads.max(1);
-        self.tables.get(thread * self.checks + index)
+        let thread = rayon::current_thread_index().unwrap_or(0) % self.tables.len().max(1);
+        self.tables.get(thread)?.get(index)
     }
 
     /// Check `index`'s evaluation on `input`: reused when an entity with equal reads was
@@ -163,22 +162,15 @@ impl Memo {
 
     /// The counts of each check, summed over the threads.
     pub(super) fn stats(&self, checks: &[PreparedCheck<'_>]) -> Vec<MemoStats> {
-        let sum = |index: usize, count: &dyn Fn(&Table) -> u64| -> u64 {
-            (self.tables.iter().skip(index).step_by(self.checks.max(1)))
-                .map(count)
-                .sum()
-        };
         let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
         (checks.iter().enumerate())
             .map(|(index, p)| {
-                let given_up = |t: &Table| {
-                    if t.given_up.load(Ordering::Relaxed) {
-                        load(&t.given_up_after)
-                    } else {
-                        0
-                    }
-                };
-                let any_given_up = sum(index, &|t| u64::from(t.given_up.load(Ordering::Relaxed)));
+                let tables = || self.tables.iter().filter_map(move |t| t.get(index));
+                let sum = |count: fn(&Table) -> &AtomicU64| tables().map(|t| load(count(t))).sum();
+                let gave_up: Vec<u64> = (tables())
+                    .filter(|t| t.given_up.load(Ordering::Relaxed))
+                    .map(|t| load(&t.given_up_after))
+                    .collect();
                 MemoStats {
                     check: p.check.id.clone(),
                     not_memoised: p.memo.as_ref().err().cloned(),
@@ -186,11 +178,11 @@ impl Memo {
                         .flat_map(|key| &key.paths)
                         .map(|path| path.join("."))
                         .collect(),
-                    evaluations: sum(index, &|t| load(&t.evaluations)),
-                    reused: sum(index, &|t| load(&t.reused)),
-                    distinct: sum(index, &|t| load(&t.distinct)),
-                    unkeyed: sum(index, &|t| load(&t.unkeyed)),
-                    given_up_after: (any_given_up > 0).then(|| sum(index, &given_up)),
+                    evaluations: sum(|t| &t.evaluations),
+                    reused: sum(|t| &t.reused),
+                    distinct: sum(|t| &t.distinct),
+                    unkeyed: sum(|t| &t.unkeyed),
+                    given_up_after: (!gave_up.is_empty()).then(|| gave_up.iter().sum()),
                 }
             })
             .collect()
