@@ -11,7 +11,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use yardstick::{lint_paths, score, LintOptions, PolicySet};
+use yardstick::{lint_paths, score, Keep, LintOptions, PolicySet, Scorer};
 
 struct Counting;
 
@@ -83,8 +83,20 @@ fn mb(b: usize) -> f64 {
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("DIR"));
+    let policies = PolicySet::builtin().expect("builtin checks");
+    let options = yardstick_benches::score_options(&dir).expect("facts");
+    // As `yardstick score` lints: each entity keeps only what the checks read.
+    let parts = Scorer::new(&policies, &options)
+        .expect("scorer")
+        .entity_parts()
+        .cloned()
+        .expect("bounded reads");
+    let lint_options = LintOptions {
+        keep: Keep::Parts(parts),
+        ..LintOptions::default()
+    };
     let start = LIVE.load(Relaxed);
-    let report = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).expect("lint");
+    let report = lint_paths(std::slice::from_ref(&dir), &lint_options).expect("lint");
     let after_lint = LIVE.load(Relaxed);
     println!(
         "after lint: live {:.1} MB, peak so far {:.1} MB, {} allocations",
@@ -100,8 +112,6 @@ fn main() {
         tally.relations += e.entity.relations.len();
     }
     println!("trees: {tally:?}");
-    let policies = PolicySet::builtin().expect("builtin checks");
-    let options = yardstick_benches::score_options(&dir).expect("facts");
     let before_score = LIVE.load(Relaxed);
     let mut card = score(&report, &policies, &options).expect("score");
     println!(
@@ -118,7 +128,14 @@ fn main() {
         println!("  {what}: {:.1} MB", mb(before - LIVE.load(Relaxed)));
     };
     let text: usize = report.files.iter().map(|f| f.text.len()).sum();
-    println!("  (file texts: {:.1} MB of text)", mb(text));
+    let lines: usize = (report.kept.iter().flat_map(|k| k.lines.iter().flatten()))
+        .map(|l| l.text_len())
+        .sum();
+    println!(
+        "  (file texts: {:.1} MB of text kept, {:.1} MB indexed by line)",
+        mb(text),
+        mb(lines)
+    );
     free("scorecard", &mut || {
         drop(std::mem::take(&mut card.entities))
     });

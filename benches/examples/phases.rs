@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 
 use yardstick::report::{JsonReportStream, Report};
 use yardstick::{
-    lint_paths, parse_stream, score, Config, Facts, Limits, LintOptions, LintReport, PolicySet,
-    ScoreOptions, Scorer,
+    lint_paths, parse_stream, score, Config, Facts, Keep, Limits, LintOptions, LintReport,
+    PolicySet, ScoreOptions, Scorer,
 };
 use yardstick_benches::{catalog_files, generate, parse_events, round_ratio, TempDir};
 
@@ -68,8 +68,15 @@ const PHASES: [&str; 7] = [
 
 /// Peak resident set size of this process in bytes (`VmHWM`, Linux).
 fn peak_rss() -> Option<u64> {
+    vm("VmHWM")
+}
+
+/// A size line of `/proc/self/status` (`VmHWM`, `VmRSS`), in bytes.
+fn vm(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status
+        .lines()
+        .find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
@@ -81,22 +88,46 @@ fn peak_child(dir: &std::path::Path, streamed: bool) {
     if streamed {
         std::hint::black_box(end_to_end_streamed(dir, &options));
     } else {
-        std::hint::black_box(end_to_end(dir, &options));
+        let mut marks = Vec::new();
+        std::hint::black_box(end_to_end(dir, &options, &mut |phase| {
+            marks.push(format!(
+                "{phase} {}",
+                vm("VmHWM").zip(vm("VmRSS")).map_or_else(
+                    || "unknown".to_string(),
+                    |(hwm, rss)| format!(
+                        "peak {:.1} MB, now {:.1} MB",
+                        hwm as f64 / 1e6,
+                        rss as f64 / 1e6
+                    ),
+                )
+            ));
+        }));
+        eprintln!("after each phase: {}", marks.join("; "));
     }
     println!("peak-rss-bytes {}", peak_rss().expect("VmHWM"));
 }
 
 /// Lints and scores `dir` and writes the JSON report to a sink, dropping each part as soon
 /// as the report no longer needs it (as `yardstick score` does); the report's size.
-fn end_to_end(dir: &Path, options: &ScoreOptions) -> u64 {
-    let lint = lint_paths(&[dir.to_path_buf()], &LintOptions::default()).expect("lint");
+/// `mark` is called after lint, score and the report, with the phase's name.
+fn end_to_end(dir: &Path, options: &ScoreOptions, mark: &mut dyn FnMut(&str)) -> u64 {
     let policies = PolicySet::builtin().expect("builtin checks");
     let scorer = Scorer::new(&policies, options).expect("scorer");
+    let keep = Keep::Parts(scorer.entity_parts().expect("bounded reads").clone());
+    let lint_options = LintOptions {
+        keep,
+        ..LintOptions::default()
+    };
+    let lint = lint_paths(&[dir.to_path_buf()], &lint_options).expect("lint");
+    mark("lint");
     let (card, lint) = scorer.score_consuming(lint).expect("score");
+    mark("score");
     let report = Report::from_owned_scorecard(&lint, card, &policies, &Config::default());
     drop(lint);
+    mark("report");
     let mut out = Counting(0);
     report.write_json(&mut out).expect("write");
+    mark("json");
     out.0
 }
 
@@ -235,7 +266,9 @@ impl<'a> Inputs<'a> {
             "lint" => measure(|| lint(self.dir)),
             "score" => measure(|| score(report, policies, &self.all).expect("score")),
             "score-1t" => measure(|| score(report, policies, &self.one).expect("score")),
-            "end-to-end" => measure(|| end_to_end(self.dir, &options(&self.facts_text, None))),
+            "end-to-end" => {
+                measure(|| end_to_end(self.dir, &options(&self.facts_text, None), &mut |_| {}))
+            }
             _ => measure(|| end_to_end_streamed(self.dir, &options(&self.facts_text, None))),
         }
     }

@@ -49,8 +49,8 @@ pub use config::{
 };
 pub use lint::{
     catalog_files, lint_files, lint_json_entities, lint_paths, lint_sources, AppCatalog, Catalog,
-    CatalogFile, CatalogIndex, Finding, LintError, LintOptions, LintReport, LoadedEntity,
-    OwnerResolution, RefCheck, Repository, SecondaryLabel, Source, SourceFile,
+    CatalogFile, CatalogIndex, Finding, Keep, Kept, LintError, LintOptions, LintReport,
+    LoadedEntity, OwnerResolution, RefCheck, Repository, SecondaryLabel, Source, SourceFile,
 };
 pub use policy::{
     builtin_modules, parse_now, rego_files, run_rego_tests, utc_date_of, Check, CheckSeverity,
@@ -63,9 +63,10 @@ pub use score::{
     Scorer, StreamSummary, StreamedFile,
 };
 pub use util::shared_str::SharedStr;
+pub use util::span::LineIndex;
 pub use yaml::{
     parse_stream, CompactTree, Document, Entry, EntryRef, Limits, MapEntries, Node, NodeRef,
-    SeqItems, Span, Stream, Value, ValueRef, YamlError, YamlErrorKind,
+    Projection, SeqItems, Span, Stream, Value, ValueRef, YamlError, YamlErrorKind,
 };
 
 /// The crate README's example (the crates.io page), run as a doctest so it stays true.

@@ -9,9 +9,10 @@ use rayon::prelude::*;
 use super::linter::Linter;
 use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck};
 use crate::catalog::schema::{escape_pointer, spec_properties};
-use crate::catalog::{OwnerDirectory, Relation};
+use crate::catalog::{EntityRecord, OwnerDirectory, Relation};
 use crate::rules::RuleId;
 use crate::util::edit_distance::did_you_mean;
+use crate::yaml::CompactTree;
 
 /// How owner references resolve: against the catalog's Groups and Users and the owner
 /// sources, strictly or not at all.
@@ -163,7 +164,7 @@ impl EntityChecks<'_> {
     /// The findings of `e` (read from file `file`).
     pub(super) fn findings(&self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
         self.unresolved_relations(e, file, out);
-        misspelled_spec_keys(e, file, out);
+        out.extend(e.notes.iter().cloned());
     }
 
     /// Relation targets missing from the catalog, for the target kinds `--check-refs`
@@ -218,12 +219,19 @@ impl EntityChecks<'_> {
 }
 
 /// A note for each spec key of a built-in kind that its schema does not name but that is a
-/// likely typo of one it does: Backstage accepts and ignores such a key.
-fn misspelled_spec_keys(e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
-    let Some(spec) = e.entity.root.get("spec").and_then(|s| s.as_map()) else {
-        return;
+/// likely typo of one it does: Backstage accepts and ignores such a key. `written` is the
+/// document as written (for positions), `file` the file as findings show it.
+pub(super) fn misspelled_spec_keys(
+    e: &EntityRecord,
+    written: &CompactTree,
+    file: &str,
+    document: usize,
+) -> Vec<Finding> {
+    let Some(spec) = e.root.get("spec").and_then(|s| s.as_map()) else {
+        return Vec::new();
     };
-    let known = spec_properties(e.entity.kind());
+    let known = spec_properties(e.kind());
+    let mut out = Vec::new();
     for key in spec.map(|entry| entry.key()) {
         if known.contains(&key) {
             continue;
@@ -236,16 +244,17 @@ fn misspelled_spec_keys(e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
             RuleId::SchemaMisspelledSpecKey,
             format!(
                 "`spec.{key}` is not a field of {}; Backstage accepts and ignores it: did you mean `{near}`?",
-                e.entity.kind()
+                e.kind()
             ),
             file,
-            Some(e.document),
-            Some(e.source().locate(&pointer)),
+            Some(document),
+            Some(written.locate(&pointer)),
         );
-        f.entity = Some(e.entity.reference.canonical());
+        f.entity = Some(e.reference.canonical());
         f.pointer = Some(pointer);
         out.push(f);
     }
+    out
 }
 
 /// The finding of an entity whose reference `key` an earlier document, `document` of

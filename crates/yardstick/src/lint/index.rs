@@ -304,6 +304,11 @@ impl CatalogIndex {
     pub fn owners(&self) -> &OwnerResolution {
         &self.owners
     }
+
+    /// What the second pass keeps of each document and file (see [`LintOptions::keep`]).
+    pub fn keep(&self) -> &super::Keep {
+        &self.lint.on_disk.keep
+    }
 }
 
 /// Runs `op` on the threads of `pool`, or on rayon's global pool.

@@ -9,14 +9,15 @@ use rayon::prelude::*;
 
 use super::app_locations::CatalogSetup;
 use super::batches::{envelope_stage, Batch, Cause, Member};
+use super::catalog_checks::misspelled_spec_keys;
 use super::discover::slash_path;
 use super::finding::{Note, SecondaryLabel};
 use super::placeholders::resolve_placeholder;
-use super::{Finding, LintOptions, LintReport, LoadedEntity, SourceFile};
-use crate::catalog::{validate_tree, EntityRecord, Problem, ValidateOptions, Validation};
+use super::{Finding, Keep, Kept, LintOptions, LintReport, LoadedEntity, SourceFile};
+use crate::catalog::{validate_tree, Entity, EntityRecord, Problem, ValidateOptions, Validation};
 use crate::rules::RuleId;
 use crate::util::shared_str::StrCache;
-use crate::yaml::{parse_stream_with, CompactTree, Span, Stream, YamlError, YamlErrorKind};
+use crate::yaml::{parse_stream_with, CompactTree, Node, Span, Stream, YamlError, YamlErrorKind};
 
 /// Files read, parsed and validated in parallel per batch; bounds how many parsed files
 /// wait in memory to be applied.
@@ -49,6 +50,11 @@ struct CheckedDocument {
     source: Option<CompactTree>,
     /// Notes from reading placeholder targets.
     notes: Vec<Note>,
+    /// The entity's findings that need no other entity (see [`LoadedEntity`]'s `notes`).
+    entity_notes: Vec<Finding>,
+    /// The entity's tree and the document as written, pruned to the parts the run keeps
+    /// (see [`Keep`](super::Keep)); `None` when it keeps the whole document.
+    pruned: Option<(CompactTree, Option<CompactTree>)>,
 }
 
 pub(super) struct Linter<'o> {
@@ -80,9 +86,16 @@ pub(super) struct Queued {
 impl<'o> Linter<'o> {
     /// A linter with nothing read yet.
     pub(super) fn new(options: &'o LintOptions, display_base: Option<PathBuf>) -> Self {
+        let kept = match &options.keep {
+            Keep::Parts(parts) => Some(Kept::new(parts, options.limits)),
+            Keep::Everything => None,
+        };
         Linter {
             options,
-            report: LintReport::default(),
+            report: LintReport {
+                kept,
+                ..LintReport::default()
+            },
             visited: HashMap::new(),
             queue: VecDeque::new(),
             display_base,
@@ -179,7 +192,7 @@ impl Linter<'_> {
                         let parsed = read
                             .text
                             .as_ref()
-                            .map(|text| this.parse_file(file, root, text, keys));
+                            .map(|text| this.parse_file(file, root, &display, text, keys));
                         (i, (display, read, parsed))
                     },
                 )
@@ -220,8 +233,22 @@ impl Linter<'_> {
                     }
                 }
                 self.file_done(location);
+                self.report.index_text(index);
             }
         }
+    }
+
+    /// `entity`'s tree and `source` (the document as written, when not the same) pruned to
+    /// the parts the run keeps; `None` when it keeps whole documents.
+    fn prune(
+        &self,
+        entity: Option<&Entity>,
+        source: Option<&Node>,
+    ) -> Option<(CompactTree, Option<CompactTree>)> {
+        let (kept, entity) = self.report.kept.as_ref().zip(entity)?;
+        let root = kept.prune(&entity.reference.kind, &entity.root)?;
+        let source = source.map(|s| CompactTree::from_node(&kept.parts.prune(s)));
+        Some((root, source))
     }
 
     /// Reads a file, or says why it cannot be.
@@ -309,7 +336,8 @@ impl Linter<'_> {
 
     /// Lints a file held in memory as a location of its own.
     pub(super) fn lint_file(&mut self, index: usize, file: &Path, root: &Path, text: &str) {
-        let parsed = self.parse_file(file, root, text, &mut StrCache::new(256));
+        let display = self.report.files[index].display.clone();
+        let parsed = self.parse_file(file, root, &display, text, &mut StrCache::new(256));
         let batch = self.new_batch(None, None);
         self.expect_file(batch);
         self.apply_file(index, &[], batch, parsed);
@@ -317,7 +345,14 @@ impl Linter<'_> {
     }
 
     /// Parses a file and validates its documents (no linter state changes).
-    fn parse_file(&self, file: &Path, root: &Path, text: &str, keys: &mut StrCache) -> ParsedFile {
+    fn parse_file(
+        &self,
+        file: &Path,
+        root: &Path,
+        display: &str,
+        text: &str,
+        keys: &mut StrCache,
+    ) -> ParsedFile {
         let mut stream = parse_stream_with(text, &self.options.limits, keys);
         let dir = file.parent().unwrap_or(root).to_path_buf();
         let limits = self.options.limits;
@@ -354,11 +389,21 @@ impl Linter<'_> {
                     // the entity's tree serves for spans, so each entity keeps one tree.
                     // A validated document without a root is one of these.
                     let (mut validation, source) = validate_tree(root_node, &options);
+                    let entity = validation.entity.take();
+                    let pruned = self.prune(entity.as_ref(), source.as_ref());
+                    let entity = entity.map(EntityRecord::from);
+                    let source = source.as_ref().map(CompactTree::from_node);
+                    let entity_notes = entity.as_ref().map_or_else(Vec::new, |e| {
+                        let written = source.as_ref().unwrap_or(&e.root);
+                        misspelled_spec_keys(e, written, display, doc.index)
+                    });
                     Some(CheckedDocument {
-                        entity: validation.entity.take().map(EntityRecord::from),
+                        entity,
                         validation,
-                        source: source.as_ref().map(CompactTree::from_node),
+                        source,
                         notes: notes.into_inner(),
+                        entity_notes,
+                        pruned,
                     })
                 })
                 .collect()
@@ -418,6 +463,8 @@ impl Linter<'_> {
                 entity,
                 source,
                 notes: placeholder_notes,
+                entity_notes,
+                pruned,
             }) = validations.get_mut(d).and_then(Option::take)
             else {
                 continue;
@@ -461,12 +508,8 @@ impl Linter<'_> {
             if let Some(entity) = entity.filter(|_| !refused) {
                 let chain = (self.options.follow_locations && entity.kind() == "Location")
                     .then(|| chain.to_vec());
-                let loaded = LoadedEntity {
-                    entity,
-                    file: index,
-                    document: doc.index,
-                    source: source.map(Box::new),
-                };
+                let mut loaded = LoadedEntity::kept(entity, source, pruned);
+                (loaded.file, loaded.document, loaded.notes) = (index, doc.index, entity_notes);
                 self.add_member(batch, Member { loaded, chain });
             }
         }

@@ -12,6 +12,7 @@ mod catalog_checks;
 mod discover;
 mod finding;
 mod index;
+mod kept;
 mod linter;
 mod locations;
 mod placeholders;
@@ -35,6 +36,7 @@ use discover::globset;
 pub use finding::{Finding, SecondaryLabel};
 pub use index::CatalogIndex;
 pub(crate) use index::{on, pipelined};
+pub use kept::{Keep, Kept};
 use linter::Linter;
 pub use repository::Repository;
 use sources::scanned_files;
@@ -85,6 +87,9 @@ pub struct LintOptions {
     /// The scanned repository: URL location targets pointing into it are read from its work
     /// tree (inside the scanned root); other URLs are noted.
     pub repository: Option<Repository>,
+    /// What each accepted entity keeps of its document, and each file of its text, once
+    /// read: everything, or only the parts that will be read (see [`Keep`]).
+    pub keep: Keep,
 }
 
 impl Default for LintOptions {
@@ -102,6 +107,7 @@ impl Default for LintOptions {
             owners: None,
             app_catalog: None,
             repository: None,
+            keep: Keep::Everything,
         }
     }
 }
@@ -169,6 +175,9 @@ pub struct LoadedEntity {
     /// The document as written, kept only when placeholder substitution changed it;
     /// otherwise [`EntityRecord::root`] is the same tree and is not held twice.
     source: Option<Box<CompactTree>>,
+    /// Its findings that need no other entity (misspelled spec keys), found while its whole
+    /// document was at hand; reported if it stays in the catalog.
+    notes: Vec<Finding>,
 }
 
 impl LoadedEntity {
@@ -183,6 +192,7 @@ impl LoadedEntity {
             file,
             document,
             source,
+            notes: Vec::new(),
         }
     }
 
@@ -248,6 +258,8 @@ pub struct LintReport {
     pub documents: usize,
     /// How owner references resolve, for `has-owner` as for `ref/unresolved-owner`.
     pub owners: OwnerResolution,
+    /// What the run kept, when [`LintOptions::keep`] asked for parts only.
+    pub kept: Option<Kept>,
 }
 
 impl LintReport {

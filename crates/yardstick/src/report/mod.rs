@@ -246,15 +246,18 @@ pub struct RepositoryFile {
 /// Lint findings as report records.
 pub fn finding_records(lint: &LintReport) -> Vec<FindingRecord> {
     // First file of each name, as a search in file order finds it.
-    let mut texts: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for file in &lint.files {
-        texts.entry(file.display.as_str()).or_insert(&*file.text);
+    let mut files: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (index, file) in lint.files.iter().enumerate() {
+        files.entry(file.display.as_str()).or_insert(index);
     }
     lint.findings
         .iter()
         .map(|f| {
-            let text = texts.get(f.file.as_str()).copied().unwrap_or("");
-            let end = f.span.map(|s| span_end(text, s));
+            let file = files.get(f.file.as_str()).copied();
+            let end = f.span.map(|s| match file {
+                Some(file) => lint.span_end(file, s),
+                None => span_end("", s),
+            });
             FindingRecord {
                 rule: f.rule.to_string(),
                 severity: f.severity,

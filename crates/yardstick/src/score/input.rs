@@ -9,6 +9,7 @@ use serde_json::{json, Value as Json};
 use crate::lint::{LintReport, LoadedEntity};
 use crate::policy::Reads;
 use crate::util::shared_str::{SharedStr, StrCache};
+use crate::yaml::Projection;
 
 pub(super) fn relation(
     loaded: &LoadedEntity,
@@ -97,62 +98,44 @@ impl EntityInput {
 }
 
 /// The parts of `input.entity` that a set of checks can read, found statically (see
-/// `policy::reads`): the entity's value is built with these parts only, since no other part
-/// can change a result. Built only when every check's reads are bounded.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum EntityReads {
-    /// The whole subtree.
-    Whole,
-    /// Only these fields of a map (any other node is kept whole).
-    Fields(BTreeMap<String, EntityReads>),
-}
-
-impl EntityReads {
-    /// The union of `reads` below `input.entity`; `None` when one is unbounded or reads the
-    /// whole entity.
-    pub(super) fn of<'r>(reads: impl IntoIterator<Item = &'r Reads>) -> Option<EntityReads> {
-        let mut union = EntityReads::Fields(BTreeMap::new());
-        for read in reads {
-            let Reads::Bounded(paths) = read else {
-                return None;
-            };
-            for path in paths {
-                if let Some(("entity", below)) = path.split_first().map(|(r, b)| (r.as_str(), b)) {
-                    union.add(below);
-                }
+/// `policy::reads`): the union of `reads` below `input.entity`; `None` when one is
+/// unbounded or reads the whole entity. The entity's value is built with these parts only,
+/// since no other part can change a result.
+pub(super) fn entity_parts<'r>(reads: impl IntoIterator<Item = &'r Reads>) -> Option<Projection> {
+    let mut union = Projection::empty();
+    for read in reads {
+        let Reads::Bounded(paths) = read else {
+            return None;
+        };
+        for path in paths {
+            if let Some(("entity", below)) = path.split_first().map(|(r, b)| (r.as_str(), b)) {
+                union.add(below);
             }
         }
-        (union != EntityReads::Whole).then_some(union)
     }
+    (union != Projection::Whole).then_some(union)
+}
 
-    fn add(&mut self, path: &[String]) {
-        let EntityReads::Fields(fields) = self else {
-            return;
-        };
-        match path.split_first() {
-            None => *self = EntityReads::Whole,
-            Some((field, below)) => fields
-                .entry(field.clone())
-                .or_insert_with(|| EntityReads::Fields(BTreeMap::new()))
-                .add(below),
-        }
+/// `node` as a regorus value with only the parts `parts` names: what [`node_value`] gives at
+/// every path they name.
+pub(super) fn projected_value(
+    parts: &Projection,
+    node: crate::yaml::NodeRef<'_>,
+) -> regorus::Value {
+    let Projection::Fields(fields) = parts else {
+        return node_value(node);
+    };
+    if node.as_map().is_none() {
+        return node_value(node);
     }
-
-    /// `node` as a regorus value with only these parts: what [`node_value`] gives at every
-    /// path read.
-    pub(super) fn value_of(&self, node: crate::yaml::NodeRef<'_>) -> regorus::Value {
-        let EntityReads::Fields(fields) = self else {
-            return node_value(node);
-        };
-        if node.as_map().is_none() {
-            return node_value(node);
-        }
-        let kept = fields.iter().filter_map(|(field, reads)| {
-            let child = node.get(field)?;
-            Some((regorus::Value::from(field.as_str()), reads.value_of(child)))
-        });
-        regorus::Value::from(kept.collect::<BTreeMap<_, _>>())
-    }
+    let kept = fields.iter().filter_map(|(field, part)| {
+        let child = node.get(field)?;
+        Some((
+            regorus::Value::from(field.as_str()),
+            projected_value(part, child),
+        ))
+    });
+    regorus::Value::from(kept.collect::<BTreeMap<_, _>>())
 }
 
 /// A YAML node as a regorus value, the same value `regorus::Value::from(node.to_json())`

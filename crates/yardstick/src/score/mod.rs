@@ -89,6 +89,10 @@ pub enum ScoreError {
     /// A streamed run's catalog could not be linted (see [`crate::CatalogIndex::build`]).
     #[error(transparent)]
     Lint(#[from] crate::lint::LintError),
+    /// The lint report kept only parts of each document, and the enabled checks may read
+    /// others.
+    #[error("the lint report kept only parts of each entity's document, and the enabled checks may read others: lint with `Keep::Parts` of `Scorer::entity_parts`, or `Keep::Everything`")]
+    PartsNotKept,
 }
 
 /// Scores every accepted entity of a lint report.

@@ -15,10 +15,11 @@ use crate::policy::{
     PolicyError, PolicySet,
 };
 use crate::util::shared_str::SharedStr;
+use crate::yaml::Projection;
 
 use super::exemptions::{split_exemptions, today_utc};
 use super::facts::Facts;
-use super::input::{local_facts, node_value, relation, EntityInput, EntityReads};
+use super::input::{entity_parts, local_facts, node_value, projected_value, relation, EntityInput};
 use super::levels::score_and_level;
 use super::memo::{Memo, MemoKey, MemoStats};
 use super::model::{CheckResult, CheckStatus, EntityScore, ExpiredExemption, Location, Scorecard};
@@ -102,7 +103,7 @@ pub struct Scorer<'a> {
     program: Option<Arc<regorus::rvm::Program>>,
     /// The parts of `input.entity` the checks can read, when every check's reads are
     /// bounded; `None`: the whole entity.
-    entity_reads: Option<EntityReads>,
+    entity_parts: Option<Projection>,
 }
 
 impl<'a> Scorer<'a> {
@@ -128,14 +129,43 @@ impl<'a> Scorer<'a> {
         }
         // The catalog is data, set per report; the program does not depend on it.
         let program = vm_program(&mut checks, &empty_catalog_data());
-        let entity_reads = plan_memo(&mut checks, options.plain_evaluation);
+        let entity_parts = plan_memo(&mut checks, options.plain_evaluation);
         Ok(Scorer {
             options,
             checks,
             engine,
             program,
-            entity_reads,
+            entity_parts,
         })
+    }
+
+    /// The parts of each entity's document the enabled checks can read; `None` when a
+    /// check's reads cannot be bounded (it may read any part). Linting with
+    /// [`Keep::Parts`](crate::Keep::Parts) of these keeps only what this scorer reads.
+    ///
+    /// ```
+    /// use yardstick::{PolicySet, ScoreOptions, Scorer};
+    /// let (policies, options) = (PolicySet::builtin().unwrap(), ScoreOptions::default());
+    /// let scorer = Scorer::new(&policies, &options).unwrap();
+    /// let parts = scorer.entity_parts().unwrap();
+    /// let mut owner = yardstick::Projection::empty();
+    /// owner.add_pointer("/spec/owner");
+    /// assert!(parts.covers(&owner));
+    /// ```
+    pub fn entity_parts(&self) -> Option<&Projection> {
+        self.entity_parts.as_ref()
+    }
+
+    /// Refuses a report that kept only parts of its documents when the checks may read
+    /// others: their results would differ from the whole documents'.
+    pub(super) fn check_kept(&self, report: &LintReport) -> Result<(), ScoreError> {
+        let Some(kept) = &report.kept else {
+            return Ok(());
+        };
+        match &self.entity_parts {
+            Some(parts) if kept.parts.covers(parts) => Ok(()),
+            _ => Err(ScoreError::PartsNotKept),
+        }
     }
 
     /// Scores every accepted entity of `report`.
@@ -186,6 +216,7 @@ impl<'a> Scorer<'a> {
         report: &LintReport,
         entities: Entities<'_>,
     ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
+        self.check_kept(report)?;
         let run = self.start(&report.owners)?;
         let files = shown_files(report);
         let evaluate =
@@ -313,7 +344,8 @@ impl Run<'_, '_> {
             report,
             files,
             &self.scorer.checks,
-            self.scorer.entity_reads.as_ref(),
+            // Plain evaluation reads the whole entity (the memo tests compare the two).
+            (self.scorer.entity_parts.as_ref()).filter(|_| !options.plain_evaluation),
             &options.facts,
             &self.active,
             &options.config.levels,
@@ -334,21 +366,21 @@ enum Entities<'a> {
 }
 
 /// Which checks' results may be memoised, on which paths (see `policy::reads`), and which
-/// parts of the entity the checks can read at all (`None`: any part, or `off`).
-pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) -> Option<EntityReads> {
-    if off {
-        for p in checks.iter_mut() {
-            p.memo = Err("memoisation is off (ScoreOptions::plain_evaluation)".into());
-        }
-        return None;
-    }
+/// parts of the entity the checks can read at all (`None`: any part).
+pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) -> Option<Projection> {
     let modules: Vec<(&str, &str)> = checks
         .iter()
         .map(|p| (p.check.origin.as_str(), p.check.source.as_str()))
         .collect();
     let packages: Vec<&str> = checks.iter().map(|p| p.check.package.as_str()).collect();
     let reads = static_reads(&modules, &packages);
-    let entity_reads = EntityReads::of(reads.iter().map(|r| &r.input));
+    let parts = entity_parts(reads.iter().map(|r| &r.input));
+    if off {
+        for p in checks.iter_mut() {
+            p.memo = Err("memoisation is off (ScoreOptions::plain_evaluation)".into());
+        }
+        return parts;
+    }
     for (p, reads) in checks.iter_mut().zip(reads) {
         p.memo = reads
             .memo_paths()
@@ -361,7 +393,7 @@ pub(super) fn plan_memo(checks: &mut [PreparedCheck<'_>], off: bool) -> Option<E
             })
             .map_err(str::to_string);
     }
-    entity_reads
+    parts
 }
 
 /// How `report`'s files are shown, shared by all the results of each.
@@ -390,7 +422,7 @@ pub(super) fn score_entity(
     report: &LintReport,
     files: &[SharedStr],
     checks: &[PreparedCheck<'_>],
-    entity_reads: Option<&EntityReads>,
+    entity_parts: Option<&Projection>,
     facts: &Facts,
     exemptions: &[Exemption],
     levels: &LevelRules,
@@ -398,7 +430,6 @@ pub(super) fn score_entity(
 ) -> EntityScore {
     let reference = loaded.entity.reference.canonical();
     let kind = worker.strings.get(loaded.entity.kind());
-    let text = report.files.get(loaded.file).map_or("", |f| &*f.text);
     let file = files
         .get(loaded.file)
         .cloned()
@@ -436,8 +467,8 @@ pub(super) fn score_entity(
             continue;
         }
         let input = input.get_or_insert_with(|| EntityInput {
-            entity: match entity_reads {
-                Some(reads) => reads.value_of(loaded.entity.root.root()),
+            entity: match entity_parts {
+                Some(parts) => projected_value(parts, loaded.entity.root.root()),
                 None => node_value(loaded.entity.root.root()),
             },
             reference: regorus::Value::from(reference.as_str()),
@@ -454,8 +485,7 @@ pub(super) fn score_entity(
             })) => {
                 result.status = status;
                 result.message = worker.strings.get(&message);
-                let span = loaded.source().locate(&pointer);
-                let (end_line, end_column) = crate::util::span::span_end(text, span);
+                let (span, (end_line, end_column)) = report.locate(loaded, &pointer);
                 result.location = Some(Location {
                     file: file.clone(),
                     line: span.line as usize,

@@ -3,7 +3,8 @@
 
 use rayon::prelude::*;
 
-use crate::lint::{pipelined, CatalogIndex, LintOptions, LintReport, Source};
+use crate::lint::{pipelined, CatalogIndex, Keep, Kept, LintOptions, LintReport, Source};
+use crate::yaml::Limits;
 
 use super::memo::MemoStats;
 use super::model::{EntityScore, Summary};
@@ -113,6 +114,13 @@ impl Scorer<'_> {
     ) -> Result<StreamSummary, ScoreError> {
         // The sources and `each` stay on the calling thread; each chunk's work is spread.
         let pool = self.pool()?;
+        if let Keep::Parts(parts) = index.keep() {
+            let probe = LintReport {
+                kept: Some(Kept::new(parts, Limits::default())),
+                ..LintReport::default()
+            };
+            self.check_kept(&probe)?;
+        }
         let run = self.start(index.owners())?;
         let mut summary = SummaryBuilder::new(self.options());
         let work = |chunk: Vec<(usize, S)>| -> Vec<StreamedFile> {

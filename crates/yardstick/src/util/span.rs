@@ -70,3 +70,69 @@ pub fn span_end(text: &str, span: Span) -> (usize, usize) {
         None => (line, column + covered.chars().count()),
     }
 }
+
+/// What [`span_end`] needs of a file's text, in less memory: where its lines break when the
+/// text is ASCII (a column is then a byte count), and the text itself otherwise.
+///
+/// ```
+/// use std::sync::Arc;
+/// use yardstick::{report::span_end, LineIndex, Span};
+/// let text: Arc<str> = Arc::from("name: a\nowner: b\n");
+/// let lines = LineIndex::new(&text);
+/// let span = Span::new(6, 9, 1, 7);
+/// assert_eq!(lines.span_end(span), span_end(&text, span));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineIndex {
+    /// An ASCII text: the offset of each `\n`, and the text's length.
+    Ascii {
+        /// Byte offsets of the line feeds, ascending.
+        newlines: Box<[u32]>,
+        /// The text's length in bytes.
+        len: u32,
+    },
+    /// Any other text, kept whole.
+    Text(std::sync::Arc<str>),
+}
+
+impl LineIndex {
+    /// The index of `text`.
+    pub fn new(text: &std::sync::Arc<str>) -> LineIndex {
+        if !text.is_ascii() || text.len() > u32::MAX as usize {
+            return LineIndex::Text(text.clone());
+        }
+        let newlines = (text.bytes().enumerate())
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| to_u32(i))
+            .collect();
+        LineIndex::Ascii {
+            newlines,
+            len: to_u32(text.len()),
+        }
+    }
+
+    /// The text's length in bytes.
+    pub fn text_len(&self) -> usize {
+        match self {
+            LineIndex::Ascii { len, .. } => *len as usize,
+            LineIndex::Text(text) => text.len(),
+        }
+    }
+
+    /// [`span_end`] of the text this index was made from.
+    pub fn span_end(&self, span: Span) -> (usize, usize) {
+        let (newlines, len) = match self {
+            LineIndex::Ascii { newlines, len } => (newlines, *len as usize),
+            LineIndex::Text(text) => return span_end(text, span),
+        };
+        let end = span.end().min(len);
+        let start = span.start().min(end);
+        let first = newlines.partition_point(|&n| (n as usize) < start);
+        let past = newlines.partition_point(|&n| (n as usize) < end);
+        let (line, column) = (span.line as usize, span.column as usize);
+        match past.checked_sub(1).filter(|&last| last >= first) {
+            Some(last) => (line + past - first, end - newlines[last] as usize),
+            None => (line, column + (end - start)),
+        }
+    }
+}

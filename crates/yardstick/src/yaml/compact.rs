@@ -482,7 +482,7 @@ impl<'t> NodeRef<'t> {
     }
 
     /// One step of a pointer: the child and, for a map key, the key's span.
-    fn step(&self, token: &str) -> Option<(NodeRef<'t>, Option<Span>)> {
+    pub(super) fn step(&self, token: &str) -> Option<(NodeRef<'t>, Option<Span>)> {
         match self.value() {
             ValueRef::Map(mut entries) => entries
                 .find(|e| e.key() == token)

@@ -17,6 +17,7 @@ mod document;
 mod keys;
 mod node;
 mod positions;
+mod projection;
 mod resolve;
 #[cfg(test)]
 mod tests;
@@ -25,6 +26,7 @@ pub use crate::util::span::Span;
 pub use compact::{CompactTree, EntryRef, MapEntries, NodeRef, SeqItems, ValueRef};
 pub use document::{Document, Limits, Stream, YamlError, YamlErrorKind};
 pub use node::{Entry, Node, Value};
+pub use projection::Projection;
 pub use resolve::js_number_to_string;
 
 use std::borrow::Cow;

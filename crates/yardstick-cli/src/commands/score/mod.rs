@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use yardstick::report::Report;
-use yardstick::{lint_paths, LintOptions, PolicySet, ScoreOptions};
+use yardstick::{lint_paths, Keep, LintOptions, PolicySet, ScoreOptions};
 
 use crate::commands::history::record;
 use crate::exit_code::{EXIT_FINDINGS, EXIT_OK};
@@ -80,9 +80,15 @@ pub fn run(args: ScoreArgs) -> Result<u8, String> {
 fn whole(args: &ScoreArgs, setup: Setup) -> Result<u8, String> {
     let Setup {
         policies,
-        lint_options,
+        mut lint_options,
         options,
     } = setup;
+    let scorer = yardstick::Scorer::new(&policies, &options).map_err(|e| e.to_string())?;
+    // Each entity keeps only what the checks read, and each file a line index for its
+    // text: every output is rendered from the report, none from the files.
+    if let Some(parts) = scorer.entity_parts() {
+        lint_options.keep = Keep::Parts(parts.clone());
+    }
     let lint = lint_paths(&scan_paths(&args.scan), &lint_options).map_err(|e| e.to_string())?;
     crate::settings::warn_if_empty(lint.files.len());
     crate::settings::note_lenient_owners(&lint.owners, &lint_options, CHECK_REFS_ALWAYS);
@@ -96,9 +102,7 @@ fn whole(args: &ScoreArgs, setup: Setup) -> Result<u8, String> {
         &policies,
     );
     // Consuming the lint report frees each entity's tree once it is scored.
-    let (mut scorecard, lint) = yardstick::Scorer::new(&policies, &options)
-        .and_then(|scorer| scorer.score_consuming(lint))
-        .map_err(|e| e.to_string())?;
+    let (mut scorecard, lint) = scorer.score_consuming(lint).map_err(|e| e.to_string())?;
     let mut ci = crate::settings::CiUnknown::default();
     scorecard.entities.iter().for_each(|e| ci.add(e));
     ci.hint(args.scoring.facts.is_some());

@@ -1,0 +1,204 @@
+//! What a lint run keeps of each document and file once it has read them ([`Keep`]), and
+//! how positions are still found exactly from what was kept ([`Kept`]).
+
+use std::sync::Arc;
+
+use super::{LintReport, LoadedEntity};
+use crate::catalog::{relation_fields, EntityRecord};
+use crate::util::span::{span_end, LineIndex};
+use crate::yaml::{parse_stream, CompactTree, Limits, Node, Projection, Span};
+
+/// What a lint run keeps of each accepted entity's document and of each file's text after
+/// reading them ([`LintOptions::keep`](super::LintOptions::keep)).
+///
+/// ```
+/// use yardstick::{lint_sources, Keep, LintOptions, Projection};
+/// let mut parts = Projection::empty();
+/// parts.add_pointer("/spec/type");
+/// let options = LintOptions { keep: Keep::Parts(parts), ..LintOptions::default() };
+/// let text = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: a, title: A}\nspec: {type: service, lifecycle: production, owner: team-a}\n";
+/// let report = lint_sources(&[("a.yaml", text)], &options);
+/// let tree = &report.catalog.entities[0].entity.root;
+/// assert_eq!(tree.pointer("/spec/type").and_then(|n| n.as_str()), Some("service"));
+/// // Lint keeps the name and the relations for its own catalog-wide checks.
+/// assert!(tree.pointer("/metadata/name").is_some());
+/// assert!(tree.pointer("/metadata/title").is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Keep {
+    /// Every document whole, and every file's text.
+    #[default]
+    Everything,
+    /// Only these parts of each accepted entity's document (besides the parts lint's own
+    /// catalog-wide checks read; Locations keep their whole document), with their spans,
+    /// and a line index in place of each text read from disk: about a quarter of the
+    /// memory at 100k entities. A scorer's [`Scorer::entity_parts`](crate::Scorer::entity_parts)
+    /// are what it reads.
+    Parts(Projection),
+}
+
+/// What [`Keep::Parts`] kept: enough to place any pointer of any kept entity exactly.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    /// The parts every accepted entity (but a Location) kept: those asked for and those
+    /// lint reads.
+    pub parts: Projection,
+    /// The limits the files were read with, to read one again (see [`LintReport::locate`]).
+    pub limits: Limits,
+    /// Per file of [`LintReport::files`]: the line index that replaced its text, or `None`
+    /// when the text was kept (sources given in memory, which cannot be read again).
+    pub lines: Vec<Option<LineIndex>>,
+}
+
+impl Kept {
+    /// `asked` with the parts lint's catalog-wide checks and `input.local` read: the name
+    /// (duplicates), every relation field of the spec, and the TechDocs reference.
+    pub(crate) fn new(asked: &Projection, limits: Limits) -> Kept {
+        let mut parts = asked.clone();
+        parts.add_pointer("/metadata/name");
+        parts.add_pointer("/metadata/annotations/backstage.io~1techdocs-ref");
+        for kind in [
+            "Component",
+            "API",
+            "Resource",
+            "User",
+            "Group",
+            "System",
+            "Domain",
+            "Template",
+        ] {
+            for (field, _) in relation_fields(kind) {
+                parts.add(&["spec".to_string(), (*field).to_string()]);
+            }
+        }
+        Kept {
+            parts,
+            limits,
+            lines: Vec::new(),
+        }
+    }
+
+    /// True when an entity of `kind` keeps its whole document: a Location, whose targets
+    /// the linter follows after reading it.
+    pub(super) fn keeps_whole(kind: &str) -> bool {
+        kind == "Location"
+    }
+
+    /// `node` pruned to the kept parts; `None` for a Location, which keeps it whole.
+    pub(super) fn prune(&self, kind: &str, node: &Node) -> Option<CompactTree> {
+        (!Kept::keeps_whole(kind)).then(|| CompactTree::from_node(&self.parts.prune(node)))
+    }
+}
+
+impl LintReport {
+    /// 1-based line and column just past `span` in file `file` (an index of
+    /// [`LintReport::files`]), from its text or the line index that replaced it.
+    ///
+    /// ```
+    /// use yardstick::{lint_sources, LintOptions, Span};
+    /// let report = lint_sources(&[("a.yaml", "name: a\nowner: b\n")], &LintOptions::default());
+    /// assert_eq!(report.span_end(0, Span::new(6, 9, 1, 7)), (2, 8));
+    /// ```
+    pub fn span_end(&self, file: usize, span: Span) -> (usize, usize) {
+        let index = self.kept.as_ref().and_then(|k| k.lines.get(file)?.as_ref());
+        match index {
+            Some(lines) => lines.span_end(span),
+            None => span_end(self.files.get(file).map_or("", |f| &f.text), span),
+        }
+    }
+
+    /// Where `pointer` is in `entity`'s document as written ([`CompactTree::locate`]) and
+    /// the line and column just past it, as the whole document gives them. When the run
+    /// kept only parts and the pointer leaves them at a key that was pruned, the file is
+    /// read and parsed again (from memory when its text was kept); if that fails, the
+    /// nearest kept node is given.
+    ///
+    /// ```
+    /// use yardstick::{lint_sources, LintOptions};
+    /// let text = "kind: Component\napiVersion: backstage.io/v1alpha1\nmetadata: {name: a}\nspec: {type: service, lifecycle: production, owner: team-a}\n";
+    /// let report = lint_sources(&[("a.yaml", text)], &LintOptions::default());
+    /// let (span, end) = report.locate(&report.catalog.entities[0], "/spec/owner");
+    /// assert_eq!((span.line, span.column, end), (4, 46, (4, 51)));
+    /// ```
+    pub fn locate(&self, entity: &LoadedEntity, pointer: &str) -> (Span, (usize, usize)) {
+        let tree = entity.source();
+        let exact = match &self.kept {
+            Some(kept) if !Kept::keeps_whole(entity.entity.kind()) => {
+                kept.parts.locate(tree, pointer)
+            }
+            _ => Some(tree.locate(pointer)),
+        };
+        if let Some(span) = exact {
+            return (span, self.span_end(entity.file, span));
+        }
+        self.locate_again(entity, pointer).unwrap_or_else(|| {
+            let span = tree.locate(pointer);
+            (span, self.span_end(entity.file, span))
+        })
+    }
+
+    /// [`LintReport::locate`] in the document read and parsed again.
+    fn locate_again(&self, entity: &LoadedEntity, pointer: &str) -> Option<(Span, (usize, usize))> {
+        let kept = self.kept.as_ref()?;
+        let file = self.files.get(entity.file)?;
+        let lines = kept.lines.get(entity.file).and_then(Option::as_ref);
+        let text: Arc<str> = match lines {
+            Some(lines) => {
+                let bytes = std::fs::read(&file.path).ok()?;
+                let text: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).as_ref());
+                // A file changed since it was linted does not give its old positions.
+                (lines.text_len() == text.len()).then_some(text)?
+            }
+            None => file.text.clone(),
+        };
+        let stream = parse_stream(&text, &kept.limits);
+        let document = stream
+            .documents
+            .iter()
+            .find(|d| d.index == entity.document)?;
+        let span = document.root.as_ref()?.locate(pointer);
+        Some((span, span_end(&text, span)))
+    }
+}
+
+impl LoadedEntity {
+    /// An entity of file 0, document 0, that keeps `pruned` (its tree and the document as
+    /// written, pruned) when the run keeps parts, and else `entity`'s tree and `source`:
+    /// the whole trees have served the file's findings by then.
+    pub(super) fn kept(
+        mut entity: EntityRecord,
+        source: Option<CompactTree>,
+        pruned: Option<(CompactTree, Option<CompactTree>)>,
+    ) -> LoadedEntity {
+        let source = match pruned {
+            Some((root, source)) => {
+                entity.root = root;
+                source
+            }
+            None => source,
+        };
+        LoadedEntity {
+            entity,
+            file: 0,
+            document: 0,
+            source: source.map(Box::new),
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl LintReport {
+    /// Replaces file `file`'s text by its line index when the run keeps parts only.
+    pub(super) fn index_text(&mut self, file: usize) {
+        let (Some(kept), Some(source)) = (&mut self.kept, self.files.get_mut(file)) else {
+            return;
+        };
+        if kept.lines.len() <= file {
+            kept.lines.resize(file + 1, None);
+        }
+        if let Some(slot) = kept.lines.get_mut(file) {
+            *slot = Some(LineIndex::new(&source.text));
+            source.text = Arc::from("");
+        }
+    }
+}
