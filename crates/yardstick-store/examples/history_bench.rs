@@ -53,7 +53,7 @@ fn check(
     severity: CheckSeverity,
     pass: bool,
     file: &SharedStr,
-    line: usize,
+    line: u32,
 ) -> CheckResult {
     CheckResult {
         id: SharedStr::from(id),
@@ -121,7 +121,7 @@ fn catalog(entities: usize, random: &mut Random) -> Report {
                     .iter()
                     .enumerate()
                     .map(|(n, (id, severity))| {
-                        check(id, *severity, random.next() % 4 != 0, &file, 8 + n)
+                        check(id, *severity, random.next() % 4 != 0, &file, 8 + n as u32)
                     })
                     .collect(),
                 file,

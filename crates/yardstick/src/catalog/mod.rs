@@ -10,7 +10,7 @@ mod validate;
 pub use entity_ref::{EntityRef, RefError, DEFAULT_NAMESPACE};
 pub use owners::OwnerDirectory;
 pub use record::EntityRecord;
-pub(crate) use validate::{relation_fields, validate_tree};
+pub(crate) use validate::validate_tree;
 pub use validate::{
     validate_entity, Entity, PlaceholderResolver, PlaceholderValue, Problem, Relation,
     ValidateOptions, Validation,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::linter::Linter;
-use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck};
+use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck, SourceFile};
 use crate::catalog::schema::{escape_pointer, spec_properties};
 use crate::catalog::{EntityRecord, OwnerDirectory, Relation};
 use crate::rules::RuleId;
@@ -170,7 +170,7 @@ impl EntityChecks<'_> {
     /// Relation targets missing from the catalog, for the target kinds `--check-refs`
     /// asks about.
     fn unresolved_relations(&self, e: &LoadedEntity, file: &str, out: &mut Vec<Finding>) {
-        for rel in &e.entity.relations {
+        for (index, rel) in e.entity.relations.iter().enumerate() {
             let target = rel.target.canonical();
             if !self.checks_target(rel)
                 || self.known.contains(&target)
@@ -195,7 +195,7 @@ impl EntityChecks<'_> {
                 ),
                 file,
                 Some(e.document),
-                Some(e.source().locate_value(&rel.pointer)),
+                Some(e.relation_span(index)),
             );
             f.entity = Some(e.entity.reference.canonical());
             f.pointer = Some(rel.pointer.clone());
@@ -271,7 +271,7 @@ pub(super) fn duplicate_finding(
         format!("{key} is already defined in {prior_file} (document {prior_document})"),
         file,
         Some(e.document),
-        Some(e.source().locate("/metadata/name")),
+        Some(e.name_span()),
     );
     f.entity = Some(key);
     f.pointer = Some("/metadata/name".into());
@@ -282,12 +282,8 @@ impl Linter<'_> {
     /// Duplicate entities, relation targets missing from the catalog and misspelled spec
     /// keys.
     pub(super) fn check_catalog(&mut self) {
-        let files: Vec<String> = self
-            .report
-            .files
-            .iter()
-            .map(|f| f.display.clone())
-            .collect();
+        // Lent out (not copied) while the catalog changes, and put back at the end.
+        let files = std::mem::take(&mut self.report.files);
         let keep = self.report_duplicates(&files);
         // Backstage keeps one entity per reference: later duplicates leave the catalog.
         let catalog = &mut self.report.catalog;
@@ -320,21 +316,22 @@ impl Linter<'_> {
         let findings: Vec<Vec<Finding>> = (catalog.entities.par_iter())
             .map(|e| {
                 let mut out = Vec::new();
-                checks.findings(e, &files[e.file], &mut out);
+                checks.findings(e, &files[e.file].display, &mut out);
                 out
             })
             .collect();
         self.report.findings.extend(findings.into_iter().flatten());
+        self.report.files = files;
     }
 
     /// Reports every entity whose reference an earlier document (in file and document
     /// order) already defines; gives the indexes of the first definitions.
-    fn report_duplicates(&mut self, files: &[String]) -> HashSet<usize> {
+    fn report_duplicates(&mut self, files: &[SourceFile]) -> HashSet<usize> {
         let entities = &self.report.catalog.entities;
         let mut order: Vec<usize> = (0..entities.len()).collect();
         order.sort_by(|&a, &b| {
-            (&files[entities[a].file], entities[a].document)
-                .cmp(&(&files[entities[b].file], entities[b].document))
+            (&files[entities[a].file].display, entities[a].document)
+                .cmp(&(&files[entities[b].file].display, entities[b].document))
         });
         let mut first: BTreeMap<String, usize> = BTreeMap::new();
         let mut findings = Vec::new();
@@ -348,9 +345,9 @@ impl Linter<'_> {
             let prior = &entities[j];
             findings.push(duplicate_finding(
                 e,
-                &files[e.file],
+                &files[e.file].display,
                 key,
-                &files[prior.file],
+                &files[prior.file].display,
                 prior.document,
             ));
         }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{LintReport, LoadedEntity};
-use crate::catalog::{relation_fields, EntityRecord};
+use crate::catalog::{Entity, EntityRecord};
 use crate::util::span::{span_end, LineIndex};
 use crate::yaml::{parse_stream, CompactTree, Limits, Node, Projection, Span};
 
@@ -20,17 +20,17 @@ use crate::yaml::{parse_stream, CompactTree, Limits, Node, Projection, Span};
 /// let report = lint_sources(&[("a.yaml", text)], &options);
 /// let tree = &report.catalog.entities[0].entity.root;
 /// assert_eq!(tree.pointer("/spec/type").and_then(|n| n.as_str()), Some("service"));
-/// // Lint keeps the name and the relations for its own catalog-wide checks.
-/// assert!(tree.pointer("/metadata/name").is_some());
 /// assert!(tree.pointer("/metadata/title").is_none());
+/// // The entity's reference and relations are kept apart from the tree.
+/// assert_eq!(report.catalog.entities[0].entity.relations[0].field, "owner");
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum Keep {
     /// Every document whole, and every file's text.
     #[default]
     Everything,
-    /// Only these parts of each accepted entity's document (besides the parts lint's own
-    /// catalog-wide checks read; Locations keep their whole document), with their spans,
+    /// Only these parts of each accepted entity's document (and the TechDocs reference that
+    /// `input.local` reads; Locations keep their whole document), with their spans,
     /// and a line index in place of each text read from disk: about a quarter of the
     /// memory at 100k entities. A scorer's [`Scorer::entity_parts`](crate::Scorer::entity_parts)
     /// are what it reads.
@@ -40,8 +40,8 @@ pub enum Keep {
 /// What [`Keep::Parts`] kept: enough to place any pointer of any kept entity exactly.
 #[derive(Debug, Clone)]
 pub struct Kept {
-    /// The parts every accepted entity (but a Location) kept: those asked for and those
-    /// lint reads.
+    /// The parts every accepted entity (but a Location) kept: those asked for and the
+    /// TechDocs reference.
     pub parts: Projection,
     /// The limits the files were read with, to read one again (see [`LintReport::locate`]).
     pub limits: Limits,
@@ -51,26 +51,11 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// `asked` with the parts lint's catalog-wide checks and `input.local` read: the name
-    /// (duplicates), every relation field of the spec, and the TechDocs reference.
+    /// `asked` with the part `input.local` reads: the TechDocs reference. (Lint's own
+    /// catalog-wide checks keep the spans they need, see [`Pruned`].)
     pub(crate) fn new(asked: &Projection, limits: Limits) -> Kept {
         let mut parts = asked.clone();
-        parts.add_pointer("/metadata/name");
         parts.add_pointer("/metadata/annotations/backstage.io~1techdocs-ref");
-        for kind in [
-            "Component",
-            "API",
-            "Resource",
-            "User",
-            "Group",
-            "System",
-            "Domain",
-            "Template",
-        ] {
-            for (field, _) in relation_fields(kind) {
-                parts.add(&["spec".to_string(), (*field).to_string()]);
-            }
-        }
         Kept {
             parts,
             limits,
@@ -84,9 +69,71 @@ impl Kept {
         kind == "Location"
     }
 
-    /// `node` pruned to the kept parts; `None` for a Location, which keeps it whole.
-    pub(super) fn prune(&self, kind: &str, node: &Node) -> Option<CompactTree> {
-        (!Kept::keeps_whole(kind)).then(|| CompactTree::from_node(&self.parts.prune(node)))
+    /// `entity`'s tree and `source` (the document as written, when not the same) pruned to
+    /// the kept parts, with the spans lint's catalog-wide checks need; `None` for a
+    /// Location, which keeps its whole document.
+    pub(super) fn prune(&self, entity: &Entity, source: Option<&Node>) -> Option<Pruned> {
+        if Kept::keeps_whole(&entity.reference.kind) {
+            return None;
+        }
+        let written = source.unwrap_or(&entity.root);
+        let name = written.locate("/metadata/name");
+        let relations = (entity.relations.iter()).map(|r| written.locate_value(&r.pointer));
+        Some(Pruned {
+            root: CompactTree::from_node(&self.parts.prune(&entity.root)),
+            source: source.map(|s| CompactTree::from_node(&self.parts.prune(s))),
+            spans: std::iter::once(name).chain(relations).collect(),
+        })
+    }
+}
+
+/// An entity's trees pruned to the kept parts, and where its name and each relation are
+/// written (the duplicate and unresolved-reference findings point there).
+pub(super) struct Pruned {
+    root: CompactTree,
+    source: Option<CompactTree>,
+    /// The name's span, then each relation's (as [`LoadedEntity::relation_span`] gives it).
+    spans: Box<[Span]>,
+}
+
+impl LoadedEntity {
+    /// An entity of file 0, document 0, that keeps `pruned` when the run keeps parts, and
+    /// else `entity`'s tree and `source`: the whole trees have served the file's findings
+    /// by then.
+    pub(super) fn kept(
+        mut entity: EntityRecord,
+        source: Option<CompactTree>,
+        pruned: Option<Pruned>,
+    ) -> LoadedEntity {
+        let (source, spans) = match pruned {
+            Some(p) => {
+                entity.root = p.root;
+                (p.source, p.spans)
+            }
+            None => (source, Box::default()),
+        };
+        LoadedEntity {
+            entity,
+            file: 0,
+            document: 0,
+            source: source.map(Box::new),
+            notes: Vec::new(),
+            spans,
+        }
+    }
+
+    /// Where the entity's name is written.
+    pub(super) fn name_span(&self) -> Span {
+        (self.spans.first().copied()).unwrap_or_else(|| self.source().locate("/metadata/name"))
+    }
+
+    /// Where relation `index` of the entity's relations is written (its value).
+    pub(super) fn relation_span(&self, index: usize) -> Span {
+        match (self.spans.get(index + 1), self.entity.relations.get(index)) {
+            (Some(span), _) => *span,
+            (None, Some(r)) => self.source().locate_value(&r.pointer),
+            (None, None) => self.source().span(),
+        }
     }
 }
 
@@ -158,32 +205,6 @@ impl LintReport {
             .find(|d| d.index == entity.document)?;
         let span = document.root.as_ref()?.locate(pointer);
         Some((span, span_end(&text, span)))
-    }
-}
-
-impl LoadedEntity {
-    /// An entity of file 0, document 0, that keeps `pruned` (its tree and the document as
-    /// written, pruned) when the run keeps parts, and else `entity`'s tree and `source`:
-    /// the whole trees have served the file's findings by then.
-    pub(super) fn kept(
-        mut entity: EntityRecord,
-        source: Option<CompactTree>,
-        pruned: Option<(CompactTree, Option<CompactTree>)>,
-    ) -> LoadedEntity {
-        let source = match pruned {
-            Some((root, source)) => {
-                entity.root = root;
-                source
-            }
-            None => source,
-        };
-        LoadedEntity {
-            entity,
-            file: 0,
-            document: 0,
-            source: source.map(Box::new),
-            notes: Vec::new(),
-        }
     }
 }
 

@@ -12,12 +12,13 @@ use super::batches::{envelope_stage, Batch, Cause, Member};
 use super::catalog_checks::misspelled_spec_keys;
 use super::discover::slash_path;
 use super::finding::{Note, SecondaryLabel};
+use super::kept::Pruned;
 use super::placeholders::resolve_placeholder;
 use super::{Finding, Keep, Kept, LintOptions, LintReport, LoadedEntity, SourceFile};
-use crate::catalog::{validate_tree, Entity, EntityRecord, Problem, ValidateOptions, Validation};
+use crate::catalog::{validate_tree, EntityRecord, Problem, ValidateOptions, Validation};
 use crate::rules::RuleId;
 use crate::util::shared_str::StrCache;
-use crate::yaml::{parse_stream_with, CompactTree, Node, Span, Stream, YamlError, YamlErrorKind};
+use crate::yaml::{parse_stream_with, CompactTree, Span, Stream, YamlError, YamlErrorKind};
 
 /// Files read, parsed and validated in parallel per batch; bounds how many parsed files
 /// wait in memory to be applied.
@@ -54,7 +55,7 @@ struct CheckedDocument {
     entity_notes: Vec<Finding>,
     /// The entity's tree and the document as written, pruned to the parts the run keeps
     /// (see [`Keep`](super::Keep)); `None` when it keeps the whole document.
-    pruned: Option<(CompactTree, Option<CompactTree>)>,
+    pruned: Option<Pruned>,
 }
 
 pub(super) struct Linter<'o> {
@@ -238,19 +239,6 @@ impl Linter<'_> {
         }
     }
 
-    /// `entity`'s tree and `source` (the document as written, when not the same) pruned to
-    /// the parts the run keeps; `None` when it keeps whole documents.
-    fn prune(
-        &self,
-        entity: Option<&Entity>,
-        source: Option<&Node>,
-    ) -> Option<(CompactTree, Option<CompactTree>)> {
-        let (kept, entity) = self.report.kept.as_ref().zip(entity)?;
-        let root = kept.prune(&entity.reference.kind, &entity.root)?;
-        let source = source.map(|s| CompactTree::from_node(&kept.parts.prune(s)));
-        Some((root, source))
-    }
-
     /// Reads a file, or says why it cannot be.
     fn read(&self, path: &Path, display: &str) -> ReadFile {
         let mut findings = Vec::new();
@@ -390,7 +378,8 @@ impl Linter<'_> {
                     // A validated document without a root is one of these.
                     let (mut validation, source) = validate_tree(root_node, &options);
                     let entity = validation.entity.take();
-                    let pruned = self.prune(entity.as_ref(), source.as_ref());
+                    let pruned = (self.report.kept.as_ref().zip(entity.as_ref()))
+                        .and_then(|(kept, e)| kept.prune(e, source.as_ref()));
                     let entity = entity.map(EntityRecord::from);
                     let source = source.as_ref().map(CompactTree::from_node);
                     let entity_notes = entity.as_ref().map_or_else(Vec::new, |e| {
@@ -540,6 +529,10 @@ impl Linter<'_> {
 
     pub(super) fn finish(mut self) -> LintReport {
         self.drop_unstored();
+        // Every file is read and every batch settled: their bookkeeping (a batch and a
+        // visited path per file) is not held through the catalog-wide checks.
+        self.batches = Vec::new();
+        self.visited = HashMap::new();
         self.check_catalog();
         sort_findings(&mut self.report.findings);
         self.report

@@ -178,6 +178,9 @@ pub struct LoadedEntity {
     /// Its findings that need no other entity (misspelled spec keys), found while its whole
     /// document was at hand; reported if it stays in the catalog.
     notes: Vec<Finding>,
+    /// When its trees are pruned: where its name and relations are written (see
+    /// `kept::Pruned`).
+    spans: Box<[crate::yaml::Span]>,
 }
 
 impl LoadedEntity {
@@ -193,6 +196,7 @@ impl LoadedEntity {
             document,
             source,
             notes: Vec::new(),
+            spans: Box::default(),
         }
     }
 

@@ -120,10 +120,10 @@ fn write_check_annotations(report: &Report, out: &mut dyn Write) -> io::Result<(
             let at = match &result.location {
                 Some(l) => Position {
                     file: &l.file,
-                    line: Some(l.line),
-                    column: Some(l.column),
-                    end_line: Some(l.end_line),
-                    end_column: Some(l.end_column),
+                    line: Some(l.line as usize),
+                    column: Some(l.column as usize),
+                    end_line: Some(l.end_line as usize),
+                    end_column: Some(l.end_column as usize),
                 },
                 None => Position {
                     file: &entity.file,

@@ -74,13 +74,13 @@ pub struct Location {
     /// The file as reports show it (shared with the entity's [`EntityScore::file`]).
     pub file: SharedStr,
     /// 1-based line.
-    pub line: usize,
+    pub line: u32,
     /// 1-based column (Unicode code points).
-    pub column: usize,
+    pub column: u32,
     /// 1-based line where the field ends.
-    pub end_line: usize,
+    pub end_line: u32,
     /// 1-based column just past the field.
-    pub end_column: usize,
+    pub end_column: u32,
 }
 
 /// One check's result for one entity.

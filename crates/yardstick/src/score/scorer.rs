@@ -15,6 +15,7 @@ use crate::policy::{
     PolicyError, PolicySet,
 };
 use crate::util::shared_str::SharedStr;
+use crate::util::span::to_u32;
 use crate::yaml::Projection;
 
 use super::exemptions::{split_exemptions, today_utc};
@@ -488,10 +489,10 @@ pub(super) fn score_entity(
                 let (span, (end_line, end_column)) = report.locate(loaded, &pointer);
                 result.location = Some(Location {
                     file: file.clone(),
-                    line: span.line as usize,
-                    column: span.column as usize,
-                    end_line,
-                    end_column,
+                    line: span.line,
+                    column: span.column,
+                    end_line: to_u32(end_line),
+                    end_column: to_u32(end_column),
                 });
                 result.pointer = Some(worker.strings.get(&pointer));
             }

@@ -70,7 +70,12 @@ impl Collected {
             let (file, region) = match &result.location {
                 Some(l) => (
                     l.file.clone(),
-                    region(l.line, l.column, l.end_line, l.end_column),
+                    region(
+                        l.line as usize,
+                        l.column as usize,
+                        l.end_line as usize,
+                        l.end_column as usize,
+                    ),
                 ),
                 None => (entity.file.clone(), region(1, 1, 1, 1)),
             };
