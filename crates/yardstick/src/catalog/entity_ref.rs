@@ -1,6 +1,7 @@
 //! Entity references: `[<kind>:][<namespace>/]<name>`, parsed exactly as
 //! `parseEntityRef` of `@backstage/catalog-model` parses them.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::yaml::{Node, Value};
@@ -11,10 +12,10 @@ pub const DEFAULT_NAMESPACE: &str = "default";
 /// A reference to an entity. Comparison is case-insensitive, as in Backstage.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct EntityRef {
-    /// The kind, e.g. `Component`.
-    pub kind: String,
-    /// The namespace, e.g. `default`.
-    pub namespace: String,
+    /// The kind, e.g. `Component` (Backstage's kinds are not copied: see [`EntityRef::new`]).
+    pub kind: Cow<'static, str>,
+    /// The namespace, e.g. `default` (not copied either).
+    pub namespace: Cow<'static, str>,
     /// The name.
     pub name: String,
 }
@@ -45,6 +46,39 @@ impl Ord for EntityRef {
     }
 }
 
+/// Backstage's kinds as written and as Backstage's references write them, and the default
+/// namespace: nearly every reference's kind and namespace is one of these, so a reference
+/// borrows them instead of allocating (the catalog holds about 3.6 references an entity).
+const SHARED_PARTS: [&str; 19] = [
+    "API",
+    "Component",
+    "Domain",
+    "Group",
+    "Location",
+    "Resource",
+    "System",
+    "Template",
+    "User",
+    "api",
+    "component",
+    "default",
+    "domain",
+    "group",
+    "location",
+    "resource",
+    "system",
+    "template",
+    "user",
+];
+
+/// `part` borrowed from [`SHARED_PARTS`] when it is one of them, else copied.
+fn shared_part(part: &str) -> Cow<'static, str> {
+    match SHARED_PARTS.iter().find(|&&p| p == part) {
+        Some(p) => Cow::Borrowed(p),
+        None => Cow::Owned(part.to_string()),
+    }
+}
+
 /// Why a reference could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RefError {
@@ -69,8 +103,8 @@ impl EntityRef {
     /// Builds a reference from its parts.
     pub fn new(kind: &str, namespace: &str, name: &str) -> Self {
         EntityRef {
-            kind: kind.to_string(),
-            namespace: namespace.to_string(),
+            kind: shared_part(kind),
+            namespace: shared_part(namespace),
             name: name.to_string(),
         }
     }

@@ -87,7 +87,7 @@ impl OwnerResolution {
         for r in sources.into_iter().flat_map(OwnerDirectory::refs) {
             known
                 .entry(r.to_string().to_lowercase())
-                .or_insert_with(|| r.kind.clone());
+                .or_insert_with(|| r.kind.to_string());
         }
         let resolved = owners.iter().filter(|o| known.contains_key(*o)).count();
         OwnerResolution {
@@ -198,7 +198,7 @@ impl EntityChecks<'_> {
                 Some(e.relation_span(index)),
             );
             f.entity = Some(e.entity.reference.canonical());
-            f.pointer = Some(rel.pointer.clone());
+            f.pointer = Some(rel.pointer.to_string());
             out.push(f);
         }
     }

@@ -226,11 +226,13 @@ impl<'a> Scorer<'a> {
         let go = move || -> Vec<EntityScore> {
             match entities {
                 Entities::Borrowed(all) => all.par_iter().map_init(worker, evaluate).collect(),
-                // Each entity is dropped right after its evaluation.
-                Entities::Owned(all) => all
-                    .into_par_iter()
-                    .map_init(worker, |w, loaded| evaluate(w, &loaded))
-                    .collect(),
+                // Each entity is dropped right after its evaluation, and the records'
+                // buffer shrinks after each chunk (see `consume_in_chunks`).
+                Entities::Owned(all) => consume_in_chunks(all, |chunk| {
+                    (chunk.into_par_iter())
+                        .map_init(worker, |w, loaded| evaluate(w, &loaded))
+                        .collect()
+                }),
             }
         };
         let entities = self.in_pool(go)?;
@@ -364,6 +366,23 @@ impl Run<'_, '_> {
 enum Entities<'a> {
     Borrowed(&'a [LoadedEntity]),
     Owned(Vec<LoadedEntity>),
+}
+
+/// Entities scored per round of a consuming run.
+const CONSUME_CHUNK: usize = 8192;
+
+/// `score` applied to `all` a chunk at a time from the back, the buffer shrinking after each
+/// chunk, so that the records' memory is returned while the results grow; the results
+/// come back in `all`'s order.
+fn consume_in_chunks<T, R>(mut all: Vec<T>, mut score: impl FnMut(Vec<T>) -> Vec<R>) -> Vec<R> {
+    let mut out = Vec::with_capacity(all.len());
+    while !all.is_empty() {
+        let chunk = all.split_off(all.len().saturating_sub(CONSUME_CHUNK));
+        all.shrink_to_fit();
+        out.extend(score(chunk).into_iter().rev());
+    }
+    out.reverse();
+    out
 }
 
 /// Which checks' results may be memoised, on which paths (see `policy::reads`), and which

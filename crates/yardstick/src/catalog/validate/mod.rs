@@ -30,8 +30,9 @@ pub struct Problem {
 pub struct Relation {
     /// The spec field, e.g. `owner` or `dependsOn`.
     pub field: &'static str,
-    /// JSON pointer of the value.
-    pub pointer: String,
+    /// JSON pointer of the value (not copied for a field with one value: see
+    /// `field_pointer`).
+    pub pointer: std::borrow::Cow<'static, str>,
     /// The referenced entity.
     pub target: EntityRef,
 }
@@ -359,6 +360,33 @@ fn kind_schema(root: &Node, kind: &str, options: &ValidateOptions<'_>) -> Result
     }
 }
 
+/// The pointer of relation field `field` holding one value: borrowed for the fields of
+/// [`relation_fields`], which every entity repeats.
+fn field_pointer(field: &str) -> std::borrow::Cow<'static, str> {
+    const POINTERS: [&str; 13] = [
+        "/spec/children",
+        "/spec/consumesApis",
+        "/spec/dependencyOf",
+        "/spec/dependsOn",
+        "/spec/domain",
+        "/spec/memberOf",
+        "/spec/members",
+        "/spec/owner",
+        "/spec/parent",
+        "/spec/providesApis",
+        "/spec/subcomponentOf",
+        "/spec/subdomainOf",
+        "/spec/system",
+    ];
+    match POINTERS
+        .iter()
+        .find(|p| p.strip_prefix("/spec/") == Some(field))
+    {
+        Some(p) => std::borrow::Cow::Borrowed(p),
+        None => format!("/spec/{field}").into(),
+    }
+}
+
 /// The entity's relations, parsed as the backend's relation processor parses them.
 fn relations(
     root: &Node,
@@ -375,13 +403,13 @@ fn relations(
         if js_falsy(value) {
             continue;
         }
-        let items: Vec<(String, &Node)> = match &value.value {
+        let items: Vec<(std::borrow::Cow<'static, str>, &Node)> = match &value.value {
             Value::Seq(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (format!("/spec/{field}/{i}"), n))
+                .map(|(i, n)| (format!("/spec/{field}/{i}").into(), n))
                 .collect(),
-            _ => vec![(format!("/spec/{field}"), value)],
+            _ => vec![(field_pointer(field), value)],
         };
         for (pointer, item) in items {
             if placeholders::is_under_any(&pointer, unread) {
@@ -396,7 +424,7 @@ fn relations(
                 Err(e) => problems.push(Problem {
                     rule: RuleId::RefInvalid,
                     message: format!("spec.{field}: {e}"),
-                    pointer,
+                    pointer: pointer.into_owned(),
                     at_key: false,
                 }),
             }
