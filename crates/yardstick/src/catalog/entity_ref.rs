@@ -130,6 +130,23 @@ impl EntityRef {
         out
     }
 
+    /// True when `text` is [`EntityRef::canonical`], compared without building it when
+    /// the reference is ASCII.
+    pub(crate) fn has_canonical(&self, text: &str) -> bool {
+        let parts = [&*self.kind, &*self.namespace, &*self.name];
+        if !parts.iter().all(|p| p.is_ascii()) {
+            return self.canonical() == text;
+        }
+        let lowered = (parts.iter().enumerate()).flat_map(|(i, part)| {
+            let separator = [None, Some(b':'), Some(b'/')][i];
+            separator
+                .into_iter()
+                .chain(part.bytes().map(|b| b.to_ascii_lowercase()))
+        });
+        text.len() == self.kind.len() + self.namespace.len() + self.name.len() + 2
+            && lowered.eq(text.bytes())
+    }
+
     /// Parses a string reference, filling in the field's default kind and the entity's
     /// namespace as Backstage does.
     ///
@@ -254,6 +271,22 @@ fn push_lowercase(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_canonical_agrees_with_canonical() {
+        let refs = [
+            EntityRef::new("Component", "Default", "Svc-A"),
+            EntityRef::new("Group", "ÄRGER", "STRASSE-Σ"),
+            EntityRef::new("API", "x", "İ"),
+        ];
+        for r in &refs {
+            for other in &refs {
+                assert_eq!(r.has_canonical(&other.canonical()), r == other);
+            }
+            assert!(!r.has_canonical(&r.to_string().to_uppercase()));
+            assert!(!r.has_canonical(&format!("{}x", r.canonical())));
+        }
+    }
 
     #[test]
     fn displays_lower_cased_as_to_lowercase_does() {

@@ -110,7 +110,7 @@ pub(super) trait KnownEntities {
 
 impl KnownEntities for Catalog {
     fn contains(&self, reference: &str) -> bool {
-        self.by_ref.contains_key(reference)
+        self.by_ref.get(&self.entities, reference).is_some()
     }
 
     fn has_kind(&self, kind: &str) -> bool {

@@ -211,16 +211,60 @@ impl LoadedEntity {
 pub struct Catalog {
     /// Entities in file order.
     pub entities: Vec<LoadedEntity>,
-    by_ref: HashMap<String, usize>,
+    by_ref: RefIndex,
     kinds: HashSet<String>,
+}
+
+/// The catalog's entities by canonical reference, holding a hash and an index per entity
+/// rather than a copy of each reference (the references stay in the entities).
+#[derive(Debug, Clone, Default)]
+struct RefIndex {
+    hasher: std::collections::hash_map::RandomState,
+    /// The entity with each hash (the last one, as a map built by insertion keeps it).
+    by_hash: HashMap<u64, usize>,
+    /// References whose hash a different reference has.
+    others: HashMap<String, usize>,
+}
+
+impl RefIndex {
+    /// The index of `entities`, by [`EntityRef::canonical`](crate::catalog::EntityRef::canonical).
+    fn new(entities: &[LoadedEntity]) -> RefIndex {
+        let mut index = RefIndex::default();
+        index.by_hash.reserve(entities.len());
+        for (i, e) in entities.iter().enumerate() {
+            let key = e.entity.reference.canonical();
+            let hash = std::hash::BuildHasher::hash_one(&index.hasher, &key);
+            match index.by_hash.get(&hash).and_then(|&j| entities.get(j)) {
+                Some(other) if !other.entity.reference.has_canonical(&key) => {
+                    index.others.insert(key, i);
+                }
+                _ => {
+                    index.by_hash.insert(hash, i);
+                }
+            }
+        }
+        index
+    }
+
+    /// The index of the entity whose canonical reference is `key`.
+    fn get(&self, entities: &[LoadedEntity], key: &str) -> Option<usize> {
+        let hash = std::hash::BuildHasher::hash_one(&self.hasher, key);
+        match self.by_hash.get(&hash) {
+            Some(&i)
+                if (entities.get(i)).is_some_and(|e| e.entity.reference.has_canonical(key)) =>
+            {
+                Some(i)
+            }
+            _ => self.others.get(key).copied(),
+        }
+    }
 }
 
 impl Catalog {
     /// Looks an entity up by its stringified reference (case-insensitive).
     pub fn get(&self, reference: &str) -> Option<&LoadedEntity> {
-        self.by_ref
-            .get(&reference.to_lowercase())
-            .map(|&i| &self.entities[i])
+        (self.by_ref.get(&self.entities, &reference.to_lowercase()))
+            .and_then(|i| self.entities.get(i))
     }
 
     /// True when the catalog holds any entity of `kind` (case-insensitive).
@@ -240,9 +284,7 @@ impl Catalog {
 
     /// Indexes the entities by reference and kind.
     fn index_refs(&mut self) {
-        self.by_ref = (self.entities.iter().enumerate())
-            .map(|(i, e)| (e.entity.reference.canonical(), i))
-            .collect();
+        self.by_ref = RefIndex::new(&self.entities);
         self.kinds = (self.entities.iter())
             .map(|e| e.entity.kind().to_lowercase())
             .collect();
