@@ -214,15 +214,15 @@ pub fn load_facts(path: Option<&Path>) -> Result<Facts, String> {
 /// Warns about each entity in the facts file at `path` that the catalog does not hold (with
 /// "did you mean" for a likely typo), and each fact name a typo away from one the checks
 /// read, as `file:line:col`.
-pub fn warn_unmatched_facts<'r>(
+pub fn warn_unmatched_facts(
     path: Option<&Path>,
     facts: &Facts,
-    refs: impl IntoIterator<Item = &'r str>,
+    unmatched: impl FnOnce(&Facts) -> Vec<yardstick::FactsError>,
     policies: &PolicySet,
 ) {
     let Some(path) = path else { return };
     let read = Facts::names_read_by(policies.checks());
-    let mut warnings = facts.unmatched(refs);
+    let mut warnings = unmatched(facts);
     warnings.extend(facts.misnamed(&read));
     warnings.sort_by_key(|w| (w.line, w.column));
     let more = warnings.len().saturating_sub(FACTS_WARNINGS_SHOWN);

@@ -149,19 +149,56 @@ impl Facts {
     /// ```
     pub fn unmatched<'r>(&self, refs: impl IntoIterator<Item = &'r str>) -> Vec<FactsError> {
         let refs: HashSet<String> = refs.into_iter().map(str::to_lowercase).collect();
+        self.unmatched_by(|key| refs.contains(key), || refs.iter().cloned().collect())
+    }
+
+    /// [`Facts::unmatched`] against the entities of `catalog`, without copying every
+    /// reference (the catalog's index answers; the names that suggestions come from are
+    /// listed only when some facts match no entity).
+    ///
+    /// ```
+    /// use yardstick::{lint_sources, Facts, LintOptions};
+    /// let text = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n";
+    /// let lint = lint_sources(&[("g.yaml", text)], &LintOptions::default());
+    /// let f = Facts::parse("entities:\n  group:default/team-a: {}\n  group:default/team-b: {}\n").unwrap();
+    /// let warnings = f.unmatched_in(&lint.catalog);
+    /// assert_eq!(warnings.len(), 1);
+    /// assert!(warnings[0].message.ends_with("did you mean `group:default/team-a`?"));
+    /// ```
+    pub fn unmatched_in(&self, catalog: &crate::lint::Catalog) -> Vec<FactsError> {
+        self.unmatched_by(
+            |key| catalog.get(key).is_some(),
+            || {
+                (catalog.entities.iter())
+                    .map(|e| e.entity.reference.canonical().to_lowercase())
+                    .collect()
+            },
+        )
+    }
+
+    /// The warnings of the keys `known` does not know, with suggestions from `names`
+    /// (lower-cased references, asked for only when a key is unknown).
+    fn unmatched_by(
+        &self,
+        known: impl Fn(&str) -> bool,
+        names: impl FnOnce() -> Vec<String>,
+    ) -> Vec<FactsError> {
         let mut unmatched: Vec<(&String, (usize, usize))> = self
             .by_ref
             .keys()
-            .filter(|key| !refs.contains(*key))
+            .filter(|key| !known(key))
             .map(|key| (key, self.written_at.get(key).copied().unwrap_or((1, 1))))
             .collect();
         unmatched.sort_by_key(|(_, at)| *at);
+        let refs = if unmatched.is_empty() {
+            Vec::new()
+        } else {
+            names()
+        };
         let mut names: HashMap<&str, Vec<&str>> = HashMap::new();
-        if !unmatched.is_empty() {
-            for r in &refs {
-                if let Some((prefix, name)) = r.split_once('/') {
-                    names.entry(prefix).or_default().push(name);
-                }
+        for r in &refs {
+            if let Some((prefix, name)) = r.split_once('/') {
+                names.entry(prefix).or_default().push(name);
             }
         }
         unmatched

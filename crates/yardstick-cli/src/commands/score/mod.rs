@@ -92,13 +92,10 @@ fn whole(args: &ScoreArgs, setup: Setup) -> Result<u8, String> {
     let lint = lint_paths(&scan_paths(&args.scan), &lint_options).map_err(|e| e.to_string())?;
     crate::settings::warn_if_empty(lint.files.len());
     crate::settings::note_lenient_owners(&lint.owners, &lint_options, CHECK_REFS_ALWAYS);
-    let refs: Vec<String> = (lint.catalog.entities.iter())
-        .map(|e| e.entity.reference.to_string())
-        .collect();
     crate::settings::warn_unmatched_facts(
         args.scoring.facts.as_deref(),
         &options.facts,
-        refs.iter().map(String::as_str),
+        |facts| facts.unmatched_in(&lint.catalog),
         &policies,
     );
     // Consuming the lint report frees each entity's tree once it is scored.

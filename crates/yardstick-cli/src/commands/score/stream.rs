@@ -48,7 +48,8 @@ pub(super) fn run(args: &ScoreArgs, setup: &Setup) -> Result<u8, String> {
     crate::settings::warn_if_empty(index.files());
     crate::settings::note_lenient_owners(index.owners(), lint_options, CHECK_REFS_ALWAYS);
     let facts_path = args.scoring.facts.as_deref();
-    crate::settings::warn_unmatched_facts(facts_path, &options.facts, index.references(), policies);
+    let unmatched = |facts: &yardstick::Facts| facts.unmatched(index.references());
+    crate::settings::warn_unmatched_facts(facts_path, &options.facts, unmatched, policies);
 
     let mut head = Report::score_head(policies, &options.config);
     head.paths = report_paths(args);
