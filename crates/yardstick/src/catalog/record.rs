@@ -40,6 +40,18 @@ impl EntityRecord {
     }
 }
 
+impl EntityRecord {
+    /// `entity`'s record with `root` in place of its document.
+    pub(crate) fn with_root(entity: Entity, root: CompactTree) -> EntityRecord {
+        EntityRecord {
+            root,
+            api_version: entity.api_version,
+            reference: entity.reference,
+            relations: entity.relations,
+        }
+    }
+}
+
 impl From<Entity> for EntityRecord {
     fn from(entity: Entity) -> Self {
         EntityRecord {

@@ -9,10 +9,10 @@ use rayon::prelude::*;
 use super::linter::Linter;
 use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck, SourceFile};
 use crate::catalog::schema::{escape_pointer, spec_properties};
-use crate::catalog::{EntityRecord, OwnerDirectory, Relation};
+use crate::catalog::{Entity, OwnerDirectory, Relation};
 use crate::rules::RuleId;
 use crate::util::edit_distance::did_you_mean;
-use crate::yaml::CompactTree;
+use crate::yaml::Node;
 
 /// How owner references resolve: against the catalog's Groups and Users and the owner
 /// sources, strictly or not at all.
@@ -222,17 +222,18 @@ impl EntityChecks<'_> {
 /// likely typo of one it does: Backstage accepts and ignores such a key. `written` is the
 /// document as written (for positions), `file` the file as findings show it.
 pub(super) fn misspelled_spec_keys(
-    e: &EntityRecord,
-    written: &CompactTree,
+    e: &Entity,
+    written: &Node,
     file: &str,
     document: usize,
 ) -> Vec<Finding> {
     let Some(spec) = e.root.get("spec").and_then(|s| s.as_map()) else {
         return Vec::new();
     };
-    let known = spec_properties(e.kind());
+    let kind = &*e.reference.kind;
+    let known = spec_properties(kind);
     let mut out = Vec::new();
-    for key in spec.map(|entry| entry.key()) {
+    for key in spec.iter().map(|entry| &*entry.key) {
         if known.contains(&key) {
             continue;
         }
@@ -243,8 +244,7 @@ pub(super) fn misspelled_spec_keys(
         let mut f = Finding::new(
             RuleId::SchemaMisspelledSpecKey,
             format!(
-                "`spec.{key}` is not a field of {}; Backstage accepts and ignores it: did you mean `{near}`?",
-                e.kind()
+                "`spec.{key}` is not a field of {kind}; Backstage accepts and ignores it: did you mean `{near}`?",
             ),
             file,
             Some(document),

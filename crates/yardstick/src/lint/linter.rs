@@ -18,7 +18,7 @@ use super::{Finding, Keep, Kept, LintOptions, LintReport, LoadedEntity, SourceFi
 use crate::catalog::{validate_tree, EntityRecord, Problem, ValidateOptions, Validation};
 use crate::rules::RuleId;
 use crate::util::shared_str::StrCache;
-use crate::yaml::{parse_stream_with, CompactTree, Span, Stream, YamlError, YamlErrorKind};
+use crate::yaml::{parse_stream_with, CompactTree, Node, Span, Stream, YamlError, YamlErrorKind};
 
 /// Files read, parsed and validated in parallel per batch; bounds how many parsed files
 /// wait in memory to be applied.
@@ -378,14 +378,28 @@ impl Linter<'_> {
                     // A validated document without a root is one of these.
                     let (mut validation, source) = validate_tree(root_node, &options);
                     let entity = validation.entity.take();
-                    let pruned = (self.report.kept.as_ref().zip(entity.as_ref()))
-                        .and_then(|(kept, e)| kept.prune(e, source.as_ref()));
-                    let entity = entity.map(EntityRecord::from);
-                    let source = source.as_ref().map(CompactTree::from_node);
                     let entity_notes = entity.as_ref().map_or_else(Vec::new, |e| {
                         let written = source.as_ref().unwrap_or(&e.root);
                         misspelled_spec_keys(e, written, display, doc.index)
                     });
+                    let pruned = (self.report.kept.as_ref().zip(entity.as_ref()))
+                        .and_then(|(kept, e)| kept.prune(e, source.as_ref()));
+                    // The whole trees serve only findings about the document (its problems,
+                    // an app-config's kind rules): not built for an entity that keeps parts
+                    // and has none (its root's span, for placeholder notes, stands in).
+                    let whole =
+                        pruned.is_none() || !validation.problems.is_empty() || self.setup.is_some();
+                    let entity = entity.map(|e| match whole {
+                        true => EntityRecord::from(e),
+                        false => {
+                            let span = source.as_ref().unwrap_or(&e.root).span;
+                            EntityRecord::with_root(e, CompactTree::from_node(&Node::null(span)))
+                        }
+                    });
+                    let source = source
+                        .as_ref()
+                        .filter(|_| whole)
+                        .map(CompactTree::from_node);
                     Some(CheckedDocument {
                         entity,
                         validation,

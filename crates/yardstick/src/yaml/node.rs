@@ -53,6 +53,19 @@ pub(super) fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Node {
+    /// A null node at `span`.
+    ///
+    /// ```
+    /// let node = yardstick::Node::null(yardstick::Span::new(0, 4, 1, 1));
+    /// assert_eq!(node.to_json(), serde_json::Value::Null);
+    /// ```
+    pub fn null(span: Span) -> Node {
+        Node {
+            value: Value::Null,
+            span,
+        }
+    }
+
     /// Looks up a direct child by map key.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
