@@ -51,16 +51,21 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// `asked` with the part `input.local` reads: the TechDocs reference. (Lint's own
-    /// catalog-wide checks keep the spans they need, see [`Pruned`].)
-    pub(crate) fn new(asked: &Projection, limits: Limits) -> Kept {
-        let mut parts = asked.clone();
-        parts.add_pointer("/metadata/annotations/backstage.io~1techdocs-ref");
+    /// What a run asked to keep `asked` keeps.
+    pub(super) fn new(asked: &Projection, limits: Limits) -> Kept {
         Kept {
-            parts,
+            parts: Kept::parts(asked),
             limits,
             lines: Vec::new(),
         }
+    }
+
+    /// `asked` with the part `input.local` reads: the TechDocs reference. (Lint's own
+    /// catalog-wide checks keep the spans they need, see [`Pruned`].)
+    pub(crate) fn parts(asked: &Projection) -> Projection {
+        let mut parts = asked.clone();
+        parts.add_pointer("/metadata/annotations/backstage.io~1techdocs-ref");
+        parts
     }
 
     /// True when an entity of `kind` keeps its whole document: a Location, whose targets

@@ -149,7 +149,7 @@ impl Facts {
     /// ```
     pub fn unmatched<'r>(&self, refs: impl IntoIterator<Item = &'r str>) -> Vec<FactsError> {
         let refs: HashSet<String> = refs.into_iter().map(str::to_lowercase).collect();
-        self.unmatched_by(|key| refs.contains(key), || refs.iter().cloned().collect())
+        self.unmatched_by(|key| refs.contains(key), || refs.iter().collect())
     }
 
     /// [`Facts::unmatched`] against the entities of `catalog`, without copying every
@@ -178,10 +178,10 @@ impl Facts {
 
     /// The warnings of the keys `known` does not know, with suggestions from `names`
     /// (lower-cased references, asked for only when a key is unknown).
-    fn unmatched_by(
+    fn unmatched_by<S: AsRef<str>>(
         &self,
         known: impl Fn(&str) -> bool,
-        names: impl FnOnce() -> Vec<String>,
+        names: impl FnOnce() -> Vec<S>,
     ) -> Vec<FactsError> {
         let mut unmatched: Vec<(&String, (usize, usize))> = self
             .by_ref
@@ -197,7 +197,7 @@ impl Facts {
         };
         let mut names: HashMap<&str, Vec<&str>> = HashMap::new();
         for r in &refs {
-            if let Some((prefix, name)) = r.split_once('/') {
+            if let Some((prefix, name)) = r.as_ref().split_once('/') {
                 names.entry(prefix).or_default().push(name);
             }
         }

@@ -157,14 +157,14 @@ impl<'a> Scorer<'a> {
         self.entity_parts.as_ref()
     }
 
-    /// Refuses a report that kept only parts of its documents when the checks may read
-    /// others: their results would differ from the whole documents'.
-    pub(super) fn check_kept(&self, report: &LintReport) -> Result<(), ScoreError> {
-        let Some(kept) = &report.kept else {
+    /// Refuses a report that kept only parts `kept` of its documents when the checks may
+    /// read others: their results would differ from the whole documents'.
+    pub(super) fn check_kept(&self, kept: Option<&Projection>) -> Result<(), ScoreError> {
+        let Some(kept) = kept else {
             return Ok(());
         };
         match &self.entity_parts {
-            Some(parts) if kept.parts.covers(parts) => Ok(()),
+            Some(parts) if kept.covers(parts) => Ok(()),
             _ => Err(ScoreError::PartsNotKept),
         }
     }
@@ -217,7 +217,7 @@ impl<'a> Scorer<'a> {
         report: &LintReport,
         entities: Entities<'_>,
     ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
-        self.check_kept(report)?;
+        self.check_kept(report.kept.as_ref().map(|k| &k.parts))?;
         let run = self.start(&report.owners)?;
         let files = shown_files(report);
         let evaluate =

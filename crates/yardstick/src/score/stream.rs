@@ -4,7 +4,6 @@
 use rayon::prelude::*;
 
 use crate::lint::{pipelined, CatalogIndex, Keep, Kept, LintOptions, LintReport, Source};
-use crate::yaml::Limits;
 
 use super::memo::MemoStats;
 use super::model::{EntityScore, Summary};
@@ -114,12 +113,8 @@ impl Scorer<'_> {
     ) -> Result<StreamSummary, ScoreError> {
         // The sources and `each` stay on the calling thread; each chunk's work is spread.
         let pool = self.pool()?;
-        if let Keep::Parts(parts) = index.keep() {
-            let probe = LintReport {
-                kept: Some(Kept::new(parts, Limits::default())),
-                ..LintReport::default()
-            };
-            self.check_kept(&probe)?;
+        if let Keep::Parts(asked) = index.keep() {
+            self.check_kept(Some(&Kept::parts(asked)))?;
         }
         let run = self.start(index.owners())?;
         let mut summary = SummaryBuilder::new(self.options());

@@ -64,21 +64,6 @@ impl Projection {
         self.add(&path);
     }
 
-    /// Adds every part of `other`.
-    pub fn merge(&mut self, other: &Projection) {
-        match (&mut *self, other) {
-            (Projection::Whole, _) => {}
-            (_, Projection::Whole) => *self = Projection::Whole,
-            (Projection::Fields(mine), Projection::Fields(theirs)) => {
-                for (field, part) in theirs {
-                    mine.entry(field.clone())
-                        .or_insert_with(Projection::empty)
-                        .merge(part);
-                }
-            }
-        }
-    }
-
     /// True when every part of `other` is a part of this projection.
     pub fn covers(&self, other: &Projection) -> bool {
         match (self, other) {
