@@ -15,6 +15,7 @@ mod memo;
 #[cfg(test)]
 mod memo_tests;
 mod model;
+mod native;
 mod scorer;
 mod stream;
 #[cfg(test)]
@@ -68,9 +69,9 @@ pub struct ScoreOptions {
     /// set, checks that look for files next to a catalog file (techdocs `mkdocs.yml`) consult
     /// this set of paths, in the same form as [`crate::SourceFile::path`], instead of the disk.
     pub known_files: Option<Arc<BTreeSet<PathBuf>>>,
-    /// Evaluate every check on every entity, never reusing the result of an entity whose
-    /// reads were equal (memoisation off: the result is the same, only slower); for tests
-    /// and measurements.
+    /// Evaluate every check on every entity in Rego, never reusing the result of an entity
+    /// whose reads were equal (memoisation off) and never evaluating a built-in check in
+    /// Rust instead: the result is the same, only slower; for tests and measurements.
     pub plain_evaluation: bool,
 }
 

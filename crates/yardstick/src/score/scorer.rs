@@ -24,6 +24,7 @@ use super::input::{entity_parts, local_facts, node_value, projected_value, relat
 use super::levels::score_and_level;
 use super::memo::{Memo, MemoKey, MemoStats};
 use super::model::{CheckResult, CheckStatus, EntityScore, ExpiredExemption, Location, Scorecard};
+use super::native::NativeCheck;
 use super::vm::Verdict;
 use super::vm::{vm_program, Worker};
 use super::{empty_catalog_data, summarize, ScoreError, ScoreOptions};
@@ -43,6 +44,8 @@ pub(super) struct PreparedCheck<'p> {
     pub(super) result_rule: String,
     /// Entry points of the check's rules in the VM program, when the VM evaluates it.
     pub(super) vm: Option<VmEntry>,
+    /// The check evaluated in Rust, when it is a built-in one (see `native`).
+    pub(super) native: Option<NativeCheck>,
     /// The `input` paths (without `input.params`) its results are memoised on, or why
     /// they are not.
     pub(super) memo: Result<MemoKey, String>,
@@ -65,6 +68,7 @@ impl<'p> PreparedCheck<'p> {
             applicable_rule: format!("data.{}.applicable", check.package),
             result_rule: format!("data.{}.result", check.package),
             vm: None,
+            native: None,
             memo: Err("not analysed".into()),
         }
     }
@@ -130,6 +134,11 @@ impl<'a> Scorer<'a> {
         }
         // The catalog is data, set per report; the program does not depend on it.
         let program = vm_program(&mut checks, &empty_catalog_data());
+        if !options.plain_evaluation {
+            for p in &mut checks {
+                p.native = NativeCheck::of(p);
+            }
+        }
         let entity_parts = plan_memo(&mut checks, options.plain_evaluation);
         Ok(Scorer {
             options,

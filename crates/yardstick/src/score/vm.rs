@@ -93,6 +93,8 @@ pub(super) struct Worker {
     /// The `(input_id, params)` the interpreter's input was last set for.
     pub(super) engine_input: Option<(u64, *const regorus::Value)>,
     pub(super) vm: Option<regorus::rvm::RegoVM>,
+    /// `data` of the run, for the checks evaluated natively.
+    data: regorus::Value,
     pub(super) next_id: u64,
     /// Shares the strings of this job's results: a scorecard repeats the same messages,
     /// pointers, kinds and owners for thousands of entities.
@@ -119,6 +121,7 @@ impl Worker {
             engine,
             engine_input: None,
             vm,
+            data: data.clone(),
             next_id: 0,
             strings: StrCache::new(4096),
         }
@@ -130,6 +133,9 @@ impl Worker {
     }
 
     pub(super) fn evaluate(&mut self, p: &PreparedCheck<'_>, input: &EntityInput) -> Evaluation {
+        if let Some(evaluation) = (p.native.as_ref()).and_then(|n| n.evaluate(input, &self.data)) {
+            return evaluation;
+        }
         if let (Some(entry), Some(vm)) = (p.vm, self.vm.as_mut()) {
             vm.set_input(input.with_params(&p.params_value));
             let applicable = match entry.applicable {
