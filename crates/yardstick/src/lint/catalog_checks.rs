@@ -284,27 +284,35 @@ impl Linter<'_> {
     pub(super) fn check_catalog(&mut self) {
         // Lent out (not copied) while the catalog changes, and put back at the end.
         let files = std::mem::take(&mut self.report.files);
-        let keep = self.report_duplicates(&files);
+        // Each reference formatted once, on the pool: the steps below all need them.
+        let mut refs: Vec<String> = (self.report.catalog.entities.par_iter())
+            .map(|e| e.entity.reference.canonical())
+            .collect();
+        let keep = self.report_duplicates(&files, &refs);
         // Backstage keeps one entity per reference: later duplicates leave the catalog.
         let catalog = &mut self.report.catalog;
-        let mut index = 0;
-        catalog.entities.retain(|_| {
-            index += 1;
-            keep.contains(&(index - 1))
-        });
+        let kept = |index: &mut usize| {
+            *index += 1;
+            keep.contains(&(*index - 1))
+        };
+        let (mut entity, mut reference) = (0, 0);
+        catalog.entities.retain(|_| kept(&mut entity));
+        refs.retain(|_| kept(&mut reference));
         catalog.entities.shrink_to_fit();
-        catalog.index_refs();
-        self.report.owners = OwnerResolution::decide(
-            &self.report.catalog,
+        catalog.index_refs_from(&refs);
+        let catalog = &self.report.catalog;
+        let owner_refs: Vec<String> = (catalog.entities.par_iter())
+            .flat_map_iter(|e| e.entity.relations.iter().filter(|r| r.field == "owner"))
+            .map(|r| r.target.canonical())
+            .collect();
+        let entities = (refs.iter().cloned()).zip(catalog.entities.iter().map(|e| e.entity.kind()));
+        self.report.owners = OwnerResolution::decide_from(
+            entities,
+            owner_refs.into_iter(),
             self.options.owners.as_deref(),
             self.options.check_refs,
         );
-        let catalog = &self.report.catalog;
-        let refs = catalog
-            .entities
-            .iter()
-            .map(|e| e.entity.reference.canonical());
-        let names = known_names(refs, &self.report.owners);
+        let names = known_names(refs.into_iter(), &self.report.owners);
         let checks = EntityChecks {
             options: self.options,
             owners: &self.report.owners,
@@ -326,19 +334,18 @@ impl Linter<'_> {
 
     /// Reports every entity whose reference an earlier document (in file and document
     /// order) already defines; gives the indexes of the first definitions.
-    fn report_duplicates(&mut self, files: &[SourceFile]) -> HashSet<usize> {
+    fn report_duplicates(&mut self, files: &[SourceFile], refs: &[String]) -> HashSet<usize> {
         let entities = &self.report.catalog.entities;
         let mut order: Vec<usize> = (0..entities.len()).collect();
         order.sort_by(|&a, &b| {
             (&files[entities[a].file].display, entities[a].document)
                 .cmp(&(&files[entities[b].file].display, entities[b].document))
         });
-        let mut first: BTreeMap<String, usize> = BTreeMap::new();
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(refs.len());
         let mut findings = Vec::new();
         for &i in &order {
-            let e = &entities[i];
-            let key = e.entity.reference.canonical();
-            let Some(&j) = first.get(&key) else {
+            let (e, key) = (&entities[i], &refs[i]);
+            let Some(&j) = first.get(key.as_str()) else {
                 first.insert(key, i);
                 continue;
             };
@@ -346,7 +353,7 @@ impl Linter<'_> {
             findings.push(duplicate_finding(
                 e,
                 &files[e.file].display,
-                key,
+                key.clone(),
                 &files[prior.file].display,
                 prior.document,
             ));

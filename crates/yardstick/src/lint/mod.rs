@@ -229,14 +229,21 @@ struct RefIndex {
 impl RefIndex {
     /// The index of `entities`, by [`EntityRef::canonical`](crate::catalog::EntityRef::canonical).
     fn new(entities: &[LoadedEntity]) -> RefIndex {
+        let refs: Vec<String> = (entities.iter())
+            .map(|e| e.entity.reference.canonical())
+            .collect();
+        RefIndex::from_refs(entities, &refs)
+    }
+
+    /// The index of `entities`, whose canonical references are `refs` (in the same order).
+    fn from_refs(entities: &[LoadedEntity], refs: &[String]) -> RefIndex {
         let mut index = RefIndex::default();
         index.by_hash.reserve(entities.len());
-        for (i, e) in entities.iter().enumerate() {
-            let key = e.entity.reference.canonical();
-            let hash = std::hash::BuildHasher::hash_one(&index.hasher, &key);
+        for (i, key) in refs.iter().enumerate() {
+            let hash = std::hash::BuildHasher::hash_one(&index.hasher, key);
             match index.by_hash.get(&hash).and_then(|&j| entities.get(j)) {
-                Some(other) if !other.entity.reference.has_canonical(&key) => {
-                    index.others.insert(key, i);
+                Some(other) if !other.entity.reference.has_canonical(key) => {
+                    index.others.insert(key.clone(), i);
                 }
                 _ => {
                     index.by_hash.insert(hash, i);
@@ -285,6 +292,16 @@ impl Catalog {
     /// Indexes the entities by reference and kind.
     fn index_refs(&mut self) {
         self.by_ref = RefIndex::new(&self.entities);
+        self.index_kinds();
+    }
+
+    /// [`Catalog::index_refs`] with the entities' canonical references, `refs`, at hand.
+    fn index_refs_from(&mut self, refs: &[String]) {
+        self.by_ref = RefIndex::from_refs(&self.entities, refs);
+        self.index_kinds();
+    }
+
+    fn index_kinds(&mut self) {
         self.kinds = (self.entities.iter())
             .map(|e| e.entity.kind().to_lowercase())
             .collect();
