@@ -302,6 +302,21 @@ fn depth_at_the_limit_parses() {
 // ---------------------------------------------------------------------------------------------
 // Size limits.
 
+/// A path whose size says nothing (a device that never ends) is read up to the limit, not
+/// forever: one `yaml/file-too-large` finding.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_device_that_never_ends_is_file_too_large() {
+    let report = yardstick::lint_paths(&["/dev/zero".into()], &yardstick::LintOptions::default())
+        .expect("lint runs");
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["yaml/file-too-large"]);
+    assert_eq!(
+        report.findings[0].message,
+        "file has more than the limit of 8388608 bytes; not read"
+    );
+}
+
 #[test]
 fn hundred_megabytes_is_file_too_large_without_parsing() {
     let text = "a: b\n".repeat(20 * 1024 * 1024); // 100 MiB

@@ -253,45 +253,29 @@ impl Linter<'_> {
         findings: &mut Vec<Finding>,
     ) -> Option<Arc<str>> {
         let limit = self.options.limits.file_bytes();
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        if size > limit as u64 {
-            let f = Finding::new(
-                RuleId::YamlFileTooLarge,
-                format!("file is {size} bytes, more than the limit of {limit} bytes; not read"),
-                display,
-                None,
-                Some(Span {
-                    line: 1,
-                    column: 1,
-                    ..Span::default()
-                }),
-            );
-            findings.push(f);
-            return None;
-        }
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let text = match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        let valid = e.utf8_error().valid_up_to();
-                        let bytes = e.into_bytes();
-                        let prefix = String::from_utf8_lossy(&bytes[..valid]);
-                        let line = prefix.matches('\n').count() + 1;
-                        let column =
-                            prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                        let f = Finding::new(
-                            RuleId::YamlEncoding,
-                            format!("invalid UTF-8 at byte {valid}; read with replacement characters, as Backstage does"),
-                            display,
-                            None,
-                            Some(Span::new(valid, 1, line, column)),
-                        );
-                        findings.push(f);
-                        String::from_utf8_lossy(&bytes).into_owned()
-                    }
+        let bytes = match read_at_most(path, limit) {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(size)) => {
+                let message = match size {
+                    Some(size) => format!(
+                        "file is {size} bytes, more than the limit of {limit} bytes; not read"
+                    ),
+                    // A file that grew, or a device: only what was read is known.
+                    None => format!("file has more than the limit of {limit} bytes; not read"),
                 };
-                Some(Arc::from(text))
+                let f = Finding::new(
+                    RuleId::YamlFileTooLarge,
+                    message,
+                    display,
+                    None,
+                    Some(Span {
+                        line: 1,
+                        column: 1,
+                        ..Span::default()
+                    }),
+                );
+                findings.push(f);
+                return None;
             }
             Err(e) => {
                 let f = Finding::new(
@@ -302,9 +286,29 @@ impl Linter<'_> {
                     None,
                 );
                 findings.push(f);
-                None
+                return None;
             }
-        }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                let line = prefix.matches('\n').count() + 1;
+                let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let f = Finding::new(
+                    RuleId::YamlEncoding,
+                    format!("invalid UTF-8 at byte {valid}; read with replacement characters, as Backstage does"),
+                    display,
+                    None,
+                    Some(Span::new(valid, 1, line, column)),
+                );
+                findings.push(f);
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+        };
+        Some(Arc::from(text))
     }
 
     fn yaml_finding(&self, e: &YamlError, display: &str, document: Option<usize>) -> Finding {
@@ -580,4 +584,24 @@ pub(super) fn sort_findings(findings: &mut [Finding]) {
                 &b.message,
             ))
     });
+}
+
+/// The bytes of the file at `path`, opened once: its size is read from the open file (no
+/// second lookup of the path), and no more than `limit` bytes and one are read, so a file
+/// that grows, or a device that never ends, is not read whole. `Ok(Err(size))` when the file
+/// is larger than `limit`: its size, or `None` when the reading found it so.
+fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Result<Vec<u8>, Option<u64>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > limit as u64 {
+        return Ok(Err(Some(size)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(limit) + 1);
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(if bytes.len() > limit {
+        Err(None)
+    } else {
+        Ok(bytes)
+    })
 }
