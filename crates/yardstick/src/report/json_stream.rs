@@ -3,8 +3,10 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
+use super::nested_json::write_at_depth;
 use super::{finding_records, FindingRecord, Report};
 use crate::lint::LintReport;
 use crate::score::{EntityScore, Summary};
@@ -96,24 +98,65 @@ impl<W: Write> JsonReportStream<W> {
     /// Writes the summary and the findings (sorted by file, as a whole report's are), ends
     /// the report, and gives the writer back.
     pub fn finish(mut self, summary: &Summary) -> io::Result<W> {
-        let out = &mut self.out;
-        out.write_all(if self.entities == 0 { b"]" } else { b"\n  ]" })?;
-        out.write_all(b",\n  \"summary\": ")?;
-        write_indented(out, summary, "  ", false)?;
-        out.write_all(b",\n  \"findings\": [")?;
         sort_by_file(&mut self.findings, |f| &f.file);
-        for (i, f) in self.findings.iter().enumerate() {
-            out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-            write_indented(out, f, "    ", true)?;
-        }
-        out.write_all(if self.findings.is_empty() {
-            b"]"
-        } else {
-            b"\n  ]"
-        })?;
-        out.write_all(b"\n}\n")?;
+        write_tail(&mut self.out, self.entities, summary, &self.findings)?;
         Ok(self.out)
     }
+}
+
+/// Entities rendered at a time, on the pool, by [`write_report`]: a few megabytes of text.
+const WINDOW: usize = 2048;
+
+/// Entities one job of the pool renders.
+const JOB: usize = 128;
+
+/// Writes `report` as [`Report::write_json`] does, with the entities rendered on the pool,
+/// a window at a time, and written in order: the same bytes as serialising it whole. A
+/// report with a comparison or an organisation scan is serialised whole.
+pub(super) fn write_report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.comparison.is_some() || report.scan.is_some() {
+        serde_json::to_writer_pretty(&mut *out, report)?;
+        return writeln!(out);
+    }
+    let stream = JsonReportStream::begin(report, &mut *out)?;
+    for (w, window) in report.entities.chunks(WINDOW).enumerate() {
+        let texts: Vec<io::Result<Vec<u8>>> = (window.par_chunks(JOB).enumerate())
+            .map(|(j, job)| {
+                let mut text = Vec::with_capacity(job.len() * 2048);
+                for (i, e) in job.iter().enumerate() {
+                    let first = (w, j, i) == (0, 0, 0);
+                    text.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    write_at_depth(&mut text, e, 2)?;
+                }
+                Ok(text)
+            })
+            .collect();
+        for text in texts {
+            stream.out.write_all(&text?)?;
+        }
+    }
+    let entities = report.entities.len();
+    write_tail(stream.out, entities, &report.summary, &report.findings)
+}
+
+/// The end of a report, after its entities (`entities` of them): the summary, the
+/// `findings` in the order given, and the closing brace.
+fn write_tail(
+    out: &mut (impl Write + ?Sized),
+    entities: usize,
+    summary: &Summary,
+    findings: &[FindingRecord],
+) -> io::Result<()> {
+    out.write_all(if entities == 0 { b"]" } else { b"\n  ]" })?;
+    out.write_all(b",\n  \"summary\": ")?;
+    write_indented(out, summary, "  ", false)?;
+    out.write_all(b",\n  \"findings\": [")?;
+    for (i, f) in findings.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        write_indented(out, f, "    ", true)?;
+    }
+    out.write_all(if findings.is_empty() { b"]" } else { b"\n  ]" })?;
+    out.write_all(b"\n}\n")
 }
 
 /// Puts a stream's findings (or what is made of them) in a whole report's order, by the
@@ -123,14 +166,18 @@ pub(super) fn sort_by_file<T>(findings: &mut [T], file: impl Fn(&T) -> &str) {
     findings.sort_by(|a, b| file(a).cmp(file(b)));
 }
 
-/// `value` as pretty JSON nested at the depth `indent` stands for: see [`write_nested`].
+/// `value` as pretty JSON nested at the depth `indent` (two spaces a level) stands for: the
+/// first line indented too when `first` (see [`write_nested`]).
 fn write_indented(
-    out: &mut impl Write,
+    out: &mut (impl Write + ?Sized),
     value: &impl Serialize,
     indent: &str,
     first: bool,
 ) -> io::Result<()> {
-    write_nested(out, &serde_json::to_string_pretty(value)?, indent, first)
+    if first {
+        out.write_all(indent.as_bytes())?;
+    }
+    write_at_depth(out, value, indent.len() / 2)
 }
 
 /// Pretty JSON `text` nested at the depth `indent` stands for: every line but the first (and

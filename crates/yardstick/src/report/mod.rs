@@ -8,6 +8,7 @@ pub mod html;
 mod json_stream;
 pub mod junit;
 pub mod markdown;
+mod nested_json;
 pub mod org;
 pub mod provenance;
 pub mod sarif;
@@ -444,9 +445,9 @@ impl Report {
         Ok(report)
     }
 
-    /// The versioned JSON report (docs/score-format.md).
+    /// The versioned JSON report (docs/score-format.md). The entities are rendered on
+    /// rayon's pool, a window of them at a time, and written in order.
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        writeln!(out)
+        json_stream::write_report(self, out)
     }
 }
