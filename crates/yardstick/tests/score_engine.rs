@@ -187,3 +187,63 @@ fn unknown_check_ids_are_accepted_with_a_warning_and_impossible_dates_are_errors
     assert_eq!(c.levels.gold.require.len(), 4);
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `has-techdocs` counts an `mkdocs.yml` only when its real path stays inside the scanned
+/// root: a symlink to a file outside is not the entity's docs, one to a file inside is.
+#[cfg(unix)]
+#[test]
+fn techdocs_follow_symlinks_only_inside_the_root() {
+    let component = |name: &str| {
+        format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n  \
+             annotations: {{backstage.io/techdocs-ref: 'dir:.'}}\nspec: {{type: service, \
+             lifecycle: production, owner: team-a}}\n"
+        )
+    };
+    let outside = catalog("techdocs-outside", &[("mkdocs.yml", "site_name: x\n")]);
+    let dir = catalog(
+        "techdocs-links",
+        &[
+            ("real/catalog-info.yaml", &component("real")),
+            ("real/mkdocs.yml", "site_name: real\n"),
+            ("inside/catalog-info.yaml", &component("inside")),
+            ("escape/catalog-info.yaml", &component("escape")),
+        ],
+    );
+    let link = std::os::unix::fs::symlink;
+    link(dir.join("real/mkdocs.yml"), dir.join("inside/mkdocs.yml")).unwrap();
+    link(outside.join("mkdocs.yml"), dir.join("escape/mkdocs.yml")).unwrap();
+    let report = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).unwrap();
+    let card = score(
+        &report,
+        &PolicySet::builtin().unwrap(),
+        &ScoreOptions::default(),
+    )
+    .unwrap();
+    let status = |name: &str| {
+        let entity = card
+            .entities
+            .iter()
+            .find(|e| e.reference.ends_with(name))
+            .unwrap();
+        let check = entity
+            .checks
+            .iter()
+            .find(|c| &*c.id == "has-techdocs")
+            .unwrap();
+        (check.status, check.message.to_string())
+    };
+    assert_eq!(status("/real").0, CheckStatus::Pass);
+    assert_eq!(status("/inside").0, CheckStatus::Pass);
+    assert_eq!(
+        status("/escape"),
+        (
+            CheckStatus::Fail,
+            "backstage.io/techdocs-ref points to a directory without mkdocs.yml: expected \
+             escape/mkdocs.yml"
+                .to_string()
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&outside);
+}

@@ -51,13 +51,12 @@ pub(super) fn local_facts(
                 .any(|n| match known_files {
                     Some(known) => known.contains(&dir.join(n)),
                     // One stat first: most lookups miss, and resolving the real path
-                    // (to keep symlinks from leaving the root) costs a stat per component.
+                    // (to keep symlinks from leaving the root) costs more. The stat
+                    // follows symlinks to the same file the real path names.
                     None => {
                         let path = dir.join(n);
                         std::fs::metadata(&path).is_ok_and(|m| m.is_file())
-                            && path
-                                .canonicalize()
-                                .is_ok_and(|real| real.starts_with(&file.root) && real.is_file())
+                            && (path.canonicalize()).is_ok_and(|real| real.starts_with(&file.root))
                     }
                 });
             let shown = crate::util::path::join_lexically(shown_dir, dir_ref.trim())
