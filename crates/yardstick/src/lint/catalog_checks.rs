@@ -61,9 +61,10 @@ impl OwnerResolution {
     }
 
     /// [`OwnerResolution::decide`] from the catalog's entities (canonical reference and kind
-    /// as written, one per reference) and its owner references (canonical).
-    pub(super) fn decide_from<'k>(
-        entities: impl Iterator<Item = (String, &'k str)>,
+    /// as written, one per reference) and its owner references (canonical). A reference is
+    /// copied only when it is a Group's or a User's.
+    pub(super) fn decide_from<'k, R: Into<String>>(
+        entities: impl Iterator<Item = (R, &'k str)>,
         owner_refs: impl Iterator<Item = String>,
         sources: Option<&OwnerDirectory>,
         check: RefCheck,
@@ -71,7 +72,7 @@ impl OwnerResolution {
         let mut known = BTreeMap::new();
         for (reference, kind) in entities {
             if kind.eq_ignore_ascii_case("group") || kind.eq_ignore_ascii_case("user") {
-                known.insert(reference, kind.to_string());
+                known.insert(reference.into(), kind.to_string());
             }
         }
         let from_catalog = known.len();
@@ -305,7 +306,9 @@ impl Linter<'_> {
             .flat_map_iter(|e| e.entity.relations.iter().filter(|r| r.field == "owner"))
             .map(|r| r.target.canonical())
             .collect();
-        let entities = (refs.iter().cloned()).zip(catalog.entities.iter().map(|e| e.entity.kind()));
+        let entities = refs
+            .iter()
+            .zip(catalog.entities.iter().map(|e| e.entity.kind()));
         self.report.owners = OwnerResolution::decide_from(
             entities,
             owner_refs.into_iter(),

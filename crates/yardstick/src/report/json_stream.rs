@@ -86,9 +86,7 @@ impl<W: Write> JsonReportStream<W> {
     /// Writes the scores of one file's entities and keeps its findings for the end.
     pub fn file(&mut self, lint: &LintReport, entities: &[EntityScore]) -> io::Result<()> {
         for e in entities {
-            self.out
-                .write_all(if self.entities == 0 { b"\n" } else { b",\n" })?;
-            write_indented(&mut self.out, e, "    ", true)?;
+            write_element(&mut self.out, e, self.entities == 0)?;
             self.entities += 1;
         }
         self.findings.extend(finding_records(lint));
@@ -124,9 +122,7 @@ pub(super) fn write_report(report: &Report, out: &mut dyn Write) -> io::Result<(
             .map(|(j, job)| {
                 let mut text = Vec::with_capacity(job.len() * 2048);
                 for (i, e) in job.iter().enumerate() {
-                    let first = (w, j, i) == (0, 0, 0);
-                    text.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    write_at_depth(&mut text, e, 2)?;
+                    write_element(&mut text, e, (w, j, i) == (0, 0, 0))?;
                 }
                 Ok(text)
             })
@@ -152,8 +148,7 @@ fn write_tail(
     write_indented(out, summary, "  ", false)?;
     out.write_all(b",\n  \"findings\": [")?;
     for (i, f) in findings.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        write_indented(out, f, "    ", true)?;
+        write_element(out, f, i == 0)?;
     }
     out.write_all(if findings.is_empty() { b"]" } else { b"\n  ]" })?;
     out.write_all(b"\n}\n")
@@ -164,6 +159,16 @@ fn write_tail(
 /// file the findings are sorted already, and the sort is stable.
 pub(super) fn sort_by_file<T>(findings: &mut [T], file: impl Fn(&T) -> &str) {
     findings.sort_by(|a, b| file(a).cmp(file(b)));
+}
+
+/// `value` as an element of one of the report's top-level arrays, on a line of its own.
+fn write_element(
+    out: &mut (impl Write + ?Sized),
+    value: &impl Serialize,
+    first: bool,
+) -> io::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    write_indented(out, value, "    ", true)
 }
 
 /// `value` as pretty JSON nested at the depth `indent` (two spaces a level) stands for: the

@@ -24,7 +24,14 @@ fn indent<W: ?Sized + Write>(writer: &mut W, depth: usize) -> io::Result<()> {
 }
 
 impl NestedFormatter {
-    /// Closes a array or object: a line break and the indent when it held a value.
+    /// Opens an array or object, one level deeper.
+    fn begin<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.current_indent += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    /// Closes an array or object: a line break and the indent when it held a value.
     fn end<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
         self.current_indent -= 1;
         if self.has_value {
@@ -43,9 +50,7 @@ impl NestedFormatter {
 
 impl Formatter for NestedFormatter {
     fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.current_indent += 1;
-        self.has_value = false;
-        writer.write_all(b"[")
+        self.begin(writer, b"[")
     }
 
     fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
@@ -66,9 +71,7 @@ impl Formatter for NestedFormatter {
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.current_indent += 1;
-        self.has_value = false;
-        writer.write_all(b"{")
+        self.begin(writer, b"{")
     }
 
     fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {

@@ -3,7 +3,8 @@
 
 use regorus::Value;
 
-use super::{annotation, at, escape, lookup, missing_pointer, non_empty, verdict, Path};
+use super::{annotation, at, lookup, missing_pointer, non_empty, verdict, Path};
+use crate::catalog::schema::escape_pointer as escape;
 use crate::score::input::EntityInput;
 use crate::score::model::CheckStatus;
 use crate::score::vm::Verdict;
@@ -37,11 +38,9 @@ pub(super) fn has_techdocs(input: &EntityInput) -> Option<Option<Verdict>> {
             "/metadata/annotations/backstage.io~1techdocs-entity",
         ),
     ] {
-        if let Value::String(value) = at(&input.entity, path) {
-            if !value.trim().is_empty() {
-                let message = format!("{key} is {value}");
-                return Some(Some(verdict(CheckStatus::Pass, message, pointer)));
-            }
+        if let Some(value) = non_empty(at(&input.entity, path)) {
+            let message = format!("{key} is {value}");
+            return Some(Some(verdict(CheckStatus::Pass, message, pointer)));
         }
     }
     let message = format!("neither {REF} nor {ENTITY} annotation is set");
@@ -122,7 +121,8 @@ impl AnyAnnotation {
 
     pub(super) fn evaluate(&self, input: &EntityInput) -> Option<Option<Verdict>> {
         let entity = &input.entity;
-        let found = (self.annotations.iter()).find(|key| non_empty(annotation(entity, key)));
+        let found =
+            (self.annotations.iter()).find(|key| non_empty(annotation(entity, key)).is_some());
         if let Some(key) = found.and_then(as_str) {
             let message = format!("{} annotation {key} is set", self.noun);
             let pointer = format!("/metadata/annotations/{}", escape(key));
@@ -145,7 +145,6 @@ impl AnyAnnotation {
 pub(in crate::score) struct HasBackups {
     /// `_database_types`: the params' list when it is one, else `["database"]`.
     database_types: Vec<Value>,
-    key: Value,
 }
 
 impl HasBackups {
@@ -154,10 +153,7 @@ impl HasBackups {
             Value::Array(types) => types.to_vec(),
             _ => vec![Value::from("database")],
         };
-        HasBackups {
-            database_types,
-            key: Value::from("yardstick.dev/backup-policy"),
-        }
+        HasBackups { database_types }
     }
 
     /// `Some(None)` when `applicable` is false; `None` for a `spec.type` that is not a
@@ -165,6 +161,8 @@ impl HasBackups {
     pub(super) fn evaluate(&self, input: &EntityInput) -> Option<Option<Verdict>> {
         static TYPE: Path = Path::new(&["spec", "type"]);
         static FACT: Path = Path::new(&["backups", "enabled"]);
+        static POLICY: Path =
+            Path::new(&["metadata", "annotations", "yardstick.dev/backup-policy"]);
         let entity = &input.entity;
         match at(entity, &TYPE) {
             Value::Undefined => return Some(None),
@@ -172,12 +170,10 @@ impl HasBackups {
             Value::String(_) => {}
             _ => return None,
         }
-        if let Value::String(policy) = annotation(entity, &self.key) {
-            if !policy.trim().is_empty() {
-                let message = format!("backup policy is {policy}");
-                let pointer = "/metadata/annotations/yardstick.dev~1backup-policy";
-                return Some(Some(verdict(CheckStatus::Pass, message, pointer)));
-            }
+        if let Some(policy) = non_empty(at(entity, &POLICY)) {
+            let message = format!("backup policy is {policy}");
+            let pointer = "/metadata/annotations/yardstick.dev~1backup-policy";
+            return Some(Some(verdict(CheckStatus::Pass, message, pointer)));
         }
         if *at(&input.facts, &FACT) == Value::Bool(true) {
             let message = "backups are enabled (fact backups.enabled)";
@@ -216,7 +212,7 @@ impl HasCostTags {
         static LABELS: Path = Path::new(&["metadata", "labels"]);
         let labels = at(&input.entity, &LABELS);
         let missing: Vec<&str> = (self.keys.iter())
-            .filter(|key| !non_empty(lookup(labels, std::slice::from_ref(key))))
+            .filter(|key| non_empty(lookup(labels, std::slice::from_ref(key))).is_none())
             .filter_map(as_str)
             .collect();
         let Some(first) = missing.first() else {

@@ -130,15 +130,13 @@ fn lookup<'v>(value: &'v Value, keys: &[Value]) -> &'v Value {
         .unwrap_or(&Value::Undefined)
 }
 
-/// `_non_empty(s)`: a string that is not empty once surrounding whitespace is removed
-/// (regorus's `trim_space` is `str::trim`).
-fn non_empty(value: &Value) -> bool {
-    matches!(value, Value::String(s) if !s.trim().is_empty())
-}
-
-/// `_escape(token)`: RFC 6901 escaping of one reference token.
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// The string `value` when `_non_empty` holds for it: a string that is not empty once
+/// surrounding whitespace is removed (regorus's `trim_space` is `str::trim`).
+fn non_empty(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s),
+        _ => None,
+    }
 }
 
 /// `metadata.annotations`.
@@ -154,10 +152,7 @@ fn missing_pointer(entity: &Value) -> &'static str {
 
 /// The annotation `key` of `entity`, or `Undefined`.
 fn annotation<'v>(entity: &'v Value, key: &Value) -> &'v Value {
-    match at(entity, &ANNOTATIONS) {
-        Value::Object(fields) => fields.get(key).unwrap_or(&Value::Undefined),
-        _ => &Value::Undefined,
-    }
+    lookup(at(entity, &ANNOTATIONS), std::slice::from_ref(key))
 }
 
 fn verdict(status: CheckStatus, message: impl Into<Arc<str>>, pointer: &str) -> Verdict {

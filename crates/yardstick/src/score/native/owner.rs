@@ -4,6 +4,7 @@
 use regorus::Value;
 
 use super::{at, lookup, verdict, Path};
+use crate::catalog::EntityRef;
 use crate::score::model::CheckStatus;
 use crate::score::vm::Verdict;
 
@@ -60,22 +61,9 @@ fn owner_ref(owner: &str, namespace: &str) -> Option<Option<String>> {
     if !owner.is_ascii() || !namespace.is_ascii() {
         return None;
     }
-    let slash = owner.find('/');
-    let colon = owner.find(':').filter(|c| slash.is_none_or(|s| *c < s));
-    let kind = colon.map_or("Group", |c| &owner[..c]);
-    let after_colon = colon.map_or(0, |c| c + 1);
-    let ns = slash.map_or(namespace, |s| &owner[after_colon..s]);
-    let name = &owner[slash.map_or(after_colon, |s| s + 1)..];
-    if kind.is_empty() || ns.is_empty() || name.is_empty() {
-        return Some(None);
-    }
-    let mut reference = String::with_capacity(kind.len() + ns.len() + name.len() + 2);
-    for (part, end) in [(kind, ":"), (ns, "/"), (name, "")] {
-        reference.push_str(part);
-        reference.push_str(end);
-    }
-    reference.make_ascii_lowercase();
-    Some(Some(reference))
+    // The lint's parser splits as `_parse_ref` does and refuses the same empty parts.
+    let parsed = EntityRef::parse(owner, Some("Group"), namespace);
+    Some(parsed.ok().map(|reference| reference.canonical()))
 }
 
 /// `_resolves`: `data.yardstick.catalog.entities[reference]` is a Group or User; `None` for
