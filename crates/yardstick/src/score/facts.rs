@@ -262,6 +262,23 @@ impl Facts {
         Json::Object(self.parsed(&reference.to_lowercase()).unwrap_or_default())
     }
 
+    /// [`Facts::get`] as the regorus value a check reads (`input.facts`), read straight
+    /// from the kept text: the same value as converting [`Facts::get`]'s, without the JSON
+    /// tree in between.
+    pub(super) fn regorus_value(&self, reference: &str) -> regorus::Value {
+        let key = if reference
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            std::borrow::Cow::Borrowed(reference)
+        } else {
+            std::borrow::Cow::Owned(reference.to_lowercase())
+        };
+        (self.by_ref.get(key.as_ref()))
+            .and_then(|text| serde_json::from_str::<regorus::Value>(text).ok())
+            .unwrap_or_else(regorus::Value::new_object)
+    }
+
     /// The top-level fact names that checks read: `NAME` in `input.facts.NAME` and
     /// `input.facts["NAME"]` of their Rego.
     ///
@@ -291,5 +308,39 @@ impl Facts {
             }
         }
         names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Facts;
+
+    /// The value checks read equals the conversion of [`Facts::get`]'s JSON, for every
+    /// kind of value a facts file holds, and for references in any case.
+    #[test]
+    fn regorus_value_is_the_json_value_converted() {
+        let facts = Facts::parse(
+            "entities:\n  Component:default/A:\n    ci: {status: passing, runs: 12, ratio: 0.5, \
+             big: 18446744073709551615, low: -7, exp: 1e300, none: null, ok: true}\n    \
+             tags: [a, 1, 2.0, {x: [ ]}]\n    name: \"Ωmega \\u00e9\"\n  \
+             component:default/b: {}\n",
+        )
+        .unwrap();
+        for reference in [
+            "component:default/a",
+            "Component:Default/A",
+            "component:default/b",
+            "component:default/missing",
+        ] {
+            assert_eq!(
+                facts.regorus_value(reference),
+                regorus::Value::from(facts.get(reference)),
+                "{reference}"
+            );
+        }
+        assert_ne!(
+            facts.regorus_value("component:default/a"),
+            regorus::Value::new_object()
+        );
     }
 }

@@ -1,15 +1,15 @@
 //! A check's `input`: the entity, its relations, its facts and what yardstick knows from
 //! the file system (`input.local`).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::lint::{LintReport, LoadedEntity};
 use crate::policy::Reads;
 use crate::util::shared_str::{SharedStr, StrCache};
 use crate::yaml::Projection;
+
+use super::local_files::FileLookup;
 
 pub(super) fn relation(
     loaded: &LoadedEntity,
@@ -28,10 +28,10 @@ pub(super) fn relation(
 pub(super) fn local_facts(
     loaded: &LoadedEntity,
     report: &LintReport,
-    known_files: Option<&BTreeSet<PathBuf>>,
-) -> Json {
+    files: &FileLookup<'_>,
+) -> regorus::Value {
     let Some(file) = report.files.get(loaded.file) else {
-        return json!({});
+        return regorus::Value::new_object();
     };
     let techdocs = loaded
         .entity
@@ -40,7 +40,7 @@ pub(super) fn local_facts(
         .and_then(|n| n.as_str())
         .and_then(|r| r.trim().strip_prefix("dir:"));
     let Some(dir_ref) = techdocs else {
-        return json!({});
+        return regorus::Value::new_object();
     };
     let catalog_dir = file.path.parent().unwrap_or(&file.root);
     let shown_dir = Path::new(&file.display).parent().unwrap_or(Path::new(""));
@@ -48,17 +48,7 @@ pub(super) fn local_facts(
         Some(dir) if dir.starts_with(&file.root) => {
             let found = ["mkdocs.yml", "mkdocs.yaml"]
                 .iter()
-                .any(|n| match known_files {
-                    Some(known) => known.contains(&dir.join(n)),
-                    // One stat first: most lookups miss, and resolving the real path
-                    // (to keep symlinks from leaving the root) costs more. The stat
-                    // follows symlinks to the same file the real path names.
-                    None => {
-                        let path = dir.join(n);
-                        std::fs::metadata(&path).is_ok_and(|m| m.is_file())
-                            && (path.canonicalize()).is_ok_and(|real| real.starts_with(&file.root))
-                    }
-                });
+                .any(|n| files.is_file_inside(&dir.join(n), &file.root));
             let shown = crate::util::path::join_lexically(shown_dir, dir_ref.trim())
                 .unwrap_or_default()
                 .join("mkdocs.yml");
@@ -69,7 +59,23 @@ pub(super) fn local_facts(
             format!("{} (outside the scanned root; not checked)", dir_ref.trim()),
         ),
     };
-    json!({"techdocs": {"ref": format!("dir:{dir_ref}"), "dir_ref": true, "mkdocs_found": found, "expected": expected}})
+    techdocs_value(dir_ref, found, expected)
+}
+
+/// `{"techdocs": {"ref", "dir_ref", "mkdocs_found", "expected"}}`, built as a regorus value
+/// directly: the value that converting the same JSON gives.
+fn techdocs_value(dir_ref: &str, found: bool, expected: String) -> regorus::Value {
+    use regorus::Value;
+    let techdocs = BTreeMap::from([
+        (Value::from("ref"), Value::from(format!("dir:{dir_ref}"))),
+        (Value::from("dir_ref"), Value::from(true)),
+        (Value::from("mkdocs_found"), Value::from(found)),
+        (Value::from("expected"), Value::from(expected)),
+    ]);
+    Value::from(BTreeMap::from([(
+        Value::from("techdocs"),
+        Value::from(techdocs),
+    )]))
 }
 
 /// The parts of one entity's `input`, converted once; `input.params` is per check.
@@ -156,5 +162,22 @@ pub(super) fn node_value(node: crate::yaml::NodeRef<'_>) -> regorus::Value {
                 .collect::<BTreeMap<_, _>>(),
         ),
         Y::Opaque => regorus::Value::new_object(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn techdocs_value_is_the_json_converted() {
+        for found in [true, false] {
+            let expected = json!({"techdocs": {"ref": "dir:./docs", "dir_ref": true,
+                "mkdocs_found": found, "expected": "svc/docs/mkdocs.yml"}});
+            assert_eq!(
+                super::techdocs_value("./docs", found, "svc/docs/mkdocs.yml".into()),
+                regorus::Value::from(expected)
+            );
+        }
     }
 }

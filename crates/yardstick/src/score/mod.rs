@@ -11,6 +11,7 @@ mod facts;
 mod gate;
 mod input;
 mod levels;
+mod local_files;
 mod memo;
 #[cfg(test)]
 mod memo_tests;

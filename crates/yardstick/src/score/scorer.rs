@@ -1,8 +1,6 @@
 //! The [`Scorer`]: checks compiled once with their configuration, scoring every entity of a
 //! report in parallel.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -22,6 +20,7 @@ use super::exemptions::{split_exemptions, today_utc};
 use super::facts::Facts;
 use super::input::{entity_parts, local_facts, node_value, projected_value, relation, EntityInput};
 use super::levels::score_and_level;
+use super::local_files::FileLookup;
 use super::memo::{Memo, MemoKey, MemoStats};
 use super::model::{CheckResult, CheckStatus, EntityScore, ExpiredExemption, Location, Scorecard};
 use super::native::NativeCheck;
@@ -314,6 +313,7 @@ impl<'a> Scorer<'a> {
             active,
             expired,
             memo: Memo::new(self.checks.len(), self.threads()),
+            files: FileLookup::new(options.known_files.as_deref()),
         })
     }
 }
@@ -327,6 +327,7 @@ pub(super) struct Run<'s, 'a> {
     active: Vec<Exemption>,
     pub(super) expired: Vec<ExpiredExemption>,
     memo: Memo,
+    files: FileLookup<'a>,
 }
 
 impl Run<'_, '_> {
@@ -361,7 +362,7 @@ impl Run<'_, '_> {
             &options.facts,
             &self.active,
             &options.config.levels,
-            options.known_files.as_deref(),
+            &self.files,
         )
     }
 
@@ -455,7 +456,7 @@ pub(super) fn score_entity(
     facts: &Facts,
     exemptions: &[Exemption],
     levels: &LevelRules,
-    known_files: Option<&BTreeSet<PathBuf>>,
+    lookup: &FileLookup<'_>,
 ) -> EntityScore {
     let reference = loaded.entity.reference.canonical();
     let kind = worker.strings.get(loaded.entity.kind());
@@ -501,8 +502,8 @@ pub(super) fn score_entity(
                 None => node_value(loaded.entity.root.root()),
             },
             reference: regorus::Value::from(reference.as_str()),
-            facts: regorus::Value::from(facts.get(&reference)),
-            local: regorus::Value::from(local_facts(loaded, report, known_files)),
+            facts: facts.regorus_value(&reference),
+            local: local_facts(loaded, report, lookup),
             input_id: worker.next_input_id(),
         });
         match memo.evaluate(index, p, input, worker) {

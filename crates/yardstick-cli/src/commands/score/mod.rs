@@ -137,11 +137,16 @@ fn whole(args: &ScoreArgs, setup: Setup) -> Result<u8, String> {
     };
     output::emit(&args.output, &report, output::Live::Score(&rows))?;
     record::record_if_asked(&args.record, &report, &scan_paths(&args.scan))?;
-    Ok(if report.summary.gate.passed {
+    let code = if report.summary.gate.passed {
         EXIT_OK
     } else {
         EXIT_FINDINGS
-    })
+    };
+    // The process ends next, and the system takes its memory back at once: freeing the
+    // report's and the facts' allocations one by one takes about 0.1 s at 100k entities.
+    drop(scorer);
+    std::mem::forget((report, options));
+    Ok(code)
 }
 
 /// The scanned paths as a report lists them.
