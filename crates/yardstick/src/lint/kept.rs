@@ -85,8 +85,8 @@ impl Kept {
         let name = written.locate("/metadata/name");
         let relations = (entity.relations.iter()).map(|r| written.locate_value(&r.pointer));
         Some(Pruned {
-            root: CompactTree::from_node(&self.parts.prune(&entity.root)),
-            source: source.map(|s| CompactTree::from_node(&self.parts.prune(s))),
+            root: CompactTree::from_parts(&entity.root, &self.parts),
+            source: source.map(|s| CompactTree::from_parts(s, &self.parts)),
             spans: std::iter::once(name).chain(relations).collect(),
         })
     }

@@ -11,13 +11,20 @@ use crate::yaml::{parse_stream, Limits};
 /// Facts about entities from outside the catalog (CI status, monitoring, ...).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
-    /// Each entity's facts as compact JSON text: a few dozen bytes where the parsed value
-    /// took about 600 per object (a facts file of 2.8 MB held 63 MB parsed).
-    by_ref: BTreeMap<String, Box<str>>,
-    /// Where each entity's facts are written in the parsed file (line, column).
-    written_at: BTreeMap<String, (usize, usize)>,
-    /// Where each fact name is written: (lower-cased entity ref, name) to (line, column).
-    names_at: BTreeMap<(String, String), (usize, usize)>,
+    /// Each entity's facts, by lower-cased reference.
+    by_ref: BTreeMap<String, EntityFacts>,
+}
+
+/// One entity's facts, and where they are written.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct EntityFacts {
+    /// The facts as compact JSON text: a few dozen bytes where the parsed value took about
+    /// 600 per object (a facts file of 2.8 MB held 63 MB parsed).
+    text: Box<str>,
+    /// Where the entity's facts are written in the parsed file (line, column).
+    written_at: Option<(usize, usize)>,
+    /// Where each fact name is written (line, column).
+    names_at: Vec<(String, (usize, usize))>,
 }
 
 /// A problem in a facts file (an error when parsing; a warning from [`Facts::unmatched`]).
@@ -92,23 +99,21 @@ impl Facts {
                 )
             })?;
             for ent in entities {
-                if ent.value.as_map().is_none() {
+                let Some(names) = ent.value.as_map() else {
                     return Err(fail(
                         format!("facts for `{}` must be a mapping", ent.key),
                         ent.value.span,
                     ));
+                };
+                let entry = facts.merge(ent.key.to_lowercase(), ent.value.to_json());
+                for name in names {
+                    let at = (name.key_span.line as usize, name.key_span.column as usize);
+                    match entry.names_at.iter_mut().find(|(n, _)| *n == *name.key) {
+                        Some(known) => known.1 = at,
+                        None => entry.names_at.push((name.key.to_string(), at)),
+                    }
                 }
-                facts.insert(&ent.key, ent.value.to_json());
-                for name in ent.value.as_map().unwrap_or_default() {
-                    facts.names_at.insert(
-                        (ent.key.to_lowercase(), name.key.to_string()),
-                        (name.key_span.line as usize, name.key_span.column as usize),
-                    );
-                }
-                facts.written_at.insert(
-                    ent.key.to_lowercase(),
-                    (ent.key_span.line as usize, ent.key_span.column as usize),
-                );
+                entry.written_at = Some((ent.key_span.line as usize, ent.key_span.column as usize));
             }
         }
         Ok(facts)
@@ -116,19 +121,29 @@ impl Facts {
 
     /// Adds or merges facts for an entity.
     pub fn insert(&mut self, reference: &str, value: Json) {
-        let key = reference.to_lowercase();
-        let mut facts = self.parsed(&key).unwrap_or_default();
+        self.merge(reference.to_lowercase(), value);
+    }
+
+    /// Adds or merges facts for the lower-cased reference `key`: the names of `value` (an
+    /// object) replace those known; its entry.
+    fn merge(&mut self, key: String, value: Json) -> &mut EntityFacts {
+        let entry = self.by_ref.entry(key).or_default();
+        let mut facts: serde_json::Map<String, Json> = match &*entry.text {
+            "" => serde_json::Map::new(),
+            known => serde_json::from_str(known).unwrap_or_default(),
+        };
         if let Json::Object(from) = value {
             facts.extend(from);
         }
         // A map of JSON values always serialises.
         let text = serde_json::to_string(&facts).unwrap_or_else(|_| "{}".into());
-        self.by_ref.insert(key, text.into_boxed_str());
+        entry.text = text.into_boxed_str();
+        entry
     }
 
     /// The facts kept for a lower-cased reference.
     fn parsed(&self, key: &str) -> Option<serde_json::Map<String, Json>> {
-        serde_json::from_str(self.by_ref.get(key)?).ok()
+        serde_json::from_str(&self.by_ref.get(key)?.text).ok()
     }
 
     /// True when no entity has facts.
@@ -183,11 +198,9 @@ impl Facts {
         known: impl Fn(&str) -> bool,
         names: impl FnOnce() -> Vec<S>,
     ) -> Vec<FactsError> {
-        let mut unmatched: Vec<(&String, (usize, usize))> = self
-            .by_ref
-            .keys()
-            .filter(|key| !known(key))
-            .map(|key| (key, self.written_at.get(key).copied().unwrap_or((1, 1))))
+        let mut unmatched: Vec<(&String, (usize, usize))> = (self.by_ref.iter())
+            .filter(|(key, _)| !known(key))
+            .map(|(key, entry)| (key, entry.written_at.unwrap_or((1, 1))))
             .collect();
         unmatched.sort_by_key(|(_, at)| *at);
         let refs = if unmatched.is_empty() {
@@ -238,18 +251,18 @@ impl Facts {
     /// assert!(warnings[0].message.ends_with("did you mean `monitoring`?"));
     /// ```
     pub fn misnamed(&self, read: &BTreeSet<String>) -> Vec<FactsError> {
-        let mut warnings: Vec<FactsError> = self
-            .names_at
-            .iter()
-            .filter(|((_, name), _)| !read.contains(name))
-            .filter_map(|((reference, name), &(line, column))| {
+        let names = (self.by_ref.iter())
+            .flat_map(|(reference, entry)| entry.names_at.iter().map(move |n| (reference, n)));
+        let mut warnings: Vec<FactsError> = names
+            .filter(|(_, (name, _))| !read.contains(name))
+            .filter_map(|(reference, (name, (line, column)))| {
                 let near = did_you_mean(name, read.iter().map(String::as_str))?;
                 Some(FactsError {
                     message: format!(
                         "no check reads fact `{name}` of `{reference}`; did you mean `{near}`?"
                     ),
-                    line,
-                    column,
+                    line: *line,
+                    column: *column,
                 })
             })
             .collect();
@@ -275,7 +288,7 @@ impl Facts {
             std::borrow::Cow::Owned(reference.to_lowercase())
         };
         (self.by_ref.get(key.as_ref()))
-            .and_then(|text| serde_json::from_str::<regorus::Value>(text).ok())
+            .and_then(|entry| serde_json::from_str::<regorus::Value>(&entry.text).ok())
             .unwrap_or_else(regorus::Value::new_object)
     }
 
@@ -314,6 +327,30 @@ impl Facts {
 #[cfg(test)]
 mod tests {
     use super::Facts;
+
+    /// An entity written twice (in two cases) merges: a later name replaces an earlier
+    /// one, and warnings point at the later place.
+    #[test]
+    fn an_entity_written_twice_merges_and_points_at_the_later_place() {
+        let facts = Facts::parse(
+            "entities:\n  component:default/a:\n    monitorng: {x: 1}\n  \
+             Component:default/A:\n    monitorng: {y: 2}\n    ci: {status: passing}\n  \
+             component:default/zz: {}\n",
+        )
+        .unwrap();
+        let a = facts.get("component:default/a");
+        assert_eq!(a["monitorng"], serde_json::json!({"y": 2}));
+        assert_eq!(a["ci"]["status"], "passing");
+        let read = std::collections::BTreeSet::from(["monitoring".to_string(), "ci".to_string()]);
+        let misnamed = facts.misnamed(&read);
+        assert_eq!(misnamed.len(), 1);
+        assert_eq!((misnamed[0].line, misnamed[0].column), (5, 5));
+        let unmatched = facts.unmatched(["component:default/a"]);
+        assert_eq!(unmatched.len(), 1);
+        assert_eq!((unmatched[0].line, unmatched[0].column), (7, 3));
+        let none = facts.unmatched(["component:default/zz"]);
+        assert_eq!((none[0].line, none[0].column), (4, 3));
+    }
 
     /// The value checks read equals the conversion of [`Facts::get`]'s JSON, for every
     /// kind of value a facts file holds, and for references in any case.

@@ -2,7 +2,8 @@
 //! accepted entity until the end of scoring). Nodes live in one `Vec` addressed by `u32`
 //! indices, map entries in another, and every string (keys included) in one buffer.
 
-use super::node::{unescape_token, Node, Value};
+use super::node::{unescape_token, Entry, Node, Value};
+use super::projection::Projection;
 use super::{js_number_to_string, Span};
 
 /// What a slot holds; its payload is in [`Slot::a`] and [`Slot::b`].
@@ -141,28 +142,45 @@ fn index(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Counts what a tree needs, so that each buffer is allocated once and exactly.
-fn measure(node: &Node, counts: &mut (usize, usize, usize)) {
+/// Counts what a tree needs, so that each buffer is allocated once and exactly: the parts of
+/// `node` that `part` keeps.
+fn measure(node: &Node, part: &Projection, counts: &mut (usize, usize, usize)) {
     counts.0 += 1;
     match &node.value {
         Value::String(s) => counts.2 += s.len(),
-        Value::Seq(items) => items.iter().for_each(|n| measure(n, counts)),
+        Value::Seq(items) => items.iter().for_each(|n| measure(n, WHOLE, counts)),
         Value::Map(entries) => {
-            for e in entries {
+            for (e, below) in kept(entries, part) {
                 counts.1 += 1;
                 if WELL_KNOWN_KEYS.binary_search(&e.key.as_str()).is_err() {
                     counts.2 += e.key.len();
                 }
-                measure(&e.value, counts);
+                measure(&e.value, below, counts);
             }
         }
         _ => {}
     }
 }
 
+/// The whole of any node.
+static WHOLE: &Projection = &Projection::Whole;
+
+/// The entries of a map that `part` keeps, each with the part of its value kept, as
+/// [`Projection::prune`] keeps them.
+fn kept<'n, 'p>(
+    entries: &'n [Entry],
+    part: &'p Projection,
+) -> impl Iterator<Item = (&'n Entry, &'p Projection)> + Clone {
+    entries.iter().filter_map(move |e| match part {
+        Projection::Whole => Some((e, WHOLE)),
+        Projection::Fields(fields) => Some((e, fields.get(&*e.key)?)),
+    })
+}
+
 /// Writes `node` into slot `at` (already reserved), reserving and writing its children.
 fn fill(
     node: &Node,
+    part: &Projection,
     at: usize,
     nodes: &mut Vec<Slot>,
     entries: &mut Vec<EntrySlot>,
@@ -184,13 +202,14 @@ fn fill(
             let first = nodes.len();
             nodes.extend(items.iter().map(|n| placeholder(n.span)));
             for (i, item) in items.iter().enumerate() {
-                fill(item, first + i, nodes, entries, strings);
+                fill(item, WHOLE, first + i, nodes, entries, strings);
             }
             (Tag::Seq, index(first), index(items.len()))
         }
         Value::Map(map) => {
             let first = entries.len();
-            for e in map {
+            let kept = kept(map, part);
+            for (e, _) in kept.clone() {
                 let (key_start, key_len) = match WELL_KNOWN_KEYS.binary_search(&e.key.as_str()) {
                     Ok(known) => (index(known), WELL_KNOWN),
                     Err(_) => {
@@ -208,11 +227,12 @@ fn fill(
                     value: index(value),
                 });
             }
-            for (i, e) in map.iter().enumerate() {
+            let count = entries.len() - first;
+            for (i, (e, below)) in kept.enumerate() {
                 let value = entries[first + i].value as usize;
-                fill(&e.value, value, nodes, entries, strings);
+                fill(&e.value, below, value, nodes, entries, strings);
             }
-            (Tag::Map, index(first), index(map.len()))
+            (Tag::Map, index(first), index(count))
         }
         Value::Opaque => (Tag::Opaque, 0, 0),
     };
@@ -238,13 +258,30 @@ fn placeholder(span: Span) -> Slot {
 impl CompactTree {
     /// Packs `node`.
     pub fn from_node(node: &Node) -> CompactTree {
+        CompactTree::from_parts(node, WHOLE)
+    }
+
+    /// Packs the parts of `node` that `parts` keeps: the tree
+    /// [`CompactTree::from_node`] packs from [`Projection::prune`]'s, without building
+    /// the pruned tree first.
+    ///
+    /// ```
+    /// use yardstick::{parse_stream, CompactTree, Limits, Projection};
+    /// let stream = parse_stream("metadata: {name: a}\nspec: {owner: team-a, type: service}\n", &Limits::default());
+    /// let node = stream.documents[0].root.as_ref().unwrap();
+    /// let mut parts = Projection::empty();
+    /// parts.add_pointer("/spec/owner");
+    /// let packed = CompactTree::from_parts(node, &parts);
+    /// assert_eq!(packed, CompactTree::from_node(&parts.prune(node)));
+    /// ```
+    pub fn from_parts(node: &Node, parts: &Projection) -> CompactTree {
         let mut counts = (0, 0, 0);
-        measure(node, &mut counts);
+        measure(node, parts, &mut counts);
         let mut nodes = Vec::with_capacity(counts.0);
         let mut entries = Vec::with_capacity(counts.1);
         let mut strings = String::with_capacity(counts.2);
         nodes.push(placeholder(node.span));
-        fill(node, 0, &mut nodes, &mut entries, &mut strings);
+        fill(node, parts, 0, &mut nodes, &mut entries, &mut strings);
         CompactTree {
             nodes: nodes.into_boxed_slice(),
             entries: entries.into_boxed_slice(),
@@ -619,6 +656,35 @@ mod tests {
         let tree = CompactTree::from_node(node);
         assert_eq!(tree.to_node(), *node);
         assert_eq!(tree.root().to_json(), node.to_json());
+    }
+
+    /// Packing the kept parts directly gives the tree of packing the pruned tree: for no
+    /// part, the whole, fields below maps, below lists and below scalars, and keys the
+    /// document does not have.
+    #[test]
+    fn packing_parts_equals_packing_the_pruned_tree() {
+        use crate::yaml::Projection;
+        let stream = crate::yaml::parse_stream(DOC, &crate::yaml::Limits::default());
+        let node = stream.documents[0].root.as_ref().expect("a root");
+        let pointers: [&[&str]; 8] = [
+            &[],
+            &[""],
+            &["/metadata/name"],
+            &["/metadata/annotations/a~0b~1c", "/spec/n", "/spec/s"],
+            &["/metadata/tags/0", "/kind/deeper"],
+            &["/spec", "/spec/e/x", "/missing/key"],
+            &["/metadata", "/bin"],
+            &["/apiVersion", "/spec/z", "/spec/e"],
+        ];
+        for group in pointers {
+            let mut parts = Projection::empty();
+            group.iter().for_each(|p| parts.add_pointer(p));
+            assert_eq!(
+                CompactTree::from_parts(node, &parts),
+                CompactTree::from_node(&parts.prune(node)),
+                "{group:?}"
+            );
+        }
     }
 
     #[test]
