@@ -75,9 +75,13 @@ impl Kept {
     }
 
     /// `entity`'s tree and `source` (the document as written, when not the same) pruned to
-    /// the kept parts, with the spans lint's catalog-wide checks need; `None` for a
+    /// the kept `parts` (a run's [`Kept::parts`]), with the spans lint's catalog-wide checks need; `None` for a
     /// Location, which keeps its whole document.
-    pub(super) fn prune(&self, entity: &Entity, source: Option<&Node>) -> Option<Pruned> {
+    pub(super) fn prune(
+        parts: &Projection,
+        entity: &Entity,
+        source: Option<&Node>,
+    ) -> Option<Pruned> {
         if Kept::keeps_whole(&entity.reference.kind) {
             return None;
         }
@@ -85,8 +89,8 @@ impl Kept {
         let name = written.locate("/metadata/name");
         let relations = (entity.relations.iter()).map(|r| written.locate_value(&r.pointer));
         Some(Pruned {
-            root: CompactTree::from_parts(&entity.root, &self.parts),
-            source: source.map(|s| CompactTree::from_parts(s, &self.parts)),
+            root: CompactTree::from_parts(&entity.root, parts),
+            source: source.map(|s| CompactTree::from_parts(s, parts)),
             spans: std::iter::once(name).chain(relations).collect(),
         })
     }

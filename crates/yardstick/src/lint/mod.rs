@@ -16,6 +16,7 @@ mod kept;
 mod linter;
 mod locations;
 mod placeholders;
+mod reader;
 mod repository;
 mod sources;
 #[cfg(test)]
