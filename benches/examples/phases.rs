@@ -8,7 +8,8 @@
 //! Generates a catalog of ENTITIES (default 100000) entities into DIR (default: a temporary
 //! directory), then runs the phases round-robin RUNS times (default 3) — events, parse,
 //! lint, score, score on one thread, end-to-end (lint, score and the JSON report written to
-//! a sink, as `yardstick score --format json` does), then again — so that a change in machine
+//! a sink, as `yardstick score --format json` does; the report is freed after the clock
+//! stops, as the command leaves it to the end of the process), then again — so that a change in machine
 //! load hits every phase alike, and prints the median of each and the ratios. `events` is
 //! the YAML library alone (saphyr's parser, events only: the strict parse floor), `parse`
 //! is `yardstick::parse_stream` (events plus the tree with spans), `score-1t` is the

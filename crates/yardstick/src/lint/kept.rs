@@ -75,8 +75,8 @@ impl Kept {
     }
 
     /// `entity`'s tree and `source` (the document as written, when not the same) pruned to
-    /// the kept `parts` (a run's [`Kept::parts`]), with the spans lint's catalog-wide checks need; `None` for a
-    /// Location, which keeps its whole document.
+    /// the kept `parts` (a run's [`Kept::parts`]), with the spans lint's catalog-wide checks
+    /// need; `None` for a Location, which keeps its whole document.
     pub(super) fn prune(
         parts: &Projection,
         entity: &Entity,

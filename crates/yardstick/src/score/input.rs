@@ -33,10 +33,11 @@ pub(super) fn local_facts(
     let Some(file) = report.files.get(loaded.file) else {
         return regorus::Value::new_object();
     };
-    let techdocs = loaded
-        .entity
-        .root
-        .pointer("/metadata/annotations/backstage.io~1techdocs-ref")
+    // `pointer("/metadata/annotations/backstage.io~1techdocs-ref")`, without parsing it.
+    let techdocs = (loaded.entity.root.root())
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get("backstage.io/techdocs-ref"))
         .and_then(|n| n.as_str())
         .and_then(|r| r.trim().strip_prefix("dir:"));
     let Some(dir_ref) = techdocs else {

@@ -10,6 +10,7 @@
 //! answer.
 
 use std::collections::{BTreeSet, HashSet};
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 use std::sync::RwLock;
 
@@ -39,9 +40,11 @@ impl<'a> FileLookup<'a> {
 
 /// Directories strictly between a root and an entity's directory that were found to be
 /// real directories (not symlinks), each reached through real directories from the root.
+/// Kept as their bytes: hashing a `Path` goes component by component, and two spellings of
+/// one directory only cost a second `lstat`.
 #[derive(Default)]
 pub(super) struct RealDirs {
-    known: RwLock<HashSet<PathBuf>>,
+    known: RwLock<HashSet<OsString>>,
 }
 
 impl RealDirs {
@@ -74,7 +77,7 @@ impl RealDirs {
         {
             return false;
         }
-        if self.read().contains(dir) {
+        if self.read().contains(dir.as_os_str()) {
             return true;
         }
         let real = dir
@@ -82,18 +85,18 @@ impl RealDirs {
             .is_some_and(|parent| self.is_real_dir(parent, root, true))
             && std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
         if real && remember {
-            self.write().insert(dir.to_path_buf());
+            self.write().insert(dir.as_os_str().to_os_string());
         }
         real
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashSet<PathBuf>> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashSet<OsString>> {
         self.known
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashSet<PathBuf>> {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashSet<OsString>> {
         self.known
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
