@@ -125,11 +125,11 @@ impl<'o> Linter<'o> {
     }
 
     /// What reading and parsing files needs of this run.
-    fn reader(&self) -> FileReader<'o> {
+    fn reader(&self) -> FileReader<'_> {
         FileReader {
             options: self.options,
-            display_base: self.display_base.clone(),
-            parts: (self.report.kept.as_ref()).map(|kept| kept.parts.clone()),
+            display_base: self.display_base.as_deref(),
+            parts: (self.report.kept.as_ref()).map(|kept| &kept.parts),
             whole_documents: self.setup.is_some(),
         }
     }
@@ -141,11 +141,10 @@ impl<'o> Linter<'o> {
     /// and validation were about two thirds of the lint time on one core. (Reading the next
     /// batch while applying one was tried in session 15: no faster on two cores.)
     pub(super) fn run(&mut self) {
-        let reader = self.reader();
         while !self.queue.is_empty() {
             let take = self.queue.len().min(BATCH_FILES);
             let batch: Vec<Queued> = self.queue.drain(..take).collect();
-            let prepared = reader.prepare(&batch, &unread(&batch, &self.visited));
+            let prepared = (self.reader()).prepare(&batch, &unread(&batch, &self.visited));
             self.apply_batch(batch, prepared);
         }
     }

@@ -55,12 +55,12 @@ pub(super) struct CheckedDocument {
 
 /// What reading, parsing and validating a file needs of a lint run: no state that applying
 /// files changes.
-pub(super) struct FileReader<'o> {
-    pub(super) options: &'o LintOptions,
+pub(super) struct FileReader<'a> {
+    pub(super) options: &'a LintOptions,
     /// The directory shown paths are relative to (else each file's root).
-    pub(super) display_base: Option<PathBuf>,
+    pub(super) display_base: Option<&'a Path>,
     /// The parts each entity keeps (see [`Kept`]); `None`: whole documents.
-    pub(super) parts: Option<Projection>,
+    pub(super) parts: Option<&'a Projection>,
     /// Whole trees are kept for every entity (an app-config's kind rules read them).
     pub(super) whole_documents: bool,
 }
@@ -71,7 +71,7 @@ pub(super) type Prepared = (String, ReadFile, Option<ParsedFile>);
 impl FileReader<'_> {
     /// How `path`, found under `root`, is shown.
     pub(super) fn display(&self, path: &Path, root: &Path) -> String {
-        display_path(self.display_base.as_deref(), path, root)
+        display_path(self.display_base, path, root)
     }
 
     /// Reads and parses the files `todo` (indexes into `batch`) on the pool.
@@ -214,7 +214,7 @@ impl FileReader<'_> {
                         let written = source.as_ref().unwrap_or(&e.root);
                         misspelled_spec_keys(e, written, display, doc.index)
                     });
-                    let pruned = (self.parts.as_ref().zip(entity.as_ref()))
+                    let pruned = (self.parts.zip(entity.as_ref()))
                         .and_then(|(parts, e)| Kept::prune(parts, e, source.as_ref()));
                     // The whole trees serve only findings about the document (its problems,
                     // an app-config's kind rules): not built for an entity that keeps parts

@@ -171,8 +171,8 @@ fn write_element(
     write_indented(out, value, "    ", true)
 }
 
-/// `value` as pretty JSON nested at the depth `indent` (two spaces a level) stands for: the
-/// first line indented too when `first` (see [`write_nested`]).
+/// `value` as pretty JSON nested at the depth `indent` (two spaces a level) stands for, the
+/// first line indented too when `first` (see [`write_at_depth`]).
 fn write_indented(
     out: &mut (impl Write + ?Sized),
     value: &impl Serialize,
@@ -183,25 +183,4 @@ fn write_indented(
         out.write_all(indent.as_bytes())?;
     }
     write_at_depth(out, value, indent.len() / 2)
-}
-
-/// Pretty JSON `text` nested at the depth `indent` stands for: every line but the first (and
-/// the first too when `first`) starts with `indent`. JSON strings hold no raw line breaks, so
-/// lines are the formatter's own.
-pub(super) fn write_nested(
-    out: &mut (impl Write + ?Sized),
-    text: &str,
-    indent: &str,
-    first: bool,
-) -> io::Result<()> {
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.write_all(b"\n")?;
-        }
-        if i > 0 || first {
-            out.write_all(indent.as_bytes())?;
-        }
-        out.write_all(line.as_bytes())?;
-    }
-    Ok(())
 }

@@ -1,5 +1,6 @@
 //! Facts about entities from outside the catalog (CI status, monitoring, on-call, ...).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value as Json;
@@ -272,22 +273,14 @@ impl Facts {
 
     /// Facts of an entity (`{}` when none).
     pub fn get(&self, reference: &str) -> Json {
-        Json::Object(self.parsed(&reference.to_lowercase()).unwrap_or_default())
+        Json::Object(self.parsed(&key_of(reference)).unwrap_or_default())
     }
 
     /// [`Facts::get`] as the regorus value a check reads (`input.facts`), read straight
     /// from the kept text: the same value as converting [`Facts::get`]'s, without the JSON
     /// tree in between.
     pub(super) fn regorus_value(&self, reference: &str) -> regorus::Value {
-        let key = if reference
-            .bytes()
-            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-        {
-            std::borrow::Cow::Borrowed(reference)
-        } else {
-            std::borrow::Cow::Owned(reference.to_lowercase())
-        };
-        (self.by_ref.get(key.as_ref()))
+        (self.by_ref.get(key_of(reference).as_ref()))
             .and_then(|entry| serde_json::from_str::<regorus::Value>(&entry.text).ok())
             .unwrap_or_else(regorus::Value::new_object)
     }
@@ -321,6 +314,19 @@ impl Facts {
             }
         }
         names
+    }
+}
+
+/// `reference` lower-cased, as facts are keyed; copied only when it has upper-case or
+/// non-ASCII letters (a canonical reference has neither).
+fn key_of(reference: &str) -> Cow<'_, str> {
+    if reference
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(reference)
+    } else {
+        Cow::Owned(reference.to_lowercase())
     }
 }
 

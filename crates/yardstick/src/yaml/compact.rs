@@ -3,7 +3,7 @@
 //! indices, map entries in another, and every string (keys included) in one buffer.
 
 use super::node::{unescape_token, Entry, Node, Value};
-use super::projection::Projection;
+use super::projection::{Projection, WHOLE};
 use super::{js_number_to_string, Span};
 
 /// What a slot holds; its payload is in [`Slot::a`] and [`Slot::b`].
@@ -148,7 +148,7 @@ fn measure(node: &Node, part: &Projection, counts: &mut (usize, usize, usize)) {
     counts.0 += 1;
     match &node.value {
         Value::String(s) => counts.2 += s.len(),
-        Value::Seq(items) => items.iter().for_each(|n| measure(n, WHOLE, counts)),
+        Value::Seq(items) => items.iter().for_each(|n| measure(n, &WHOLE, counts)),
         Value::Map(entries) => {
             for (e, below) in kept(entries, part) {
                 counts.1 += 1;
@@ -162,9 +162,6 @@ fn measure(node: &Node, part: &Projection, counts: &mut (usize, usize, usize)) {
     }
 }
 
-/// The whole of any node.
-static WHOLE: &Projection = &Projection::Whole;
-
 /// The entries of a map that `part` keeps, each with the part of its value kept, as
 /// [`Projection::prune`] keeps them.
 fn kept<'n, 'p>(
@@ -172,7 +169,7 @@ fn kept<'n, 'p>(
     part: &'p Projection,
 ) -> impl Iterator<Item = (&'n Entry, &'p Projection)> + Clone {
     entries.iter().filter_map(move |e| match part {
-        Projection::Whole => Some((e, WHOLE)),
+        Projection::Whole => Some((e, &WHOLE)),
         Projection::Fields(fields) => Some((e, fields.get(&*e.key)?)),
     })
 }
@@ -202,7 +199,7 @@ fn fill(
             let first = nodes.len();
             nodes.extend(items.iter().map(|n| placeholder(n.span)));
             for (i, item) in items.iter().enumerate() {
-                fill(item, WHOLE, first + i, nodes, entries, strings);
+                fill(item, &WHOLE, first + i, nodes, entries, strings);
             }
             (Tag::Seq, index(first), index(items.len()))
         }
@@ -258,7 +255,7 @@ fn placeholder(span: Span) -> Slot {
 impl CompactTree {
     /// Packs `node`.
     pub fn from_node(node: &Node) -> CompactTree {
-        CompactTree::from_parts(node, WHOLE)
+        CompactTree::from_parts(node, &WHOLE)
     }
 
     /// Packs the parts of `node` that `parts` keeps: the tree

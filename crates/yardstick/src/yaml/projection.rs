@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use super::node::{unescape_token, Node, Value};
 use super::{CompactTree, Span, ValueRef};
 
-static WHOLE: Projection = Projection::Whole;
+/// The whole of any node, for parts that are not below a map's fields.
+pub(super) static WHOLE: Projection = Projection::Whole;
 
 /// Parts of a YAML document, as a tree of map fields: a tree pruned to a projection holds
 /// the same value at every path the projection names, and the same spans along it.

@@ -38,7 +38,6 @@ use serde_sarif::sarif::{
     Run, RunAutomationDetails, Sarif, Tool, ToolComponent, Version,
 };
 
-use super::json_stream::write_nested;
 use super::text::plural;
 use super::{RenderOptions, Report};
 
@@ -132,6 +131,27 @@ fn visible_json(value: &impl serde::Serialize) -> io::Result<String> {
         serde_json::Serializer::with_formatter(&mut text, visible::VisibleControls::default());
     value.serialize(&mut serializer)?;
     String::from_utf8(text).map_err(io::Error::other)
+}
+
+/// Pretty JSON `text` nested at the depth `indent` stands for: every line but the first (and
+/// the first too when `first`) starts with `indent`. JSON strings hold no raw line breaks, so
+/// lines are the formatter's own.
+fn write_nested(
+    out: &mut (impl Write + ?Sized),
+    text: &str,
+    indent: &str,
+    first: bool,
+) -> io::Result<()> {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        if i > 0 || first {
+            out.write_all(indent.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// The SARIF log of a report, keeping at most `max_results` results.
