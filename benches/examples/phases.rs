@@ -21,6 +21,9 @@
 //! catalog's size on disk. A
 //! separate process per measurement keeps the timing runs' allocations (and other sizes)
 //! out of the peak.
+//!
+//! `PHASES_ONLY=events,end-to-end` (comma-separated phase names, `memory` for the peaks)
+//! runs only those phases: a quicker comparison of two builds.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -32,9 +35,16 @@ use yardstick::{
 };
 use yardstick_benches::{catalog_files, generate, parse_events, round_ratio, TempDir};
 
+/// The median; zero for a phase that was not run (see `PHASES_ONLY`).
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
-    runs[runs.len() / 2]
+    runs.get(runs.len() / 2).copied().unwrap_or_default()
+}
+
+/// Whether `phase` is timed: every phase, or those `PHASES_ONLY` (comma-separated) names,
+/// for a quicker comparison of two builds (e.g. `PHASES_ONLY=events,end-to-end`).
+fn selected(phase: &str) -> bool {
+    std::env::var("PHASES_ONLY").map_or(true, |only| only.split(',').any(|p| p == phase))
 }
 
 /// CPU time (user + system, all threads) of this process so far, from `/proc/self/stat`
@@ -226,7 +236,9 @@ fn main() {
     let files = catalog_files(&dir).expect("list files");
     let (wall, cpu) = Inputs::new(&dir, &files).time_rounds(runs);
     print_timings(wall, cpu, runs);
-    print_memory(&dir, &files);
+    if selected("memory") {
+        print_memory(&dir, &files);
+    }
 }
 
 /// What the phases work on, prepared before any timing.
@@ -253,7 +265,12 @@ impl<'a> Inputs<'a> {
             files,
             limits,
             policies,
-            report: lint(dir),
+            // Built only when a scoring phase is timed.
+            report: if selected("score") || selected("score-1t") {
+                lint(dir)
+            } else {
+                LintReport::default()
+            },
             all: options(&facts_text, None),
             one: options(&facts_text, Some(1)),
             facts_text,
@@ -295,7 +312,7 @@ impl<'a> Inputs<'a> {
         let mut wall: Vec<Vec<Duration>> = vec![Vec::new(); PHASES.len()];
         let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); PHASES.len()];
         for _ in 0..runs {
-            for (i, phase) in PHASES.iter().enumerate() {
+            for (i, phase) in PHASES.iter().enumerate().filter(|(_, p)| selected(p)) {
                 let (w, c) = self.time(phase);
                 wall[i].push(w);
                 cpu[i].extend(c);
@@ -354,9 +371,8 @@ fn print_timings(wall: Vec<Vec<Duration>>, cpu: Vec<Vec<Duration>>, runs: usize)
     let round_ratios = round_ratios(&wall);
     let wall: Vec<f64> = wall.into_iter().map(|v| ms(median(v))).collect();
     // CPU medians only if every run had a CPU time.
-    let cpu: Option<Vec<f64>> = cpu
-        .into_iter()
-        .map(|v| (v.len() == runs).then(|| ms(median(v))))
+    let cpu: Option<Vec<f64>> = (cpu.into_iter().zip(PHASES))
+        .map(|(v, phase)| (v.len() == runs || !selected(phase)).then(|| ms(median(v))))
         .collect();
     println!("phase        wall (median of {runs})   cpu (median)");
     for (i, name) in PHASES.iter().enumerate() {

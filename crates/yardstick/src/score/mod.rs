@@ -42,7 +42,6 @@ use crate::config::{Config, FailOn};
 use crate::lint::LintReport;
 use crate::policy::{PolicyError, PolicySet};
 
-use crate::util::shared_str::SharedStr;
 use gate::Failures;
 use levels::Tally;
 
@@ -151,6 +150,16 @@ pub(super) fn summarize(
     summary.finish(expired)
 }
 
+/// Adds `e` to the tally of `key` (`(none)` when there is none) in `groups`; the key is
+/// copied only the first time it is met.
+fn add_to(groups: &mut BTreeMap<String, Tally>, key: Option<&str>, e: &EntityScore) {
+    let key = key.unwrap_or("(none)");
+    match groups.get_mut(key) {
+        Some(tally) => tally.add(e),
+        None => groups.entry(key.to_string()).or_default().add(e),
+    }
+}
+
 /// [`Summary`] built entity by entity, in report order, without holding the entities.
 pub(super) struct SummaryBuilder<'o> {
     options: &'o ScoreOptions,
@@ -173,10 +182,9 @@ impl<'o> SummaryBuilder<'o> {
     }
 
     pub(super) fn add(&mut self, e: &EntityScore) {
-        let group = |key: &Option<SharedStr>| key.as_deref().unwrap_or("(none)").to_string();
         self.catalog.add(e);
-        self.owners.entry(group(&e.owner)).or_default().add(e);
-        self.systems.entry(group(&e.system)).or_default().add(e);
+        add_to(&mut self.owners, e.owner.as_deref(), e);
+        add_to(&mut self.systems, e.system.as_deref(), e);
         self.failures.add(e);
     }
 

@@ -179,7 +179,8 @@ impl<'a> Scorer<'a> {
 
     /// Scores every accepted entity of `report`.
     pub fn score(&self, report: &LintReport) -> Result<Scorecard, ScoreError> {
-        self.score_counting(report).map(|(card, _)| card)
+        let entities = Entities::Borrowed(&report.catalog.entities);
+        (self.score_entities(report, entities, Counting::No)).map(|(card, _)| card)
     }
 
     /// [`Scorer::score`], and how often each check's result was reused for an entity
@@ -188,7 +189,8 @@ impl<'a> Scorer<'a> {
         &self,
         report: &LintReport,
     ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
-        self.score_entities(report, Entities::Borrowed(&report.catalog.entities))
+        let entities = Entities::Borrowed(&report.catalog.entities);
+        self.score_entities(report, entities, Counting::Yes)
     }
 
     /// [`Scorer::score`] on a lint report it takes: each accepted entity is dropped (its
@@ -215,7 +217,7 @@ impl<'a> Scorer<'a> {
         mut report: LintReport,
     ) -> Result<(Scorecard, LintReport), ScoreError> {
         let entities = std::mem::take(&mut report.catalog.entities);
-        let (card, _) = self.score_entities(&report, Entities::Owned(entities))?;
+        let (card, _) = self.score_entities(&report, Entities::Owned(entities), Counting::No)?;
         Ok((card, report))
     }
 
@@ -224,9 +226,10 @@ impl<'a> Scorer<'a> {
         &self,
         report: &LintReport,
         entities: Entities<'_>,
+        counting: Counting,
     ) -> Result<(Scorecard, Vec<MemoStats>), ScoreError> {
         self.check_kept(report.kept.as_ref().map(|k| &k.parts))?;
-        let run = self.start(&report.owners)?;
+        let run = self.start(&report.owners, counting)?;
         let files = shown_files(report);
         let evaluate =
             |worker: &mut Worker, loaded: &LoadedEntity| run.score(worker, loaded, report, &files);
@@ -281,7 +284,11 @@ impl<'a> Scorer<'a> {
 
     /// What one run shares across its entities, for a catalog whose owners resolve as
     /// `owners` says.
-    pub(super) fn start(&self, owners: &OwnerResolution) -> Result<Run<'_, 'a>, ScoreError> {
+    pub(super) fn start(
+        &self,
+        owners: &OwnerResolution,
+        counting: Counting,
+    ) -> Result<Run<'_, 'a>, ScoreError> {
         let options = self.options;
         // Per run: a long-lived scorer sees exemptions expire at midnight (UTC).
         let today = match (&options.today, options.now_ns) {
@@ -313,6 +320,7 @@ impl<'a> Scorer<'a> {
             active,
             expired,
             memo: Memo::new(self.checks.len(), self.threads()),
+            counting,
             files: FileLookup::new(options.known_files.as_deref()),
         })
     }
@@ -327,7 +335,17 @@ pub(super) struct Run<'s, 'a> {
     active: Vec<Exemption>,
     pub(super) expired: Vec<ExpiredExemption>,
     memo: Memo,
+    counting: Counting,
     files: FileLookup<'a>,
+}
+
+/// Whether a run reports how often results were reused ([`MemoStats`]). A run that does not
+/// evaluates the natively read checks without the memo: their evaluation costs less than a
+/// key, and the memo would change no result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Counting {
+    Yes,
+    No,
 }
 
 impl Run<'_, '_> {
@@ -357,6 +375,7 @@ impl Run<'_, '_> {
             report,
             files,
             &self.scorer.checks,
+            self.counting,
             // Plain evaluation reads the whole entity (the memo tests compare the two).
             (self.scorer.entity_parts.as_ref()).filter(|_| !options.plain_evaluation),
             &options.facts,
@@ -452,6 +471,7 @@ pub(super) fn score_entity(
     report: &LintReport,
     files: &[SharedStr],
     checks: &[PreparedCheck<'_>],
+    counting: Counting,
     entity_parts: Option<&Projection>,
     facts: &Facts,
     exemptions: &[Exemption],
@@ -506,7 +526,12 @@ pub(super) fn score_entity(
             local: local_facts(loaded, report, lookup),
             input_id: worker.next_input_id(),
         });
-        match memo.evaluate(index, p, input, worker) {
+        let evaluation = if counting == Counting::No && p.native.is_some() {
+            worker.evaluate(p, input)
+        } else {
+            memo.evaluate(index, p, input, worker)
+        };
+        match evaluation {
             Ok(None) => result.message = worker.strings.get("the check's applicable rule is false"),
             Ok(Some(Verdict {
                 status,

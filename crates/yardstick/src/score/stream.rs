@@ -7,7 +7,7 @@ use crate::lint::{pipelined, CatalogIndex, Keep, Kept, LintOptions, LintReport, 
 
 use super::memo::MemoStats;
 use super::model::{EntityScore, Summary};
-use super::scorer::{shown_files, Scorer};
+use super::scorer::{shown_files, Counting, Scorer};
 use super::{ScoreError, SummaryBuilder};
 
 /// One source linted and scored by [`Scorer::score_stream`].
@@ -116,7 +116,7 @@ impl Scorer<'_> {
         if let Keep::Parts(asked) = index.keep() {
             self.check_kept(Some(&Kept::parts(asked)))?;
         }
-        let run = self.start(index.owners())?;
+        let run = self.start(index.owners(), Counting::Yes)?;
         let mut summary = SummaryBuilder::new(self.options());
         let work = |chunk: Vec<(usize, S)>| -> Vec<StreamedFile> {
             (chunk.into_par_iter())

@@ -9,6 +9,8 @@ use crate::policy::Check;
 use crate::util::edit_distance::did_you_mean;
 use crate::yaml::{parse_stream, Limits};
 
+mod plain_json;
+
 /// Facts about entities from outside the catalog (CI status, monitoring, ...).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
@@ -56,6 +58,14 @@ impl Facts {
     /// assert_eq!(f.get("component:default/a")["ci"]["status"], "passing");
     /// ```
     pub fn parse(text: &str) -> Result<Self, FactsError> {
+        match plain_json::parse(text) {
+            Some(facts) => Ok(facts),
+            None => Self::parse_yaml(text),
+        }
+    }
+
+    /// [`Facts::parse`] reading the text as YAML, whatever it is.
+    fn parse_yaml(text: &str) -> Result<Self, FactsError> {
         let limits = Limits {
             max_file_bytes: Self::MAX_BYTES,
             ..Limits::default()
@@ -315,6 +325,11 @@ impl Facts {
         }
         names
     }
+}
+
+/// An ASCII `reference` lower-cased, as facts are keyed (`to_lowercase` gives the same).
+fn key_of_ascii(reference: &str) -> String {
+    reference.to_ascii_lowercase()
 }
 
 /// `reference` lower-cased, as facts are keyed; copied only when it has upper-case or
