@@ -23,9 +23,9 @@ use super::levels::score_and_level;
 use super::local_files::FileLookup;
 use super::memo::{Memo, MemoKey, MemoStats};
 use super::model::{CheckResult, CheckStatus, EntityScore, ExpiredExemption, Location, Scorecard};
-use super::native::NativeCheck;
-use super::vm::Verdict;
+use super::native::{Json as JsonView, NativeCheck, Views, Yaml};
 use super::vm::{vm_program, Worker};
+use super::vm::{Evaluation, Verdict};
 use super::{empty_catalog_data, summarize, ScoreError, ScoreOptions};
 
 /// A check ready to evaluate, with configuration applied.
@@ -368,21 +368,20 @@ impl Run<'_, '_> {
         files: &[SharedStr],
     ) -> EntityScore {
         let options = self.scorer.options;
-        score_entity(
-            worker,
-            &self.memo,
-            loaded,
+        let context = EntityContext {
+            memo: &self.memo,
             report,
             files,
-            &self.scorer.checks,
-            self.counting,
+            checks: &self.scorer.checks,
+            counting: self.counting,
             // Plain evaluation reads the whole entity (the memo tests compare the two).
-            (self.scorer.entity_parts.as_ref()).filter(|_| !options.plain_evaluation),
-            &options.facts,
-            &self.active,
-            &options.config.levels,
-            &self.files,
-        )
+            entity_parts: (self.scorer.entity_parts.as_ref()).filter(|_| !options.plain_evaluation),
+            facts: &options.facts,
+            exemptions: &self.active,
+            levels: &options.config.levels,
+            lookup: &self.files,
+        };
+        score_entity(worker, &context, loaded)
     }
 
     /// How often each check's result was reused.
@@ -463,32 +462,45 @@ pub(super) fn catalog_data(owners: &OwnerResolution) -> Json {
     json!({"has_owners": owners.strict, "entities": entities})
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What scoring an entity reads besides the entity: the same for every entity of a run.
+pub(super) struct EntityContext<'r, 'p> {
+    memo: &'r Memo,
+    report: &'r LintReport,
+    /// How the report's files are shown (see [`shown_files`]).
+    files: &'r [SharedStr],
+    checks: &'r [PreparedCheck<'p>],
+    counting: Counting,
+    /// The parts of the entity the checks read (`None`: the whole entity).
+    entity_parts: Option<&'r Projection>,
+    facts: &'r Facts,
+    exemptions: &'r [Exemption],
+    levels: &'r LevelRules,
+    lookup: &'r FileLookup<'r>,
+}
+
+/// What the checks read of one entity besides its tree, built on first use (Groups and
+/// Users have no check to evaluate): the checks read natively read the tree and the facts
+/// in place; `input`, the regorus values Rego reads, is built only for a check that needs
+/// it.
+#[derive(Default)]
+struct EntityReads {
+    /// The facts as JSON (`None` inside when it has none).
+    facts: Option<Option<Json>>,
+    local: Option<regorus::Value>,
+    input: Option<EntityInput>,
+}
+
 pub(super) fn score_entity(
     worker: &mut Worker,
-    memo: &Memo,
+    cx: &EntityContext<'_, '_>,
     loaded: &LoadedEntity,
-    report: &LintReport,
-    files: &[SharedStr],
-    checks: &[PreparedCheck<'_>],
-    counting: Counting,
-    entity_parts: Option<&Projection>,
-    facts: &Facts,
-    exemptions: &[Exemption],
-    levels: &LevelRules,
-    lookup: &FileLookup<'_>,
 ) -> EntityScore {
     let reference = loaded.entity.reference.canonical();
     let kind = worker.strings.get(loaded.entity.kind());
-    let file = files
-        .get(loaded.file)
-        .cloned()
-        .unwrap_or_else(|| SharedStr::from(""));
-    // Built on first use (Groups and Users have no check to evaluate), straight from the
-    // YAML tree into regorus values: no `serde_json::Value` for the entity.
-    let mut input: Option<EntityInput> = None;
-    let mut results = Vec::with_capacity(checks.len());
-    for (index, p) in checks.iter().enumerate() {
+    let file = (cx.files.get(loaded.file).cloned()).unwrap_or_else(|| SharedStr::from(""));
+    let mut reads = EntityReads::default();
+    let mut results = Vec::with_capacity(cx.checks.len());
+    for (index, p) in cx.checks.iter().enumerate() {
         let mut result = CheckResult {
             id: p.id.clone(),
             status: CheckStatus::NotApplicable,
@@ -507,31 +519,15 @@ pub(super) fn score_entity(
             results.push(result);
             continue;
         }
-        if let Some(x) = exemptions
-            .iter()
-            .find(|x| x.check == p.check.id && x.entity == reference)
+        if let Some(x) =
+            (cx.exemptions.iter()).find(|x| x.check == p.check.id && x.entity == reference)
         {
             result.status = CheckStatus::Exempt;
             result.message = worker.strings.get(&format!("exempt: {}", x.reason));
             results.push(result);
             continue;
         }
-        let input = input.get_or_insert_with(|| EntityInput {
-            entity: match entity_parts {
-                Some(parts) => projected_value(parts, loaded.entity.root.root()),
-                None => node_value(loaded.entity.root.root()),
-            },
-            reference: regorus::Value::from(reference.as_str()),
-            facts: facts.regorus_value(&reference),
-            local: local_facts(loaded, report, lookup),
-            input_id: worker.next_input_id(),
-        });
-        let evaluation = if counting == Counting::No && p.native.is_some() {
-            worker.evaluate(p, input)
-        } else {
-            memo.evaluate(index, p, input, worker)
-        };
-        match evaluation {
+        match evaluate(worker, cx, loaded, &reference, &mut reads, (index, p)) {
             Ok(None) => result.message = worker.strings.get("the check's applicable rule is false"),
             Ok(Some(Verdict {
                 status,
@@ -540,7 +536,7 @@ pub(super) fn score_entity(
             })) => {
                 result.status = status;
                 result.message = worker.strings.get(&message);
-                let (span, (end_line, end_column)) = report.locate(loaded, &pointer);
+                let (span, (end_line, end_column)) = cx.report.locate(loaded, &pointer);
                 result.location = Some(Location {
                     file: file.clone(),
                     line: span.line,
@@ -557,7 +553,7 @@ pub(super) fn score_entity(
         }
         results.push(result);
     }
-    let (score, level) = score_and_level(&results, levels);
+    let (score, level) = score_and_level(&results, cx.levels);
     EntityScore {
         owner: relation(loaded, "owner", &mut worker.strings),
         system: relation(loaded, "system", &mut worker.strings),
@@ -568,4 +564,40 @@ pub(super) fn score_entity(
         level,
         checks: results,
     }
+}
+
+/// Check `p` (the `index`th) on the entity `loaded`: read in place when it is read
+/// natively and no reuse is counted, else through the memo on `input`.
+fn evaluate(
+    worker: &mut Worker,
+    cx: &EntityContext<'_, '_>,
+    loaded: &LoadedEntity,
+    reference: &str,
+    reads: &mut EntityReads,
+    (index, p): (usize, &PreparedCheck<'_>),
+) -> Evaluation {
+    let root = loaded.entity.root.root();
+    let local = (reads.local).get_or_insert_with(|| local_facts(loaded, cx.report, cx.lookup));
+    if let Some(native) = p.native.as_ref().filter(|_| cx.counting == Counting::No) {
+        let facts = (reads.facts).get_or_insert_with(|| cx.facts.json_value(reference));
+        let views = Views {
+            entity: Yaml(Some(root)),
+            facts: JsonView(facts.as_ref()),
+            local: &*local,
+        };
+        if let Some(evaluation) = native.evaluate_views(views, worker.data()) {
+            return evaluation;
+        }
+    }
+    let input = reads.input.get_or_insert_with(|| EntityInput {
+        entity: match cx.entity_parts {
+            Some(parts) => projected_value(parts, root),
+            None => node_value(root),
+        },
+        reference: regorus::Value::from(reference),
+        facts: cx.facts.regorus_value(reference),
+        local: local.clone(),
+        input_id: worker.next_input_id(),
+    });
+    cx.memo.evaluate(index, p, input, worker)
 }

@@ -38,17 +38,9 @@ fn projected(value: &serde_json::Value, root: &str, paths: &[Vec<String>]) -> se
     out
 }
 
-/// The VM must give the interpreter's answer for every built-in check, on inputs of the
-/// wrong types and shapes and with non-default params (the catalog-level tests only
-/// see well-formed entities); so must every fast path: a memoised result (hit or miss),
-/// and evaluation on an input holding only the check's static reads.
-#[test]
-fn vm_agrees_with_interpreter_on_builtin_checks() {
-    let set = PolicySet::builtin().unwrap();
-    let data = regorus::Value::from(json!({"yardstick": {"catalog": {
-        "has_owners": true,
-        "entities": {"group:default/team-a": {"kind": "Group"}, "user:ns/jo": {"kind": "user"}}
-    }}}));
+/// Entities (of every shape the built-in checks tell apart), facts and `input.local`, as
+/// JSON, for the agreement tests.
+fn agreement_inputs() -> Vec<(serde_json::Value, serde_json::Value, serde_json::Value)> {
     let owners = [
         json!(null),
         json!(""),
@@ -94,11 +86,6 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
         json!({"techdocs": {"ref": "dir:.", "dir_ref": true, "mkdocs_found": false, "expected": "a/mkdocs.yml"}}),
         json!({"techdocs": {"ref": "dir:.", "dir_ref": true, "mkdocs_found": true, "expected": "mkdocs.yml"}}),
     ];
-    let params = [
-        json!({}),
-        json!({"annotations": ["a/b", 3, "opsgenie.com/team"], "label_keys": ["x", 1, "cost-center"], "database_types": ["database", "cache"]}),
-        json!({"annotations": "x", "label_keys": [], "database_types": 5}),
-    ];
     let mut inputs = Vec::new();
     for (i, owner) in owners.iter().enumerate() {
         let a = &annotations[i % annotations.len()];
@@ -121,6 +108,80 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
     }
     inputs.push((json!({}), json!({}), json!({})));
     inputs.push((json!("not an object"), json!({}), json!({})));
+    inputs
+}
+
+/// Params of the built-in checks for the agreement tests: none, others, and of wrong types.
+fn agreement_params() -> Vec<serde_json::Value> {
+    vec![
+        json!({}),
+        json!({"annotations": ["a/b", 3, "opsgenie.com/team"], "label_keys": ["x", 1, "cost-center"], "database_types": ["database", "cache"]}),
+        json!({"annotations": "x", "label_keys": [], "database_types": 5}),
+    ]
+}
+
+/// `data.yardstick.catalog` for the agreement tests: owners must resolve, two do.
+fn agreement_data() -> regorus::Value {
+    regorus::Value::from(json!({"yardstick": {"catalog": {
+        "has_owners": true,
+        "entities": {"group:default/team-a": {"kind": "Group"}, "user:ns/jo": {"kind": "user"}}
+    }}}))
+}
+
+/// The built-in checks read in place (the entity's compact YAML tree, the facts as JSON)
+/// answer as they do on the regorus values of the same input, which the test below holds
+/// to Rego: on the same inputs and params, and with facts missing read as `{}`.
+#[test]
+fn checks_read_in_place_agree_with_their_regorus_reading() {
+    use super::native::{Json, Views, Yaml};
+    let (set, data) = (PolicySet::builtin().unwrap(), agreement_data());
+    let mut compared = 0;
+    for param in &agreement_params() {
+        let mut checks: Vec<PreparedCheck<'_>> = (set.checks().iter())
+            .map(|c| PreparedCheck::new(c, c.severity, 1.0, param.clone()))
+            .collect();
+        vm_program(&mut checks, &data).expect("the built-ins compile for the VM");
+        for (n, (entity, facts, local)) in agreement_inputs().iter().enumerate() {
+            let stream = parse_stream(&entity.to_string(), &Limits::default());
+            let tree =
+                crate::yaml::CompactTree::from_node(stream.documents[0].root.as_ref().unwrap());
+            let input = EntityInput {
+                entity: regorus::Value::from(entity.clone()),
+                reference: regorus::Value::from("component:default/x"),
+                facts: regorus::Value::from(facts.clone()),
+                local: regorus::Value::from(local.clone()),
+                input_id: n as u64,
+            };
+            let no_facts = (facts == &json!({})).then_some(None);
+            for p in &checks {
+                let native = NativeCheck::of(p).expect("a built-in check");
+                let want = native.evaluate(&input, &data);
+                for facts in no_facts.into_iter().chain([Some(facts)]) {
+                    let views = Views {
+                        entity: Yaml(Some(tree.root())),
+                        facts: Json(facts),
+                        local: &input.local,
+                    };
+                    let got = native.evaluate_views(views, &data);
+                    assert_eq!(got, want, "{} on {entity} {facts:?} {local}", p.check.id);
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 2000, "{compared}");
+}
+
+/// The VM must give the interpreter's answer for every built-in check, on inputs of the
+/// wrong types and shapes and with non-default params (the catalog-level tests only
+/// see well-formed entities); so must every fast path: a memoised result (hit or miss),
+/// and evaluation on an input holding only the check's static reads.
+#[test]
+fn vm_agrees_with_interpreter_on_builtin_checks() {
+    let set = PolicySet::builtin().unwrap();
+    let data = agreement_data();
+    let inputs = agreement_inputs();
+    let params = agreement_params();
     let (mut compared, mut native) = (0, 0);
     for param in &params {
         let mut checks: Vec<PreparedCheck<'_>> = set

@@ -127,6 +127,11 @@ impl Worker {
         }
     }
 
+    /// `data` of the run.
+    pub(super) fn data(&self) -> &regorus::Value {
+        &self.data
+    }
+
     pub(super) fn next_input_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id

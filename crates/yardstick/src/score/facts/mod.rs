@@ -286,6 +286,12 @@ impl Facts {
         Json::Object(self.parsed(&key_of(reference)).unwrap_or_default())
     }
 
+    /// The facts of an entity as JSON, for the checks read natively; `None` when it has
+    /// none (read as `{}`).
+    pub(super) fn json_value(&self, reference: &str) -> Option<Json> {
+        serde_json::from_str(&self.by_ref.get(key_of(reference).as_ref())?.text).ok()
+    }
+
     /// [`Facts::get`] as the regorus value a check reads (`input.facts`), read straight
     /// from the kept text: the same value as converting [`Facts::get`]'s, without the JSON
     /// tree in between.

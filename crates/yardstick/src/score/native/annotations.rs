@@ -3,25 +3,29 @@
 
 use regorus::Value;
 
-use super::{annotation, at, lookup, missing_pointer, non_empty, verdict, Path};
+use super::view::{Shape, View, Views};
+use super::{annotation, at, missing_pointer, non_empty, verdict, Path};
 use crate::catalog::schema::escape_pointer as escape;
-use crate::score::input::EntityInput;
 use crate::score::model::CheckStatus;
 use crate::score::vm::Verdict;
 
 /// `has_techdocs.rego`; `None` when `input.local.techdocs.expected` is not a string.
-pub(super) fn has_techdocs(input: &EntityInput) -> Option<Option<Verdict>> {
+pub(super) fn has_techdocs<'v>(
+    input: Views<impl View<'v>, impl View<'v>, impl View<'v>>,
+) -> Option<Option<Verdict>> {
     const REF: &str = "backstage.io/techdocs-ref";
     const ENTITY: &str = "backstage.io/techdocs-entity";
     static DIR_REF: Path = Path::new(&["techdocs", "dir_ref"]);
     static FOUND: Path = Path::new(&["techdocs", "mkdocs_found"]);
     static EXPECTED: Path = Path::new(&["techdocs", "expected"]);
     let ref_pointer = "/metadata/annotations/backstage.io~1techdocs-ref";
-    let local = &input.local;
-    if *at(local, &DIR_REF) == Value::Bool(true) && *at(local, &FOUND) == Value::Bool(false) {
-        let expected = match at(local, &EXPECTED) {
-            Value::Undefined => "mkdocs.yml",
-            Value::String(s) => s,
+    let local = input.local;
+    if at(local, &DIR_REF).shape() == Shape::Bool(true)
+        && at(local, &FOUND).shape() == Shape::Bool(false)
+    {
+        let expected = match at(local, &EXPECTED).shape() {
+            Shape::Undefined => "mkdocs.yml",
+            Shape::Str(s) => s,
             _ => return None,
         };
         let message =
@@ -38,13 +42,13 @@ pub(super) fn has_techdocs(input: &EntityInput) -> Option<Option<Verdict>> {
             "/metadata/annotations/backstage.io~1techdocs-entity",
         ),
     ] {
-        if let Some(value) = non_empty(at(&input.entity, path)) {
+        if let Some(value) = non_empty(at(input.entity, path)) {
             let message = format!("{key} is {value}");
             return Some(Some(verdict(CheckStatus::Pass, message, pointer)));
         }
     }
     let message = format!("neither {REF} nor {ENTITY} annotation is set");
-    let pointer = missing_pointer(&input.entity);
+    let pointer = missing_pointer(input.entity);
     Some(Some(verdict(CheckStatus::Fail, message, pointer)))
 }
 
@@ -119,8 +123,11 @@ impl AnyAnnotation {
         }
     }
 
-    pub(super) fn evaluate(&self, input: &EntityInput) -> Option<Option<Verdict>> {
-        let entity = &input.entity;
+    pub(super) fn evaluate<'v>(
+        &self,
+        input: Views<impl View<'v>, impl View<'v>, impl View<'v>>,
+    ) -> Option<Option<Verdict>> {
+        let entity = input.entity;
         let found =
             (self.annotations.iter()).find(|key| non_empty(annotation(entity, key)).is_some());
         if let Some(key) = found.and_then(as_str) {
@@ -128,7 +135,7 @@ impl AnyAnnotation {
             let pointer = format!("/metadata/annotations/{}", escape(key));
             return Some(Some(verdict(CheckStatus::Pass, message, &pointer)));
         }
-        if *at(&input.facts, self.fact) == Value::Bool(true) {
+        if at(input.facts, self.fact).shape() == Shape::Bool(true) {
             let message = format!("{} is configured (fact {})", self.noun, self.fact_name);
             return Some(Some(verdict(CheckStatus::Pass, message, "")));
         }
@@ -158,16 +165,21 @@ impl HasBackups {
 
     /// `Some(None)` when `applicable` is false; `None` for a `spec.type` that is not a
     /// string (Rego's equality of numbers decides).
-    pub(super) fn evaluate(&self, input: &EntityInput) -> Option<Option<Verdict>> {
+    pub(super) fn evaluate<'v>(
+        &self,
+        input: Views<impl View<'v>, impl View<'v>, impl View<'v>>,
+    ) -> Option<Option<Verdict>> {
         static TYPE: Path = Path::new(&["spec", "type"]);
         static FACT: Path = Path::new(&["backups", "enabled"]);
         static POLICY: Path =
             Path::new(&["metadata", "annotations", "yardstick.dev/backup-policy"]);
-        let entity = &input.entity;
-        match at(entity, &TYPE) {
-            Value::Undefined => return Some(None),
-            kind @ Value::String(_) if !self.database_types.contains(kind) => return Some(None),
-            Value::String(_) => {}
+        let entity = input.entity;
+        match at(entity, &TYPE).shape() {
+            Shape::Undefined => return Some(None),
+            Shape::Str(kind) if !self.database_types.iter().any(|t| as_str(t) == Some(kind)) => {
+                return Some(None)
+            }
+            Shape::Str(_) => {}
             _ => return None,
         }
         if let Some(policy) = non_empty(at(entity, &POLICY)) {
@@ -175,7 +187,7 @@ impl HasBackups {
             let pointer = "/metadata/annotations/yardstick.dev~1backup-policy";
             return Some(Some(verdict(CheckStatus::Pass, message, pointer)));
         }
-        if *at(&input.facts, &FACT) == Value::Bool(true) {
+        if at(input.facts, &FACT).shape() == Shape::Bool(true) {
             let message = "backups are enabled (fact backups.enabled)";
             return Some(Some(verdict(CheckStatus::Pass, message, "")));
         }
@@ -208,11 +220,14 @@ impl HasCostTags {
         HasCostTags { keys, all_set }
     }
 
-    pub(super) fn evaluate(&self, input: &EntityInput) -> Option<Option<Verdict>> {
+    pub(super) fn evaluate<'v>(
+        &self,
+        input: Views<impl View<'v>, impl View<'v>, impl View<'v>>,
+    ) -> Option<Option<Verdict>> {
         static LABELS: Path = Path::new(&["metadata", "labels"]);
-        let labels = at(&input.entity, &LABELS);
+        let labels = at(input.entity, &LABELS);
         let missing: Vec<&str> = (self.keys.iter())
-            .filter(|key| non_empty(lookup(labels, std::slice::from_ref(key))).is_none())
+            .filter(|key| non_empty(labels.field(key)).is_none())
             .filter_map(as_str)
             .collect();
         let Some(first) = missing.first() else {
@@ -228,8 +243,8 @@ impl HasCostTags {
             )));
         };
         let message = format!("missing cost label(s): {}", missing.join(", "));
-        let pointer = match labels {
-            Value::Object(_) => format!("/metadata/labels/{}", escape(first)),
+        let pointer = match labels.shape() {
+            Shape::Object => format!("/metadata/labels/{}", escape(first)),
             _ => "/metadata".to_string(),
         };
         Some(Some(verdict(CheckStatus::Fail, message, &pointer)))

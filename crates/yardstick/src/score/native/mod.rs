@@ -12,6 +12,10 @@
 
 mod annotations;
 mod owner;
+mod view;
+
+pub(super) use view::{Json, Views, Yaml};
+use view::{Shape, View};
 
 use std::sync::{Arc, OnceLock};
 
@@ -58,9 +62,23 @@ impl NativeCheck {
     /// The check's evaluation on `input` with the catalog's `data`, as its Rego module
     /// gives it; `None` when the input is not one this reading covers.
     pub(super) fn evaluate(&self, input: &EntityInput, data: &Value) -> Option<Evaluation> {
+        let views = Views {
+            entity: &input.entity,
+            facts: &input.facts,
+            local: &input.local,
+        };
+        self.evaluate_views(views, data)
+    }
+
+    /// [`NativeCheck::evaluate`] on the parts of `input` read where they are (see `view`).
+    pub(super) fn evaluate_views<'v>(
+        &self,
+        input: Views<impl View<'v>, impl View<'v>, impl View<'v>>,
+        data: &Value,
+    ) -> Option<Evaluation> {
         match self {
-            NativeCheck::CiPassing => ci_passing(&input.facts),
-            NativeCheck::HasOwner => owner::has_owner(&input.entity, data),
+            NativeCheck::CiPassing => ci_passing(input.facts),
+            NativeCheck::HasOwner => owner::has_owner(input.entity, data),
             NativeCheck::HasTechdocs => annotations::has_techdocs(input),
             NativeCheck::AnyAnnotation(check) => check.evaluate(input),
             NativeCheck::HasBackups(check) => check.evaluate(input),
@@ -71,15 +89,14 @@ impl NativeCheck {
 }
 
 /// `ci_passing.rego`.
-fn ci_passing(facts: &Value) -> Option<Option<Verdict>> {
+fn ci_passing<'v>(facts: impl View<'v>) -> Option<Option<Verdict>> {
     static CI_STATUS: Path = Path::new(&["ci", "status"]);
-    let status = at(facts, &CI_STATUS);
-    let (status, message) = match status {
-        Value::Undefined => (
+    let (status, message) = match at(facts, &CI_STATUS).shape() {
+        Shape::Undefined => (
             CheckStatus::Unknown,
             "no CI status is known for this entity (fact ci.status is missing)".to_string(),
         ),
-        Value::String(s) => match &**s {
+        Shape::Str(s) => match s {
             "passing" => (CheckStatus::Pass, "CI is passing".into()),
             "failing" => (CheckStatus::Fail, "CI is failing".into()),
             "none" => (CheckStatus::Fail, "no CI is set up".into()),
@@ -116,25 +133,20 @@ impl Path {
 
 /// The value at `path` below `value`, or `Undefined`, as the Rego reference `value.a.b`
 /// reads it: only objects have fields.
-fn at<'v>(value: &'v Value, path: &Path) -> &'v Value {
+fn at<'v, V: View<'v>>(value: V, path: &Path) -> V {
     lookup(value, path.keys())
 }
 
 /// The value at the fields `keys` below `value`, or `Undefined`.
-fn lookup<'v>(value: &'v Value, keys: &[Value]) -> &'v Value {
-    keys.iter()
-        .try_fold(value, |v, key| match v {
-            Value::Object(fields) => fields.get(key),
-            _ => None,
-        })
-        .unwrap_or(&Value::Undefined)
+fn lookup<'v, V: View<'v>>(value: V, keys: &[Value]) -> V {
+    keys.iter().fold(value, |v, key| v.field(key))
 }
 
 /// The string `value` when `_non_empty` holds for it: a string that is not empty once
 /// surrounding whitespace is removed (regorus's `trim_space` is `str::trim`).
-fn non_empty(value: &Value) -> Option<&str> {
-    match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s),
+fn non_empty<'v>(value: impl View<'v>) -> Option<&'v str> {
+    match value.shape() {
+        Shape::Str(s) if !s.trim().is_empty() => Some(s),
         _ => None,
     }
 }
@@ -143,16 +155,16 @@ fn non_empty(value: &Value) -> Option<&str> {
 static ANNOTATIONS: Path = Path::new(&["metadata", "annotations"]);
 
 /// `_missing_pointer`: the annotations when they are an object, else the metadata.
-fn missing_pointer(entity: &Value) -> &'static str {
-    match at(entity, &ANNOTATIONS) {
-        Value::Object(_) => "/metadata/annotations",
+fn missing_pointer<'v>(entity: impl View<'v>) -> &'static str {
+    match at(entity, &ANNOTATIONS).shape() {
+        Shape::Object => "/metadata/annotations",
         _ => "/metadata",
     }
 }
 
 /// The annotation `key` of `entity`, or `Undefined`.
-fn annotation<'v>(entity: &'v Value, key: &Value) -> &'v Value {
-    lookup(at(entity, &ANNOTATIONS), std::slice::from_ref(key))
+fn annotation<'v, V: View<'v>>(entity: V, key: &Value) -> V {
+    at(entity, &ANNOTATIONS).field(key)
 }
 
 fn verdict(status: CheckStatus, message: impl Into<Arc<str>>, pointer: &str) -> Verdict {

@@ -3,6 +3,7 @@
 
 use regorus::Value;
 
+use super::view::{Shape, View};
 use super::{at, lookup, verdict, Path};
 use crate::catalog::EntityRef;
 use crate::score::model::CheckStatus;
@@ -12,13 +13,13 @@ const POINTER: &str = "/spec/owner";
 
 /// The check's verdict on `entity` with the catalog's `data`; `None` outside the plain cases
 /// (an owner that is not a string, or a reference or kind with non-ASCII text).
-pub(super) fn has_owner(entity: &Value, data: &Value) -> Option<Option<Verdict>> {
+pub(super) fn has_owner<'v>(entity: impl View<'v>, data: &Value) -> Option<Option<Verdict>> {
     static OWNER: Path = Path::new(&["spec", "owner"]);
-    let owner = match at(entity, &OWNER) {
+    let owner = match at(entity, &OWNER).shape() {
         // `_owner_given` fails: undefined, null, or blank.
-        Value::Undefined | Value::Null => None,
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) => Some(&**s),
+        Shape::Undefined | Shape::Null => None,
+        Shape::Str(s) if s.trim().is_empty() => None,
+        Shape::Str(s) => Some(s),
         // `%v` of another value is its Rego text: left to Rego.
         _ => return None,
     };
@@ -31,7 +32,7 @@ pub(super) fn has_owner(entity: &Value, data: &Value) -> Option<Option<Verdict>>
         ))));
     };
     static HAS_OWNERS: Path = Path::new(&["yardstick", "catalog", "has_owners"]);
-    if *at(data, &HAS_OWNERS) == Value::Bool(true) && !resolves(data, &reference)? {
+    if at(data, &HAS_OWNERS).shape() == Shape::Bool(true) && !resolves(data, &reference)? {
         return Some(Some(fail(format!(
             "owner {reference} is not a Group or User in the catalog"
         ))));
@@ -45,10 +46,10 @@ fn fail(message: String) -> Verdict {
 }
 
 /// `_namespace`: `metadata.namespace` when it is a non-empty string, else `default`.
-fn namespace(entity: &Value) -> &str {
+fn namespace<'v>(entity: impl View<'v>) -> &'v str {
     static NAMESPACE: Path = Path::new(&["metadata", "namespace"]);
-    match at(entity, &NAMESPACE) {
-        Value::String(ns) if !ns.is_empty() => ns,
+    match at(entity, &NAMESPACE).shape() {
+        Shape::Str(ns) if !ns.is_empty() => ns,
         _ => "default",
     }
 }
@@ -72,9 +73,9 @@ fn resolves(data: &Value, reference: &str) -> Option<bool> {
     static ENTITIES: Path = Path::new(&["yardstick", "catalog", "entities"]);
     let entity = lookup(at(data, &ENTITIES), &[Value::from(reference)]);
     static KIND: Path = Path::new(&["kind"]);
-    match at(entity, &KIND) {
-        Value::String(kind) if !kind.is_ascii() => None,
-        Value::String(kind) => {
+    match at(entity, &KIND).shape() {
+        Shape::Str(kind) if !kind.is_ascii() => None,
+        Shape::Str(kind) => {
             Some(kind.eq_ignore_ascii_case("group") || kind.eq_ignore_ascii_case("user"))
         }
         _ => Some(false),
