@@ -247,3 +247,77 @@ fn techdocs_follow_symlinks_only_inside_the_root() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&outside);
 }
+
+/// Discovery notes the folders where it meets a regular MkDocs configuration, and a run that
+/// keeps parts answers `has-techdocs` from that for the catalog file's own folder. The
+/// answers equal those of the file system's (a run that keeps everything asks it) for a
+/// file, a `mkdocs.yaml`, a missing one, symlinks inside and outside the root, and an
+/// ignored one (which discovery never meets).
+#[cfg(unix)]
+#[test]
+fn techdocs_found_by_discovery_answer_as_the_file_system() {
+    use yardstick::{Keep, Scorer};
+    let component = |name: &str| {
+        format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n  \
+             annotations: {{backstage.io/techdocs-ref: 'dir:.'}}\nspec: {{type: service, \
+             lifecycle: production, owner: team-a}}\n"
+        )
+    };
+    let outside = catalog("found-outside", &[("mkdocs.yml", "site_name: x\n")]);
+    let mut files = vec![(".gitignore".to_string(), "ignored/mkdocs.yml\n".to_string())];
+    for name in ["real", "yaml", "missing", "inside", "escape", "ignored"] {
+        files.push((format!("{name}/catalog-info.yaml"), component(name)));
+    }
+    files.push(("real/mkdocs.yml".into(), "site_name: real\n".into()));
+    files.push(("yaml/mkdocs.yaml".into(), "site_name: yaml\n".into()));
+    files.push(("ignored/mkdocs.yml".into(), "site_name: ignored\n".into()));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = catalog("found-by-discovery", &files);
+    let link = std::os::unix::fs::symlink;
+    link(dir.join("real/mkdocs.yml"), dir.join("inside/mkdocs.yml")).unwrap();
+    link(outside.join("mkdocs.yml"), dir.join("escape/mkdocs.yml")).unwrap();
+    let (policies, options) = (PolicySet::builtin().unwrap(), ScoreOptions::default());
+    let scorer = Scorer::new(&policies, &options).unwrap();
+    let keep = Keep::Parts(scorer.entity_parts().unwrap().clone());
+    let parts = LintOptions {
+        keep,
+        ..LintOptions::default()
+    };
+    let kept = lint_paths(std::slice::from_ref(&dir), &parts).unwrap();
+    let whole = lint_paths(std::slice::from_ref(&dir), &LintOptions::default()).unwrap();
+    let met: Vec<&str> = (kept.files.iter().zip(&kept.kept.as_ref().unwrap().mkdocs))
+        .filter(|(_, met)| **met)
+        .map(|(f, _)| f.display.as_str())
+        .collect();
+    assert_eq!(met, ["real/catalog-info.yaml", "yaml/catalog-info.yaml"]);
+    let techdocs = |report| {
+        let card = scorer.score(report).unwrap();
+        (card.entities.iter())
+            .map(|e| {
+                let check = e.checks.iter().find(|c| &*c.id == "has-techdocs").unwrap();
+                (e.reference.clone(), check.status, check.message.to_string())
+            })
+            .collect::<Vec<_>>()
+    };
+    let answers = techdocs(&kept);
+    assert_eq!(answers, techdocs(&whole));
+    let passing: Vec<&str> = (answers.iter())
+        .filter(|(_, status, _)| *status == CheckStatus::Pass)
+        .map(|(r, _, _)| r.as_str())
+        .collect();
+    assert_eq!(
+        passing,
+        [
+            "component:default/ignored",
+            "component:default/inside",
+            "component:default/real",
+            "component:default/yaml"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&outside);
+}

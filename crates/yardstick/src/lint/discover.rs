@@ -36,17 +36,30 @@ pub(super) fn excluded(exclude: &GlobSet, path: &Path, root: &Path) -> bool {
             .any(|a| !a.as_os_str().is_empty() && exclude.is_match(a))
 }
 
-/// Finds catalog files below `root`, honouring `.gitignore`.
+/// The names of an MkDocs configuration, which the TechDocs check looks for.
+const MKDOCS_NAMES: [&str; 2] = ["mkdocs.yml", "mkdocs.yaml"];
+
+/// What a walk found: the catalog files, sorted, and the folders in which it met a regular
+/// MkDocs configuration (see [`MKDOCS_NAMES`]).
+pub(super) struct Discovered {
+    pub(super) files: Vec<PathBuf>,
+    pub(super) mkdocs_folders: Vec<PathBuf>,
+}
+
+/// Finds catalog files below `root`, honouring `.gitignore`; and, on the way, the folders
+/// that hold an MkDocs configuration, which spares the TechDocs check its file system
+/// calls for those (a folder not met says nothing: it may be ignored).
 pub(super) fn discover(
     root: &Path,
     include: &GlobSet,
     exclude: &GlobSet,
-) -> Result<Vec<PathBuf>, LintError> {
+) -> Result<Discovered, LintError> {
     use ignore::WalkState;
     use std::sync::Mutex;
     // Walking a large monorepo is mostly system calls: ignore's parallel walker spreads
     // them over the threads; the sort below makes the order independent of it.
     let found = Mutex::new(Vec::new());
+    let mkdocs_folders = Mutex::new(Vec::new());
     let failures = Mutex::new(Vec::new());
     fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -74,11 +87,18 @@ pub(super) fn discover(
                     return WalkState::Continue;
                 }
                 let path = entry.path();
+                let name = entry.file_name().to_string_lossy();
+                // A regular file met walking real folders from the (real) root: its path is
+                // its real path, inside the root.
+                if MKDOCS_NAMES.contains(&name.as_ref()) {
+                    if let Some(folder) = path.parent() {
+                        lock(&mkdocs_folders).push(folder.to_path_buf());
+                    }
+                }
                 if excluded(exclude, path, root) {
                     return WalkState::Continue;
                 }
                 let relative = path.strip_prefix(root).unwrap_or(path);
-                let name = entry.file_name().to_string_lossy();
                 if DEFAULT_NAMES.contains(&name.as_ref()) || include.is_match(relative) {
                     lock(&found).push(path.to_path_buf());
                 }
@@ -93,9 +113,13 @@ pub(super) fn discover(
             source: std::io::Error::other(message),
         });
     }
-    let mut found = std::mem::take(&mut *lock(&found));
-    found.sort_unstable_by(|a, b| path_order(a, b));
-    Ok(found)
+    let mut files = std::mem::take(&mut *lock(&found));
+    files.sort_unstable_by(|a, b| path_order(a, b));
+    let mkdocs_folders = std::mem::take(&mut *lock(&mkdocs_folders));
+    Ok(Discovered {
+        files,
+        mkdocs_folders,
+    })
 }
 
 /// `a.cmp(b)` for paths the walker gives (no `.` and no repeated or trailing separator),

@@ -37,7 +37,8 @@ pub enum Keep {
     Parts(Projection),
 }
 
-/// What [`Keep::Parts`] kept: enough to place any pointer of any kept entity exactly.
+/// What [`Keep::Parts`] kept: enough to place any pointer of any kept entity exactly, and
+/// what discovery saw of the MkDocs configurations beside the files.
 #[derive(Debug, Clone)]
 pub struct Kept {
     /// The parts every accepted entity (but a Location) kept: those asked for and the
@@ -48,6 +49,11 @@ pub struct Kept {
     /// Per file of [`LintReport::files`]: the line index that replaced its text, or `None`
     /// when the text was kept (sources given in memory, which cannot be read again).
     pub lines: Vec<Option<LineIndex>>,
+    /// Per file of [`LintReport::files`]: true when discovery met a regular `mkdocs.yml` or
+    /// `mkdocs.yaml` in its folder, walking real folders from the scanned root (so it is
+    /// inside that root). False says nothing (the folder may be ignored, or not walked):
+    /// the TechDocs check then asks the file system.
+    pub mkdocs: Vec<bool>,
 }
 
 impl Kept {
@@ -57,6 +63,7 @@ impl Kept {
             parts: Kept::parts(asked),
             limits,
             lines: Vec::new(),
+            mkdocs: Vec::new(),
         }
     }
 
@@ -218,11 +225,18 @@ impl LintReport {
 }
 
 impl LintReport {
-    /// Replaces file `file`'s text by its line index when the run keeps parts only.
-    pub(super) fn index_text(&mut self, file: usize) {
+    /// Replaces file `file`'s text by its line index when the run keeps parts only, and
+    /// keeps whether discovery met an MkDocs configuration beside it (see [`Kept::mkdocs`]).
+    pub(super) fn index_text(&mut self, file: usize, mkdocs: bool) {
         let (Some(kept), Some(source)) = (&mut self.kept, self.files.get_mut(file)) else {
             return;
         };
+        if kept.mkdocs.len() <= file {
+            kept.mkdocs.resize(file + 1, false);
+        }
+        if let Some(slot) = kept.mkdocs.get_mut(file) {
+            *slot = mkdocs;
+        }
         if kept.lines.len() <= file {
             kept.lines.resize(file + 1, None);
         }

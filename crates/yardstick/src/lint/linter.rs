@@ -32,6 +32,8 @@ pub(super) struct Linter<'o> {
     pub(super) unstored: HashSet<(usize, usize)>,
     /// The app-config's locations and rules, when linting as an instance ingests.
     pub(super) setup: Option<CatalogSetup>,
+    /// Folders discovery met a regular MkDocs configuration in (see [`Kept::mkdocs`]).
+    pub(super) mkdocs_folders: HashSet<PathBuf>,
 }
 
 /// A file waiting to be read.
@@ -64,6 +66,7 @@ impl<'o> Linter<'o> {
             batches: Vec::new(),
             unstored: HashSet::new(),
             setup: None,
+            mkdocs_folders: HashSet::new(),
         }
     }
 
@@ -187,7 +190,9 @@ impl<'o> Linter<'o> {
                 }
             }
             self.file_done(location);
-            self.report.index_text(index);
+            let folder = file.parent();
+            let mkdocs = folder.is_some_and(|f| self.mkdocs_folders.contains(f));
+            self.report.index_text(index, mkdocs);
         }
     }
 
@@ -347,6 +352,7 @@ impl<'o> Linter<'o> {
         // visited path per file) is not held through the catalog-wide checks.
         self.batches = Vec::new();
         self.visited = HashMap::new();
+        self.mkdocs_folders = HashSet::new();
         self.check_catalog();
         sort_findings(&mut self.report.findings);
         self.report

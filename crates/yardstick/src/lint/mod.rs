@@ -368,7 +368,9 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
         linter.run();
         return Ok(linter.finish());
     }
-    for (file, root) in scanned_files(paths, &include, &exclude)? {
+    let scanned = scanned_files(paths, &include, &exclude)?;
+    linter.mkdocs_folders = scanned.mkdocs_folders;
+    for (file, root) in scanned.files {
         linter.enqueue_location(file, root);
     }
     linter.run();

@@ -68,13 +68,21 @@ pub fn catalog_files(
     let include = globset(&options.include)?;
     let exclude = globset(&options.exclude)?;
     let mut seen = HashSet::new();
-    let files = scanned_files(paths, &include, &exclude)?;
-    Ok(files
-        .into_iter()
+    let scanned = scanned_files(paths, &include, &exclude)?;
+    Ok((scanned.files.into_iter())
         // The linter reads a file reached twice (through two scanned paths) once, first.
         .filter(|(path, _)| seen.insert(path.clone()))
         .map(|(path, root)| CatalogFile { path, root })
         .collect())
+}
+
+/// The catalog files under some paths, and the folders among them known to hold an
+/// MkDocs configuration.
+pub(super) struct Scanned {
+    /// Each catalog file with the root it was found under, in the order given.
+    pub(super) files: Vec<(PathBuf, PathBuf)>,
+    /// Folders in which a walk met a regular `mkdocs.yml` or `mkdocs.yaml`.
+    pub(super) mkdocs_folders: HashSet<PathBuf>,
 }
 
 /// Each catalog file under `paths` with the root it was found under, in the order given:
@@ -84,8 +92,11 @@ pub(super) fn scanned_files(
     paths: &[PathBuf],
     include: &GlobSet,
     exclude: &GlobSet,
-) -> Result<Vec<(PathBuf, PathBuf)>, LintError> {
-    let mut files = Vec::new();
+) -> Result<Scanned, LintError> {
+    let mut scanned = Scanned {
+        files: Vec::new(),
+        mkdocs_folders: HashSet::new(),
+    };
     for path in paths {
         let io = |source| LintError::Io {
             path: path.clone(),
@@ -94,14 +105,16 @@ pub(super) fn scanned_files(
         let canonical = path.canonicalize().map_err(io)?;
         let meta = std::fs::metadata(&canonical).map_err(io)?;
         if meta.is_dir() {
-            for file in discover(&canonical, include, exclude)? {
-                files.push((file, canonical.clone()));
+            let found = discover(&canonical, include, exclude)?;
+            for file in found.files {
+                scanned.files.push((file, canonical.clone()));
             }
+            scanned.mkdocs_folders.extend(found.mkdocs_folders);
         } else {
             let folder = canonical.parent().unwrap_or(&canonical).to_path_buf();
             let root = git_work_tree_top(&folder).unwrap_or(folder);
-            files.push((canonical, root));
+            scanned.files.push((canonical, root));
         }
     }
-    Ok(files)
+    Ok(scanned)
 }

@@ -47,9 +47,14 @@ pub(super) fn local_facts(
     let shown_dir = Path::new(&file.display).parent().unwrap_or(Path::new(""));
     let (found, expected) = match crate::util::path::join_lexically(catalog_dir, dir_ref.trim()) {
         Some(dir) if dir.starts_with(&file.root) => {
-            let found = ["mkdocs.yml", "mkdocs.yaml"]
-                .iter()
-                .any(|n| files.is_file_inside(&dir.join(n), &file.root));
+            // Discovery's answer for the catalog file's own folder, when it met one there.
+            let seen = files.on_disk()
+                && dir == catalog_dir
+                && (report.kept.as_ref()).is_some_and(|k| k.mkdocs.get(loaded.file) == Some(&true));
+            let found = seen
+                || ["mkdocs.yml", "mkdocs.yaml"]
+                    .iter()
+                    .any(|n| files.is_file_inside(&dir.join(n), &file.root));
             let shown = crate::util::path::join_lexically(shown_dir, dir_ref.trim())
                 .unwrap_or_default()
                 .join("mkdocs.yml");

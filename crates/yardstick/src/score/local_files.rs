@@ -28,6 +28,11 @@ impl<'a> FileLookup<'a> {
         known.map_or_else(|| FileLookup::Disk(RealDirs::default()), FileLookup::Known)
     }
 
+    /// True when files are looked for on the disk (no given set).
+    pub(super) fn on_disk(&self) -> bool {
+        matches!(self, FileLookup::Disk(_))
+    }
+
     /// Whether `path` (below `root`, the scanned root, which is a real path) is a file whose
     /// real path is inside `root`; symlinks are followed.
     pub(super) fn is_file_inside(&self, path: &Path, root: &Path) -> bool {

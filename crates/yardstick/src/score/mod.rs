@@ -32,7 +32,7 @@ pub use model::{
 pub use scorer::Scorer;
 pub use stream::{StreamSummary, StreamedFile};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -151,8 +151,9 @@ pub(super) fn summarize(
 }
 
 /// Adds `e` to the tally of `key` (`(none)` when there is none) in `groups`; the key is
-/// copied only the first time it is met.
-fn add_to(groups: &mut BTreeMap<String, Tally>, key: Option<&str>, e: &EntityScore) {
+/// copied only the first time it is met. (Hashed, not ordered: the groups are sorted once
+/// at the end; each group's entities still add up in report order.)
+fn add_to(groups: &mut HashMap<String, Tally>, key: Option<&str>, e: &EntityScore) {
     let key = key.unwrap_or("(none)");
     match groups.get_mut(key) {
         Some(tally) => tally.add(e),
@@ -164,8 +165,8 @@ fn add_to(groups: &mut BTreeMap<String, Tally>, key: Option<&str>, e: &EntitySco
 pub(super) struct SummaryBuilder<'o> {
     options: &'o ScoreOptions,
     catalog: Tally,
-    owners: BTreeMap<String, Tally>,
-    systems: BTreeMap<String, Tally>,
+    owners: HashMap<String, Tally>,
+    systems: HashMap<String, Tally>,
     failures: Failures,
 }
 
@@ -175,8 +176,8 @@ impl<'o> SummaryBuilder<'o> {
         SummaryBuilder {
             options,
             catalog: Tally::default(),
-            owners: BTreeMap::new(),
-            systems: BTreeMap::new(),
+            owners: HashMap::new(),
+            systems: HashMap::new(),
             failures: Failures::new(fail_on.unwrap_or_default()),
         }
     }
@@ -189,8 +190,10 @@ impl<'o> SummaryBuilder<'o> {
     }
 
     pub(super) fn finish(self, expired: Vec<ExpiredExemption>) -> Summary {
-        let groups = |tallies: BTreeMap<String, Tally>| -> Vec<Aggregate> {
-            tallies.into_iter().map(|(k, t)| t.finish(k)).collect()
+        let groups = |tallies: HashMap<String, Tally>| -> Vec<Aggregate> {
+            let mut groups: Vec<(String, Tally)> = tallies.into_iter().collect();
+            groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            groups.into_iter().map(|(k, t)| t.finish(k)).collect()
         };
         let catalog = self.catalog.finish("catalog".into());
         let min_score = self
