@@ -129,13 +129,14 @@ fn peak_child(dir: &std::path::Path, streamed: bool) {
 
 /// Lints and scores `dir` and writes the JSON report to a sink, as `yardstick score` does:
 /// each part is dropped as soon as the report no longer needs it, and what is left at the
-/// end (the report, the options and their facts) comes back, since the command leaves it
-/// to the end of the process. `mark` is called after lint, score and the report.
+/// end (the report, the options and their facts, and what scoring left of the lint report,
+/// which kept parts) comes back, since the command leaves it to the end of the process.
+/// `mark` is called after lint, score and the report.
 fn end_to_end(
     dir: &Path,
     options: ScoreOptions,
     mark: &mut dyn FnMut(&str),
-) -> (u64, Report, ScoreOptions) {
+) -> (u64, Report, ScoreOptions, LintReport) {
     let policies = PolicySet::builtin().expect("builtin checks");
     let scorer = Scorer::new(&policies, &options).expect("scorer");
     let keep = Keep::Parts(scorer.entity_parts().expect("bounded reads").clone());
@@ -148,13 +149,12 @@ fn end_to_end(
     let (card, lint) = scorer.score_consuming(lint).expect("score");
     mark("score");
     let report = Report::from_owned_scorecard(&lint, card, &policies, &Config::default());
-    drop(lint);
     mark("report");
     let mut out = Counting(0);
     report.write_json(&mut out).expect("write");
     mark("json");
     drop(scorer);
-    (out.0, report, options)
+    (out.0, report, options, lint)
 }
 
 /// [`end_to_end`] as a stream, as `yardstick score --stream` runs it: the catalog's files
