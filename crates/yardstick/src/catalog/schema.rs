@@ -132,8 +132,19 @@ fn compiled() -> &'static Compiled {
     COMPILED.get_or_init(|| Compiled::new(registry()))
 }
 
-/// The keys a kind's schema (`Component`, `Template`, ...) names under `spec`, for hints.
-pub fn spec_properties(schema_name: &str) -> Vec<&'static str> {
+/// The keys a kind's schema (`Component`, `Template`, ...) names under `spec`, for hints;
+/// found once per schema (every entity's document asks).
+pub(crate) fn spec_properties(schema_name: &str) -> &'static [&'static str] {
+    static KEYS: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        (registry().roots.keys())
+            .map(|name| (name.as_str(), spec_keys_of(name)))
+            .collect()
+    });
+    keys.get(schema_name).map_or(&[], Vec::as_slice)
+}
+
+fn spec_keys_of(schema_name: &str) -> Vec<&'static str> {
     registry()
         .roots
         .get(schema_name)
