@@ -193,9 +193,9 @@ impl<'a> Scorer<'a> {
         self.score_entities(report, entities, Counting::Yes)
     }
 
-    /// [`Scorer::score`] on a lint report it takes: each accepted entity is dropped (its
-    /// document tree freed) as soon as its checks have run, so the catalog's trees and the
-    /// results are never all in memory at once. The report comes back without its catalog's
+    /// [`Scorer::score`] on a lint report it takes: the accepted entities are dropped (their
+    /// document trees freed) a few thousand at a time as soon as their checks have run, so
+    /// the catalog's trees and the results are never all in memory at once. The report comes back without its catalog's
     /// entities; its findings, files and owners are intact, as
     /// [`Report::from_owned_scorecard`](crate::report::Report::from_owned_scorecard) needs.
     ///
@@ -234,19 +234,26 @@ impl<'a> Scorer<'a> {
         let evaluate =
             |worker: &mut Worker, loaded: &LoadedEntity| run.score(worker, loaded, report, &files);
         let worker = || run.worker();
+        // Owned records are freed a chunk at a time by a thread of their own, while the
+        // pool scores the next chunk: freed on the scoring threads, each record's memory
+        // (allocated by the threads that parsed it) cost them the other arenas' locks.
+        let (to_dropper, scored) = std::sync::mpsc::channel::<Vec<LoadedEntity>>();
         let go = move || -> Vec<EntityScore> {
             match entities {
                 Entities::Borrowed(all) => all.par_iter().map_init(worker, evaluate).collect(),
-                // Each entity is dropped right after its evaluation, and the records'
-                // buffer shrinks after each chunk (see `consume_in_chunks`).
+                // The records' buffer shrinks after each chunk (see `consume_in_chunks`).
                 Entities::Owned(all) => consume_in_chunks(all, |chunk| {
-                    (chunk.into_par_iter())
-                        .map_init(worker, |w, loaded| evaluate(w, &loaded))
-                        .collect()
+                    let out = (chunk.par_iter()).map_init(worker, evaluate).collect();
+                    // Should the dropper be gone, the chunk is freed here instead.
+                    let _ = to_dropper.send(chunk);
+                    out
                 }),
             }
         };
-        let entities = self.in_pool(go)?;
+        let entities = std::thread::scope(|scope| {
+            scope.spawn(move || scored.into_iter().for_each(drop));
+            self.in_pool(go)
+        })?;
         let summary = summarize(&entities, run.expired.clone(), self.options);
         let stats = run.memo_stats();
         Ok((Scorecard { entities, summary }, stats))
@@ -399,9 +406,9 @@ enum Entities<'a> {
 /// Entities scored per round of a consuming run.
 const CONSUME_CHUNK: usize = 8192;
 
-/// `score` applied to `all` a chunk at a time from the back, the buffer shrinking after each
-/// chunk, so that the records' memory is returned while the results grow; the results
-/// come back in `all`'s order.
+/// `score` applied to `all` a chunk at a time from the back (`score` takes each chunk and
+/// frees it), the buffer shrinking after each chunk, so that the records' memory is
+/// returned while the results grow; the results come back in `all`'s order.
 fn consume_in_chunks<T, R>(mut all: Vec<T>, mut score: impl FnMut(Vec<T>) -> Vec<R>) -> Vec<R> {
     let mut out = Vec::with_capacity(all.len());
     while !all.is_empty() {
