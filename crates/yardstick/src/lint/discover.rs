@@ -46,13 +46,14 @@ pub(super) struct Discovered {
     pub(super) mkdocs_folders: Vec<PathBuf>,
 }
 
-/// Finds catalog files below `root`, honouring `.gitignore`; and, on the way, the folders
-/// that hold an MkDocs configuration, which spares the TechDocs check its file system
-/// calls for those (a folder not met says nothing: it may be ignored).
+/// Finds catalog files below `root`, honouring `.gitignore`; and on the way, when `mkdocs`,
+/// the folders that hold an MkDocs configuration, which spares the TechDocs check its file
+/// system calls for those (a folder not met says nothing: it may be ignored).
 pub(super) fn discover(
     root: &Path,
     include: &GlobSet,
     exclude: &GlobSet,
+    mkdocs: bool,
 ) -> Result<Discovered, LintError> {
     use ignore::WalkState;
     use std::sync::Mutex;
@@ -90,7 +91,7 @@ pub(super) fn discover(
                 let name = entry.file_name().to_string_lossy();
                 // A regular file met walking real folders from the (real) root: its path is
                 // its real path, inside the root.
-                if MKDOCS_NAMES.contains(&name.as_ref()) {
+                if mkdocs && MKDOCS_NAMES.contains(&name.as_ref()) {
                     if let Some(folder) = path.parent() {
                         lock(&mkdocs_folders).push(folder.to_path_buf());
                     }

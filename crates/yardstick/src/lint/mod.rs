@@ -368,7 +368,10 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
         linter.run();
         return Ok(linter.finish());
     }
-    let scanned = scanned_files(paths, &include, &exclude)?;
+    // The folders holding an MkDocs configuration serve a run that keeps parts (see
+    // `Kept::mkdocs`).
+    let mkdocs = matches!(options.keep, Keep::Parts(_));
+    let scanned = scanned_files(paths, &include, &exclude, mkdocs)?;
     linter.mkdocs_folders = scanned.mkdocs_folders;
     for (file, root) in scanned.files {
         linter.enqueue_location(file, root);

@@ -68,7 +68,8 @@ pub fn catalog_files(
     let include = globset(&options.include)?;
     let exclude = globset(&options.exclude)?;
     let mut seen = HashSet::new();
-    let scanned = scanned_files(paths, &include, &exclude)?;
+    // A stream keeps no MkDocs folders: its files' checks read the disk.
+    let scanned = scanned_files(paths, &include, &exclude, false)?;
     Ok((scanned.files.into_iter())
         // The linter reads a file reached twice (through two scanned paths) once, first.
         .filter(|(path, _)| seen.insert(path.clone()))
@@ -87,11 +88,13 @@ pub(super) struct Scanned {
 
 /// Each catalog file under `paths` with the root it was found under, in the order given:
 /// a directory's discovered files, or a file given itself (whose root is its git work tree's
-/// top, else its folder, since its relative paths may reach across its repository).
+/// top, else its folder, since its relative paths may reach across its repository); and,
+/// when `mkdocs`, the folders discovery met an MkDocs configuration in.
 pub(super) fn scanned_files(
     paths: &[PathBuf],
     include: &GlobSet,
     exclude: &GlobSet,
+    mkdocs: bool,
 ) -> Result<Scanned, LintError> {
     let mut scanned = Scanned {
         files: Vec::new(),
@@ -105,7 +108,7 @@ pub(super) fn scanned_files(
         let canonical = path.canonicalize().map_err(io)?;
         let meta = std::fs::metadata(&canonical).map_err(io)?;
         if meta.is_dir() {
-            let found = discover(&canonical, include, exclude)?;
+            let found = discover(&canonical, include, exclude, mkdocs)?;
             for file in found.files {
                 scanned.files.push((file, canonical.clone()));
             }

@@ -27,6 +27,7 @@ pub(super) fn parse(text: &str) -> Option<Facts> {
         at: 0,
         line: 1,
         line_start: 0,
+        keys: Vec::new(),
     };
     reader.expect(b'{')?;
     if reader.string()?.0 != "entities" {
@@ -36,12 +37,14 @@ pub(super) fn parse(text: &str) -> Option<Facts> {
     reader.expect(b'{')?;
     let mut facts = Facts::default();
     let mut seen: Vec<&str> = Vec::new();
+    // Reused for every entity: temporaries between the facts kept would only scatter them.
+    let mut scratch = (String::new(), Vec::new());
     if !reader.empty(b'}')? {
         loop {
             let (reference, written_at) = reader.string()?;
             seen.push(reference);
             reader.expect(b':')?;
-            reader.entity(&mut facts, reference, written_at)?;
+            reader.entity(&mut facts, (reference, written_at), &mut scratch)?;
             if reader.close(b'}')? {
                 break;
             }
@@ -66,7 +69,12 @@ struct Reader<'t> {
     at: usize,
     line: usize,
     line_start: usize,
+    /// The keys of the objects being read, innermost last (one buffer for all).
+    keys: Vec<&'t str>,
 }
+
+/// The fact names of one entity with their places.
+type Names<'t> = Vec<(&'t str, (usize, usize))>;
 
 impl<'t> Reader<'t> {
     /// Skips spaces and line breaks; `None` at a tab, a carriage return or a byte outside
@@ -146,30 +154,32 @@ impl<'t> Reader<'t> {
         Some((std::str::from_utf8(text).ok()?, position))
     }
 
-    /// One entity's facts (an object), merged into `facts` under `reference`.
+    /// One entity's facts (an object), merged into `facts` under `reference` (written at
+    /// `written_at`); `scratch` holds the compact text and the names while it is read.
     fn entity(
         &mut self,
         facts: &mut Facts,
-        reference: &'t str,
-        written_at: (usize, usize),
+        (reference, written_at): (&'t str, (usize, usize)),
+        (canonical, names): &mut (String, Names<'t>),
     ) -> Option<()> {
         if self.peek()? != b'{' {
             return None;
         }
         let start = self.at;
-        let mut names = Vec::new();
-        let mut canonical = String::new();
-        let sorted = self.value(0, &mut canonical, Some(&mut names))?;
+        canonical.clear();
+        names.clear();
+        let sorted = self.value(0, canonical, Some(names))?;
         let key = key_of_ascii(reference);
         let entry = if sorted && !facts.by_ref.contains_key(&key) {
             let entry = facts.by_ref.entry(key).or_default();
-            entry.text = canonical.into_boxed_str();
+            entry.text = Box::from(canonical.as_str());
+            entry.names_at.reserve_exact(names.len());
             entry
         } else {
             let value = serde_json::from_slice(&self.bytes[start..self.at]).ok()?;
             facts.merge(key, value)
         };
-        for (name, at) in names {
+        for &(name, at) in names.iter() {
             match entry.names_at.iter_mut().find(|(n, _)| n == name) {
                 Some(known) => known.1 = at,
                 None => entry.names_at.push((name.to_string(), at)),
@@ -187,7 +197,7 @@ impl<'t> Reader<'t> {
         &mut self,
         depth: usize,
         out: &mut String,
-        names: Option<&mut Vec<(&'t str, (usize, usize))>>,
+        names: Option<&mut Names<'t>>,
     ) -> Option<bool> {
         if depth > MAX_DEPTH {
             return None;
@@ -223,23 +233,24 @@ impl<'t> Reader<'t> {
         &mut self,
         depth: usize,
         out: &mut String,
-        mut names: Option<&mut Vec<(&'t str, (usize, usize))>>,
+        mut names: Option<&mut Names<'t>>,
     ) -> Option<bool> {
         self.expect(b'{')?;
         out.push('{');
         let mut sorted = true;
-        let mut keys: Vec<&str> = Vec::new();
+        let first = self.keys.len();
         if !self.empty(b'}')? {
             loop {
                 let (key, at) = self.string()?;
                 if let Some(names) = names.as_deref_mut() {
                     names.push((key, at));
                 }
-                sorted &= keys.last().is_none_or(|last| *last < key);
-                keys.push(key);
-                if keys.len() > 1 {
+                let earlier = self.keys.get(first..).and_then(<[&str]>::last);
+                sorted &= earlier.is_none_or(|last| *last < key);
+                if earlier.is_some() {
                     out.push(',');
                 }
+                self.keys.push(key);
                 out.push('"');
                 out.push_str(key);
                 out.push_str("\":");
@@ -251,10 +262,10 @@ impl<'t> Reader<'t> {
             }
         }
         out.push('}');
-        if !sorted && !unique(&mut keys) {
-            return None;
-        }
-        Some(sorted)
+        // Keys out of order are checked for a repeat (copied: rare).
+        let repeated = !sorted && !unique(&mut self.keys[first..].to_vec());
+        self.keys.truncate(first);
+        (!repeated).then_some(sorted)
     }
 
     fn array(&mut self, depth: usize, out: &mut String) -> Option<bool> {
