@@ -142,7 +142,8 @@ impl<'o> Linter<'o> {
     /// are then applied one by one in queue order, exactly as linting the files one at a
     /// time would (files a Location adds are queued behind the batch, as before). Parsing
     /// and validation were about two thirds of the lint time on one core. (Reading the next
-    /// batch while applying one was tried in session 15: no faster on two cores.)
+    /// batch while applying one was tried in sessions 15 and 16: no faster on two cores,
+    /// more CPU and a higher peak.)
     pub(super) fn run(&mut self) {
         while !self.queue.is_empty() {
             let take = self.queue.len().min(BATCH_FILES);
