@@ -188,18 +188,21 @@ fn unknown_check_ids_are_accepted_with_a_warning_and_impossible_dates_are_errors
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// A Component named `name` whose TechDocs are in its own folder (`dir:.`).
+fn techdocs_component(name: &str) -> String {
+    format!(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n  \
+         annotations: {{backstage.io/techdocs-ref: 'dir:.'}}\nspec: {{type: service, \
+         lifecycle: production, owner: team-a}}\n"
+    )
+}
+
 /// `has-techdocs` counts an `mkdocs.yml` only when its real path stays inside the scanned
 /// root: a symlink to a file outside is not the entity's docs, one to a file inside is.
 #[cfg(unix)]
 #[test]
 fn techdocs_follow_symlinks_only_inside_the_root() {
-    let component = |name: &str| {
-        format!(
-            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n  \
-             annotations: {{backstage.io/techdocs-ref: 'dir:.'}}\nspec: {{type: service, \
-             lifecycle: production, owner: team-a}}\n"
-        )
-    };
+    let component = techdocs_component;
     let outside = catalog("techdocs-outside", &[("mkdocs.yml", "site_name: x\n")]);
     let dir = catalog(
         "techdocs-links",
@@ -257,13 +260,7 @@ fn techdocs_follow_symlinks_only_inside_the_root() {
 #[test]
 fn techdocs_found_by_discovery_answer_as_the_file_system() {
     use yardstick::{Keep, Scorer};
-    let component = |name: &str| {
-        format!(
-            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n  \
-             annotations: {{backstage.io/techdocs-ref: 'dir:.'}}\nspec: {{type: service, \
-             lifecycle: production, owner: team-a}}\n"
-        )
-    };
+    let component = techdocs_component;
     let outside = catalog("found-outside", &[("mkdocs.yml", "site_name: x\n")]);
     let mut files = vec![(".gitignore".to_string(), "ignored/mkdocs.yml\n".to_string())];
     for name in ["real", "yaml", "missing", "inside", "escape", "ignored"] {
