@@ -195,8 +195,9 @@ impl<'a> Scorer<'a> {
 
     /// [`Scorer::score`] on a lint report it takes: the accepted entities are dropped (their
     /// document trees freed) a few thousand at a time as soon as their checks have run, so
-    /// the catalog's trees and the results are never all in memory at once. The report comes back without its catalog's
-    /// entities; its findings, files and owners are intact, as
+    /// the catalog's trees and the results are never all in memory at once. The report
+    /// comes back without its catalog's entities; its findings, files and owners are
+    /// intact, as
     /// [`Report::from_owned_scorecard`](crate::report::Report::from_owned_scorecard) needs.
     ///
     /// ```
@@ -238,6 +239,7 @@ impl<'a> Scorer<'a> {
         // pool scores the next chunk: freed on the scoring threads, each record's memory
         // (allocated by the threads that parsed it) cost them the other arenas' locks.
         let (to_dropper, scored) = std::sync::mpsc::channel::<Vec<LoadedEntity>>();
+        let owned = matches!(entities, Entities::Owned(_));
         let go = move || -> Vec<EntityScore> {
             match entities {
                 Entities::Borrowed(all) => all.par_iter().map_init(worker, evaluate).collect(),
@@ -251,7 +253,9 @@ impl<'a> Scorer<'a> {
             }
         };
         let entities = std::thread::scope(|scope| {
-            scope.spawn(move || scored.into_iter().for_each(drop));
+            if owned {
+                scope.spawn(move || scored.into_iter().for_each(drop));
+            }
             self.in_pool(go)
         })?;
         let summary = summarize(&entities, run.expired.clone(), self.options);
