@@ -120,6 +120,22 @@ fn agreement_params() -> Vec<serde_json::Value> {
     ]
 }
 
+/// The regorus input of one of [`agreement_inputs`], for `component:default/x`.
+fn agreement_input(
+    entity: &serde_json::Value,
+    facts: &serde_json::Value,
+    local: &serde_json::Value,
+    input_id: u64,
+) -> EntityInput {
+    EntityInput {
+        entity: regorus::Value::from(entity.clone()),
+        reference: regorus::Value::from("component:default/x"),
+        facts: regorus::Value::from(facts.clone()),
+        local: regorus::Value::from(local.clone()),
+        input_id,
+    }
+}
+
 /// `data.yardstick.catalog` for the agreement tests: owners must resolve, two do.
 fn agreement_data() -> regorus::Value {
     regorus::Value::from(json!({"yardstick": {"catalog": {
@@ -145,13 +161,7 @@ fn checks_read_in_place_agree_with_their_regorus_reading() {
             let stream = parse_stream(&entity.to_string(), &Limits::default());
             let tree =
                 crate::yaml::CompactTree::from_node(stream.documents[0].root.as_ref().unwrap());
-            let input = EntityInput {
-                entity: regorus::Value::from(entity.clone()),
-                reference: regorus::Value::from("component:default/x"),
-                facts: regorus::Value::from(facts.clone()),
-                local: regorus::Value::from(local.clone()),
-                input_id: n as u64,
-            };
+            let input = agreement_input(entity, facts, local, n as u64);
             let no_facts = (facts == &json!({})).then_some(None);
             for p in &checks {
                 let native = NativeCheck::of(p).expect("a built-in check");
@@ -207,13 +217,7 @@ fn vm_agrees_with_interpreter_on_builtin_checks() {
         engine.add_data(data.clone()).unwrap();
         let mut worker = Worker::new(engine.clone(), Some(&program), &data);
         for (n, (entity, facts, local)) in inputs.iter().enumerate() {
-            let parts = EntityInput {
-                entity: regorus::Value::from(entity.clone()),
-                reference: regorus::Value::from("component:default/x"),
-                facts: regorus::Value::from(facts.clone()),
-                local: regorus::Value::from(local.clone()),
-                input_id: n as u64,
-            };
+            let parts = agreement_input(entity, facts, local, n as u64);
             for (index, p) in checks.iter().enumerate() {
                 engine.set_input(parts.with_params(&p.params_value));
                 let want = evaluate_check(&mut engine, p);

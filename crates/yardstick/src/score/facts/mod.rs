@@ -30,6 +30,17 @@ struct EntityFacts {
     names_at: Vec<(String, (usize, usize))>,
 }
 
+impl EntityFacts {
+    /// Notes that the fact `name` is written at `at` (line, column): a later place replaces
+    /// an earlier one.
+    fn name_at(&mut self, name: &str, at: (usize, usize)) {
+        match self.names_at.iter_mut().find(|(n, _)| n == name) {
+            Some(known) => known.1 = at,
+            None => self.names_at.push((name.to_string(), at)),
+        }
+    }
+}
+
 /// A problem in a facts file (an error when parsing; a warning from [`Facts::unmatched`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{line}:{column}: {message}")]
@@ -119,10 +130,7 @@ impl Facts {
                 let entry = facts.merge(ent.key.to_lowercase(), ent.value.to_json());
                 for name in names {
                     let at = (name.key_span.line as usize, name.key_span.column as usize);
-                    match entry.names_at.iter_mut().find(|(n, _)| *n == *name.key) {
-                        Some(known) => known.1 = at,
-                        None => entry.names_at.push((name.key.to_string(), at)),
-                    }
+                    entry.name_at(&name.key, at);
                 }
                 entry.written_at = Some((ent.key_span.line as usize, ent.key_span.column as usize));
             }
@@ -289,7 +297,7 @@ impl Facts {
     /// The facts of an entity as JSON, for the checks read natively; `None` when it has
     /// none (read as `{}`).
     pub(super) fn json_value(&self, reference: &str) -> Option<Json> {
-        serde_json::from_str(&self.by_ref.get(key_of(reference).as_ref())?.text).ok()
+        self.parsed(&key_of(reference)).map(Json::Object)
     }
 
     /// [`Facts::get`] as the regorus value a check reads (`input.facts`), read straight
@@ -331,11 +339,6 @@ impl Facts {
         }
         names
     }
-}
-
-/// An ASCII `reference` lower-cased, as facts are keyed (`to_lowercase` gives the same).
-fn key_of_ascii(reference: &str) -> String {
-    reference.to_ascii_lowercase()
 }
 
 /// `reference` lower-cased, as facts are keyed; copied only when it has upper-case or

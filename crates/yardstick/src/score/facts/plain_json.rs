@@ -10,7 +10,7 @@
 //! out, when each object's keys are already in order; an entity whose keys are not is
 //! written out through `serde_json`.
 
-use super::{key_of_ascii, Facts};
+use super::{key_of, Facts};
 
 /// Objects and arrays nested deeper than this are left to the YAML reader (whose limit is
 /// far above: it decides).
@@ -169,7 +169,7 @@ impl<'t> Reader<'t> {
         canonical.clear();
         names.clear();
         let sorted = self.value(0, canonical, Some(names))?;
-        let key = key_of_ascii(reference);
+        let key = key_of(reference).into_owned();
         let entry = if sorted && !facts.by_ref.contains_key(&key) {
             let entry = facts.by_ref.entry(key).or_default();
             entry.text = Box::from(canonical.as_str());
@@ -180,10 +180,7 @@ impl<'t> Reader<'t> {
             facts.merge(key, value)
         };
         for &(name, at) in names.iter() {
-            match entry.names_at.iter_mut().find(|(n, _)| n == name) {
-                Some(known) => known.1 = at,
-                None => entry.names_at.push((name.to_string(), at)),
-            }
+            entry.name_at(name, at);
         }
         entry.written_at = Some(written_at);
         Some(())
