@@ -9,20 +9,49 @@
 /// assert_eq!(distance("", "abc"), 3);
 /// ```
 pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(above + 1)
-                .min(row[j] + 1);
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    levenshtein(&a, &b, usize::MAX, &mut Vec::new()).unwrap_or(usize::MAX)
+}
+
+/// The Levenshtein distance between `a` and `b` when it is at most `limit`. Only the cells
+/// within `limit` of the diagonal are computed (a cell further off is at least that far),
+/// and it stops at the first row whose every cell is over `limit` (each edit path crosses
+/// every row, and a path's cost only grows): a far candidate costs a few short rows. `row`
+/// is scratch space, kept by the caller across calls.
+fn levenshtein<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    limit: usize,
+    row: &mut Vec<usize>,
+) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    // Any value over the limit stands for every one.
+    let over = limit.saturating_add(1);
+    row.clear();
+    row.extend((0..=b.len()).map(|j| j.min(over)));
+    for (i, ca) in (1usize..).zip(a) {
+        let first = i.saturating_sub(limit).max(1);
+        let last = i.saturating_add(limit).min(b.len());
+        let mut diagonal = row[first - 1];
+        row[first - 1] = if first == 1 { i.min(over) } else { over };
+        let mut nearest = row[first - 1];
+        for j in first..=last {
+            let above = row[j];
+            let substitute = diagonal.saturating_add(usize::from(*ca != b[j - 1]));
+            row[j] = substitute
+                .min(above.saturating_add(1))
+                .min(row[j - 1].saturating_add(1))
+                .min(over);
             diagonal = above;
+            nearest = nearest.min(row[j]);
+        }
+        if nearest > limit {
+            return None;
         }
     }
-    row[b.len()]
+    row.last().copied().filter(|d| *d <= limit)
 }
 
 /// The candidate nearest to `word` within the allowed distance: at most 2, or 1 for words
@@ -57,14 +86,102 @@ pub fn nearest_within<'c>(
     candidates: impl IntoIterator<Item = &'c str>,
     limit: usize,
 ) -> Option<&'c str> {
-    let length = word.chars().count();
+    let mut near = Nearness::new(word, limit);
     candidates
         .into_iter()
-        // A length apart by more than `limit` is more than `limit` edits: skip the table.
-        .filter(|candidate| candidate.len().abs_diff(word.len()) <= limit * 4)
-        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
-        .map(|candidate| (distance(word, candidate), candidate))
-        .filter(|(d, _)| (1..=limit).contains(d))
+        .filter_map(|candidate| Some((near.distance(candidate)?, candidate)))
+        .filter(|(d, _)| *d >= 1)
         .min()
         .map(|(_, candidate)| candidate)
+}
+
+/// Distances from one word to many candidates, up to a limit: ASCII pairs compare bytes,
+/// others characters, and the buffers are reused (a facts key may be compared with every
+/// entity of a large catalog).
+struct Nearness<'w> {
+    word: &'w str,
+    word_chars: Vec<char>,
+    limit: usize,
+    row: Vec<usize>,
+    candidate_chars: Vec<char>,
+}
+
+impl<'w> Nearness<'w> {
+    fn new(word: &'w str, limit: usize) -> Self {
+        Nearness {
+            word,
+            word_chars: word.chars().collect(),
+            limit,
+            row: Vec::new(),
+            candidate_chars: Vec::new(),
+        }
+    }
+
+    /// The distance to `candidate`, when it is at most the limit.
+    fn distance(&mut self, candidate: &str) -> Option<usize> {
+        // A character is at most 4 bytes: a length apart by more than that is too far.
+        if candidate.len().abs_diff(self.word.len()) > self.limit.saturating_mul(4) {
+            return None;
+        }
+        if self.word.is_ascii() && candidate.is_ascii() {
+            let (word, candidate) = (self.word.as_bytes(), candidate.as_bytes());
+            return levenshtein(word, candidate, self.limit, &mut self.row);
+        }
+        self.candidate_chars.clear();
+        self.candidate_chars.extend(candidate.chars());
+        levenshtein(
+            &self.word_chars,
+            &self.candidate_chars,
+            self.limit,
+            &mut self.row,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The textbook table, whole: what the bounded one must agree with.
+    fn full_table(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut table = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for (i, row) in table.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        table[0] = (0..=b.len()).collect();
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let substitute = table[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+                table[i][j] = substitute.min(table[i - 1][j] + 1).min(table[i][j - 1] + 1);
+            }
+        }
+        table[a.len()][b.len()]
+    }
+
+    proptest! {
+        #[test]
+        fn bounded_distance_is_the_distance_within_the_limit(
+            a in "[ab\u{e9}\u{1F600}-]{0,9}",
+            b in "[ab\u{e9}\u{1F600}-]{0,9}",
+            limit in 0usize..4,
+        ) {
+            let expected = full_table(&a, &b);
+            prop_assert_eq!(distance(&a, &b), expected);
+            let within = Nearness::new(&a, limit).distance(&b);
+            prop_assert_eq!(within, Some(expected).filter(|d| *d <= limit));
+        }
+    }
+
+    #[test]
+    fn the_nearest_of_equally_near_candidates_is_the_first_alphabetically() {
+        let candidates = ["team-b", "team-a", "team-ab"];
+        assert_eq!(nearest_within("team-c", candidates, 1), Some("team-a"));
+        assert_eq!(
+            nearest_within("tëam-c", ["tëam-b", "tëam-a"], 1),
+            Some("tëam-a")
+        );
+        assert_eq!(nearest_within("team-c", ["team-cde"], 1), None);
+    }
 }

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde_json::Value as Json;
 
 use crate::policy::Check;
@@ -233,8 +234,9 @@ impl Facts {
                 names.entry(prefix).or_default().push(name);
             }
         }
+        // Each suggestion compares one key with every name of its kind and namespace.
         unmatched
-            .into_iter()
+            .into_par_iter()
             .enumerate()
             .map(|(index, (key, (line, column)))| {
                 let mut message = format!("facts for `{key}` match no entity in the catalog");
