@@ -225,9 +225,10 @@ impl LintReport {
 }
 
 impl LintReport {
-    /// Replaces file `file`'s text by its line index when the run keeps parts only, and
-    /// keeps whether discovery met an MkDocs configuration beside it (see [`Kept::mkdocs`]).
-    pub(super) fn index_text(&mut self, file: usize, mkdocs: bool) {
+    /// Replaces file `file`'s text by its line index (`lines`, when already built) when the
+    /// run keeps parts only, and keeps whether discovery met an MkDocs configuration beside
+    /// it (see [`Kept::mkdocs`]).
+    pub(super) fn index_text(&mut self, file: usize, mkdocs: bool, lines: Option<LineIndex>) {
         let (Some(kept), Some(source)) = (&mut self.kept, self.files.get_mut(file)) else {
             return;
         };
@@ -241,7 +242,7 @@ impl LintReport {
             kept.lines.resize(file + 1, None);
         }
         if let Some(slot) = kept.lines.get_mut(file) {
-            *slot = Some(LineIndex::new(&source.text));
+            *slot = Some(lines.unwrap_or_else(|| LineIndex::new(&source.text)));
             source.text = Arc::from("");
         }
     }

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::ahead::{prepare_ahead, ToRead};
 use super::app_locations::CatalogSetup;
 use super::batches::{envelope_stage, Batch, Cause, Member};
 use super::finding::SecondaryLabel;
@@ -14,10 +15,6 @@ use crate::catalog::Problem;
 use crate::rules::RuleId;
 use crate::util::shared_str::StrCache;
 use crate::yaml::{CompactTree, Span, YamlError, YamlErrorKind};
-
-/// Files read, parsed and validated in parallel per batch; bounds how many parsed files
-/// wait in memory to be applied.
-const BATCH_FILES: usize = 256;
 
 pub(super) struct Linter<'o> {
     pub(super) options: &'o LintOptions,
@@ -138,63 +135,75 @@ impl<'o> Linter<'o> {
     }
 
     /// Lints the queue. Reading, parsing and validating a file depend only on the file, so
-    /// they run in parallel for a batch of queued files (see [`FileReader`]); the results
-    /// are then applied one by one in queue order, exactly as linting the files one at a
-    /// time would (files a Location adds are queued behind the batch, as before). Parsing
-    /// and validation were about two thirds of the lint time on one core. (Reading the next
-    /// batch while applying one was tried in sessions 15 and 16: no faster on two cores,
-    /// more CPU and a higher peak.)
+    /// they run on the pool (see [`FileReader`]), ahead of this thread, which applies the
+    /// results one by one in queue order, exactly as linting the files one at a time would
+    /// (see [`prepare_ahead`]). Files a Location adds are queued behind the round of files
+    /// being applied, and read in the next round.
     pub(super) fn run(&mut self) {
+        let (display_base, parts) = (
+            self.display_base.clone(),
+            (self.report.kept.as_ref()).map(|kept| kept.parts.clone()),
+        );
+        let reader = FileReader {
+            options: self.options,
+            display_base: display_base.as_deref(),
+            parts: parts.as_ref(),
+            whole_documents: self.setup.is_some(),
+        };
         while !self.queue.is_empty() {
-            let take = self.queue.len().min(BATCH_FILES);
-            let batch: Vec<Queued> = self.queue.drain(..take).collect();
-            let prepared = (self.reader()).prepare(&batch, &unread(&batch, &self.visited));
-            self.apply_batch(batch, prepared);
+            let round: Vec<Queued> = self.queue.drain(..).collect();
+            let todo: Vec<ToRead> = (unread(&round, &self.visited).into_iter())
+                .map(|i| (i, round[i].file.clone(), round[i].root.clone()))
+                .collect();
+            let mut round = round.into_iter();
+            prepare_ahead(&reader, round.len(), &todo, |prepared| {
+                if let Some(queued) = round.next() {
+                    self.apply_queued(queued, prepared);
+                }
+            });
         }
     }
 
-    /// Applies a batch of queued files, read and parsed as `prepared`, in order.
-    fn apply_batch(&mut self, batch: Vec<Queued>, mut prepared: HashMap<usize, Prepared>) {
-        for (i, queued) in batch.into_iter().enumerate() {
-            let Queued {
-                file,
-                root,
-                chain,
-                batch: location,
-            } = queued;
-            // A file read before (through another location) is not read again.
-            let prepared = prepared
-                .remove(&i)
-                .filter(|_| !self.visited.contains_key(&file));
-            let Some((display, read, parsed)) = prepared else {
-                self.file_done(location);
-                continue;
-            };
-            let index = self.report.files.len();
-            self.visited.insert(file.clone(), index);
-            self.report.findings.extend(read.findings);
-            self.report.files.push(SourceFile {
-                path: file.clone(),
-                display,
-                root: root.clone(),
-                text: read.text.unwrap_or_else(|| Arc::from("")),
-            });
-            match parsed {
-                Some(parsed) => self.apply_file(index, &chain, location, parsed),
-                None => {
-                    let cause = Cause {
-                        file: self.report.files[index].display.clone(),
-                        document: None,
-                        stage: "read",
-                    };
-                    self.fail_batch(location, cause);
-                }
-            }
+    /// Applies a queued file, read and parsed as `prepared` (`None`: not read, as it was
+    /// read before through another location).
+    fn apply_queued(&mut self, queued: Queued, prepared: Option<Prepared>) {
+        let Queued {
+            file,
+            root,
+            chain,
+            batch: location,
+        } = queued;
+        // A file read before (through another location) is not read again.
+        let prepared = prepared.filter(|_| !self.visited.contains_key(&file));
+        let Some((display, read, parsed)) = prepared else {
             self.file_done(location);
-            let folder = file.parent();
-            let mkdocs = folder.is_some_and(|f| self.mkdocs_folders.contains(f));
-            self.report.index_text(index, mkdocs);
+            return;
+        };
+        let index = self.report.files.len();
+        self.visited.insert(file.clone(), index);
+        let lines = read.lines;
+        self.report.findings.extend(read.findings);
+        self.report.files.push(SourceFile {
+            path: file.clone(),
+            display,
+            root: root.clone(),
+            text: read.text.unwrap_or_else(|| Arc::from("")),
+        });
+        match parsed {
+            Some(parsed) => self.apply_file(index, &chain, location, parsed),
+            None => {
+                let cause = Cause {
+                    file: self.report.files[index].display.clone(),
+                    document: None,
+                    stage: "read",
+                };
+                self.fail_batch(location, cause);
+            }
         }
+        self.file_done(location);
+        let folder = file.parent();
+        let mkdocs = folder.is_some_and(|f| self.mkdocs_folders.contains(f));
+        self.report.index_text(index, mkdocs, lines);
     }
 
     fn yaml_finding(&self, e: &YamlError, display: &str, document: Option<usize>) -> Finding {

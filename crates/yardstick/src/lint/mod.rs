@@ -6,6 +6,7 @@
 //! `placeholders` reads `$text`/`$json`/`$yaml` targets, `catalog_checks` runs the checks
 //! that need every entity, and [`Finding`] is the result model.
 
+mod ahead;
 mod app_locations;
 mod batches;
 mod catalog_checks;

@@ -5,8 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
+use super::ahead::ToRead;
 use super::catalog_checks::misspelled_spec_keys;
 use super::discover::slash_path;
 use super::finding::Note;
@@ -17,6 +16,7 @@ use super::{Finding, Kept, LintOptions};
 use crate::catalog::{validate_tree, EntityRecord, ValidateOptions, Validation};
 use crate::rules::RuleId;
 use crate::util::shared_str::StrCache;
+use crate::util::span::LineIndex;
 use crate::yaml::{parse_stream_with, CompactTree, Node, Projection, Span, Stream};
 
 /// What reading one file gives: its text, or the findings of why it was not read (and the
@@ -24,6 +24,9 @@ use crate::yaml::{parse_stream_with, CompactTree, Node, Projection, Span, Stream
 pub(super) struct ReadFile {
     pub(super) text: Option<Arc<str>>,
     pub(super) findings: Vec<Finding>,
+    /// When the run keeps parts only, the text's line index, which replaces it (see
+    /// [`Kept::lines`]): built, and the text freed, by the thread that read it.
+    pub(super) lines: Option<LineIndex>,
 }
 
 /// A file parsed, with every document validated: the part of linting a file that does not
@@ -74,21 +77,21 @@ impl FileReader<'_> {
         display_path(self.display_base, path, root)
     }
 
-    /// Reads and parses the files `todo` (indexes into `batch`) on the pool.
-    pub(super) fn prepare(&self, batch: &[Queued], todo: &[usize]) -> HashMap<usize, Prepared> {
-        todo.par_iter()
-            // Each job shares map keys among the files it parses.
-            .map_init(
-                || StrCache::new(4096),
-                |keys, &i| {
-                    let Queued { file, root, .. } = &batch[i];
-                    let display = self.display(file, root);
-                    let read = self.read(file, &display);
-                    let parsed = (read.text.as_ref())
-                        .map(|text| self.parse_file(file, root, &display, text, keys));
-                    (i, (display, read, parsed))
-                },
-            )
+    /// Reads and parses `files` (one job of [`prepare_ahead`](super::ahead::prepare_ahead)),
+    /// sharing map keys among them.
+    pub(super) fn prepare(&self, files: &[ToRead]) -> Vec<(usize, Prepared)> {
+        let mut keys = StrCache::new(4096);
+        (files.iter())
+            .map(|(i, file, root)| {
+                let display = self.display(file, root);
+                let mut read = self.read(file, &display);
+                let parsed = (read.text.as_ref())
+                    .map(|text| self.parse_file(file, root, &display, text, &mut keys));
+                if self.parts.is_some() {
+                    read.lines = (read.text.take()).map(|text| LineIndex::new(&text));
+                }
+                (*i, (display, read, parsed))
+            })
             .collect()
     }
 
@@ -96,7 +99,11 @@ impl FileReader<'_> {
     pub(super) fn read(&self, path: &Path, display: &str) -> ReadFile {
         let mut findings = Vec::new();
         let text = self.read_into(path, display, &mut findings);
-        ReadFile { text, findings }
+        ReadFile {
+            text,
+            findings,
+            lines: None,
+        }
     }
 
     fn read_into(
