@@ -14,7 +14,7 @@ use super::{Finding, Keep, Kept, LintOptions, LintReport, LoadedEntity, SourceFi
 use crate::catalog::Problem;
 use crate::rules::RuleId;
 use crate::util::shared_str::StrCache;
-use crate::yaml::{CompactTree, Span, YamlError, YamlErrorKind};
+use crate::yaml::{CompactTree, Projection, Span, YamlError, YamlErrorKind};
 
 pub(super) struct Linter<'o> {
     pub(super) options: &'o LintOptions,
@@ -140,23 +140,32 @@ impl<'o> Linter<'o> {
     /// (see [`prepare_ahead`]). Files a Location adds are queued behind the round of files
     /// being applied, and read in the next round.
     pub(super) fn run(&mut self) {
-        let (display_base, parts) = (
-            self.display_base.clone(),
-            (self.report.kept.as_ref()).map(|kept| kept.parts.clone()),
-        );
+        // Lent out of the report while files are applied (applying does not read them): a
+        // streamed run lints each file with a linter of its own.
+        let parts = (self.report.kept.as_mut())
+            .map(|kept| std::mem::replace(&mut kept.parts, Projection::Whole));
+        let display_base = self.display_base.clone();
         let reader = FileReader {
             options: self.options,
             display_base: display_base.as_deref(),
             parts: parts.as_ref(),
             whole_documents: self.setup.is_some(),
         };
+        self.apply_rounds(&reader);
+        if let (Some(kept), Some(parts)) = (self.report.kept.as_mut(), parts) {
+            kept.parts = parts;
+        }
+    }
+
+    /// Applies the queue's files, a round at a time (see [`Linter::run`]).
+    fn apply_rounds(&mut self, reader: &FileReader<'_>) {
         while !self.queue.is_empty() {
             let round: Vec<Queued> = self.queue.drain(..).collect();
             let todo: Vec<ToRead> = (unread(&round, &self.visited).into_iter())
                 .map(|i| (i, round[i].file.clone(), round[i].root.clone()))
                 .collect();
             let mut round = round.into_iter();
-            prepare_ahead(&reader, round.len(), &todo, |prepared| {
+            prepare_ahead(reader, round.len(), &todo, |prepared| {
                 if let Some(queued) = round.next() {
                     self.apply_queued(queued, prepared);
                 }
