@@ -124,24 +124,11 @@ impl<'o> Linter<'o> {
         display_path(self.display_base.as_deref(), path, root)
     }
 
-    /// What reading and parsing files needs of this run.
-    fn reader(&self) -> FileReader<'_> {
-        FileReader {
-            options: self.options,
-            display_base: self.display_base.as_deref(),
-            parts: (self.report.kept.as_ref()).map(|kept| &kept.parts),
-            whole_documents: self.setup.is_some(),
-        }
-    }
-
-    /// Lints the queue. Reading, parsing and validating a file depend only on the file, so
-    /// they run on the pool (see [`FileReader`]), ahead of this thread, which applies the
-    /// results one by one in queue order, exactly as linting the files one at a time would
-    /// (see [`prepare_ahead`]). Files a Location adds are queued behind the round of files
-    /// being applied, and read in the next round.
-    pub(super) fn run(&mut self) {
-        // Lent out of the report while files are applied (applying does not read them): a
-        // streamed run lints each file with a linter of its own.
+    /// Runs `work` with what reading and parsing files needs of this run. The kept parts
+    /// are lent out of the report meanwhile (applying files does not read them), so `work`
+    /// may change the linter; a streamed run lints each file with a linter of its own, so
+    /// nothing is copied.
+    fn with_reader<T>(&mut self, work: impl FnOnce(&mut Self, &FileReader<'_>) -> T) -> T {
         let parts = (self.report.kept.as_mut())
             .map(|kept| std::mem::replace(&mut kept.parts, Projection::Whole));
         let display_base = self.display_base.clone();
@@ -151,10 +138,20 @@ impl<'o> Linter<'o> {
             parts: parts.as_ref(),
             whole_documents: self.setup.is_some(),
         };
-        self.apply_rounds(&reader);
+        let out = work(self, &reader);
         if let (Some(kept), Some(parts)) = (self.report.kept.as_mut(), parts) {
             kept.parts = parts;
         }
+        out
+    }
+
+    /// Lints the queue. Reading, parsing and validating a file depend only on the file, so
+    /// they run on the pool (see [`FileReader`]), ahead of this thread, which applies the
+    /// results one by one in queue order, exactly as linting the files one at a time would
+    /// (see [`prepare_ahead`]). Files a Location adds are queued behind the round of files
+    /// being applied, and read in the next round.
+    pub(super) fn run(&mut self) {
+        self.with_reader(|linter, reader| linter.apply_rounds(reader));
     }
 
     /// Applies the queue's files, a round at a time (see [`Linter::run`]).
@@ -233,8 +230,9 @@ impl<'o> Linter<'o> {
     /// Lints a file held in memory as a location of its own.
     pub(super) fn lint_file(&mut self, index: usize, file: &Path, root: &Path, text: &str) {
         let display = self.report.files[index].display.clone();
-        let parsed =
-            (self.reader()).parse_file(file, root, &display, text, &mut StrCache::new(256));
+        let parsed = self.with_reader(|_, reader| {
+            reader.parse_file(file, root, &display, text, &mut StrCache::new(256))
+        });
         let batch = self.new_batch(None, None);
         self.expect_file(batch);
         self.apply_file(index, &[], batch, parsed);
