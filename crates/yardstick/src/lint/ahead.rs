@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 
 use super::reader::{FileReader, Prepared};
@@ -17,7 +17,7 @@ const JOB_FILES: usize = 64;
 const JOBS_AHEAD: usize = 4;
 
 /// A file to prepare: its position among the files applied, its path and its root.
-pub(super) type ToRead = (usize, PathBuf, PathBuf);
+pub(super) type ToRead<'p> = (usize, &'p Path, &'p Path);
 
 /// What one job gives: each of its files prepared, or the panic that stopped it.
 type JobResult = std::thread::Result<Vec<(usize, Prepared)>>;
@@ -29,7 +29,7 @@ type JobResult = std::thread::Result<Vec<(usize, Prepared)>>;
 pub(super) fn prepare_ahead(
     reader: &FileReader<'_>,
     count: usize,
-    todo: &[ToRead],
+    todo: &[ToRead<'_>],
     mut apply: impl FnMut(Option<Prepared>),
 ) {
     if todo.len() <= JOB_FILES {
@@ -95,22 +95,22 @@ mod tests {
     use super::*;
     use crate::lint::LintOptions;
 
-    /// Writes `count` catalog files and lists every other one (and the last) as to read.
-    fn files(dir: &std::path::Path, count: usize) -> Vec<ToRead> {
-        let root = dir.to_path_buf();
+    /// Writes `count` catalog files and lists every other one (and the last) as to read,
+    /// with its position.
+    fn files(dir: &Path, count: usize) -> Vec<(usize, std::path::PathBuf)> {
         (0..count)
             .filter(|i| i % 2 == 0 || *i == count - 1)
             .map(|i| {
                 let file = dir.join(format!("c{i}.yaml"));
                 let text = format!("kind: Component\nmetadata:\n  name: c{i}\n");
-                std::fs::write(&file, text).map(|()| (i, file, root.clone()))
+                std::fs::write(&file, text).map(|()| (i, file))
             })
             .collect::<Result<_, _>>()
             .unwrap_or_else(|e| panic!("write: {e}"))
     }
 
     /// The shown path of each position's prepared file, in the order `apply` was called.
-    fn applied(reader: &FileReader<'_>, count: usize, todo: &[ToRead]) -> Vec<Option<String>> {
+    fn applied(reader: &FileReader<'_>, count: usize, todo: &[ToRead<'_>]) -> Vec<Option<String>> {
         let mut seen = Vec::new();
         prepare_ahead(reader, count, todo, |prepared| {
             seen.push(prepared.map(|(display, ..)| display));
@@ -130,7 +130,10 @@ mod tests {
         };
         // Fewer files than a job (read here), and many jobs' worth (read on the pool).
         for count in [5, JOB_FILES * JOBS_AHEAD * 3 + 7] {
-            let todo = files(dir.path(), count);
+            let written = files(dir.path(), count);
+            let todo: Vec<ToRead<'_>> = (written.iter())
+                .map(|(i, file)| (*i, file.as_path(), dir.path()))
+                .collect();
             let expected: Vec<Option<String>> = (0..count)
                 .map(|i| (i % 2 == 0 || i == count - 1).then(|| format!("c{i}.yaml")))
                 .collect();

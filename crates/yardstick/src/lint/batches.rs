@@ -43,7 +43,8 @@ pub(super) struct LocationLink {
     reference: String,
 }
 
-/// One location's batch.
+/// One location's batch. A discovered file is a batch of its own, so there are as many as
+/// files: the parts few batches have (`via`, `cause`) are boxed.
 #[derive(Default)]
 pub(super) struct Batch {
     /// Files queued for the batch and not applied yet; the batch settles at zero.
@@ -52,14 +53,14 @@ pub(super) struct Batch {
     /// failed from one with nothing to read.
     read: bool,
     /// The nested Location (in the catalog so far) whose processing this batch is.
-    via: Option<LocationLink>,
+    via: Option<Box<LocationLink>>,
     /// Why the batch is never read: the Location leading here is not ingested.
     blocked: Option<String>,
     /// The app-config location everything in the batch comes from (its rules apply).
     pub(super) origin: Option<usize>,
     /// How its Locations' targets resolve: read by URL or as files.
     pub(super) base: Base,
-    cause: Option<Cause>,
+    cause: Option<Box<Cause>>,
     members: Vec<Member>,
 }
 
@@ -86,7 +87,7 @@ impl Linter<'_> {
     /// Records what fails `batch`, unless something earlier already did.
     pub(super) fn fail_batch(&mut self, batch: usize, cause: Cause) {
         if let Some(b) = self.batches.get_mut(batch) {
-            b.cause.get_or_insert(cause);
+            b.cause.get_or_insert_with(|| Box::new(cause));
         }
     }
 
@@ -120,7 +121,7 @@ impl Linter<'_> {
         let via = b.via.take();
         let dropped = via.zip(b.cause.as_ref().map(|c| b.read.then(|| targets_message(c))));
         if let Some((via, message)) = dropped {
-            self.drop_location(via, message);
+            self.drop_location(*via, message);
         }
         let Some(b) = self.batches.get(batch) else {
             return;
@@ -132,6 +133,11 @@ impl Linter<'_> {
         };
         for member in members {
             let loaded = member.loaded;
+            // Nearly every member: an entity of a batch that passed, and not a Location.
+            if failure.is_none() && member.chain.is_none() {
+                self.report.catalog.entities.push(loaded);
+                continue;
+            }
             let file = &self.report.files[loaded.file];
             let (path, root, display) =
                 (file.path.clone(), file.root.clone(), file.display.clone());
@@ -191,7 +197,7 @@ impl Linter<'_> {
         let Some(b) = self.batches.get_mut(batch) else {
             return;
         };
-        b.via = Some(link);
+        b.via = Some(Box::new(link));
         if b.pending == 0 {
             self.settle(batch);
         }

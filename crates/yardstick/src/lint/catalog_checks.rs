@@ -1,17 +1,18 @@
 //! The checks that need the whole catalog: duplicate entity refs, how owner references
 //! resolve, and relation targets missing from the catalog and the owner sources.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use super::linter::Linter;
-use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck, SourceFile};
+use super::{Catalog, Finding, LintOptions, LoadedEntity, RefCheck, RefHasher, SourceFile};
 use crate::catalog::schema::{escape_pointer, spec_properties};
 use crate::catalog::{Entity, OwnerDirectory, Relation};
 use crate::rules::RuleId;
 use crate::util::edit_distance::did_you_mean;
+use crate::util::prehashed::PrehashedMap;
 use crate::yaml::Node;
 
 /// How owner references resolve: against the catalog's Groups and Users and the owner
@@ -76,7 +77,7 @@ impl OwnerResolution {
             }
         }
         let from_catalog = known.len();
-        let owners: BTreeSet<String> = owner_refs.collect();
+        let owners: HashSet<String> = owner_refs.collect();
         let resolved = owners.iter().filter(|o| known.contains_key(*o)).count();
         let strict = match check {
             RefCheck::Always => true,
@@ -126,7 +127,7 @@ pub(super) struct EntityChecks<'a> {
     pub(super) options: &'a LintOptions,
     pub(super) owners: &'a OwnerResolution,
     pub(super) known: &'a (dyn KnownEntities + Sync),
-    /// Candidates of "did you mean" (see [`known_names`]).
+    /// Candidates of "did you mean", by prefix (see [`known_names`]).
     pub(super) names: &'a BTreeMap<String, Vec<String>>,
     pub(super) near_misses: &'a NearMisses,
 }
@@ -153,7 +154,7 @@ impl NearMisses {
         }
         let near = names
             .get(prefix)
-            .and_then(|names| did_you_mean(name, names.iter().map(String::as_str)))
+            .and_then(|refs| did_you_mean(name, refs.iter().map(|r| &r[prefix.len()..])))
             .map(Arc::from);
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         map.insert(key, near.clone());
@@ -285,22 +286,33 @@ impl Linter<'_> {
     pub(super) fn check_catalog(&mut self) {
         // Lent out (not copied) while the catalog changes, and put back at the end.
         let files = std::mem::take(&mut self.report.files);
-        // Each reference formatted once, on the pool: the steps below all need them.
-        let mut refs: Vec<String> = (self.report.catalog.entities.par_iter())
-            .map(|e| e.entity.reference.canonical())
-            .collect();
-        let keep = self.report_duplicates(&files, &refs);
+        // Each reference formatted and hashed once, on the pool: the steps below all need
+        // them.
+        let hasher = RefHasher::default();
+        let (mut refs, mut hashes): (Vec<String>, Vec<u64>) =
+            (self.report.catalog.entities.par_iter())
+                .map(|e| {
+                    let reference = e.entity.reference.canonical();
+                    let hash = hasher.hash(&reference);
+                    (reference, hash)
+                })
+                .unzip();
         // Backstage keeps one entity per reference: later duplicates leave the catalog.
+        if let Some(keep) = self.report_duplicates(&files, &refs, &hashes) {
+            let kept = |index: &mut usize| {
+                *index += 1;
+                keep[*index - 1]
+            };
+            let (mut entity, mut reference, mut hash) = (0, 0, 0);
+            let catalog = &mut self.report.catalog;
+            catalog.entities.retain(|_| kept(&mut entity));
+            refs.retain(|_| kept(&mut reference));
+            hashes.retain(|_| kept(&mut hash));
+            catalog.entities.shrink_to_fit();
+        }
         let catalog = &mut self.report.catalog;
-        let kept = |index: &mut usize| {
-            *index += 1;
-            keep.contains(&(*index - 1))
-        };
-        let (mut entity, mut reference) = (0, 0);
-        catalog.entities.retain(|_| kept(&mut entity));
-        refs.retain(|_| kept(&mut reference));
-        catalog.entities.shrink_to_fit();
-        catalog.index_refs_from(&refs);
+        catalog.index_refs_from(hasher, &refs, &hashes);
+        drop(hashes);
         let catalog = &self.report.catalog;
         let owner_refs: Vec<String> = (catalog.entities.par_iter())
             .flat_map_iter(|e| e.entity.relations.iter().filter(|r| r.field == "owner"))
@@ -335,51 +347,122 @@ impl Linter<'_> {
         self.report.files = files;
     }
 
-    /// Reports every entity whose reference an earlier document (in file and document
-    /// order) already defines; gives the indexes of the first definitions.
-    fn report_duplicates(&mut self, files: &[SourceFile], refs: &[String]) -> HashSet<usize> {
+    /// Reports every entity whose reference (of `refs`, hashed as `hashes`) an earlier
+    /// document (in file and document order) already defines. `None` when no reference is
+    /// defined twice; else which entities are first definitions, and stay.
+    fn report_duplicates(
+        &mut self,
+        files: &[SourceFile],
+        refs: &[String],
+        hashes: &[u64],
+    ) -> Option<Vec<bool>> {
         let entities = &self.report.catalog.entities;
-        let mut order: Vec<usize> = (0..entities.len()).collect();
-        order.sort_by(|&a, &b| {
-            (&files[entities[a].file].display, entities[a].document)
-                .cmp(&(&files[entities[b].file].display, entities[b].document))
-        });
-        let mut first: HashMap<&str, usize> = HashMap::with_capacity(refs.len());
+        // Earlier: by file as shown, then document; a stable sort's order among equals.
+        let place = |i: usize| {
+            (
+                files[entities[i].file].display.as_str(),
+                entities[i].document,
+                i,
+            )
+        };
+        let mut first = FirstDefinitions::with_capacity(refs.len());
+        let mut duplicated = false;
+        for i in 0..refs.len() {
+            if let Some(slot) = first.insert(&refs[i], hashes[i], i) {
+                duplicated = true;
+                if place(i) < place(*slot) {
+                    *slot = i;
+                }
+            }
+        }
+        if !duplicated {
+            return None;
+        }
+        let mut keep = vec![false; refs.len()];
         let mut findings = Vec::new();
-        for &i in &order {
-            let (e, key) = (&entities[i], &refs[i]);
-            let Some(&j) = first.get(key.as_str()) else {
-                first.insert(key, i);
+        for (i, e) in entities.iter().enumerate() {
+            let j = first.get(&refs[i], hashes[i]).unwrap_or(i);
+            if j == i {
+                keep[i] = true;
                 continue;
-            };
+            }
             let prior = &entities[j];
             findings.push(duplicate_finding(
                 e,
                 &files[e.file].display,
-                key.clone(),
+                refs[i].clone(),
                 &files[prior.file].display,
                 prior.document,
             ));
         }
         self.report.findings.extend(findings);
-        first.values().copied().collect()
+        Some(keep)
     }
 }
 
-/// The names of every entity of the catalog (`refs`, canonical) and the owner sources, by
-/// lower-cased `kind:namespace/` prefix: the candidates of "did you mean".
+/// The first definition of each reference, by its hash (computed already), and by the
+/// reference itself for the few whose hash another reference has.
+struct FirstDefinitions<'r> {
+    by_hash: PrehashedMap<(&'r str, usize)>,
+    others: HashMap<&'r str, usize>,
+}
+
+impl<'r> FirstDefinitions<'r> {
+    fn with_capacity(capacity: usize) -> Self {
+        let mut by_hash = PrehashedMap::default();
+        by_hash.reserve(capacity);
+        FirstDefinitions {
+            by_hash,
+            others: HashMap::new(),
+        }
+    }
+
+    /// Records `index` as the definition of `reference` when it has none; else gives its
+    /// definition, to change.
+    fn insert(&mut self, reference: &'r str, hash: u64, index: usize) -> Option<&mut usize> {
+        use std::collections::hash_map::Entry;
+        match self.by_hash.entry(hash) {
+            Entry::Vacant(slot) => {
+                slot.insert((reference, index));
+                None
+            }
+            Entry::Occupied(slot) if slot.get().0 == reference => Some(&mut slot.into_mut().1),
+            Entry::Occupied(_) => match self.others.entry(reference) {
+                Entry::Vacant(slot) => {
+                    slot.insert(index);
+                    None
+                }
+                Entry::Occupied(slot) => Some(slot.into_mut()),
+            },
+        }
+    }
+
+    /// The definition of `reference`.
+    fn get(&self, reference: &str, hash: u64) -> Option<usize> {
+        match self.by_hash.get(&hash) {
+            Some(&(known, index)) if known == reference => Some(index),
+            _ => self.others.get(reference).copied(),
+        }
+    }
+}
+
+/// The references of every entity of the catalog (`refs`, canonical) and the owner
+/// sources, by lower-cased `kind:namespace/` prefix: the candidates of "did you mean" are
+/// what follows the prefix. The references are moved, not copied.
 pub(super) fn known_names(
     refs: impl Iterator<Item = String>,
     owners: &OwnerResolution,
 ) -> BTreeMap<String, Vec<String>> {
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for reference in refs.chain(owners.known.keys().cloned()) {
-        if let Some(slash) = reference.find('/') {
-            let (prefix, name) = reference.split_at(slash + 1);
-            names
-                .entry(prefix.to_string())
-                .or_default()
-                .push(name.to_string());
+        let Some(slash) = reference.find('/') else {
+            continue;
+        };
+        match names.get_mut(&reference[..=slash]) {
+            Some(same_prefix) => same_prefix.push(reference),
+            None => {
+                names.insert(reference[..=slash].to_string(), vec![reference]);
+            }
         }
     }
     names

@@ -1,6 +1,7 @@
 //! The linter: reads, parses and validates queued files (in parallel per batch) and applies
 //! the results in queue order, so that the output does not depend on the thread count.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,6 +35,9 @@ pub(super) struct Linter<'o> {
 }
 
 /// A file waiting to be read.
+/// A queued file and the scanned root it was found under.
+pub(super) type Place = (PathBuf, PathBuf);
+
 pub(super) struct Queued {
     pub(super) file: PathBuf,
     /// The scanned root it was found under.
@@ -157,46 +161,55 @@ impl<'o> Linter<'o> {
     /// Applies the queue's files, a round at a time (see [`Linter::run`]).
     fn apply_rounds(&mut self, reader: &FileReader<'_>) {
         while !self.queue.is_empty() {
-            let round: Vec<Queued> = self.queue.drain(..).collect();
-            let todo: Vec<ToRead> = (unread(&round, &self.visited).into_iter())
-                .map(|i| (i, round[i].file.clone(), round[i].root.clone()))
+            // The paths stay here, lent to the jobs that read them and then to `apply_queued`.
+            let (places, rest): (Vec<Place>, Vec<_>) = (self.queue.drain(..))
+                .map(|q| ((q.file, q.root), (q.chain, q.batch)))
+                .unzip();
+            let todo: Vec<ToRead<'_>> = (unread(&places, &self.visited).into_iter())
+                .map(|i| (i, places[i].0.as_path(), places[i].1.as_path()))
                 .collect();
-            let mut round = round.into_iter();
-            prepare_ahead(reader, round.len(), &todo, |prepared| {
-                if let Some(queued) = round.next() {
-                    self.apply_queued(queued, prepared);
+            let mut round = places.iter().zip(rest);
+            prepare_ahead(reader, places.len(), &todo, |prepared| {
+                if let Some(((file, root), (chain, batch))) = round.next() {
+                    self.apply_queued((file, root), &chain, batch, prepared);
                 }
             });
         }
     }
 
-    /// Applies a queued file, read and parsed as `prepared` (`None`: not read, as it was
-    /// read before through another location).
-    fn apply_queued(&mut self, queued: Queued, prepared: Option<Prepared>) {
-        let Queued {
-            file,
-            root,
-            chain,
-            batch: location,
-        } = queued;
+    /// Applies a queued file (of location batch `location`, reached through the Locations
+    /// of `chain`), read and parsed as `prepared` (`None`: not read, as it was read before
+    /// through another location).
+    fn apply_queued(
+        &mut self,
+        (file, root): (&Path, &Path),
+        chain: &[PathBuf],
+        location: usize,
+        prepared: Option<Prepared>,
+    ) {
+        let index = self.report.files.len();
         // A file read before (through another location) is not read again.
-        let prepared = prepared.filter(|_| !self.visited.contains_key(&file));
-        let Some((display, read, parsed)) = prepared else {
+        let first_read = prepared.filter(|_| match self.visited.entry(file.to_path_buf()) {
+            Entry::Occupied(_) => false,
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                true
+            }
+        });
+        let Some((display, read, parsed)) = first_read else {
             self.file_done(location);
             return;
         };
-        let index = self.report.files.len();
-        self.visited.insert(file.clone(), index);
         let lines = read.lines;
         self.report.findings.extend(read.findings);
         self.report.files.push(SourceFile {
-            path: file.clone(),
+            path: file.to_path_buf(),
             display,
-            root: root.clone(),
+            root: root.to_path_buf(),
             text: read.text.unwrap_or_else(|| Arc::from("")),
         });
         match parsed {
-            Some(parsed) => self.apply_file(index, &chain, location, parsed),
+            Some(parsed) => self.apply_file(index, chain, location, parsed),
             None => {
                 let cause = Cause {
                     file: self.report.files[index].display.clone(),
@@ -378,6 +391,9 @@ impl<'o> Linter<'o> {
     /// Takes the nested Locations whose own batch failed out of the catalog.
     pub(super) fn drop_unstored(&mut self) {
         let unstored = std::mem::take(&mut self.unstored);
+        if unstored.is_empty() {
+            return;
+        }
         self.report
             .catalog
             .entities

@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 use crate::catalog::{Entity, EntityRecord, OwnerDirectory};
 use crate::rules::Severity;
+use crate::util::prehashed::PrehashedMap;
 use crate::yaml::{CompactTree, Limits, Node};
 
 pub use app_locations::AppCatalog;
@@ -221,28 +222,50 @@ pub struct Catalog {
 /// rather than a copy of each reference (the references stay in the entities).
 #[derive(Debug, Clone, Default)]
 struct RefIndex {
-    hasher: std::collections::hash_map::RandomState,
+    hasher: RefHasher,
     /// The entity with each hash (the last one, as a map built by insertion keeps it).
-    by_hash: HashMap<u64, usize>,
+    by_hash: PrehashedMap<usize>,
     /// References whose hash a different reference has.
     others: HashMap<String, usize>,
+}
+
+/// The keyed hasher of canonical references (see [`RefIndex`]): each run's own keys, so no
+/// catalog can choose references whose hashes collide.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RefHasher(std::collections::hash_map::RandomState);
+
+impl RefHasher {
+    /// The hash of a canonical reference.
+    pub(super) fn hash(&self, reference: &str) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.0, reference)
+    }
 }
 
 impl RefIndex {
     /// The index of `entities`, by [`EntityRef::canonical`](crate::catalog::EntityRef::canonical).
     fn new(entities: &[LoadedEntity]) -> RefIndex {
+        let hasher = RefHasher::default();
         let refs: Vec<String> = (entities.iter())
             .map(|e| e.entity.reference.canonical())
             .collect();
-        RefIndex::from_refs(entities, &refs)
+        let hashes: Vec<u64> = refs.iter().map(|r| hasher.hash(r)).collect();
+        RefIndex::from_refs(entities, hasher, &refs, &hashes)
     }
 
-    /// The index of `entities`, whose canonical references are `refs` (in the same order).
-    fn from_refs(entities: &[LoadedEntity], refs: &[String]) -> RefIndex {
-        let mut index = RefIndex::default();
+    /// The index of `entities`, whose canonical references are `refs` (in the same order),
+    /// hashed by `hasher` as `hashes`.
+    fn from_refs(
+        entities: &[LoadedEntity],
+        hasher: RefHasher,
+        refs: &[String],
+        hashes: &[u64],
+    ) -> RefIndex {
+        let mut index = RefIndex {
+            hasher,
+            ..RefIndex::default()
+        };
         index.by_hash.reserve(entities.len());
-        for (i, key) in refs.iter().enumerate() {
-            let hash = std::hash::BuildHasher::hash_one(&index.hasher, key);
+        for (i, (key, &hash)) in refs.iter().zip(hashes).enumerate() {
             match index.by_hash.get(&hash).and_then(|&j| entities.get(j)) {
                 Some(other) if !other.entity.reference.has_canonical(key) => {
                     index.others.insert(key.clone(), i);
@@ -257,8 +280,7 @@ impl RefIndex {
 
     /// The index of the entity whose canonical reference is `key`.
     fn get(&self, entities: &[LoadedEntity], key: &str) -> Option<usize> {
-        let hash = std::hash::BuildHasher::hash_one(&self.hasher, key);
-        match self.by_hash.get(&hash) {
+        match self.by_hash.get(&self.hasher.hash(key)) {
             Some(&i)
                 if (entities.get(i)).is_some_and(|e| e.entity.reference.has_canonical(key)) =>
             {
@@ -297,9 +319,10 @@ impl Catalog {
         self.index_kinds();
     }
 
-    /// [`Catalog::index_refs`] with the entities' canonical references, `refs`, at hand.
-    fn index_refs_from(&mut self, refs: &[String]) {
-        self.by_ref = RefIndex::from_refs(&self.entities, refs);
+    /// [`Catalog::index_refs`] with the entities' canonical references, `refs`, at hand,
+    /// hashed by `hasher` as `hashes`.
+    fn index_refs_from(&mut self, hasher: RefHasher, refs: &[String], hashes: &[u64]) {
+        self.by_ref = RefIndex::from_refs(&self.entities, hasher, refs, hashes);
         self.index_kinds();
     }
 
@@ -374,6 +397,9 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<LintReport
     let mkdocs = matches!(options.keep, Keep::Parts(_));
     let scanned = scanned_files(paths, &include, &exclude, mkdocs)?;
     linter.mkdocs_folders = scanned.mkdocs_folders;
+    // A batch and a queue entry per file: allocated once, not grown (and copied) in steps.
+    linter.batches.reserve(scanned.files.len());
+    linter.queue.reserve(scanned.files.len());
     for (file, root) in scanned.files {
         linter.enqueue_location(file, root);
     }

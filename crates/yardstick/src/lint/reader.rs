@@ -10,7 +10,7 @@ use super::catalog_checks::misspelled_spec_keys;
 use super::discover::slash_path;
 use super::finding::Note;
 use super::kept::Pruned;
-use super::linter::Queued;
+use super::linter::Place;
 use super::placeholders::resolve_placeholder;
 use super::{Finding, Kept, LintOptions};
 use crate::catalog::{validate_tree, EntityRecord, ValidateOptions, Validation};
@@ -263,11 +263,19 @@ pub(super) fn display_path(base: Option<&Path>, path: &Path, root: &Path) -> Str
     slash_path(shown)
 }
 
-/// The files of `batch` worth reading: not read before (`visited`), and each once.
-pub(super) fn unread(batch: &[Queued], visited: &HashMap<PathBuf, usize>) -> Vec<usize> {
+/// The files of a round (`places`: each file and its root) worth reading: not read before
+/// (`visited`), and each once.
+pub(super) fn unread(places: &[Place], visited: &HashMap<PathBuf, usize>) -> Vec<usize> {
+    let files = || places.iter().map(|(file, _)| file.as_path());
+    // Discovered files come sorted: strictly ascending paths are distinct, with no need to
+    // hash them.
+    let ascending = files().zip(files().skip(1)).all(|(a, b)| a < b);
     let mut first = HashSet::new();
-    (0..batch.len())
-        .filter(|&i| !visited.contains_key(&batch[i].file) && first.insert(&batch[i].file))
+    (0..places.len())
+        .filter(|&i| {
+            let file = places[i].0.as_path();
+            !visited.contains_key(file) && (ascending || first.insert(file))
+        })
         .collect()
 }
 

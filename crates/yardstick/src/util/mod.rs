@@ -12,5 +12,6 @@ pub mod escape;
 pub mod fnv;
 pub mod path;
 pub mod percent;
+pub(crate) mod prehashed;
 pub mod shared_str;
 pub mod span;
