@@ -24,7 +24,7 @@ use super::local_files::FileLookup;
 use super::memo::{Memo, MemoKey, MemoStats};
 use super::model::{CheckResult, CheckStatus, EntityScore, ExpiredExemption, Location, Scorecard};
 use super::native::{Json as JsonView, NativeCheck, Views, Yaml};
-use super::vm::{vm_program, Worker};
+use super::vm::{vm_program, Lent, Worker, Workers};
 use super::vm::{Evaluation, Verdict};
 use super::{empty_catalog_data, summarize, ScoreError, ScoreOptions};
 
@@ -232,9 +232,11 @@ impl<'a> Scorer<'a> {
         self.check_kept(report.kept.as_ref().map(|k| &k.parts))?;
         let run = self.start(&report.owners, counting)?;
         let files = shown_files(report);
-        let evaluate =
-            |worker: &mut Worker, loaded: &LoadedEntity| run.score(worker, loaded, report, &files);
-        let worker = || run.worker();
+        let evaluate = |worker: &mut Lent<'_>, loaded: &LoadedEntity| {
+            run.score(worker, loaded, report, &files)
+        };
+        let workers = Workers::new(|| run.worker());
+        let worker = || workers.lend();
         // Owned records are freed a chunk at a time by a thread of their own, while the
         // pool scores the next chunk: freed on the scoring threads, each record's memory
         // (allocated by the threads that parsed it) cost them the other arenas' locks.

@@ -8,6 +8,7 @@ use crate::lint::{pipelined, CatalogIndex, Keep, Kept, LintOptions, LintReport, 
 use super::memo::MemoStats;
 use super::model::{EntityScore, Summary};
 use super::scorer::{shown_files, Counting, Scorer};
+use super::vm::Workers;
 use super::{ScoreError, SummaryBuilder};
 
 /// One source linted and scored by [`Scorer::score_stream`].
@@ -118,10 +119,11 @@ impl Scorer<'_> {
         }
         let run = self.start(index.owners(), Counting::Yes)?;
         let mut summary = SummaryBuilder::new(self.options());
+        let workers = Workers::new(|| run.worker());
         let work = |chunk: Vec<(usize, S)>| -> Vec<StreamedFile> {
             (chunk.into_par_iter())
                 .map_init(
-                    || run.worker(),
+                    || workers.lend(),
                     |worker, (position, source)| {
                         let lint = index.lint_at(source.into(), position);
                         let files = shown_files(&lint);

@@ -1,7 +1,7 @@
 //! Evaluating a check: regorus's bytecode VM for the built-in checks, the interpreter for
 //! the rest, and the reading of a check's `result`.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value as Json;
 
@@ -91,7 +91,7 @@ pub(super) fn vm_program(
 pub(super) struct Worker {
     pub(super) engine: regorus::Engine,
     /// The `(input_id, params)` the interpreter's input was last set for.
-    pub(super) engine_input: Option<(u64, *const regorus::Value)>,
+    pub(super) engine_input: Option<(u64, usize)>,
     pub(super) vm: Option<regorus::rvm::RegoVM>,
     /// `data` of the run, for the checks evaluated natively.
     data: regorus::Value,
@@ -99,6 +99,71 @@ pub(super) struct Worker {
     /// Shares the strings of this job's results: a scorecard repeats the same messages,
     /// pointers, kinds and owners for thousands of entities.
     pub(super) strings: StrCache,
+}
+
+/// Workers lent to a run's rayon jobs, each given back when its job ends: a run makes
+/// about as many as it has threads rather than one per job, and each keeps its string
+/// cache from job to job.
+pub(super) struct Workers<F> {
+    idle: Mutex<Vec<Worker>>,
+    make: F,
+}
+
+impl<F: Fn() -> Worker> Workers<F> {
+    /// A pool that makes a worker with `make` when none is idle.
+    pub(super) fn new(make: F) -> Self {
+        Workers {
+            idle: Mutex::new(Vec::new()),
+            make,
+        }
+    }
+
+    /// An idle worker, or a new one, until the lent value is dropped.
+    pub(super) fn lend(&self) -> Lent<'_> {
+        let idle = lock(&self.idle).pop();
+        Lent {
+            worker: Some(idle.unwrap_or_else(&self.make)),
+            idle: &self.idle,
+        }
+    }
+}
+
+/// A worker of [`Workers`], given back when dropped.
+pub(super) struct Lent<'w> {
+    worker: Option<Worker>,
+    idle: &'w Mutex<Vec<Worker>>,
+}
+
+impl std::ops::Deref for Lent<'_> {
+    type Target = Worker;
+
+    fn deref(&self) -> &Worker {
+        // Taken only by `drop`.
+        self.worker
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a lent worker is held"))
+    }
+}
+
+impl std::ops::DerefMut for Lent<'_> {
+    fn deref_mut(&mut self) -> &mut Worker {
+        self.worker
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("a lent worker is held"))
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            lock(self.idle).push(worker);
+        }
+    }
+}
+
+/// The idle workers; a lock poisoned by a panicking job still holds whole workers.
+fn lock(idle: &Mutex<Vec<Worker>>) -> std::sync::MutexGuard<'_, Vec<Worker>> {
+    idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Worker {
@@ -160,7 +225,7 @@ impl Worker {
             }
         }
         // The interpreter: custom checks, and anything the VM did not answer plainly.
-        let key = (input.input_id, &p.params_value as *const regorus::Value);
+        let key = (input.input_id, std::ptr::from_ref(&p.params_value) as usize);
         if self.engine_input != Some(key) {
             self.engine.set_input(input.with_params(&p.params_value));
             self.engine_input = Some(key);
