@@ -24,6 +24,8 @@
 //!
 //! `PHASES_ONLY=events,end-to-end` (comma-separated phase names, `memory` for the peaks)
 //! runs only those phases: a quicker comparison of two builds.
+//!
+//! `PHASES_STEPS=1` prints the wall and CPU time of each step of every end-to-end run.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -104,12 +106,13 @@ fn vm(field: &str) -> Option<u64> {
 /// `--peak DIR` (`--peak-streamed DIR`): lint and score DIR once, end-to-end (streamed), as
 /// timed above; print the peak RSS.
 fn peak_child(dir: &std::path::Path, streamed: bool) {
-    let options = yardstick_benches::score_options(dir).expect("facts");
     if streamed {
+        let options = yardstick_benches::score_options(dir).expect("facts");
         std::hint::black_box(end_to_end_streamed(dir, &options));
     } else {
+        let facts_text = std::fs::read_to_string(dir.join("facts.json")).expect("facts");
         let mut marks = Vec::new();
-        std::hint::black_box(end_to_end(dir, options, &mut |phase| {
+        std::hint::black_box(end_to_end(dir, &facts_text, &mut |phase| {
             marks.push(format!(
                 "{phase} {}",
                 vm("VmHWM").zip(vm("VmRSS")).map_or_else(
@@ -128,24 +131,32 @@ fn peak_child(dir: &std::path::Path, streamed: bool) {
 }
 
 /// Lints and scores `dir` and writes the JSON report to a sink, as `yardstick score` does:
-/// each part is dropped as soon as the report no longer needs it, and what is left at the
-/// end (the report, the options and their facts, and what scoring left of the lint report,
-/// which kept parts) comes back, since the command leaves it to the end of the process.
-/// `mark` is called after lint, score and the report.
+/// the facts (`facts_text`) are parsed while the catalog is linted, and each part is dropped
+/// as soon as the report no longer needs it; what is left at the end (the report, the
+/// options and their facts, and what scoring left of the lint report, which kept parts)
+/// comes back, since the command leaves it to the end of the process. `mark` is called
+/// after lint, score and the report.
 fn end_to_end(
     dir: &Path,
-    options: ScoreOptions,
+    facts_text: &str,
     mark: &mut dyn FnMut(&str),
 ) -> (u64, Report, ScoreOptions, LintReport) {
     let policies = PolicySet::builtin().expect("builtin checks");
-    let scorer = Scorer::new(&policies, &options).expect("scorer");
-    let keep = Keep::Parts(scorer.entity_parts().expect("bounded reads").clone());
+    let mut options = options_without_facts(None);
+    let parts = Scorer::new(&policies, &options).expect("scorer");
+    let keep = Keep::Parts(parts.entity_parts().expect("bounded reads").clone());
     let lint_options = LintOptions {
         keep,
         ..LintOptions::default()
     };
-    let lint = lint_paths(&[dir.to_path_buf()], &lint_options).expect("lint");
+    let (lint, facts) = std::thread::scope(|scope| {
+        let facts = scope.spawn(|| Facts::parse(facts_text).expect("facts"));
+        let lint = lint_paths(&[dir.to_path_buf()], &lint_options).expect("lint");
+        (lint, facts.join().expect("facts thread"))
+    });
+    options.facts = facts;
     mark("lint");
+    let scorer = Scorer::new(&policies, &options).expect("scorer");
     let (card, lint) = scorer.score_consuming(lint).expect("score");
     mark("score");
     let report = Report::from_owned_scorecard(&lint, card, &policies, &Config::default());
@@ -175,6 +186,53 @@ fn end_to_end_streamed(dir: &Path, options: &ScoreOptions) -> u64 {
         })
         .expect("score");
     json.finish(&done.summary).expect("write").0
+}
+
+/// `PHASES_STEPS=1`: the wall and CPU time of each step of an end-to-end run (lint, score,
+/// report, json), printed to stderr after the run, to see which step a change moved.
+struct StepMarks {
+    start: Option<(Instant, Option<Duration>)>,
+    steps: std::cell::RefCell<Vec<(String, Duration, Option<Duration>)>>,
+}
+
+impl StepMarks {
+    fn new() -> Self {
+        let on = std::env::var_os("PHASES_STEPS").is_some();
+        StepMarks {
+            start: on.then(|| (Instant::now(), cpu_time())),
+            steps: std::cell::RefCell::default(),
+        }
+    }
+
+    fn mark(&self, step: &str) {
+        if let Some((start, cpu0)) = self.start {
+            let cpu = cpu0.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
+            self.steps
+                .borrow_mut()
+                .push((step.to_string(), start.elapsed(), cpu));
+        }
+    }
+
+    fn print(&self) {
+        let steps = self.steps.borrow();
+        let (mut wall0, mut cpu0) = (Duration::ZERO, Duration::ZERO);
+        let line: Vec<String> = steps
+            .iter()
+            .map(|(step, wall, cpu)| {
+                let cpu = cpu.unwrap_or_default();
+                let text = format!(
+                    "{step} {:.0} ms (cpu {:.0} ms)",
+                    (*wall - wall0).as_secs_f64() * 1e3,
+                    cpu.saturating_sub(cpu0).as_secs_f64() * 1e3
+                );
+                (wall0, cpu0) = (*wall, cpu);
+                text
+            })
+            .collect();
+        if !line.is_empty() {
+            eprintln!("end-to-end steps: {}", line.join(", "));
+        }
+    }
 }
 
 /// A sink that counts what it is given.
@@ -300,7 +358,12 @@ impl<'a> Inputs<'a> {
             "score" => measure(|| score(report, policies, &self.all).expect("score")),
             "score-1t" => measure(|| score(report, policies, &self.one).expect("score")),
             "end-to-end" => measure_leaving(|| {
-                end_to_end(self.dir, options(&self.facts_text, None), &mut |_| {})
+                let marks = StepMarks::new();
+                let left = end_to_end(self.dir, &self.facts_text, &mut |step| {
+                    marks.mark(step);
+                });
+                marks.print();
+                left
             }),
             _ => measure(|| end_to_end_streamed(self.dir, &options(&self.facts_text, None))),
         }
@@ -329,6 +392,13 @@ fn lint(dir: &PathBuf) -> LintReport {
 fn options(facts_text: &str, threads: Option<usize>) -> ScoreOptions {
     ScoreOptions {
         facts: Facts::parse(facts_text).expect("facts"),
+        ..options_without_facts(threads)
+    }
+}
+
+/// [`options`] before the facts are read.
+fn options_without_facts(threads: Option<usize>) -> ScoreOptions {
+    ScoreOptions {
         today: Some(yardstick_benches::TODAY.into()),
         threads,
         ..ScoreOptions::default()

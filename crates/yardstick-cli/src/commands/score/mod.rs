@@ -16,7 +16,9 @@ use crate::settings::{lint_options, load_facts, load_policies, scan_config, scan
 
 mod stream;
 
-/// What scoring reads before the catalog: configuration, checks, facts and lint options.
+/// What scoring reads before the catalog: configuration, checks, facts and lint options. A
+/// whole run reads the facts while it lints the catalog (see [`whole`]): `options.facts`
+/// is empty until then.
 struct Setup {
     policies: PolicySet,
     lint_options: LintOptions,
@@ -32,7 +34,11 @@ impl Setup {
             &config,
             &policies,
         );
-        let facts = load_facts(args.scoring.facts.as_deref())?;
+        let facts = if args.stream {
+            load_facts(args.scoring.facts.as_deref())?
+        } else {
+            yardstick::Facts::default()
+        };
         let mut lint_options = lint_options(&args.scan, &config);
         lint_options.app_catalog = crate::settings::app_catalog(&args.scan)?;
         lint_options.repository = crate::settings::repository(&args.scan)?;
@@ -81,15 +87,25 @@ fn whole(args: &ScoreArgs, setup: Setup) -> Result<u8, String> {
     let Setup {
         policies,
         mut lint_options,
-        options,
+        mut options,
     } = setup;
-    let scorer = yardstick::Scorer::new(&policies, &options).map_err(|e| e.to_string())?;
     // Each entity keeps only what the checks read, and each file a line index for its
-    // text: every output is rendered from the report, none from the files.
-    if let Some(parts) = scorer.entity_parts() {
+    // text: every output is rendered from the report, none from the files. The parts the
+    // checks read do not depend on the facts.
+    let parts = yardstick::Scorer::new(&policies, &options).map_err(|e| e.to_string())?;
+    if let Some(parts) = parts.entity_parts() {
         lint_options.keep = Keep::Parts(parts.clone());
     }
-    let lint = lint_paths(&scan_paths(&args.scan), &lint_options).map_err(|e| e.to_string())?;
+    let (lint, facts) = std::thread::scope(|scope| {
+        // Neither needs the other: the facts file is parsed while the catalog is linted.
+        let facts = scope.spawn(|| load_facts(args.scoring.facts.as_deref()));
+        let lint = lint_paths(&scan_paths(&args.scan), &lint_options);
+        (lint, facts.join())
+    });
+    // A bad facts file is reported first, as it would be had it been read first.
+    options.facts = facts.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let lint = lint.map_err(|e| e.to_string())?;
+    let scorer = yardstick::Scorer::new(&policies, &options).map_err(|e| e.to_string())?;
     crate::settings::warn_if_empty(lint.files.len());
     crate::settings::note_lenient_owners(&lint.owners, &lint_options, CHECK_REFS_ALWAYS);
     crate::settings::warn_unmatched_facts(
