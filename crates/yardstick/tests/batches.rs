@@ -209,3 +209,26 @@ fn an_optional_missing_target_fails_nothing() {
     assert!(findings(&report, "location/batch-failed").is_empty());
     assert!(report.catalog.get("component:default/here").is_some());
 }
+
+#[test]
+fn a_discovered_file_that_a_location_also_targets_is_read_once() {
+    // `a` sorts first: its Location's target, `b`, was read as a discovered file in the
+    // same round, before the target is followed.
+    let report = lint(&tree(
+        "read-once",
+        &[
+            (
+                "a/catalog-info.yaml",
+                location("root", &["../b/catalog-info.yaml"]),
+            ),
+            ("b/catalog-info.yaml", component("b")),
+        ],
+    ));
+    let names: Vec<_> = (report.catalog.entities.iter())
+        .map(|e| e.entity.reference.to_string())
+        .collect();
+    assert_eq!(names, ["location:default/root", "component:default/b"]);
+    let files: Vec<_> = report.files.iter().map(|f| f.display.as_str()).collect();
+    assert_eq!(files, ["a/catalog-info.yaml", "b/catalog-info.yaml"]);
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}

@@ -20,8 +20,13 @@ use crate::yaml::{CompactTree, Projection, Span, YamlError, YamlErrorKind};
 pub(super) struct Linter<'o> {
     pub(super) options: &'o LintOptions,
     pub(super) report: LintReport,
-    /// Canonical path -> index into files.
+    /// Canonical path -> index into files, of the files applied before this round (see
+    /// [`Linter::record_visits`]).
     pub(super) visited: HashMap<PathBuf, usize>,
+    /// Files of this round not in `visited` yet: a round of distinct files never read before
+    /// (the discovered files) looks none up, so their paths are hashed only should a later
+    /// round (a Location's targets) need them.
+    pub(super) unrecorded: Vec<usize>,
     pub(super) queue: VecDeque<Queued>,
     pub(super) display_base: Option<PathBuf>,
     /// Every location's batch; [`Queued::batch`] indexes it.
@@ -62,6 +67,7 @@ impl<'o> Linter<'o> {
                 ..LintReport::default()
             },
             visited: HashMap::new(),
+            unrecorded: Vec::new(),
             queue: VecDeque::new(),
             display_base,
             batches: Vec::new(),
@@ -161,39 +167,58 @@ impl<'o> Linter<'o> {
     /// Applies the queue's files, a round at a time (see [`Linter::run`]).
     fn apply_rounds(&mut self, reader: &FileReader<'_>) {
         while !self.queue.is_empty() {
+            self.record_visits();
             // The paths stay here, lent to the jobs that read them and then to `apply_queued`.
             let (places, rest): (Vec<Place>, Vec<_>) = (self.queue.drain(..))
                 .map(|q| ((q.file, q.root), (q.chain, q.batch)))
                 .unzip();
-            let todo: Vec<ToRead<'_>> = (unread(&places, &self.visited).into_iter())
+            let unread = unread(&places, &self.visited);
+            // Every file distinct and new: none needs looking up as it is applied.
+            let fresh = unread.fresh;
+            let todo: Vec<ToRead<'_>> = (unread.positions.into_iter())
                 .map(|i| (i, places[i].0.as_path(), places[i].1.as_path()))
                 .collect();
             let mut round = places.iter().zip(rest);
             prepare_ahead(reader, places.len(), &todo, |prepared| {
                 if let Some(((file, root), (chain, batch))) = round.next() {
-                    self.apply_queued((file, root), &chain, batch, prepared);
+                    self.apply_queued((file, root), &chain, batch, (prepared, fresh));
                 }
             });
         }
     }
 
+    /// Puts the files applied without a lookup (see [`Linter::unrecorded`]) in `visited`.
+    fn record_visits(&mut self) {
+        for index in self.unrecorded.drain(..) {
+            if let Some(file) = self.report.files.get(index) {
+                self.visited.entry(file.path.clone()).or_insert(index);
+            }
+        }
+    }
+
     /// Applies a queued file (of location batch `location`, reached through the Locations
     /// of `chain`), read and parsed as `prepared` (`None`: not read, as it was read before
-    /// through another location).
+    /// through another location); `fresh` when its round's files are distinct and new.
     fn apply_queued(
         &mut self,
         (file, root): (&Path, &Path),
         chain: &[PathBuf],
         location: usize,
-        prepared: Option<Prepared>,
+        (prepared, fresh): (Option<Prepared>, bool),
     ) {
         let index = self.report.files.len();
         // A file read before (through another location) is not read again.
-        let first_read = prepared.filter(|_| match self.visited.entry(file.to_path_buf()) {
-            Entry::Occupied(_) => false,
-            Entry::Vacant(slot) => {
-                slot.insert(index);
-                true
+        let first_read = prepared.filter(|_| {
+            if fresh {
+                self.unrecorded.push(index);
+                return true;
+            }
+            match self.visited.entry(file.to_path_buf()) {
+                Entry::Occupied(_) => false,
+                Entry::Vacant(slot) => {
+                    slot.insert(index);
+                    true
+                }
             }
         });
         let Some((display, read, parsed)) = first_read else {
@@ -382,6 +407,7 @@ impl<'o> Linter<'o> {
         // visited path per file) is not held through the catalog-wide checks.
         self.batches = Vec::new();
         self.visited = HashMap::new();
+        self.unrecorded = Vec::new();
         self.mkdocs_folders = HashSet::new();
         self.check_catalog();
         sort_findings(&mut self.report.findings);

@@ -263,20 +263,32 @@ pub(super) fn display_path(base: Option<&Path>, path: &Path, root: &Path) -> Str
     slash_path(shown)
 }
 
+/// The files of a round worth reading (see [`unread`]).
+pub(super) struct Unread {
+    /// Their positions in the round.
+    pub(super) positions: Vec<usize>,
+    /// Whether that is every file of the round: all distinct, none read before.
+    pub(super) fresh: bool,
+}
+
 /// The files of a round (`places`: each file and its root) worth reading: not read before
 /// (`visited`), and each once.
-pub(super) fn unread(places: &[Place], visited: &HashMap<PathBuf, usize>) -> Vec<usize> {
+pub(super) fn unread(places: &[Place], visited: &HashMap<PathBuf, usize>) -> Unread {
     let files = || places.iter().map(|(file, _)| file.as_path());
     // Discovered files come sorted: strictly ascending paths are distinct, with no need to
     // hash them.
     let ascending = files().zip(files().skip(1)).all(|(a, b)| a < b);
     let mut first = HashSet::new();
-    (0..places.len())
+    let positions: Vec<usize> = (0..places.len())
         .filter(|&i| {
             let file = places[i].0.as_path();
             !visited.contains_key(file) && (ascending || first.insert(file))
         })
-        .collect()
+        .collect();
+    Unread {
+        fresh: ascending && positions.len() == places.len(),
+        positions,
+    }
 }
 
 /// The bytes of the file at `path`, opened once: its size is read from the open file (no
