@@ -484,3 +484,24 @@ fn unresolved_rule(field: &str) -> RuleId {
         _ => RuleId::RefUnresolvedDependency,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FirstDefinitions;
+
+    /// References whose hashes collide are told apart by their text.
+    #[test]
+    fn first_definitions_tell_colliding_references_apart() {
+        let mut first = FirstDefinitions::with_capacity(4);
+        assert!(first.insert("component:default/a", 7, 0).is_none());
+        assert!(first.insert("component:default/b", 7, 1).is_none());
+        assert_eq!(first.insert("component:default/a", 7, 2).copied(), Some(0));
+        if let Some(slot) = first.insert("component:default/b", 7, 3) {
+            *slot = 3;
+        }
+        assert_eq!(first.get("component:default/a", 7), Some(0));
+        assert_eq!(first.get("component:default/b", 7), Some(3));
+        assert_eq!(first.get("component:default/c", 7), None);
+        assert_eq!(first.get("component:default/a", 8), None);
+    }
+}
