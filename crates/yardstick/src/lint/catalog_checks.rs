@@ -127,7 +127,7 @@ pub(super) struct EntityChecks<'a> {
     pub(super) options: &'a LintOptions,
     pub(super) owners: &'a OwnerResolution,
     pub(super) known: &'a (dyn KnownEntities + Sync),
-    /// Candidates of "did you mean", by prefix (see [`known_names`]).
+    /// Candidates of "did you mean" (see [`known_names`]).
     pub(super) names: &'a BTreeMap<String, Vec<String>>,
     pub(super) near_misses: &'a NearMisses,
 }
@@ -154,7 +154,7 @@ impl NearMisses {
         }
         let near = names
             .get(prefix)
-            .and_then(|refs| did_you_mean(name, refs.iter().map(|r| &r[prefix.len()..])))
+            .and_then(|names| did_you_mean(name, names.iter().map(String::as_str)))
             .map(Arc::from);
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         map.insert(key, near.clone());
@@ -446,9 +446,9 @@ impl<'r> FirstDefinitions<'r> {
     }
 }
 
-/// The references of every entity of the catalog (`refs`, canonical) and the owner
-/// sources, by lower-cased `kind:namespace/` prefix: the candidates of "did you mean" are
-/// what follows the prefix. The references are moved, not copied.
+/// The names of every entity of the catalog (`refs`, canonical) and the owner sources, by
+/// lower-cased `kind:namespace/` prefix: the candidates of "did you mean". Each prefix is
+/// copied once, not once per reference.
 pub(super) fn known_names(
     refs: impl Iterator<Item = String>,
     owners: &OwnerResolution,
@@ -458,10 +458,11 @@ pub(super) fn known_names(
         let Some(slash) = reference.find('/') else {
             continue;
         };
-        match names.get_mut(&reference[..=slash]) {
-            Some(same_prefix) => same_prefix.push(reference),
+        let (prefix, name) = reference.split_at(slash + 1);
+        match names.get_mut(prefix) {
+            Some(same_prefix) => same_prefix.push(name.to_string()),
             None => {
-                names.insert(reference[..=slash].to_string(), vec![reference]);
+                names.insert(prefix.to_string(), vec![name.to_string()]);
             }
         }
     }
