@@ -39,10 +39,10 @@ pub(super) struct Linter<'o> {
     pub(super) mkdocs_folders: HashSet<PathBuf>,
 }
 
-/// A file waiting to be read.
 /// A queued file and the scanned root it was found under.
 pub(super) type Place = (PathBuf, PathBuf);
 
+/// A file waiting to be read.
 pub(super) struct Queued {
     pub(super) file: PathBuf,
     /// The scanned root it was found under.
