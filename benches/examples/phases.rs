@@ -143,8 +143,8 @@ fn end_to_end(
 ) -> (u64, Report, ScoreOptions, LintReport) {
     let policies = PolicySet::builtin().expect("builtin checks");
     let mut options = options_without_facts(None);
-    let parts = Scorer::new(&policies, &options).expect("scorer");
-    let keep = Keep::Parts(parts.entity_parts().expect("bounded reads").clone());
+    let without_facts = Scorer::new(&policies, &options).expect("scorer");
+    let keep = Keep::Parts(without_facts.entity_parts().expect("bounded reads").clone());
     let lint_options = LintOptions {
         keep,
         ..LintOptions::default()

@@ -92,8 +92,8 @@ fn whole(args: &ScoreArgs, setup: Setup) -> Result<u8, String> {
     // Each entity keeps only what the checks read, and each file a line index for its
     // text: every output is rendered from the report, none from the files. The parts the
     // checks read do not depend on the facts.
-    let parts = yardstick::Scorer::new(&policies, &options).map_err(|e| e.to_string())?;
-    if let Some(parts) = parts.entity_parts() {
+    let without_facts = yardstick::Scorer::new(&policies, &options).map_err(|e| e.to_string())?;
+    if let Some(parts) = without_facts.entity_parts() {
         lint_options.keep = Keep::Parts(parts.clone());
     }
     let (lint, facts) = std::thread::scope(|scope| {
