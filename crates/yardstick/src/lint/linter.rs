@@ -196,6 +196,22 @@ impl<'o> Linter<'o> {
         }
     }
 
+    /// Records `file` as visited, as file `index`; false when it was visited before. A file
+    /// of a `fresh` round needs no lookup (see [`Linter::unrecorded`]).
+    fn first_visit(&mut self, file: &Path, index: usize, fresh: bool) -> bool {
+        if fresh {
+            self.unrecorded.push(index);
+            return true;
+        }
+        match self.visited.entry(file.to_path_buf()) {
+            Entry::Occupied(_) => false,
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                true
+            }
+        }
+    }
+
     /// Applies a queued file (of location batch `location`, reached through the Locations
     /// of `chain`), read and parsed as `prepared` (`None`: not read, as it was read before
     /// through another location); `fresh` when its round's files are distinct and new.
@@ -208,19 +224,7 @@ impl<'o> Linter<'o> {
     ) {
         let index = self.report.files.len();
         // A file read before (through another location) is not read again.
-        let first_read = prepared.filter(|_| {
-            if fresh {
-                self.unrecorded.push(index);
-                return true;
-            }
-            match self.visited.entry(file.to_path_buf()) {
-                Entry::Occupied(_) => false,
-                Entry::Vacant(slot) => {
-                    slot.insert(index);
-                    true
-                }
-            }
-        });
+        let first_read = prepared.filter(|_| self.first_visit(file, index, fresh));
         let Some((display, read, parsed)) = first_read else {
             self.file_done(location);
             return;
