@@ -26,6 +26,12 @@
 //! runs only those phases: a quicker comparison of two builds.
 //!
 //! `PHASES_STEPS=1` prints the wall and CPU time of each step of every end-to-end run.
+//!
+//! `phases --growth SMALL LARGE [RUNS] [DIR]` times events and end-to-end on two catalogs
+//! in turn, and prints the growth from one to the other, paired by round (see [`growth`]).
+
+#[path = "phases/growth.rs"]
+mod growth;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -261,6 +267,10 @@ fn catalog_bytes(files: &[PathBuf], dir: &std::path::Path) -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--growth") {
+        growth::run(&args[1..]);
+        return;
+    }
     if let Some(flag @ ("--peak" | "--peak-streamed")) = args.first().map(String::as_str) {
         peak_child(
             Path::new(args.get(1).expect("--peak DIR")),
@@ -339,12 +349,7 @@ impl<'a> Inputs<'a> {
     fn time(&self, phase: &str) -> (Duration, Option<Duration>) {
         let (report, policies) = (&self.report, &self.policies);
         match phase {
-            "events" => measure(|| {
-                self.files
-                    .iter()
-                    .map(|f| parse_events(&std::fs::read_to_string(f).expect("read")))
-                    .sum::<usize>()
-            }),
+            "events" => measure(|| events(self.files)),
             "parse" => measure(|| {
                 self.files
                     .iter()
@@ -383,6 +388,13 @@ impl<'a> Inputs<'a> {
         }
         (wall, cpu)
     }
+}
+
+/// The floor: every file read and parsed to events, on one thread.
+fn events(files: &[PathBuf]) -> usize {
+    (files.iter())
+        .map(|f| parse_events(&std::fs::read_to_string(f).expect("read")))
+        .sum()
 }
 
 fn lint(dir: &PathBuf) -> LintReport {
