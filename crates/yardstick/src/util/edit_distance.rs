@@ -95,6 +95,129 @@ pub fn nearest_within<'c>(
         .map(|(_, candidate)| candidate)
 }
 
+/// Candidates sorted once, for many [`did_you_mean`] lookups among them: a facts file's
+/// unknown keys are each compared with every entity of their kind.
+///
+/// A lookup walks the sorted words as a trie: the rows of the distance table for a prefix
+/// that the previous word shares are kept, and once every cell of a row is over the limit,
+/// every word with that prefix is skipped at once. The answer is [`did_you_mean`]'s.
+///
+/// ```
+/// use yardstick::util::edit_distance::Dictionary;
+/// let names = Dictionary::new(["team-search", "team-payments", "team-pay"]);
+/// assert_eq!(names.did_you_mean("team-paymnets"), Some("team-payments"));
+/// assert_eq!(names.did_you_mean("team-pay"), None, "an exact match is no suggestion");
+/// ```
+pub struct Dictionary<'c> {
+    /// Ascending, without repeats.
+    words: Vec<&'c str>,
+    /// Every word is ASCII: the walk compares bytes.
+    ascii: bool,
+}
+
+impl<'c> Dictionary<'c> {
+    /// The dictionary of `words`.
+    pub fn new(words: impl IntoIterator<Item = &'c str>) -> Self {
+        let mut words: Vec<&str> = words.into_iter().collect();
+        words.sort_unstable();
+        words.dedup();
+        let ascii = words.iter().all(|w| w.is_ascii());
+        Dictionary { words, ascii }
+    }
+
+    /// What [`did_you_mean`] gives for `word` among the dictionary's words.
+    pub fn did_you_mean(&self, word: &str) -> Option<&'c str> {
+        let limit = if word.chars().count() < 5 { 1 } else { 2 };
+        if !(self.ascii && word.is_ascii()) {
+            return nearest_within(word, self.words.iter().copied(), limit);
+        }
+        TrieWalk::new(word.as_bytes(), limit).nearest(&self.words)
+    }
+}
+
+/// One [`Dictionary::did_you_mean`] walk: `rows[i]` is the distance table's row after `i`
+/// bytes of the current word (`rows[0]` is the empty prefix's), each `word.len() + 1` cells.
+struct TrieWalk<'w> {
+    word: &'w [u8],
+    limit: usize,
+    rows: Vec<usize>,
+}
+
+impl<'w> TrieWalk<'w> {
+    fn new(word: &'w [u8], limit: usize) -> Self {
+        TrieWalk {
+            word,
+            limit,
+            rows: (0..=word.len()).collect(),
+        }
+    }
+
+    fn width(&self) -> usize {
+        self.word.len() + 1
+    }
+
+    /// The nearest of `words` (ascending) at a distance of 1 to the limit, the first of
+    /// equally near ones.
+    fn nearest<'c>(&mut self, words: &[&'c str]) -> Option<&'c str> {
+        let mut best: Option<(usize, &'c str)> = None;
+        // How many bytes of the previous word the kept rows cover.
+        let mut kept: usize = 0;
+        let mut previous: &[u8] = &[];
+        let mut next = 0;
+        while let Some(candidate) = words.get(next) {
+            let bytes = candidate.as_bytes();
+            kept = kept.min(common_prefix(previous, bytes));
+            previous = bytes;
+            match self.extend(bytes, kept) {
+                Ok(distance) => {
+                    kept = bytes.len();
+                    let better = best.is_none_or(|(d, _)| distance < d);
+                    if (1..=self.limit).contains(&distance) && better {
+                        best = Some((distance, candidate));
+                    }
+                    next += 1;
+                }
+                Err(depth) => {
+                    // No word that starts with these `depth` bytes is near enough.
+                    let prefix = &bytes[..depth];
+                    kept = depth;
+                    next += words[next..].partition_point(|w| w.as_bytes().starts_with(prefix));
+                }
+            }
+        }
+        best.map(|(_, word)| word)
+    }
+
+    /// Computes the rows for `bytes` past the `kept` ones: its distance from the word, or
+    /// `Err(depth)` when every cell of the row after `depth` bytes is over the limit.
+    fn extend(&mut self, bytes: &[u8], kept: usize) -> Result<usize, usize> {
+        let width = self.width();
+        self.rows.truncate((kept + 1) * width);
+        for (depth, &byte) in (kept + 1..).zip(&bytes[kept..]) {
+            let above = (depth - 1) * width;
+            let mut nearest = depth;
+            self.rows.push(depth);
+            for j in 1..width {
+                let substitute = self.rows[above + j - 1] + usize::from(self.word[j - 1] != byte);
+                let cell = substitute
+                    .min(self.rows[above + j] + 1)
+                    .min(self.rows[depth * width + j - 1] + 1);
+                self.rows.push(cell);
+                nearest = nearest.min(cell);
+            }
+            if nearest > self.limit {
+                return Err(depth);
+            }
+        }
+        Ok(self.rows[(bytes.len() + 1) * width - 1])
+    }
+}
+
+/// How many leading bytes `a` and `b` share.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
 /// Distances from one word to many candidates, up to a limit: ASCII pairs compare bytes,
 /// others characters, and the buffers are reused (a facts key may be compared with every
 /// entity of a large catalog).
@@ -171,6 +294,32 @@ mod tests {
             prop_assert_eq!(distance(&a, &b), expected);
             let within = Nearness::new(&a, limit).distance(&b);
             prop_assert_eq!(within, Some(expected).filter(|d| *d <= limit));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_dictionary_suggests_what_did_you_mean_suggests(
+            word in "[abc\u{e9}-]{0,8}",
+            words in proptest::collection::vec("[abc\u{e9}-]{0,8}", 0..40),
+        ) {
+            let dictionary = Dictionary::new(words.iter().map(String::as_str));
+            let plain = did_you_mean(&word, words.iter().map(String::as_str));
+            prop_assert_eq!(dictionary.did_you_mean(&word), plain);
+            let ascii: Vec<String> = words.iter().filter(|w| w.is_ascii()).cloned().collect();
+            let dictionary = Dictionary::new(ascii.iter().map(String::as_str));
+            let plain = did_you_mean(&word, ascii.iter().map(String::as_str));
+            prop_assert_eq!(dictionary.did_you_mean(&word), plain);
+        }
+
+        #[test]
+        fn an_ascii_dictionary_walk_suggests_what_did_you_mean_suggests(
+            word in "[ab-]{0,9}",
+            words in proptest::collection::vec("[ab-]{0,9}", 0..60),
+        ) {
+            let dictionary = Dictionary::new(words.iter().map(String::as_str));
+            let plain = did_you_mean(&word, words.iter().map(String::as_str));
+            prop_assert_eq!(dictionary.did_you_mean(&word), plain);
         }
     }
 

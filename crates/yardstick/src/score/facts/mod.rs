@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 
 use crate::policy::Check;
-use crate::util::edit_distance::did_you_mean;
+use crate::util::edit_distance::{did_you_mean, Dictionary};
 use crate::yaml::{parse_stream, Limits};
 
 mod plain_json;
@@ -228,13 +228,16 @@ impl Facts {
         } else {
             names()
         };
-        let mut names: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_prefix: HashMap<&str, Vec<&str>> = HashMap::new();
         for r in &refs {
             if let Some((prefix, name)) = r.as_ref().split_once('/') {
-                names.entry(prefix).or_default().push(name);
+                by_prefix.entry(prefix).or_default().push(name);
             }
         }
-        // Each suggestion compares one key with every name of its kind and namespace.
+        // Each suggestion looks for one key among every name of its kind and namespace.
+        let names: HashMap<&str, Dictionary> = (by_prefix.into_iter())
+            .map(|(prefix, names)| (prefix, Dictionary::new(names)))
+            .collect();
         unmatched
             .into_par_iter()
             .enumerate()
@@ -244,7 +247,7 @@ impl Facts {
                     .split_once('/')
                     .filter(|_| index < Self::SUGGESTED_UNMATCHED)
                     .and_then(|(prefix, name)| {
-                        let near = did_you_mean(name, names.get(prefix)?.iter().copied())?;
+                        let near = names.get(prefix)?.did_you_mean(name)?;
                         Some(format!("{prefix}/{near}"))
                     });
                 if let Some(near) = near {
