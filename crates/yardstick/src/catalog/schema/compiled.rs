@@ -114,10 +114,16 @@ enum Additional {
 impl ObjectRules {
     fn lookup(&self, key: &str) -> Option<&KeyRule> {
         self.keys
-            .binary_search_by(|k| k.key.as_str().cmp(key))
+            .binary_search_by(|k| shortest_first(&k.key, key))
             .ok()
             .and_then(|i| self.keys.get(i))
     }
+}
+
+/// The order an object's keys are searched in: by length, then by bytes. Most probes
+/// differ in length, and compare no bytes.
+fn shortest_first(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 impl Compiled {
@@ -258,7 +264,7 @@ impl<'j> Compiler<'j> {
                 }),
             }
         }
-        keys.sort_by(|a, b| a.key.cmp(&b.key));
+        keys.sort_by(|a, b| shortest_first(&a.key, &b.key));
         let patterns = patterns
             .into_iter()
             .flatten()
