@@ -103,6 +103,16 @@ const WELL_KNOWN_KEYS: [&str; 66] = [
     "url",
 ];
 
+/// The index of `key` in [`WELL_KNOWN_KEYS`]. The first bytes are compared before the
+/// rest: most probes differ there, and then call no `memcmp` (every kept key of every
+/// entity is looked up, twice).
+fn well_known(key: &str) -> Option<usize> {
+    let first = key.as_bytes().first();
+    WELL_KNOWN_KEYS
+        .binary_search_by(|k| (k.as_bytes().first().cmp(&first)).then_with(|| k.cmp(&key)))
+        .ok()
+}
+
 /// `key_len` of an entry whose `key_start` indexes [`WELL_KNOWN_KEYS`].
 const WELL_KNOWN: u32 = u32::MAX;
 
@@ -152,7 +162,7 @@ fn measure(node: &Node, part: &Projection, counts: &mut (usize, usize, usize)) {
         Value::Map(entries) => {
             for (e, below) in kept(entries, part) {
                 counts.1 += 1;
-                if WELL_KNOWN_KEYS.binary_search(&e.key.as_str()).is_err() {
+                if well_known(&e.key).is_none() {
                     counts.2 += e.key.len();
                 }
                 measure(&e.value, below, counts);
@@ -207,9 +217,9 @@ fn fill(
             let first = entries.len();
             let kept = kept(map, part);
             for (e, _) in kept.clone() {
-                let (key_start, key_len) = match WELL_KNOWN_KEYS.binary_search(&e.key.as_str()) {
-                    Ok(known) => (index(known), WELL_KNOWN),
-                    Err(_) => {
+                let (key_start, key_len) = match well_known(&e.key) {
+                    Some(known) => (index(known), WELL_KNOWN),
+                    None => {
                         let start = index(strings.len());
                         strings.push_str(&e.key);
                         (start, index(e.key.len()))
@@ -637,11 +647,23 @@ pub(crate) fn number_json(n: f64) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{CompactTree, WELL_KNOWN_KEYS};
+    use super::{well_known, CompactTree, WELL_KNOWN_KEYS};
 
     #[test]
     fn well_known_keys_are_sorted_and_distinct() {
         assert!(WELL_KNOWN_KEYS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn every_well_known_key_is_found_at_its_index_and_no_other_key_is() {
+        for (i, key) in WELL_KNOWN_KEYS.iter().enumerate() {
+            assert_eq!(well_known(key), Some(i), "{key}");
+            assert_eq!(well_known(&format!("{key}x")), None);
+            assert_eq!(well_known(&key[1..]), None);
+        }
+        for other in ["", "a", "zzz", "\u{e9}t\u{e9}", "Annotations"] {
+            assert_eq!(well_known(other), None, "{other}");
+        }
     }
 
     const DOC: &str = "apiVersion: v1\nkind: Component\nmetadata:\n  name: a\n  annotations:\n    a~b/c: x\n  tags: [one, two]\nspec: {n: 1.5, i: 3, t: true, z: ~, e: {}, s: []}\nbin: !!binary aGk=\n";
