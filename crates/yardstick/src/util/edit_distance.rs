@@ -297,19 +297,23 @@ mod tests {
         }
     }
 
+    /// The dictionary of `words` suggests for `word` what `did_you_mean` does.
+    fn suggests_the_same(word: &str, words: &[String]) -> Result<(), TestCaseError> {
+        let dictionary = Dictionary::new(words.iter().map(String::as_str));
+        let plain = did_you_mean(word, words.iter().map(String::as_str));
+        prop_assert_eq!(dictionary.did_you_mean(word), plain);
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn a_dictionary_suggests_what_did_you_mean_suggests(
             word in "[abc\u{e9}-]{0,8}",
             words in proptest::collection::vec("[abc\u{e9}-]{0,8}", 0..40),
         ) {
-            let dictionary = Dictionary::new(words.iter().map(String::as_str));
-            let plain = did_you_mean(&word, words.iter().map(String::as_str));
-            prop_assert_eq!(dictionary.did_you_mean(&word), plain);
+            suggests_the_same(&word, &words)?;
             let ascii: Vec<String> = words.iter().filter(|w| w.is_ascii()).cloned().collect();
-            let dictionary = Dictionary::new(ascii.iter().map(String::as_str));
-            let plain = did_you_mean(&word, ascii.iter().map(String::as_str));
-            prop_assert_eq!(dictionary.did_you_mean(&word), plain);
+            suggests_the_same(&word, &ascii)?;
         }
 
         #[test]
@@ -317,9 +321,7 @@ mod tests {
             word in "[ab-]{0,9}",
             words in proptest::collection::vec("[ab-]{0,9}", 0..60),
         ) {
-            let dictionary = Dictionary::new(words.iter().map(String::as_str));
-            let plain = did_you_mean(&word, words.iter().map(String::as_str));
-            prop_assert_eq!(dictionary.did_you_mean(&word), plain);
+            suggests_the_same(&word, &words)?;
         }
     }
 
